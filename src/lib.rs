@@ -1,0 +1,11 @@
+//! iamscope: read AWS IAM permissions the way people receive them.
+//!
+//! Three layers, arrows pointing down only: `cli` and `tui` on top; the core below them
+//! (`model`, `load`, and the modules that follow) never imports terminal code, so every
+//! feature the TUI shows can also be printed and tested without a terminal.
+
+pub mod cli;
+pub mod load;
+pub mod model;
+pub mod text;
+pub mod tui;

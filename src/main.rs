@@ -1,0 +1,16 @@
+//! The `iamscope` binary: parses the command line, then runs a command (`cli`) or opens the
+//! viewer (`tui`).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use iamscope::cli::{self, Cli};
+use iamscope::tui;
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    match args.command {
+        Some(command) => cli::run(command, &args.common),
+        None => tui::run(&args.paths, &args.common),
+    }
+}

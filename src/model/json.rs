@@ -1,0 +1,187 @@
+//! Writing policies back as IAM JSON, in the source's element order and spelling: one
+//! string stays one string, a list stays a list, numbers and booleans in conditions stay
+//! numbers and booleans, unknown elements stay where they were.
+
+use serde_json::{Map, Value};
+
+use super::policy::{
+    Condition, ConditionEntry, PolicyDocument, Principal, ScalarKind, Statement, Values,
+};
+
+const DOCUMENT_ORDER: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_ORDER: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// The keys to write, in order: the source's own when it recorded them, else IAM's order
+/// followed by the unknown elements.
+fn key_order<'a>(
+    keys: &'a [super::Text],
+    canonical: &[&'a str],
+    unknown: &'a [super::UnknownElement],
+) -> Vec<&'a str> {
+    if !keys.is_empty() {
+        return keys.iter().map(|k| k.value.as_str()).collect();
+    }
+    canonical
+        .iter()
+        .copied()
+        .chain(unknown.iter().map(|u| u.key.value.as_str()))
+        .collect()
+}
+
+fn canonical<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    known.iter().copied().find(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// The document as IAM JSON.
+pub fn document_to_json(doc: &PolicyDocument) -> Value {
+    let mut out = Map::new();
+    for key in key_order(&doc.keys, &DOCUMENT_ORDER, &doc.unknown) {
+        let value = match canonical(key, &DOCUMENT_ORDER) {
+            Some("Version") => doc.version.as_ref().map(|t| Value::from(t.value.as_str())),
+            Some("Id") => doc.id.as_ref().map(|t| Value::from(t.value.as_str())),
+            Some(_) if doc.statement_is_object && doc.statements.len() == 1 => {
+                Some(statement_to_json(&doc.statements[0]))
+            }
+            Some(_) => Some(Value::Array(
+                doc.statements.iter().map(statement_to_json).collect(),
+            )),
+            None => unknown_value(key, &doc.unknown),
+        };
+        if let Some(v) = value {
+            out.insert(key.to_string(), v);
+        }
+    }
+    Value::Object(out)
+}
+
+fn unknown_value(key: &str, unknown: &[super::UnknownElement]) -> Option<Value> {
+    unknown
+        .iter()
+        .rev()
+        .find(|u| u.key.value == key)
+        .map(|u| u.value.clone())
+}
+
+/// One statement as IAM JSON.
+pub fn statement_to_json(s: &Statement) -> Value {
+    let mut out = Map::new();
+    for key in key_order(&s.keys, &STATEMENT_ORDER, &s.unknown) {
+        let value = match canonical(key, &STATEMENT_ORDER) {
+            Some("Sid") => s.sid.as_ref().map(|t| Value::from(t.value.as_str())),
+            Some("Effect") => s.effect.as_ref().map(|t| Value::from(t.value.as_str())),
+            Some("Principal") => s.principal.as_ref().map(principal_to_json),
+            Some("NotPrincipal") => s.not_principal.as_ref().map(principal_to_json),
+            Some("Action") => s.action.as_ref().map(values_to_json),
+            Some("NotAction") => s.not_action.as_ref().map(values_to_json),
+            Some("Resource") => s.resource.as_ref().map(values_to_json),
+            Some("NotResource") => s.not_resource.as_ref().map(values_to_json),
+            Some(_) => s.condition.as_ref().map(condition_to_json),
+            None => unknown_value(key, &s.unknown),
+        };
+        if let Some(v) = value {
+            out.insert(key.to_string(), v);
+        }
+    }
+    Value::Object(out)
+}
+
+pub fn values_to_json(v: &Values) -> Value {
+    if v.single && v.items.len() == 1 {
+        Value::from(v.items[0].value.as_str())
+    } else {
+        Value::Array(
+            v.items
+                .iter()
+                .map(|t| Value::from(t.value.as_str()))
+                .collect(),
+        )
+    }
+}
+
+pub fn principal_to_json(p: &Principal) -> Value {
+    match p {
+        Principal::Wildcard(t) => Value::from(t.value.as_str()),
+        Principal::Map { entries, .. } => Value::Object(
+            entries
+                .iter()
+                .map(|e| (e.key.value.clone(), values_to_json(&e.values)))
+                .collect(),
+        ),
+    }
+}
+
+pub fn condition_to_json(c: &Condition) -> Value {
+    Value::Object(
+        c.operators
+            .iter()
+            .map(|block| {
+                let keys = block
+                    .entries
+                    .iter()
+                    .map(|e| (e.key.value.clone(), condition_values_to_json(e)))
+                    .collect();
+                (block.operator.value.clone(), Value::Object(keys))
+            })
+            .collect(),
+    )
+}
+
+fn condition_values_to_json(e: &ConditionEntry) -> Value {
+    let scalar = |v: &super::ConditionValue| match v.kind {
+        ScalarKind::String => Value::from(v.text.as_str()),
+        ScalarKind::Bool => Value::Bool(v.text == "true"),
+        ScalarKind::Number => v
+            .text
+            .parse::<serde_json::Number>()
+            .map_or_else(|_| Value::from(v.text.as_str()), Value::Number),
+    };
+    if e.single && e.values.len() == 1 {
+        scalar(&e.values[0])
+    } else {
+        Value::Array(e.values.iter().map(scalar).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{document, json::parse::parse};
+    use crate::model::Loc;
+
+    fn round_trip(text: &str) {
+        let parsed = parse(text, Loc::new(1, 1));
+        assert!(parsed.diagnostics.is_empty());
+        let mut diags = Vec::new();
+        let doc = document::build(&parsed.values[0], &mut diags);
+        let original: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(document_to_json(&doc), original);
+        assert_eq!(
+            serde_json::to_string(&document_to_json(&doc)).unwrap(),
+            serde_json::to_string(&original).unwrap(),
+            "element order differs"
+        );
+    }
+
+    #[test]
+    fn documents_round_trip_with_order_and_shape() {
+        round_trip(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": ["a", "b"], "Sid": "Late"}], "Version": "2012-10-17"}"#,
+        );
+        round_trip(
+            r#"{"Id": "k", "Version": "2008-10-17", "Statement": {"NotPrincipal": {"AWS": ["x"], "Service": "s"}, "Effect": "Deny", "NotAction": ["iam:*"], "NotResource": "r", "Condition": {"NumericLessThanEquals": {"s3:max-keys": 10}, "Bool": {"aws:SecureTransport": [false]}}}}"#,
+        );
+        round_trip(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resources": ["s3://b"], "Extra": {"nested": [1, null]}}]}"#,
+        );
+    }
+}

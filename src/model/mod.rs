@@ -1,0 +1,22 @@
+//! The policy language and the loaded tree as plain types, with no terminal code.
+//!
+//! `policy` is the IAM JSON grammar (documents, statements, elements); `source` is what the
+//! loaders build from input files (Source > Role > Policy); `loc` carries positions;
+//! `placeholder` finds and fills template placeholders.
+
+pub mod json;
+pub mod loc;
+pub mod placeholder;
+pub mod policy;
+pub mod source;
+
+pub use loc::{Loc, Text};
+pub use policy::{
+    Condition, ConditionBlock, ConditionEntry, ConditionValue, Effect, Field, InferredCondition,
+    PolicyDocument, Principal, PrincipalEntry, PrincipalType, ScalarKind, Statement,
+    UnknownElement, Values,
+};
+pub use source::{
+    Diagnostic, Format, ManagedRef, Placeholder, Policy, PolicyKind, Role, RoleKind, Severity,
+    Source,
+};

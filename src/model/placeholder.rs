@@ -1,0 +1,352 @@
+//! Template placeholders in vendor material: finding them, listing them per source, and
+//! filling them with values the user gives (`--var NAME=VALUE`).
+//!
+//! Recognised spellings: `${Name}` (a `${...}` with a colon inside, such as
+//! `${aws:username}`, is an IAM policy variable and `${*}`, `${?}`, `${$}` are its escapes,
+//! so neither is a placeholder), `{{Name}}`, `{Name}`, `<Name>`, and, in resources and
+//! principals only, capitals with underscores such as `UPSOLVER_ORG_ID` (elsewhere those are
+//! real values, such as the KMS key spec `SYMMETRIC_DEFAULT`).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::loc::Loc;
+use super::policy::{Field, PolicyDocument, UnknownElement};
+use super::source::{Placeholder, Source};
+
+/// One placeholder occurrence inside a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// Byte range of the whole spelling, `${AccountId}` included.
+    pub range: Range<usize>,
+    /// Byte range of the name inside it.
+    pub name: Range<usize>,
+}
+
+/// Whether capitals-with-underscores count as placeholders in strings of this element.
+fn capitals_count_in(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Resource | Field::NotResource | Field::Principal | Field::NotPrincipal
+    )
+}
+
+fn is_name_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
+}
+
+fn is_name_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')
+}
+
+/// Length of a name (`[A-Za-z_][A-Za-z0-9_.-]*`) starting at `i`, zero if none.
+fn name_len(b: &[u8], i: usize) -> usize {
+    if i >= b.len() || !is_name_start(b[i]) {
+        return 0;
+    }
+    b[i..].iter().take_while(|&&c| is_name_char(c)).count()
+}
+
+/// Finds the placeholders in `s`. `capitals` enables the `UPSOLVER_ORG_ID` spelling.
+pub fn find(s: &str, capitals: bool) -> Vec<Found> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(found) = braced_at(b, i).or_else(|| angled_at(b, i)) {
+            i = found.range.end;
+            out.push(found);
+        } else if capitals && (i == 0 || !is_word(b[i - 1])) {
+            let n = capitals_len(&b[i..]);
+            if n > 0 {
+                out.push(Found {
+                    range: i..i + n,
+                    name: i..i + n,
+                });
+                i += n;
+            } else {
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// `${Name}`, `{{Name}}` (spaces allowed inside, as Jinja writes it) or `{Name}` at `i`.
+fn braced_at(b: &[u8], i: usize) -> Option<Found> {
+    let spaces = |from: usize| {
+        b[from.min(b.len())..]
+            .iter()
+            .take_while(|&&c| c == b' ')
+            .count()
+    };
+    let (start, double) = if b[i..].starts_with(b"${") {
+        (i + 2, false)
+    } else if b[i..].starts_with(b"{{") {
+        (i + 2 + spaces(i + 2), true)
+    } else if b[i] == b'{' {
+        (i + 1, false)
+    } else {
+        return None;
+    };
+    let n = name_len(b, start);
+    let end = start + n;
+    let (closing, close_at): (&[u8], usize) = if double {
+        (b"}}", end + spaces(end))
+    } else {
+        (b"}", end)
+    };
+    (n > 0 && b[close_at.min(b.len())..].starts_with(closing)).then(|| Found {
+        range: i..close_at + closing.len(),
+        name: start..end,
+    })
+}
+
+/// `<Name>` or `<name with spaces>` at `i`.
+fn angled_at(b: &[u8], i: usize) -> Option<Found> {
+    if b[i] != b'<' || i + 1 >= b.len() || !b[i + 1].is_ascii_alphabetic() {
+        return None;
+    }
+    let inner = b[i + 1..]
+        .iter()
+        .take(64)
+        .take_while(|&&c| is_name_char(c) || c == b' ')
+        .count();
+    let end = i + 1 + inner;
+    (end < b.len() && b[end] == b'>' && b[end - 1] != b' ').then(|| Found {
+        range: i..end + 1,
+        name: i + 1..end,
+    })
+}
+
+/// Length of `[A-Z][A-Z0-9]*(_[A-Z0-9]+)+` at the start of `b`, ending at a word boundary;
+/// zero if none.
+fn capitals_len(b: &[u8]) -> usize {
+    if b.is_empty() || !b[0].is_ascii_uppercase() {
+        return 0;
+    }
+    let n = b
+        .iter()
+        .take_while(|&&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+        .count();
+    let word = &b[..n];
+    let ends_clean = n == b.len() || !b[n].is_ascii_alphanumeric();
+    let has_inner_underscore = word[1..].contains(&b'_') && !word.ends_with(b"_");
+    let no_double = !word.windows(2).any(|w| w == b"__");
+    if ends_clean && has_inner_underscore && no_double && n >= 4 {
+        n
+    } else {
+        0
+    }
+}
+
+/// Replaces every placeholder of `s` whose name `vars` holds. Returns whether anything was
+/// replaced.
+pub fn fill_str(s: &mut String, capitals: bool, vars: &BTreeMap<String, String>) -> bool {
+    let found = find(s, capitals);
+    if !found.iter().any(|f| vars.contains_key(&s[f.name.clone()])) {
+        return false;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for f in &found {
+        if let Some(value) = vars.get(&s[f.name.clone()]) {
+            out.push_str(&s[last..f.range.start]);
+            out.push_str(value);
+            last = f.range.end;
+        }
+    }
+    out.push_str(&s[last..]);
+    *s = out;
+    true
+}
+
+/// Lists the placeholders of a source (role and policy names included), merged by name,
+/// into `source.placeholders`, keeping the values of any already filled.
+pub fn collect(source: &mut Source) {
+    let mut by_name: BTreeMap<String, Placeholder> = BTreeMap::new();
+    let mut record = |s: &str, capitals: bool, loc: Loc| {
+        for f in find(s, capitals) {
+            let name = &s[f.name.clone()];
+            let syntax = &s[f.range.clone()];
+            let entry = by_name
+                .entry(name.to_string())
+                .or_insert_with(|| Placeholder {
+                    name: name.to_string(),
+                    syntax: Vec::new(),
+                    locations: Vec::new(),
+                    value: None,
+                });
+            if !entry.syntax.iter().any(|s| s == syntax) {
+                entry.syntax.push(syntax.to_string());
+            }
+            if !entry.locations.contains(&loc) {
+                entry.locations.push(loc);
+            }
+        }
+    };
+    for role in &source.roles {
+        record(&role.name, false, role.loc);
+        for policy in &role.policies {
+            record(&policy.name, false, policy.loc);
+            let Some(doc) = policy.document.as_deref() else {
+                continue;
+            };
+            for (field, text, loc) in doc.texts() {
+                record(text, capitals_count_in(field), loc);
+            }
+            for u in unknown_elements(doc) {
+                json_strings(&u.value, &mut |s| record(s, true, u.key.loc));
+            }
+        }
+    }
+    for old in &source.placeholders {
+        if let Some(p) = by_name.get_mut(&old.name) {
+            p.value.clone_from(&old.value);
+        }
+    }
+    source.placeholders = by_name.into_values().collect();
+}
+
+/// Fills the placeholders `vars` names everywhere in the source, and records their values.
+/// Placeholders the source does not have are ignored here; the caller reports them.
+pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
+    if vars.is_empty() {
+        return;
+    }
+    for role in &mut source.roles {
+        fill_str(&mut role.name, false, vars);
+        for policy in &mut role.policies {
+            fill_str(&mut policy.name, false, vars);
+            let Some(doc) = policy.document.as_mut() else {
+                continue;
+            };
+            if !needs_fill(doc, vars) {
+                continue;
+            }
+            let doc = Arc::make_mut(doc);
+            doc.texts_mut(|field, s| {
+                fill_str(s, capitals_count_in(field), vars);
+            });
+            let statements = doc.statements.iter_mut().flat_map(|s| &mut s.unknown);
+            for u in doc.unknown.iter_mut().chain(statements) {
+                json_strings_mut(&mut u.value, &mut |s| {
+                    fill_str(s, true, vars);
+                });
+            }
+        }
+    }
+    for p in &mut source.placeholders {
+        if let Some(v) = vars.get(&p.name) {
+            p.value = Some(v.clone());
+        }
+    }
+}
+
+fn needs_fill(doc: &PolicyDocument, vars: &BTreeMap<String, String>) -> bool {
+    let named = |text: &str, capitals: bool| {
+        find(text, capitals)
+            .iter()
+            .any(|f| vars.contains_key(&text[f.name.clone()]))
+    };
+    let mut in_unknown = false;
+    for u in unknown_elements(doc) {
+        json_strings(&u.value, &mut |s| in_unknown |= named(s, true));
+    }
+    in_unknown
+        || doc
+            .texts()
+            .iter()
+            .any(|(field, text, _)| named(text, capitals_count_in(*field)))
+}
+
+/// The unknown elements of a document and of its statements (a misspelled `Resources`
+/// still holds placeholders the user will want filled).
+fn unknown_elements(doc: &PolicyDocument) -> impl Iterator<Item = &UnknownElement> {
+    doc.unknown
+        .iter()
+        .chain(doc.statements.iter().flat_map(|s| &s.unknown))
+}
+
+fn json_strings(value: &serde_json::Value, f: &mut impl FnMut(&str)) {
+    match value {
+        serde_json::Value::String(s) => f(s),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| json_strings(v, f)),
+        serde_json::Value::Object(m) => m.values().for_each(|v| json_strings(v, f)),
+        _ => {}
+    }
+}
+
+fn json_strings_mut(value: &mut serde_json::Value, f: &mut impl FnMut(&mut String)) {
+    match value {
+        serde_json::Value::String(s) => f(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| json_strings_mut(v, f)),
+        serde_json::Value::Object(m) => m.values_mut().for_each(|v| json_strings_mut(v, f)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(s: &str, capitals: bool) -> Vec<&str> {
+        find(s, capitals).into_iter().map(|f| &s[f.name]).collect()
+    }
+
+    #[test]
+    fn finds_each_spelling() {
+        assert_eq!(
+            names("arn:aws:iam::${AccountId}:root", false),
+            ["AccountId"]
+        );
+        assert_eq!(names("s3://{bucket_name}*", false), ["bucket_name"]);
+        assert_eq!(names("{{ account_id }}", false), ["account_id"]);
+        assert_eq!(names("x-{{account_id}}", false), ["account_id"]);
+        assert_eq!(
+            names("arn:aws:iam::<account-id>:role/<Role Name>", false),
+            ["account-id", "Role Name"]
+        );
+        assert_eq!(
+            names("arn:aws:s3:::us-east-1-upsolver-UPSOLVER_ORG_ID/*", true),
+            ["UPSOLVER_ORG_ID"]
+        );
+        assert_eq!(
+            names("${var.bucket}-${local.prefix}", false),
+            ["var.bucket", "local.prefix"]
+        );
+    }
+
+    #[test]
+    fn policy_variables_and_constants_are_not_placeholders() {
+        assert!(names("arn:aws:s3:::b/${aws:username}/*", true).is_empty());
+        assert!(names("${*}${?}${$}", true).is_empty());
+        assert!(names("SYMMETRIC_DEFAULT", false).is_empty());
+        assert!(names("a < b > c", false).is_empty());
+        assert!(names("AB_", true).is_empty());
+        assert!(names("lowerUPPER_CASE", true).is_empty());
+    }
+
+    #[test]
+    fn fills_every_occurrence() {
+        let vars = BTreeMap::from([
+            ("AccountId".to_string(), "111122223333".to_string()),
+            ("bucket_name".to_string(), "logs".to_string()),
+        ]);
+        let mut s = "arn:aws:s3:::{bucket_name}-${AccountId}/${aws:username}/${Region}".to_string();
+        assert!(fill_str(&mut s, false, &vars));
+        assert_eq!(
+            s,
+            "arn:aws:s3:::logs-111122223333/${aws:username}/${Region}"
+        );
+        let mut untouched = "arn:aws:s3:::${Region}".to_string();
+        assert!(!fill_str(&mut untouched, false, &vars));
+    }
+}

@@ -1,0 +1,295 @@
+//! The loaded tree: a `Source` (one input file) holds `Role`s (anything that holds
+//! policies), which hold `Policy`s (a document with a kind), plus the source's placeholders
+//! and the diagnostics its loader reported.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::loc::Loc;
+use super::policy::PolicyDocument;
+
+/// One loaded input file (or standard input, or a bundled sample).
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    /// The path as the user gave it; `-` for standard input.
+    pub path: String,
+    pub format: Format,
+    pub roles: Vec<Role>,
+    pub placeholders: Vec<Placeholder>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Source {
+    pub fn new(path: impl Into<String>, format: Format) -> Self {
+        Source {
+            path: path.into(),
+            format,
+            ..Source::default()
+        }
+    }
+
+    /// Every policy of the source with the role that holds it.
+    pub fn policies(&self) -> impl Iterator<Item = (&Role, &Policy)> {
+        self.roles
+            .iter()
+            .flat_map(|r| r.policies.iter().map(move |p| (r, p)))
+    }
+
+    pub fn diagnose(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// The shape an input arrived in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    #[default]
+    Json,
+    Markdown,
+    Html,
+    Text,
+    Cloudformation,
+    Terraform,
+    AuthorizationDetails,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Json,
+        Format::Markdown,
+        Format::Html,
+        Format::Text,
+        Format::Cloudformation,
+        Format::Terraform,
+        Format::AuthorizationDetails,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Text => "text",
+            Format::Cloudformation => "cloudformation",
+            Format::Terraform => "terraform",
+            Format::AuthorizationDetails => "authorization-details",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Anything that holds policies: an IAM role, user or group, a resource with a resource
+/// policy (a KMS key, a bucket), or the document itself when nothing names a holder.
+#[derive(Clone, Debug, Default)]
+pub struct Role {
+    pub name: String,
+    pub kind: RoleKind,
+    pub policies: Vec<Policy>,
+    pub loc: Loc,
+    /// Prose the source attached to the holder.
+    pub note: Option<String>,
+    /// The holder's ARN when the source gives it (account dumps).
+    pub arn: Option<String>,
+    /// Groups a user belongs to (account dumps); their policies apply to the user too.
+    pub groups: Vec<String>,
+}
+
+impl Role {
+    pub fn new(name: impl Into<String>, kind: RoleKind) -> Self {
+        Role {
+            name: name.into(),
+            kind,
+            ..Role::default()
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoleKind {
+    Role,
+    User,
+    Group,
+    /// A resource holding a resource policy: a KMS key, an S3 bucket, an SQS queue...
+    Resource,
+    /// The document itself, when nothing names a holder.
+    #[default]
+    Document,
+}
+
+impl RoleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleKind::Role => "role",
+            RoleKind::User => "user",
+            RoleKind::Group => "group",
+            RoleKind::Resource => "resource",
+            RoleKind::Document => "document",
+        }
+    }
+}
+
+/// A policy held by a role: a document with a kind, or a reference to a managed policy.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    pub name: String,
+    pub kind: PolicyKind,
+    /// Set when this is a reference to a managed policy (an AWS managed policy from the
+    /// catalog, or a customer managed policy by ARN).
+    pub managed: Option<ManagedRef>,
+    /// The document; `None` for an unresolved managed reference. Shared because one
+    /// managed policy may be attached to many holders.
+    pub document: Option<Arc<PolicyDocument>>,
+    pub loc: Loc,
+    /// Prose the source attached to the policy (a table's description column).
+    pub note: Option<String>,
+}
+
+impl Policy {
+    pub fn new(name: impl Into<String>, kind: PolicyKind, document: PolicyDocument) -> Self {
+        let loc = document.loc;
+        Policy {
+            name: name.into(),
+            kind,
+            managed: None,
+            document: Some(Arc::new(document)),
+            loc,
+            note: None,
+        }
+    }
+
+    /// The statements of the document, none for an unresolved reference.
+    pub fn statements(&self) -> &[super::policy::Statement] {
+        self.document
+            .as_deref()
+            .map_or(&[], |d| d.statements.as_slice())
+    }
+}
+
+/// What a policy is for, which decides how the evaluator uses it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyKind {
+    /// Attached to a user, group or role (inline or managed).
+    #[default]
+    Identity,
+    /// A role's trust policy (AssumeRolePolicyDocument): a resource policy on the role.
+    Trust,
+    /// A resource-based policy (bucket policy, key policy, queue policy...).
+    Resource,
+    /// A permissions boundary.
+    Boundary,
+    /// A service control policy.
+    Scp,
+    /// A resource control policy.
+    Rcp,
+    /// A session policy passed when assuming a role.
+    Session,
+}
+
+impl PolicyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Trust => "trust",
+            PolicyKind::Resource => "resource",
+            PolicyKind::Boundary => "boundary",
+            PolicyKind::Scp => "scp",
+            PolicyKind::Rcp => "rcp",
+            PolicyKind::Session => "session",
+        }
+    }
+}
+
+/// A reference to a managed policy by name or ARN.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ManagedRef {
+    pub name: String,
+    pub arn: String,
+    /// Whether the policy's document was found (in the catalog or the source).
+    pub resolved: bool,
+}
+
+/// Something a loader noticed: a repair it made, an element it did not know, input it
+/// could not read. Codes are kebab-case and stable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    #[serde(flatten)]
+    pub loc: Loc,
+}
+
+impl Diagnostic {
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            loc,
+        }
+    }
+
+    pub fn error(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, loc, message)
+    }
+
+    pub fn warning(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, loc, message)
+    }
+
+    pub fn info(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+        Self::new(Severity::Info, code, loc, message)
+    }
+}
+
+/// How much a diagnostic or finding matters. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A template placeholder found in a source, such as `${AccountId}` or `{bucket_name}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Placeholder {
+    /// The name inside the syntax: `AccountId` for `${AccountId}`.
+    pub name: String,
+    /// Every spelling it was written with, such as `${AccountId}`.
+    pub syntax: Vec<String>,
+    /// Where it occurs (the position of each string containing it).
+    pub locations: Vec<Loc>,
+    /// The value given with `--var` (or in the TUI), once filled.
+    pub value: Option<String>,
+}

@@ -1,0 +1,73 @@
+//! Making text from untrusted input safe to show in a terminal.
+//!
+//! Vendor files come from strangers: a string in a policy can hold an escape sequence that
+//! would move the cursor, retitle the window or write to the clipboard. Every string from
+//! input passes through [`escape`] before any output, CLI or TUI. Control characters become
+//! visible escapes (`\n`, `\x1b`, `\u{202e}`), so what is shown is what the file holds.
+
+use std::borrow::Cow;
+
+/// Whether `c` must not reach a terminal raw: C0 and C1 controls, DEL, and the Unicode
+/// bidirectional overrides and isolates that can make text read differently than it is.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every unsafe character replaced by a visible escape. Borrows when nothing needs
+/// escaping, which is almost always.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`escape`], but keeps line breaks and tabs, for multi-line text such as a policy
+/// pretty-printed for display.
+pub fn escape_keep_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(s);
+    }
+    let lines: Vec<Cow<str>> = s.split('\n').map(|l| escape_keep_tabs(l)).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+fn escape_keep_tabs(s: &str) -> Cow<'_, str> {
+    if !s.contains('\t') {
+        return escape(s);
+    }
+    let parts: Vec<Cow<str>> = s.split('\t').map(escape).collect();
+    Cow::Owned(parts.join("\t"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(escape("arn:aws:s3:::b/*"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn controls_and_bidi_are_escaped() {
+        assert_eq!(escape("a\x1b[31mb\u{7}"), "a\\x1b[31mb\\x07");
+        assert_eq!(escape("x\u{202e}y\u{9b}"), "x\\u{202e}y\\x9b");
+        assert_eq!(escape("l1\nl2\t"), "l1\\nl2\\t");
+        assert_eq!(escape_keep_lines("l1\n\tl2\x1b"), "l1\n\tl2\\x1b");
+    }
+}
