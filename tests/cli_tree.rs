@@ -23,7 +23,12 @@ fn iamscope(args: &[&str], stdin: Option<&str>) -> Run {
         .spawn()
         .expect("run iamscope");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
@@ -71,7 +76,10 @@ fn codes(source: &Value) -> Vec<(String, u64, u64)> {
 fn identity_policy_with_conditions_field_by_field() {
     let out = tree_json(&["sample-policies/identity-with-conditions.json"]);
     let source = &out["sources"][0];
-    assert_eq!(source["path"], "sample-policies/identity-with-conditions.json");
+    assert_eq!(
+        source["path"],
+        "sample-policies/identity-with-conditions.json"
+    );
     assert_eq!(source["format"], "json");
     assert_eq!(source["diagnostics"], json!([]));
     assert_eq!(source["placeholders"], json!([]));
@@ -90,16 +98,29 @@ fn identity_policy_with_conditions_field_by_field() {
     assert_eq!(s["not_action"], json!([]));
     assert_eq!(
         s["resource"],
-        json!(["arn:aws:s3:::example-reports", "arn:aws:s3:::example-reports/*"])
+        json!([
+            "arn:aws:s3:::example-reports",
+            "arn:aws:s3:::example-reports/*"
+        ])
     );
     assert_eq!(s["not_resource"], json!([]));
     assert_eq!(s["principal"], Value::Null);
     assert_eq!(s["not_principal"], Value::Null);
-    assert_eq!(s["condition"], json!({"Bool": {"aws:SecureTransport": ["true"]}}));
+    assert_eq!(
+        s["condition"],
+        json!({"Bool": {"aws:SecureTransport": ["true"]}})
+    );
     assert_eq!(s["note"], Value::Null);
-    assert_eq!((s["line"].as_u64(), s["column"].as_u64()), (Some(4), Some(5)));
+    assert_eq!(
+        (s["line"].as_u64(), s["column"].as_u64()),
+        (Some(4), Some(5))
+    );
     let s = &policy["statements"][2];
-    assert_eq!(s["action"], json!(["ec2:DescribeInstances"]), "one string becomes a list");
+    assert_eq!(
+        s["action"],
+        json!(["ec2:DescribeInstances"]),
+        "one string becomes a list"
+    );
     assert_eq!(
         s["condition"],
         json!({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]}})
@@ -109,13 +130,17 @@ fn identity_policy_with_conditions_field_by_field() {
 
 #[test]
 fn policy_kinds_of_the_json_samples() {
-    let kind = |path: &str| tree_json(&[path])["sources"][0]["roles"][0]["policies"][0]["kind"].clone();
+    let kind =
+        |path: &str| tree_json(&[path])["sources"][0]["roles"][0]["policies"][0]["kind"].clone();
     assert_eq!(kind("sample-policies/trust-external-id.json"), "trust");
     assert_eq!(kind("sample-policies/s3-bucket-policy.json"), "resource");
     assert_eq!(kind("sample-policies/scp-region-guardrails.json"), "scp");
     let out = tree_json(&["sample-policies/s3-bucket-policy.json"]);
     let s = &out["sources"][0]["roles"][0]["policies"][0]["statements"];
-    assert_eq!(s[0]["principal"], json!({"Service": ["cloudtrail.amazonaws.com"]}));
+    assert_eq!(
+        s[0]["principal"],
+        json!({"Service": ["cloudtrail.amazonaws.com"]})
+    );
     assert_eq!(s[2]["principal"], "*");
     let out = tree_json(&["sample-policies/scp-region-guardrails.json"]);
     let s = &out["sources"][0]["roles"][0]["policies"][0]["statements"][0];
@@ -141,9 +166,18 @@ fn dstack_one_policy_of_twelve_statements_with_an_unknown_element() {
     assert_eq!(s.len(), 12);
     assert_eq!(s[0]["action"], json!(["*"]));
     assert_eq!(s[0]["resource"], json!([]));
-    assert_eq!(s[0]["unknown"], json!({"Resources": ["s3://{bucket_name}", "s3://{bucket_name}*"]}));
-    assert_eq!((s[0]["line"].as_u64(), s[0]["column"].as_u64()), (Some(12), Some(5)));
-    assert_eq!(s[8]["action"], json!(["ec2:CancelSpotRequests", "ec2:TerminateInstances"]));
+    assert_eq!(
+        s[0]["unknown"],
+        json!({"Resources": ["s3://{bucket_name}", "s3://{bucket_name}*"]})
+    );
+    assert_eq!(
+        (s[0]["line"].as_u64(), s[0]["column"].as_u64()),
+        (Some(12), Some(5))
+    );
+    assert_eq!(
+        s[8]["action"],
+        json!(["ec2:CancelSpotRequests", "ec2:TerminateInstances"])
+    );
     assert_eq!(
         s[8]["condition"],
         json!({"StringEquals": {"aws:ResourceTag/dstack_bucket": ["{bucket_name}"]}})
@@ -170,8 +204,19 @@ fn stackstate_every_fenced_policy_loads_and_the_event_pattern_is_not_a_policy() 
         .filter(|d| d["code"] == "not-a-policy")
         .collect();
     assert_eq!(not_policy.len(), 1);
-    assert_eq!((not_policy[0]["line"].as_u64(), not_policy[0]["column"].as_u64()), (Some(409), Some(1)));
-    assert!(not_policy[0]["message"].as_str().unwrap().contains("EventBridge event pattern"));
+    assert_eq!(
+        (
+            not_policy[0]["line"].as_u64(),
+            not_policy[0]["column"].as_u64()
+        ),
+        (Some(409), Some(1))
+    );
+    assert!(
+        not_policy[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("EventBridge event pattern")
+    );
     let names: Vec<&str> = source["placeholders"]
         .as_array()
         .unwrap()
@@ -183,7 +228,10 @@ fn stackstate_every_fenced_policy_loads_and_the_event_pattern_is_not_a_policy() 
         .into_iter()
         .find(|s| s["sid"] == "AllowKeyAdministration")
         .expect("the KMS key policy is loaded");
-    assert_eq!(kms["principal"], json!({"AWS": ["arn:aws:iam::${AccountId}:root"]}));
+    assert_eq!(
+        kms["principal"],
+        json!({"AWS": ["arn:aws:iam::${AccountId}:root"]})
+    );
 }
 
 #[test]
@@ -196,7 +244,10 @@ fn upsolver_malformed_policy_is_repaired_and_reported() {
         .collect();
     assert_eq!(repairs, [("malformed-json".to_string(), 69, 5)]);
     let s = statements(source);
-    let first = s.iter().find(|s| s["line"] == 69).expect("recovered statement");
+    let first = s
+        .iter()
+        .find(|s| s["line"] == 69)
+        .expect("recovered statement");
     assert_eq!(first["effect"], "Allow");
     assert_eq!(first["action"].as_array().unwrap().len(), 25);
 }
@@ -233,7 +284,10 @@ fn vars_fill_placeholders_everywhere() {
 
 #[test]
 fn unknown_var_is_a_warning() {
-    let run = iamscope(&["tree", "sample-policies/dstack.md", "--var", "bucket=x"], None);
+    let run = iamscope(
+        &["tree", "sample-policies/dstack.md", "--var", "bucket=x"],
+        None,
+    );
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stderr,
@@ -245,7 +299,9 @@ fn unknown_var_is_a_warning() {
 fn standard_input_and_directories() {
     let run = iamscope(
         &["tree", "-"],
-        Some(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}}"#),
+        Some(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}}"#,
+        ),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
@@ -284,21 +340,41 @@ fn standard_input_and_directories() {
 
 #[test]
 fn unreadable_path_exits_2_and_the_rest_is_still_shown() {
-    let run = iamscope(&["tree", "no/such/file.json", "sample-policies/trust-external-id.json"], None);
+    let run = iamscope(
+        &[
+            "tree",
+            "no/such/file.json",
+            "sample-policies/trust-external-id.json",
+        ],
+        None,
+    );
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("iamscope: no/such/file.json: "), "{}", run.stderr);
-    assert!(run.stdout.contains("trust-external-id  trust policy, 1 statement"));
+    assert!(
+        run.stderr.starts_with("iamscope: no/such/file.json: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("trust-external-id  trust policy, 1 statement")
+    );
 }
 
 #[test]
 fn control_characters_from_input_are_shown_escaped() {
     let run = iamscope(
         &["tree", "-"],
-        Some("{\"Statement\":[{\"Sid\":\"x\\u001b[2Jy\",\"Effect\":\"Allow\",\"Action\":\"a:b\\u0007\",\"Resource\":\"*\"}]}"),
+        Some(
+            "{\"Statement\":[{\"Sid\":\"x\\u001b[2Jy\",\"Effect\":\"Allow\",\"Action\":\"a:b\\u0007\",\"Resource\":\"*\"}]}",
+        ),
     );
     assert_eq!(run.code, 0);
     assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'));
-    assert!(run.stdout.contains("Statement 1 \"x\\x1b[2Jy\"  Allow"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Statement 1 \"x\\x1b[2Jy\"  Allow"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("a:b\\x07"));
 }
 

@@ -71,6 +71,19 @@ Examples:
   iamscope tree vendor.md --var AccountId=111122223333 --var Region=us-east-1
   iamscope tree policies/ --format json | jq '.sources[].roles[].policies[].name'")]
     Tree(TreeArgs),
+
+    /// Report what is broken, risky or undocumented: invalid policies, unknown actions,
+    /// unfilled placeholders, risky grants. Exits 1 when a finding is at or above --fail-on.
+    #[command(after_help = "\
+Examples:
+  iamscope check vendor.md
+  iamscope check policies/ --fail-on warning --ignore missing-version
+  iamscope check policies/ --format sarif > iamscope.sarif     (for GitHub code scanning)
+
+Suppressing findings: --ignore CODE (repeatable), or rules in .iamscope-ignore in the current
+directory (or the file named by --ignore-file), one a line: a code (or *), then optionally a
+path glob and/or sid=NAME. Suppressed findings are counted in the summary.")]
+    Check(CheckArgs),
 }
 
 #[derive(Args, Debug)]
@@ -82,6 +95,56 @@ pub struct TreeArgs {
     /// Output format: an indented tree, or JSON (see DESIGN.md for its fields).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files, directories (walked, in name order) or `-` for standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+
+    /// Output format: text grouped by source, role and policy; JSON; or SARIF 2.1.0.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Suppress every finding with this code (repeatable).
+    #[arg(long = "ignore", value_name = "CODE", value_parser = parse_code)]
+    pub ignore: Vec<String>,
+
+    /// Read suppression rules from this file instead of ./.iamscope-ignore.
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<std::path::PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+fn parse_code(s: &str) -> Result<String, String> {
+    if crate::analyze::codes::find(s).is_some() {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{s}` is not a finding code (see `iamscope check --help`)"
+        ))
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -2,7 +2,10 @@
 //! JSON. Nothing here draws a screen; `tui` does that.
 
 pub mod args;
+pub mod check;
 pub mod outline;
+pub mod sarif;
+pub mod style;
 pub mod tree;
 
 use std::collections::BTreeMap;
@@ -13,6 +16,9 @@ use crate::model::Source;
 
 pub use args::{Cli, Command, Common, OutputFormat};
 
+/// Exit code for findings at or above `--fail-on` (and, for `why`, a deny).
+pub const EXIT_FINDINGS: u8 = 1;
+
 /// Exit code for bad usage or input that could not be read at all.
 pub const EXIT_USAGE: u8 = 2;
 
@@ -20,6 +26,7 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(command: Command, common: &Common) -> ExitCode {
     match command {
         Command::Tree(args) => tree::run(&args, common),
+        Command::Check(args) => check::run(&args, common),
     }
 }
 

@@ -212,6 +212,9 @@ pub fn collect(source: &mut Source) {
             p.value.clone_from(&old.value);
         }
     }
+    for p in by_name.values_mut() {
+        p.locations.sort();
+    }
     source.placeholders = by_name.into_values().collect();
 }
 

@@ -1,0 +1,261 @@
+//! Every finding code iamscope reports: its severity, category, a one-line summary and the
+//! help text a reviewer reads (also the SARIF rule descriptions). Codes are kebab-case and
+//! stable; users suppress them by name.
+
+use serde::Serialize;
+
+use crate::model::Severity;
+
+/// What kind of problem a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// The input could not be read as written, or the policy would be rejected or does not
+    /// do what it says.
+    Validity,
+    /// A construct that is risky or likely a mistake.
+    Security,
+    /// Granted actions that let the holder raise its own privileges.
+    PrivilegeEscalation,
+    /// Granted actions that return credentials or secrets.
+    CredentialsExposure,
+    /// Granted actions that read data out of the account.
+    DataExfiltration,
+    /// Granted actions that change who can access resources.
+    ResourceExposure,
+    /// A mismatch between what a vendor page documents and what its policy grants.
+    Documentation,
+    /// Something that could be written more simply.
+    Suggestion,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Validity => "validity",
+            Category::Security => "security",
+            Category::PrivilegeEscalation => "privilege-escalation",
+            Category::CredentialsExposure => "credentials-exposure",
+            Category::DataExfiltration => "data-exfiltration",
+            Category::ResourceExposure => "resource-exposure",
+            Category::Documentation => "documentation",
+            Category::Suggestion => "suggestion",
+        }
+    }
+}
+
+/// One finding code and what it means.
+#[derive(Debug)]
+pub struct Code {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    pub summary: &'static str,
+    pub help: &'static str,
+}
+
+use Category::*;
+use Severity::{Error, Info, Warning};
+
+macro_rules! codes {
+    ($($name:ident $code:literal, $severity:ident, $category:ident, $summary:literal, $help:literal;)*) => {
+        $(
+            #[doc = $summary]
+            pub const $name: &Code = &Code {
+                code: $code,
+                severity: $severity,
+                category: $category,
+                summary: $summary,
+                help: $help,
+            };
+        )*
+        /// Every code, in the order the help lists them.
+        pub const CODES: &[&Code] = &[$($name),*];
+    };
+}
+
+codes! {
+    MALFORMED_JSON "malformed-json", Error, Validity,
+    "The JSON is broken as published.",
+    "The policy is not valid JSON as written, so AWS would reject it. iamscope repaired it where the intent was unambiguous (the message says how) and reads what it could; fix the source before using it.";
+    UNKNOWN_ELEMENT "unknown-element", Error, Validity,
+    "An element IAM does not define.",
+    "IAM rejects policies with elements it does not define, such as `Resources` instead of `Resource`. iamscope keeps the element and shows it, but nothing it says is evaluated.";
+    INVALID_ELEMENT "invalid-element", Error, Validity,
+    "An element holds a value of the wrong type.",
+    "Each policy element takes a specific JSON type (Action a string or a list of strings, Condition an object of objects...). The message says what was found and how iamscope read it.";
+    DUPLICATE_ELEMENT "duplicate-element", Error, Validity,
+    "An element appears twice in one object.",
+    "When an element such as Action appears twice in one statement, only one is used; IAM rejects the policy.";
+    ELEMENT_SPELLING "element-spelling", Warning, Validity,
+    "An element name differs from IAM's spelling in case.",
+    "IAM element names are written `Effect`, `Action`, `Resource`... Write them exactly so.";
+    MISSING_EFFECT "missing-effect", Error, Validity,
+    "A statement without Effect.",
+    "Every statement needs `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`; IAM rejects one without.";
+    INVALID_EFFECT "invalid-effect", Error, Validity,
+    "Effect is neither Allow nor Deny.",
+    "Effect must be exactly `Allow` or `Deny` (case-sensitive).";
+    MISSING_ACTION "missing-action", Error, Validity,
+    "A statement with neither Action nor NotAction.",
+    "Every statement must name the actions it covers with Action or NotAction.";
+    MISSING_RESOURCE "missing-resource", Error, Validity,
+    "An identity-based statement with neither Resource nor NotResource.",
+    "Statements in identity policies, permission boundaries, session policies and SCPs must name resources with Resource or NotResource; IAM rejects them otherwise. Use `\"Resource\": \"*\"` when the actions do not support resource-level permissions.";
+    MISSING_PRINCIPAL "missing-principal", Error, Validity,
+    "A resource or trust policy statement with neither Principal nor NotPrincipal.",
+    "Resource-based policies, trust policies included, must say whom they apply to with Principal or NotPrincipal.";
+    ACTION_AND_NOT_ACTION "action-and-not-action", Error, Validity,
+    "A statement with both Action and NotAction.",
+    "A statement takes Action or NotAction, never both; IAM rejects it.";
+    RESOURCE_AND_NOT_RESOURCE "resource-and-not-resource", Error, Validity,
+    "A statement with both Resource and NotResource.",
+    "A statement takes Resource or NotResource, never both; IAM rejects it.";
+    PRINCIPAL_AND_NOT_PRINCIPAL "principal-and-not-principal", Error, Validity,
+    "A statement with both Principal and NotPrincipal.",
+    "A statement takes Principal or NotPrincipal, never both; IAM rejects it.";
+    INVALID_VERSION "invalid-version", Error, Validity,
+    "Version is neither 2012-10-17 nor 2008-10-17.",
+    "The policy language Version is a fixed date, `2012-10-17` (current, with policy variables) or `2008-10-17`; any other value is rejected.";
+    DUPLICATE_SID "duplicate-sid", Error, Validity,
+    "Two statements of one policy share a Sid.",
+    "Sids must be unique within a policy; IAM rejects a policy in which two statements share one.";
+    INVALID_SID "invalid-sid", Error, Validity,
+    "A Sid with characters IAM does not allow.",
+    "IAM policies accept only ASCII letters and digits in a Sid.";
+    UNKNOWN_SERVICE "unknown-service", Error, Validity,
+    "An action whose service prefix AWS does not define.",
+    "The part before the colon is not the prefix of any AWS service in iamscope's catalog, so the action grants nothing.";
+    UNKNOWN_ACTION "unknown-action", Error, Validity,
+    "An action AWS does not define.",
+    "The service exists but has no such action (or, for a pattern, no action matches it), so it grants nothing. Check the spelling against the service authorization reference.";
+    INVALID_ACTION_WILDCARD "invalid-action-wildcard", Error, Validity,
+    "A wildcard where IAM does not allow one.",
+    "Wildcards may stand anywhere in the action name, but never in the service prefix (`*:GetObject`); such a pattern matches nothing.";
+    INVALID_ARN "invalid-arn", Error, Validity,
+    "A resource that is not a valid ARN.",
+    "Resources are ARNs, `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, or `*`. URLs such as `s3://bucket` and ARNs with a bad partition, region or account never match.";
+    RESOURCE_MISMATCH "resource-mismatch", Error, Validity,
+    "No resource type of the action fits the ARN.",
+    "The action acts on resource types whose ARNs look different, so the statement grants that action on nothing (for example `iam:CreatePolicy` on a role ARN).";
+    UNKNOWN_CONDITION_OPERATOR "unknown-condition-operator", Error, Validity,
+    "A condition operator IAM does not define.",
+    "Condition operators are fixed names such as StringEquals, ArnLike or NumericLessThan, optionally with `ForAllValues:`/`ForAnyValue:` and `IfExists`.";
+    NULL_WITH_IF_EXISTS "null-with-if-exists", Error, Validity,
+    "The Null operator with IfExists.",
+    "`NullIfExists` is not an operator: Null already tests whether the key exists.";
+    UNKNOWN_MANAGED_POLICY "unknown-managed-policy", Error, Validity,
+    "A managed policy the catalog does not know.",
+    "No AWS managed policy has that name or ARN, so nothing can be attached.";
+    UNFILLED_PLACEHOLDER "unfilled-placeholder", Warning, Security,
+    "A template placeholder that has not been filled.",
+    "The source is a template: values such as `${AccountId}` must be filled before the policy does what the vendor means. Fill them with `--var NAME=VALUE` (or `v` in the viewer).";
+    MISSING_VERSION "missing-version", Warning, Validity,
+    "A policy without Version.",
+    "Without `\"Version\": \"2012-10-17\"`, IAM uses the 2008-10-17 language, where policy variables such as `${aws:username}` are plain text.";
+    UNKNOWN_CONDITION_KEY "unknown-condition-key", Warning, Validity,
+    "A condition key that the actions and their resource types do not support.",
+    "The key is neither a global `aws:` key nor one the statement's actions or their resource types support, so it is probably misspelled or never present; the condition may never (or always) match.";
+    CONDITION_TYPE_MISMATCH "condition-type-mismatch", Warning, Validity,
+    "A condition operator that does not fit the key's type.",
+    "Each condition key has a type (String, Date, Numeric, Bool, IPAddress, ARN); comparing it with an operator of another type does not work as it reads.";
+    FOR_ALL_VALUES_SINGLE_VALUED "for-all-values-single-valued", Warning, Security,
+    "ForAllValues on a single-valued key.",
+    "`ForAllValues:` is true when the key is missing, so on a single-valued key it lets requests without the key through. Use the plain operator, or `ForAnyValue:`.";
+    PASS_ROLE_STAR "pass-role-star", Warning, Security,
+    "iam:PassRole on every role.",
+    "Passing any role lets the holder hand a more privileged role to a service it controls. Limit Resource to the roles the service needs, or add an `iam:PassedToService` condition.";
+    FULL_ADMIN "full-admin", Warning, Security,
+    "Every action on every resource.",
+    "`\"Action\": \"*\"` on `\"Resource\": \"*\"` without a condition is full administrator access.";
+    SERVICE_WILDCARD "service-wildcard", Warning, Security,
+    "Every action of a service.",
+    "`service:*` grants every present and future action of the service, Permissions management included. Grant the actions needed.";
+    NOT_ACTION_WITH_ALLOW "not-action-with-allow", Warning, Security,
+    "Allow with NotAction.",
+    "Allow with NotAction grants every action except the ones listed, of every service, present and future.";
+    NOT_RESOURCE_WITH_ALLOW "not-resource-with-allow", Warning, Security,
+    "Allow with NotResource.",
+    "Allow with NotResource grants the actions on every resource except the ones listed, in every account.";
+    NOT_PRINCIPAL_WITH_ALLOW "not-principal-with-allow", Warning, Security,
+    "Allow with NotPrincipal.",
+    "Allow with NotPrincipal grants access to everyone except the principals listed, anonymous callers included.";
+    PUBLIC_PRINCIPAL "public-principal", Warning, Security,
+    "Everyone may act, with no condition that narrows the caller.",
+    "Principal `*` (or `{\"AWS\": \"*\"}`) allows every caller, anonymous ones included, unless a condition narrows them (aws:SourceAccount, aws:PrincipalOrgID, aws:SourceArn, aws:SourceVpce...).";
+    CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID "cross-account-trust-without-external-id", Warning, Security,
+    "Another account may assume the role without an external ID.",
+    "A vendor that assumes roles in many customers' accounts must be made to name yours: without an `sts:ExternalId` condition, anyone who can make the vendor act for them can reach your role (the confused deputy problem).";
+    PRIVILEGE_ESCALATION "privilege-escalation", Warning, PrivilegeEscalation,
+    "Granted actions that let the holder raise its own privileges.",
+    "The combination named lets the holder give itself (or a role it can use) more permissions than this policy grants: new credentials, policy changes, or passing a privileged role to compute it controls.";
+    CREDENTIALS_EXPOSURE "credentials-exposure", Warning, CredentialsExposure,
+    "Granted actions that return credentials.",
+    "These actions return credentials or tokens (access keys, passwords, session tokens) for resources in any account position the statement allows.";
+    DATA_EXFILTRATION "data-exfiltration", Warning, DataExfiltration,
+    "Granted actions that read data on every resource.",
+    "These actions read data (objects, secrets, parameters, decrypted keys) and the statement does not limit the resources.";
+    RESOURCE_EXPOSURE "resource-exposure", Warning, ResourceExposure,
+    "Unconstrained Permissions management.",
+    "These actions change who can access resources (resource policies, grants, ACLs, sharing) and the statement does not limit the resources.";
+    REDUNDANT_ACTION "redundant-action", Info, Suggestion,
+    "An action another pattern of the statement already covers.",
+    "The action is covered by another action pattern of the same statement; remove it.";
+    REDUNDANT_STATEMENT "redundant-statement", Info, Suggestion,
+    "A statement another statement already covers.",
+    "Everything this statement allows, another statement of the policy allows with no more conditions; remove one.";
+    GRANTED_NOT_DOCUMENTED "granted-not-documented", Info, Documentation,
+    "The policy grants an action the documentation does not mention.",
+    "The vendor's policy grants this action, but their table of permissions never explains it. Ask why it is needed.";
+    DOCUMENTED_NOT_GRANTED "documented-not-granted", Info, Documentation,
+    "The documentation mentions an action the policy does not grant.",
+    "The vendor's table explains an action their policy never grants; the documentation or the policy is out of date.";
+    INFERRED_CONDITION "inferred-condition", Info, Documentation,
+    "A condition the prose implies but the policy does not contain.",
+    "The documentation says the permission is limited (for example to resources tagged Owner=Vendor), but nothing enforces it. Add the condition yourself if you rely on it.";
+    NOT_A_POLICY "not-a-policy", Warning, Validity,
+    "JSON that is not an IAM policy.",
+    "A block of JSON in the input has no Statement element, so it is not a policy (it may be an event pattern or another configuration file).";
+    BARE_STATEMENT "bare-statement", Warning, Validity,
+    "Statements without the policy document around them.",
+    "The input shows statements without `{\"Version\": ..., \"Statement\": [...]}` around them; iamscope reads them as one policy with no Version.";
+    POLICY_AS_STRING "policy-as-string", Info, Validity,
+    "A policy given as a JSON string.",
+    "The policy was encoded as a string inside JSON (as `aws s3api get-bucket-policy` prints it); iamscope decoded it.";
+    INVALID_UTF8 "invalid-utf8", Warning, Validity,
+    "The input is not valid UTF-8.",
+    "Bytes that are not UTF-8 were read as the replacement character.";
+    NO_POLICIES "no-policies", Info, Validity,
+    "No IAM policy was found in the input.",
+    "The input was read, but nothing in it is an IAM policy in a shape iamscope reads.";
+}
+
+/// The code named `code`, if iamscope defines it.
+pub fn find(code: &str) -> Option<&'static Code> {
+    CODES.iter().copied().find(|c| c.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_explained() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CODES {
+            assert!(seen.insert(c.code), "{} twice", c.code);
+            assert!(
+                c.code
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{} is not kebab-case",
+                c.code
+            );
+            assert!(
+                c.summary.ends_with('.') && c.help.len() > c.summary.len(),
+                "{}",
+                c.code
+            );
+        }
+    }
+}

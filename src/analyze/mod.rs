@@ -1,0 +1,135 @@
+//! Findings: what is broken, risky or undocumented in the loaded policies, each with a
+//! stable code, a severity, a category and its exact location. `check` runs every rule over
+//! every source; loader diagnostics become findings too, placed in the statement they fall in.
+
+pub mod arn;
+pub mod codes;
+pub mod finding;
+pub mod ignore;
+mod security;
+mod validity;
+
+use std::borrow::Cow;
+
+pub use codes::{CODES, Category, Code};
+pub use finding::{Finding, Place};
+
+use crate::model::{Loc, Source};
+
+/// Codes of loader diagnostics that concern the whole input, never one statement.
+const SOURCE_LEVEL: [&str; 3] = ["not-a-policy", "no-policies", "invalid-utf8"];
+
+/// Every finding for these sources, in input order, then by position.
+pub fn check(sources: &[Source]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for source in sources {
+        let start = out.len();
+        diagnostics(source, &mut out);
+        placeholders(source, &mut out);
+        for role in &source.roles {
+            for policy in &role.policies {
+                let Some(doc) = policy.document.as_deref() else {
+                    continue;
+                };
+                if is_aws_managed(policy) {
+                    // AWS's own policies are read for what they grant, not linted: nobody
+                    // reading a vendor's request can change them.
+                    continue;
+                }
+                let place = Place::policy(source, role, policy);
+                validity::document(place, doc, &mut out);
+                for (i, s) in doc.statements.iter().enumerate() {
+                    let place = place.with_statement(i, s);
+                    validity::statement(place, policy.kind, s, &mut out);
+                    security::statement(place, policy.kind, role.arn.as_deref(), s, &mut out);
+                    inferred(place, s, &mut out);
+                }
+            }
+        }
+        // Findings about the whole source first, then by position.
+        out[start..].sort_by_key(|f| (f.policy.is_some(), f.loc(), f.code));
+    }
+    out
+}
+
+/// Whether a policy is an AWS managed policy resolved from the catalog.
+pub fn is_aws_managed(policy: &crate::model::Policy) -> bool {
+    policy
+        .managed
+        .as_ref()
+        .is_some_and(|m| m.arn.starts_with("arn:aws:iam::aws:policy/"))
+}
+
+/// `s` escaped for messages: findings are printed to terminals.
+pub(crate) fn esc(s: &str) -> Cow<'_, str> {
+    crate::text::escape(s)
+}
+
+/// Loader diagnostics as findings, placed in the policy and statement they fall in.
+fn diagnostics(source: &Source, out: &mut Vec<Finding>) {
+    for d in &source.diagnostics {
+        let place = if SOURCE_LEVEL.contains(&d.code) {
+            Place::source(source)
+        } else {
+            place_of(source, d.loc)
+        };
+        let category = codes::find(d.code).map_or(Category::Validity, |c| c.category);
+        out.push(place.finding_with(d.code, d.severity, category, d.loc, d.message.clone()));
+    }
+}
+
+/// The policy and statement a position falls in: the last statement (or policy) that
+/// starts at or before it.
+fn place_of(source: &Source, loc: Loc) -> Place<'_> {
+    let mut best = Place::source(source);
+    let mut best_loc = Loc::default();
+    for role in &source.roles {
+        for policy in &role.policies {
+            if policy.loc <= loc && policy.loc >= best_loc && policy.loc.is_known() {
+                best = Place::policy(source, role, policy);
+                best_loc = policy.loc;
+            }
+            for (i, s) in policy.statements().iter().enumerate() {
+                if s.loc <= loc && s.loc >= best_loc && s.loc.is_known() {
+                    best = Place::policy(source, role, policy).with_statement(i, s);
+                    best_loc = s.loc;
+                }
+            }
+        }
+    }
+    best
+}
+
+/// One finding per placeholder still unfilled, at its first occurrence.
+fn placeholders(source: &Source, out: &mut Vec<Finding>) {
+    for p in source.placeholders.iter().filter(|p| p.value.is_none()) {
+        let loc = p.locations.first().copied().unwrap_or_default();
+        let places = p.locations.len();
+        out.push(place_of(source, loc).finding(
+            codes::UNFILLED_PLACEHOLDER,
+            loc,
+            format!(
+                "placeholder {} is not filled ({places} place{}); fill it with --var {}=VALUE",
+                esc(&p.syntax.join(", ")),
+                if places == 1 { "" } else { "s" },
+                esc(&p.name)
+            ),
+        ));
+    }
+}
+
+/// Conditions the documentation implies but the policy does not contain.
+fn inferred(place: Place, s: &crate::model::Statement, out: &mut Vec<Finding>) {
+    for i in &s.inferred {
+        out.push(place.finding(
+            codes::INFERRED_CONDITION,
+            s.loc,
+            format!(
+                "the documentation says \"{}\", but the statement has no {} condition on {}",
+                esc(&i.from),
+                esc(&i.operator),
+                esc(&i.key)
+            ),
+        ));
+    }
+}

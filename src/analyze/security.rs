@@ -1,0 +1,212 @@
+//! Rules on risky constructs: what a statement lets through that a reviewer would not want
+//! to miss (everything on everything, whole services, Not- elements with Allow, public
+//! principals, cross-account trust without an external ID).
+
+use super::codes::{
+    CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID, FULL_ADMIN, NOT_ACTION_WITH_ALLOW,
+    NOT_PRINCIPAL_WITH_ALLOW, NOT_RESOURCE_WITH_ALLOW, PUBLIC_PRINCIPAL, SERVICE_WILDCARD,
+};
+use super::finding::{Finding, Place};
+use super::{arn, esc};
+use crate::model::{Effect, PolicyKind, Principal, PrincipalType, Statement};
+
+/// Condition keys that narrow who the caller can be, so `Principal: *` is not public.
+const NARROWING_KEYS: [&str; 14] = [
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceip",
+    "aws:userid",
+    "kms:calleraccount",
+];
+
+/// Whether statements of this kind grant anything (SCPs, RCPs, boundaries and session
+/// policies only limit what others grant).
+fn grants(kind: PolicyKind) -> bool {
+    matches!(
+        kind,
+        PolicyKind::Identity | PolicyKind::Resource | PolicyKind::Trust
+    )
+}
+
+pub fn statement(
+    place: Place,
+    kind: PolicyKind,
+    role_arn: Option<&str>,
+    s: &Statement,
+    out: &mut Vec<Finding>,
+) {
+    if s.effect() != Some(Effect::Allow) {
+        return;
+    }
+    let mut push = |code, loc, message: String| out.push(place.finding(code, loc, message));
+    if grants(kind) {
+        let all_actions = s
+            .action
+            .as_ref()
+            .and_then(|a| a.items.iter().find(|t| t.value == "*"));
+        let all_resources = s
+            .resource
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|v| v == "*"));
+        if let (Some(star), true) = (all_actions, all_resources) {
+            let limited = if s.condition.is_some() {
+                " (limited only by its Condition)"
+            } else {
+                ""
+            };
+            push(
+                FULL_ADMIN,
+                star.loc,
+                format!("the statement allows every action on every resource{limited}"),
+            );
+        }
+        for a in s.action.iter().flat_map(|v| &v.items) {
+            if let Some(service) = a.value.strip_suffix(":*")
+                && !service.contains(['*', '?'])
+            {
+                out.push(
+                    place
+                        .finding(
+                            SERVICE_WILDCARD,
+                            a.loc,
+                            format!(
+                                "`{}` allows every action of {}, present and future",
+                                esc(&a.value),
+                                esc(service)
+                            ),
+                        )
+                        .about_action(&a.value),
+                );
+            }
+        }
+    }
+    let mut push = |code, loc, message: String| out.push(place.finding(code, loc, message));
+    if let Some(n) = &s.not_action {
+        let listed: Vec<_> = n.iter().map(|a| esc(a).into_owned()).collect();
+        push(
+            NOT_ACTION_WITH_ALLOW,
+            n.loc,
+            format!(
+                "Allow with NotAction allows every action except {}",
+                listed.join(", ")
+            ),
+        );
+    }
+    if let Some(n) = &s.not_resource {
+        let listed: Vec<_> = n.iter().map(|r| esc(r).into_owned()).collect();
+        push(
+            NOT_RESOURCE_WITH_ALLOW,
+            n.loc,
+            format!(
+                "Allow with NotResource allows every resource except {}",
+                listed.join(", ")
+            ),
+        );
+    }
+    if let Some(n) = &s.not_principal {
+        push(
+            NOT_PRINCIPAL_WITH_ALLOW,
+            n.loc(),
+            "Allow with NotPrincipal allows everyone but the principals listed, anonymous callers included".into(),
+        );
+    }
+    if let Some(p) = &s.principal
+        && is_public(p)
+        && !narrows_caller(s)
+    {
+        push(
+            PUBLIC_PRINCIPAL,
+            p.loc(),
+            "Principal `*` allows every caller, anonymous ones included, and no condition narrows them".into(),
+        );
+    }
+    if kind == PolicyKind::Trust {
+        cross_account_trust(place, role_arn, s, out);
+    }
+}
+
+fn is_public(p: &Principal) -> bool {
+    match p {
+        Principal::Wildcard(_) => true,
+        Principal::Map { entries, .. } => entries.iter().any(|e| {
+            e.principal_type() == Some(PrincipalType::Aws) && e.values.iter().any(|v| v == "*")
+        }),
+    }
+}
+
+/// Whether a positive condition on a key that identifies the caller limits the statement.
+fn narrows_caller(s: &Statement) -> bool {
+    s.condition.iter().flat_map(|c| &c.operators).any(|block| {
+        let op = block.operator.value.to_ascii_lowercase();
+        let negated = op.contains("not") && !op.starts_with("null");
+        !negated
+            && block
+                .entries
+                .iter()
+                .any(|e| NARROWING_KEYS.contains(&e.key.value.to_ascii_lowercase().as_str()))
+    })
+}
+
+/// The account of an AWS principal value (an account ID, or the account field of an ARN).
+fn principal_account(value: &str) -> Option<&str> {
+    if arn::is_account_id(value) {
+        return Some(value);
+    }
+    let rest = value.strip_prefix("arn:")?;
+    rest.split(':').nth(3).filter(|a| !a.is_empty())
+}
+
+fn cross_account_trust(
+    place: Place,
+    role_arn: Option<&str>,
+    s: &Statement,
+    out: &mut Vec<Finding>,
+) {
+    let assumes = s.action.iter().flat_map(|a| a.iter()).any(|a| {
+        let a = a.to_ascii_lowercase();
+        a == "sts:assumerole" || a == "sts:*" || a == "*"
+    });
+    let has_external_id = s
+        .condition
+        .iter()
+        .flat_map(|c| &c.operators)
+        .flat_map(|b| &b.entries)
+        .any(|e| e.key.value.eq_ignore_ascii_case("sts:ExternalId"));
+    if !assumes || has_external_id {
+        return;
+    }
+    let own_account = role_arn.and_then(principal_account);
+    let Some(Principal::Map { entries, .. }) = &s.principal else {
+        return;
+    };
+    for e in entries
+        .iter()
+        .filter(|e| e.principal_type() == Some(PrincipalType::Aws))
+    {
+        for v in &e.values.items {
+            let Some(account) = principal_account(&v.value) else {
+                continue;
+            };
+            if Some(account) == own_account || account == "*" {
+                continue;
+            }
+            out.push(place.finding(
+                CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID,
+                v.loc,
+                format!(
+                    "{} may assume this role without an sts:ExternalId condition",
+                    esc(&v.value)
+                ),
+            ));
+        }
+    }
+}

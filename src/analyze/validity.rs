@@ -1,0 +1,198 @@
+//! Rules on the policy grammar: would IAM accept the policy as written, and does each
+//! element say what it seems to? (Version, Sid, Effect, the element pairs, resources as
+//! ARNs.) Rules that need the AWS catalog live in `catalog_rules`.
+
+use super::codes::{
+    ACTION_AND_NOT_ACTION, DUPLICATE_SID, INVALID_ACTION_WILDCARD, INVALID_ARN, INVALID_EFFECT,
+    INVALID_SID, INVALID_VERSION, MISSING_ACTION, MISSING_EFFECT, MISSING_PRINCIPAL,
+    MISSING_RESOURCE, MISSING_VERSION, PRINCIPAL_AND_NOT_PRINCIPAL, RESOURCE_AND_NOT_RESOURCE,
+};
+use super::finding::{Finding, Place};
+use super::{arn, esc};
+use crate::model::policy::{VERSION_2008, VERSION_2012};
+use crate::model::{PolicyDocument, PolicyKind, Principal, PrincipalType, Statement};
+
+/// Rules on the whole document: Version and Sids.
+pub fn document(place: Place, doc: &PolicyDocument, out: &mut Vec<Finding>) {
+    match &doc.version {
+        None => out.push(place.finding(
+            MISSING_VERSION,
+            doc.loc,
+            "the policy has no Version; IAM reads it as 2008-10-17, where ${...} policy variables are plain text",
+        )),
+        Some(v) if v.value != VERSION_2012 && v.value != VERSION_2008 => out.push(place.finding(
+            INVALID_VERSION,
+            v.loc,
+            format!("Version \"{}\" is neither {VERSION_2012} nor {VERSION_2008}", esc(&v.value)),
+        )),
+        Some(_) => {}
+    }
+    for (i, s) in doc.statements.iter().enumerate() {
+        let Some(sid) = &s.sid else { continue };
+        let first = doc.statements[..i]
+            .iter()
+            .position(|earlier| earlier.sid.as_ref().is_some_and(|e| e.value == sid.value));
+        if let Some(first) = first {
+            out.push(place.with_statement(i, s).finding(
+                DUPLICATE_SID,
+                sid.loc,
+                format!(
+                    "Sid \"{}\" is also the Sid of statement {}; Sids must be unique in a policy",
+                    esc(&sid.value),
+                    first + 1
+                ),
+            ));
+        }
+    }
+}
+
+/// Whether IAM itself stores policies of this kind (and so applies its strict Sid rule);
+/// resource policies belong to other services, which accept more.
+fn stored_by_iam(kind: PolicyKind) -> bool {
+    kind != PolicyKind::Resource
+}
+
+/// Whether statements of this kind name their principals.
+fn names_principals(kind: PolicyKind) -> bool {
+    matches!(kind, PolicyKind::Resource | PolicyKind::Trust)
+}
+
+/// Rules on one statement's elements.
+pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Finding>) {
+    let mut push = |code, loc, message: String| out.push(place.finding(code, loc, message));
+    match &s.effect {
+        None => push(MISSING_EFFECT, s.loc, "the statement has no Effect".into()),
+        Some(e) if s.effect().is_none() => push(
+            INVALID_EFFECT,
+            e.loc,
+            format!("Effect \"{}\" must be exactly Allow or Deny", esc(&e.value)),
+        ),
+        Some(_) => {}
+    }
+    if let Some(sid) = &s.sid {
+        let allowed = |c: char| {
+            if stored_by_iam(kind) {
+                c.is_ascii_alphanumeric()
+            } else {
+                !c.is_control()
+            }
+        };
+        if let Some(bad) = sid.value.chars().find(|&c| !allowed(c)) {
+            push(
+                INVALID_SID,
+                sid.loc,
+                format!(
+                    "Sid \"{}\" contains `{}`; IAM accepts only letters and digits",
+                    esc(&sid.value),
+                    esc(&bad.to_string())
+                ),
+            );
+        }
+    }
+    match (&s.action, &s.not_action) {
+        (None, None) => push(
+            MISSING_ACTION,
+            s.loc,
+            "the statement has neither Action nor NotAction".into(),
+        ),
+        (Some(_), Some(n)) => push(
+            ACTION_AND_NOT_ACTION,
+            n.loc,
+            "the statement has both Action and NotAction".into(),
+        ),
+        _ => {}
+    }
+    match (&s.resource, &s.not_resource) {
+        (None, None) if kind != PolicyKind::Trust => push(
+            MISSING_RESOURCE,
+            s.loc,
+            format!(
+                "the statement has neither Resource nor NotResource, which {} policies require",
+                kind.as_str()
+            ),
+        ),
+        (Some(_), Some(n)) => push(
+            RESOURCE_AND_NOT_RESOURCE,
+            n.loc,
+            "the statement has both Resource and NotResource".into(),
+        ),
+        _ => {}
+    }
+    match (&s.principal, &s.not_principal) {
+        (None, None) if names_principals(kind) => push(
+            MISSING_PRINCIPAL,
+            s.loc,
+            format!(
+                "the statement has neither Principal nor NotPrincipal, which {} policies require",
+                kind.as_str()
+            ),
+        ),
+        (Some(_), Some(n)) => push(
+            PRINCIPAL_AND_NOT_PRINCIPAL,
+            n.loc(),
+            "the statement has both Principal and NotPrincipal".into(),
+        ),
+        _ => {}
+    }
+    for action in s.action.iter().chain(&s.not_action).flat_map(|v| &v.items) {
+        if let Some((prefix, _)) = action.value.split_once(':')
+            && prefix.contains(['*', '?'])
+        {
+            out.push(
+                place
+                    .finding(
+                        INVALID_ACTION_WILDCARD,
+                        action.loc,
+                        format!(
+                            "`{}` has a wildcard in the service prefix, which IAM does not allow; it matches nothing",
+                            esc(&action.value)
+                        ),
+                    )
+                    .about_action(&action.value),
+            );
+        }
+    }
+    for resource in s
+        .resource
+        .iter()
+        .chain(&s.not_resource)
+        .flat_map(|v| &v.items)
+    {
+        if let Some(problem) = arn::problem(&resource.value) {
+            out.push(place.finding(INVALID_ARN, resource.loc, esc(&problem).into_owned()));
+        }
+    }
+    principal_values(place, s, out);
+}
+
+/// AWS principals are account IDs, ARNs or `*`.
+fn principal_values(place: Place, s: &Statement, out: &mut Vec<Finding>) {
+    for p in [&s.principal, &s.not_principal].into_iter().flatten() {
+        let Principal::Map { entries, .. } = p else {
+            continue;
+        };
+        for e in entries
+            .iter()
+            .filter(|e| e.principal_type() == Some(PrincipalType::Aws))
+        {
+            for v in &e.values.items {
+                let value = v.value.as_str();
+                let fine = value == "*"
+                    || arn::is_account_id(value)
+                    || value.contains("${")
+                    || !crate::model::placeholder::find(value, true).is_empty()
+                    || (value.starts_with("arn:") && arn::problem(value).is_none());
+                if !fine {
+                    out.push(place.finding(
+                        INVALID_ARN,
+                        v.loc,
+                        format!(
+                            "AWS principal `{}` is neither an account ID, an ARN nor `*`",
+                            esc(value)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}

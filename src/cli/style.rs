@@ -1,0 +1,51 @@
+//! Colour for text output: on only when standard output is a terminal and neither
+//! `--no-color` nor `NO_COLOR` says otherwise.
+
+use std::io::IsTerminal;
+
+use crate::model::Severity;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    /// The style for standard output under these options.
+    pub fn for_stdout(no_color: bool) -> Self {
+        let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style {
+            color: !no_color && !env_off && std::io::stdout().is_terminal(),
+        }
+    }
+
+    pub fn plain() -> Self {
+        Style { color: false }
+    }
+
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A severity word in its colour: errors red, warnings yellow, info blue.
+    pub fn severity(self, severity: Severity) -> String {
+        let code = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "33",
+            Severity::Info => "34",
+        };
+        self.paint(code, severity.as_str())
+    }
+
+    pub fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    pub fn dim(self, text: &str) -> String {
+        self.paint("2", text)
+    }
+}

@@ -1,0 +1,340 @@
+//! `iamscope check` as users run it: exact findings on the samples, exit codes, suppression,
+//! and SARIF validated against the SARIF 2.1.0 schema.
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn iamscope_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run iamscope");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn iamscope(args: &[&str]) -> Run {
+    iamscope_in(env!("CARGO_MANIFEST_DIR").as_ref(), args)
+}
+
+fn check_json(args: &[&str]) -> Value {
+    let mut all = vec!["check", "--format", "json", "--fail-on", "never"];
+    all.extend_from_slice(args);
+    let run = iamscope(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// (code, line, column, statement index) of every finding with `code`.
+fn located(report: &Value, code: &str) -> Vec<(u64, u64, Option<u64>)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["statement"].as_u64(),
+            )
+        })
+        .collect()
+}
+
+fn messages(report: &Value, code: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn dstack_findings() {
+    let r = check_json(&["sample-policies/dstack.md"]);
+    assert_eq!(located(&r, "unknown-element"), [(15, 7, Some(0))]);
+    assert_eq!(
+        located(&r, "missing-resource"),
+        [(12, 5, Some(0)), (85, 5, Some(8))]
+    );
+    assert_eq!(located(&r, "unfilled-placeholder"), [(15, 7, Some(0))]);
+    assert_eq!(
+        messages(&r, "unfilled-placeholder"),
+        [
+            "placeholder {bucket_name} is not filled (8 places); fill it with --var bucket_name=VALUE"
+        ]
+    );
+    let f = &r["findings"][0];
+    assert_eq!(f["path"], "sample-policies/dstack.md");
+    assert_eq!(f["policy"], "AWS permissions");
+    assert_eq!(f["category"], "validity");
+}
+
+#[test]
+fn upsolver_findings() {
+    let r = check_json(&["sample-policies/upsolver.md"]);
+    let wildcards: Vec<Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "service-wildcard")
+        .map(|f| serde_json::json!([f["action"], f["sid"], f["line"], f["column"]]))
+        .collect();
+    assert_eq!(
+        wildcards,
+        [
+            serde_json::json!(["s3:*", "upsolverBucketAccess", 202, 9]),
+            serde_json::json!(["kinesis:*", "upsolverManagedStream", 223, 9]),
+        ]
+    );
+    assert_eq!(located(&r, "malformed-json"), [(69, 5, Some(0))]);
+}
+
+#[test]
+fn stackstate_placeholders_until_filled() {
+    let r = check_json(&["sample-policies/stackstate.md"]);
+    let unfilled: Vec<String> = messages(&r, "unfilled-placeholder")
+        .into_iter()
+        .map(|m| m.split(' ').nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(unfilled, ["${AccountId}", "${ExternalId}", "${Region}"]);
+    assert!(located(&r, "cross-account-trust-without-external-id").is_empty());
+    let filled = check_json(&[
+        "sample-policies/stackstate.md",
+        "--var",
+        "AccountId=111122223333",
+        "--var",
+        "Region=us-east-1",
+        "--var",
+        "ExternalId=abc",
+    ]);
+    assert!(located(&filled, "unfilled-placeholder").is_empty());
+    assert!(located(&filled, "cross-account-trust-without-external-id").is_empty());
+}
+
+#[test]
+fn cross_account_trust_without_external_id_is_flagged() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.join("trust.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Principal": {"AWS": ["arn:aws:iam::444455556666:root", "777788889999"]}, "Action": "sts:AssumeRole"}]}"#,
+    )
+    .unwrap();
+    let run = iamscope_in(&dir, &["check", "trust.json", "--format", "json"]);
+    let r: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        located(&r, "cross-account-trust-without-external-id"),
+        [(2, 25, Some(0)), (2, 59, Some(0))]
+    );
+    assert_eq!(run.code, 0, "warnings do not fail by default");
+    let run = iamscope_in(&dir, &["check", "trust.json", "--fail-on", "warning"]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn clean_samples_have_no_errors_and_exit_0() {
+    for sample in [
+        "sample-policies/identity-with-conditions.json",
+        "sample-policies/trust-external-id.json",
+        "sample-policies/s3-bucket-policy.json",
+        "sample-policies/scp-region-guardrails.json",
+    ] {
+        let run = iamscope(&["check", sample, "--fail-on", "error"]);
+        assert_eq!(run.code, 0, "{sample}: {}", run.stdout);
+        assert_eq!(run.stdout, "no findings\n", "{sample}");
+    }
+}
+
+#[test]
+fn errors_fail_by_default_and_never_does_not() {
+    assert_eq!(iamscope(&["check", "sample-policies/dstack.md"]).code, 1);
+    assert_eq!(
+        iamscope(&["check", "sample-policies/dstack.md", "--fail-on", "never"]).code,
+        0
+    );
+}
+
+#[test]
+fn text_output_groups_by_source_role_and_policy() {
+    let run = iamscope(&["check", "sample-policies/dstack.md"]);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "sample-policies/dstack.md");
+    assert!(
+        lines[1].starts_with("  ") && lines[1].ends_with("› AWS permissions"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[2],
+        "    sample-policies/dstack.md:12:5  error  missing-resource  the statement has neither Resource nor NotResource, which identity policies require [statement 1]"
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with(&format!("{} findings: ", lines.len() - 4))
+    );
+}
+
+#[test]
+fn ignore_option_and_file_are_counted() {
+    let dir = tempdir();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/sample-policies/dstack.md"),
+        dir.join("dstack.md"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".iamscope-ignore"),
+        "# noise\nunknown-element *.md\n",
+    )
+    .unwrap();
+    let run = iamscope_in(
+        &dir,
+        &[
+            "check",
+            "dstack.md",
+            "--ignore",
+            "missing-resource",
+            "--format",
+            "json",
+        ],
+    );
+    let r: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        located(&r, "missing-resource").is_empty() && located(&r, "unknown-element").is_empty()
+    );
+    assert_eq!(
+        r["summary"]["suppressed"],
+        serde_json::json!({"ignore_option": 2, "ignore_file": 1})
+    );
+    assert_eq!(run.code, 0, "only warnings are left");
+    let run = iamscope_in(
+        &dir,
+        &["check", "dstack.md", "--ignore", "missing-resource"],
+    );
+    assert!(
+        run.stdout
+            .ends_with("; 3 suppressed (2 by --ignore, 1 by the ignore file)\n"),
+        "{}",
+        run.stdout
+    );
+    std::fs::write(dir.join(".iamscope-ignore"), "unknown-elemnt\n").unwrap();
+    let run = iamscope_in(&dir, &["check", "dstack.md"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "iamscope: .iamscope-ignore:1: `unknown-elemnt` is not a finding code\n"
+    );
+    let run = iamscope_in(&dir, &["check", "dstack.md", "--ignore", "nope"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn sarif_is_valid_against_the_schema() {
+    let run = iamscope(&["check", "sample-policies", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "dstack has errors");
+    let log: Value = serde_json::from_str(&run.stdout).unwrap();
+    let schema = std::fs::read_to_string(sarif_schema()).unwrap();
+    // The schema's `run.language` pattern has a stray `]` that JavaScript regexes accept as a
+    // literal and Rust's reject; escape it so the schema compiles.
+    let schema = schema.replace(r"-[a-zA-Z]{2}]?$", r"-[a-zA-Z]{2}\\]?$");
+    let schema: Value = serde_json::from_str(&schema).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The typed model of SARIF reads it too.
+    let typed: serde_sarif::sarif::Sarif = serde_json::from_value(log.clone()).unwrap();
+    assert_eq!(typed.runs.len(), 1);
+    // What GitHub code scanning needs: rules with help, results with physical locations.
+    let run0 = &log["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["id"] == "unknown-element" && r["help"]["text"].is_string())
+    );
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let location = &r["locations"][0]["physicalLocation"];
+        assert!(
+            location["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("sample-policies/")
+        );
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+    }
+}
+
+/// The SARIF 2.1.0 schema, as shipped in the `serde-sarif` crate's sources (found through
+/// `cargo metadata`, so no copy lives in this repository).
+fn sarif_schema() -> std::path::PathBuf {
+    let rustc = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("rustc -vV");
+    let host = String::from_utf8_lossy(&rustc.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .expect("rustc names its host");
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--filter-platform",
+            &host,
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata");
+    let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON");
+    let manifest = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("serde-sarif is a dev-dependency");
+    std::path::Path::new(manifest)
+        .with_file_name("src")
+        .join("schema.json")
+}
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "iamscope-check-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
