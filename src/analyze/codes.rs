@@ -247,7 +247,7 @@ mod tests {
             assert!(
                 c.code
                     .chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
                 "{} is not kebab-case",
                 c.code
             );
