@@ -184,7 +184,7 @@ codes! {
     "Everyone may act, with no condition that narrows the caller.",
     "Principal `*` (or `{\"AWS\": \"*\"}`) allows every caller, anonymous ones included, unless a condition narrows them (aws:SourceAccount, aws:PrincipalOrgID, aws:SourceArn, aws:SourceVpce...).";
     CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID "cross-account-trust-without-external-id", Warning, Security,
-    "Another account may assume the role without an external ID.",
+    "Another account may assume the role with no external ID.",
     "A vendor that assumes roles in many customers' accounts must be made to name yours: without an `sts:ExternalId` condition, anyone who can make the vendor act for them can reach your role (the confused deputy problem).";
     PRIVILEGE_ESCALATION "privilege-escalation", Warning, PrivilegeEscalation,
     "Granted actions that let the holder raise its own privileges.",
@@ -228,6 +228,24 @@ codes! {
     NO_POLICIES "no-policies", Info, Validity,
     "No IAM policy was found in the input.",
     "The input was read, but nothing in it is an IAM policy in a shape iamscope reads.";
+}
+
+/// Every code with its summary, grouped by severity, for `iamscope check --help`.
+pub fn listing() -> String {
+    let mut out = String::from("Finding codes:");
+    for (severity, title) in [(Error, "Errors"), (Warning, "Warnings"), (Info, "Info")] {
+        let group: Vec<&Code> = CODES
+            .iter()
+            .copied()
+            .filter(|c| c.severity == severity)
+            .collect();
+        let width = group.iter().map(|c| c.code.len()).max().unwrap_or(0);
+        out.push_str(&format!("\n  {title}:\n"));
+        for c in group {
+            out.push_str(&format!("    {:width$}  {}\n", c.code, c.summary));
+        }
+    }
+    out
 }
 
 /// The code named `code`, if iamscope defines it.

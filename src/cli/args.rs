@@ -74,15 +74,7 @@ Examples:
 
     /// Report what is broken, risky or undocumented: invalid policies, unknown actions,
     /// unfilled placeholders, risky grants. Exits 1 when a finding is at or above --fail-on.
-    #[command(after_help = "\
-Examples:
-  iamscope check vendor.md
-  iamscope check policies/ --fail-on warning --ignore missing-version
-  iamscope check policies/ --format sarif > iamscope.sarif     (for GitHub code scanning)
-
-Suppressing findings: --ignore CODE (repeatable), or rules in .iamscope-ignore in the current
-directory (or the file named by --ignore-file), one a line: a code (or *), then optionally a
-path glob and/or sid=NAME. Suppressed findings are counted in the summary.")]
+    #[command(after_help = CHECK_EXAMPLES, after_long_help = check_long_help())]
     Check(CheckArgs),
 }
 
@@ -135,6 +127,21 @@ pub enum FailOn {
     Warning,
     Info,
     Never,
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  iamscope check vendor.md
+  iamscope check policies/ --fail-on warning --ignore missing-version
+  iamscope check policies/ --format sarif > iamscope.sarif     (for GitHub code scanning)
+
+Suppressing findings: --ignore CODE (repeatable), or rules in .iamscope-ignore in the current
+directory (or the file named by --ignore-file), one a line: a code (or *), then optionally a
+path glob and/or sid=NAME. Suppressed findings are counted in the summary.";
+
+/// `--help` (not `-h`) also lists every finding code.
+fn check_long_help() -> String {
+    format!("{CHECK_EXAMPLES}\n\n{}", crate::analyze::codes::listing())
 }
 
 fn parse_code(s: &str) -> Result<String, String> {
