@@ -3,12 +3,15 @@
 //! its depth and the end of its subtree. A viewer walks only the rows it shows and skips a
 //! collapsed subtree in one step; each node points back into the typed model.
 //!
+//! A role that is only the document itself (`RoleKind::Document`, no note) gets no row of its
+//! own: its policies sit directly under their source, one level less to read.
+//!
 //! Labels are the input's own text, unescaped: escape them (`crate::text::escape`) before
 //! they reach a terminal.
 
-use super::policy::{Principal, Statement, Values};
-use super::source::{Policy, Role, Severity, Source};
 use super::Loc;
+use super::policy::{Principal, Statement, Values};
+use super::source::{Policy, Role, RoleKind, Severity, Source};
 
 /// Index of a node in an [`Outline`]. Preorder: a node's descendants follow it directly.
 pub type NodeId = usize;
@@ -296,7 +299,8 @@ impl Outline {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// "1 policy", "2 policies".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -307,7 +311,25 @@ fn add_source(b: &mut Builder, source: &Source, index: usize) {
     };
     b.open(Node::new(NodeKind::Source, &source.path, at).summary(source.format.as_str()));
     for (r, role) in source.roles.iter().enumerate() {
-        add_role(b, role, At { role: Some(r), ..at });
+        let at = At {
+            role: Some(r),
+            ..at
+        };
+        if role.kind == RoleKind::Document && role.note.is_none() {
+            // The document itself holds the policies: its row would only repeat the file name.
+            for (p, policy) in role.policies.iter().enumerate() {
+                add_policy(
+                    b,
+                    policy,
+                    At {
+                        policy: Some(p),
+                        ..at
+                    },
+                );
+            }
+        } else {
+            add_role(b, role, at);
+        }
     }
     if !source.placeholders.is_empty() {
         let unfilled = source
@@ -315,12 +337,13 @@ fn add_source(b: &mut Builder, source: &Source, index: usize) {
             .iter()
             .filter(|p| p.value.is_none())
             .count();
-        b.open(
-            Node::new(NodeKind::Placeholders, "placeholders", at).summary(format!(
-                "{}, {unfilled} unfilled",
-                source.placeholders.len()
-            )),
-        );
+        let total = source.placeholders.len();
+        let summary = match unfilled {
+            0 => format!("{total} filled"),
+            n if n == total => format!("{total} unfilled"),
+            n => format!("{total}, {n} unfilled"),
+        };
+        b.open(Node::new(NodeKind::Placeholders, "placeholders", at).summary(summary));
         for (i, p) in source.placeholders.iter().enumerate() {
             let state = match &p.value {
                 Some(v) => format!("= {v}"),
@@ -337,14 +360,17 @@ fn add_source(b: &mut Builder, source: &Source, index: usize) {
     }
     if !source.diagnostics.is_empty() {
         b.open(
-            Node::new(NodeKind::Diagnostics, "diagnostics", at)
-                .summary(severity_counts(source)),
+            Node::new(NodeKind::Diagnostics, "diagnostics", at).summary(severity_counts(source)),
         );
         for (i, d) in source.diagnostics.iter().enumerate() {
             b.leaf(
-                Node::new(NodeKind::Diagnostic(d.severity), &d.message, at.with_item(i))
-                    .summary(d.code)
-                    .loc(d.loc),
+                Node::new(
+                    NodeKind::Diagnostic(d.severity),
+                    &d.message,
+                    at.with_item(i),
+                )
+                .summary(d.code)
+                .loc(d.loc),
             );
         }
         b.close();
@@ -391,7 +417,14 @@ fn add_role(b: &mut Builder, role: &Role, at: At) {
     );
     add_note(b, role.note.as_ref(), at);
     for (p, policy) in role.policies.iter().enumerate() {
-        add_policy(b, policy, At { policy: Some(p), ..at });
+        add_policy(
+            b,
+            policy,
+            At {
+                policy: Some(p),
+                ..at
+            },
+        );
     }
     b.close();
 }
@@ -424,7 +457,15 @@ fn add_policy(b: &mut Builder, policy: &Policy, at: At) {
         );
     }
     for (s, statement) in policy.statements().iter().enumerate() {
-        add_statement(b, statement, s, At { statement: Some(s), ..at });
+        add_statement(
+            b,
+            statement,
+            s,
+            At {
+                statement: Some(s),
+                ..at
+            },
+        );
     }
     b.close();
 }
@@ -438,7 +479,10 @@ pub fn statement_label(index: usize, s: &Statement) -> String {
 }
 
 fn add_statement(b: &mut Builder, s: &Statement, index: usize, at: At) {
-    let effect = s.effect.as_ref().map_or("(no Effect)", |t| t.value.as_str());
+    let effect = s
+        .effect
+        .as_ref()
+        .map_or("(no Effect)", |t| t.value.as_str());
     b.open(
         Node::new(NodeKind::Statement, statement_label(index, s), at)
             .summary(effect)
@@ -556,7 +600,12 @@ mod tests {
     fn rows(o: &Outline, ids: impl Iterator<Item = NodeId>) -> Vec<String> {
         ids.map(|id| {
             let n = &o.nodes()[id];
-            format!("{}{} [{}]", "  ".repeat(n.depth().into()), n.label, n.summary)
+            format!(
+                "{}{} [{}]",
+                "  ".repeat(n.depth().into()),
+                n.label,
+                n.summary
+            )
         })
         .collect()
     }
@@ -568,32 +617,31 @@ mod tests {
             rows(&o, 0..o.len()),
             [
                 "p.json [json]",
-                "  p.json [document, 1 policy]",
-                "    p [resource, 2 statements]",
-                "      #1 Read [Allow]",
-                "        Action []",
-                "          s3:GetObject []",
-                "          s3:ListBucket []",
-                "        Resource []",
-                "          arn:aws:s3:::b/* []",
-                "      #2 [Deny]",
-                "        Principal []",
-                "          arn:aws:iam::1:root [AWS]",
-                "          arn:aws:iam::2:root [AWS]",
-                "        Action []",
-                "          * []",
-                "        Resource []",
-                "          * []",
-                "        Condition []",
-                "          Bool aws:SecureTransport = false []",
+                "  p [resource, 2 statements]",
+                "    #1 Read [Allow]",
+                "      Action []",
+                "        s3:GetObject []",
+                "        s3:ListBucket []",
+                "      Resource []",
+                "        arn:aws:s3:::b/* []",
+                "    #2 [Deny]",
+                "      Principal []",
+                "        arn:aws:iam::1:root [AWS]",
+                "        arn:aws:iam::2:root [AWS]",
+                "      Action []",
+                "        * []",
+                "      Resource []",
+                "        * []",
+                "      Condition []",
+                "        Bool aws:SecureTransport = false []",
             ]
         );
-        let second_role = &o.nodes()[12];
-        assert_eq!(second_role.kind, NodeKind::Value(Element::Principal));
-        assert_eq!(second_role.loc, Loc::new(4, 67));
-        assert_eq!(second_role.parent(), Some(10));
+        let second_root = &o.nodes()[11];
+        assert_eq!(second_root.kind, NodeKind::Value(Element::Principal));
+        assert_eq!(second_root.loc, Loc::new(4, 67));
+        assert_eq!(second_root.parent(), Some(9));
         assert_eq!(
-            second_role.at,
+            second_root.at,
             At {
                 source: 0,
                 role: Some(0),
@@ -602,20 +650,43 @@ mod tests {
                 item: Some(1),
             }
         );
-        assert_eq!(o.nodes()[3].end(), 9);
-        assert_eq!(o.children(3).collect::<Vec<_>>(), [4, 7]);
-        assert_eq!(o.children(9).collect::<Vec<_>>(), [10, 13, 15, 17]);
-        assert!(!o.has_children(5));
+        assert_eq!(o.nodes()[2].end(), 8);
+        assert_eq!(o.children(2).collect::<Vec<_>>(), [3, 6]);
+        assert_eq!(o.children(8).collect::<Vec<_>>(), [9, 12, 14, 16]);
+        assert!(!o.has_children(4));
+    }
+
+    #[test]
+    fn a_named_holder_gets_its_own_row() {
+        let mut source = load_text("p.json", POLICY, &Options::default());
+        source.roles[0].kind = RoleKind::Role;
+        source.roles[0].name = "Admin".into();
+        let o = Outline::build(&[source]);
+        assert_eq!(
+            rows(&o, 0..4),
+            [
+                "p.json [json]",
+                "  Admin [role, 1 policy]",
+                "    p [resource, 2 statements]",
+                "      #1 Read [Allow]",
+            ]
+        );
+        assert_eq!(o.nodes()[1].kind, NodeKind::Role);
     }
 
     #[test]
     fn references_resolve_into_the_model() {
         let sources = [load_text("p.json", POLICY, &Options::default())];
         let o = Outline::build(&sources);
-        let at = o.nodes()[12].at;
-        let sid = |n: usize| o.nodes()[n].at.statement(&sources).and_then(|s| s.sid.clone());
-        assert_eq!(sid(5).map(|t| t.value), Some("Read".to_string()));
-        assert_eq!(sid(12), None);
+        let at = o.nodes()[11].at;
+        let sid = |n: usize| {
+            o.nodes()[n]
+                .at
+                .statement(&sources)
+                .and_then(|s| s.sid.clone())
+        };
+        assert_eq!(sid(4).map(|t| t.value), Some("Read".to_string()));
+        assert_eq!(sid(11), None);
         assert_eq!(at.policy(&sources).map(|p| p.name.as_str()), Some("p"));
         assert_eq!(at.source(&sources).map(|s| s.path.as_str()), Some("p.json"));
     }
@@ -623,23 +694,23 @@ mod tests {
     #[test]
     fn collapsed_subtrees_are_skipped_both_ways() {
         let o = outline();
-        // Statements (3 and 9) collapsed; everything else open.
-        let open = |id: NodeId| id != 3 && id != 9;
+        // Statements (2 and 8) collapsed; everything else open.
+        let open = |id: NodeId| id != 2 && id != 8;
         let shown: Vec<NodeId> = o.visible_from(0, open).collect();
-        assert_eq!(shown, [0, 1, 2, 3, 9]);
-        assert_eq!(o.prev_visible(9, open), Some(3));
-        assert_eq!(o.prev_visible(3, open), Some(2));
+        assert_eq!(shown, [0, 1, 2, 8]);
+        assert_eq!(o.prev_visible(8, open), Some(2));
+        assert_eq!(o.prev_visible(2, open), Some(1));
         assert_eq!(o.prev_visible(0, open), None);
-        assert_eq!(o.last_visible(open), Some(9));
-        // With the second statement open, walking back from its Principal lands on the
-        // first statement, collapsed, rather than inside it.
-        let open = |id: NodeId| id != 3;
-        assert_eq!(o.prev_visible(9, open), Some(3));
-        assert_eq!(o.last_visible(open), Some(18));
-        assert_eq!(o.prev_visible(10, open), Some(9));
+        assert_eq!(o.last_visible(open), Some(8));
+        // With the second statement open, walking back from it lands on the first one,
+        // collapsed, rather than inside it.
+        let open = |id: NodeId| id != 2;
+        assert_eq!(o.prev_visible(8, open), Some(2));
+        assert_eq!(o.last_visible(open), Some(17));
+        assert_eq!(o.prev_visible(9, open), Some(8));
         // Everything open: back from the second statement is the first one's last value.
-        assert_eq!(o.prev_visible(9, |_| true), Some(8));
-        assert_eq!(o.next_visible(18, |_| true), None);
+        assert_eq!(o.prev_visible(8, |_| true), Some(7));
+        assert_eq!(o.next_visible(17, |_| true), None);
         let all: Vec<NodeId> = o.visible_from(0, |_| true).collect();
         assert_eq!(all, (0..o.len()).collect::<Vec<_>>());
     }
@@ -652,7 +723,7 @@ mod tests {
         assert_eq!(
             tail,
             [
-                "  placeholders [1, 1 unfilled]",
+                "  placeholders [1 unfilled]",
                 "    Bucket [unfilled]",
                 "  diagnostics [1 error]",
                 "    trailing comma before `}`; removed [malformed-json]",
