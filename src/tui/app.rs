@@ -174,7 +174,10 @@ impl App {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
-            Action::Resize { width, height } => self.size = Rect::new(0, 0, width, height),
+            Action::Resize { width, height } => {
+                self.size = Rect::new(0, 0, width, height);
+                self.help = self.help.map(|scroll| scroll.min(self.help_max()));
+            }
             Action::Help => self.help = Some(0),
             Action::CloseHelp => self.help = None,
             _ if self.help.is_some() => self.scroll_help(action),

@@ -230,3 +230,24 @@ fn selection_and_effects_are_coloured() {
     assert_eq!(buffer[(30, row)].bg, Color::DarkGray);
     assert_eq!(buffer[(30, row + 1)].bg, Color::Reset);
 }
+
+#[test]
+fn nothing_loaded_and_tiny_screens_draw_without_panicking() {
+    let mut empty = open(Vec::new(), 40, 12);
+    press(&mut empty, "j k G g l h Enter PgDn PgUp");
+    assert!(screen(&empty).contains("Nothing was loaded."));
+    for (width, height) in [(1, 1), (2, 3), (10, 4), (20, 2), (200, 60)] {
+        let mut app = samples_app(width, height);
+        press(&mut app, "j l j l G PgUp ? G PgUp k Esc");
+        screen(&app);
+    }
+}
+
+#[test]
+fn help_scroll_stays_in_range_when_the_screen_grows() {
+    let mut app = samples_app(40, 12);
+    press(&mut app, "? G");
+    handle_event(&mut app, &Event::Resize(100, 40));
+    assert_eq!(app.help_scroll(), Some(0));
+    assert!(!app.can(super::Action::Down));
+}

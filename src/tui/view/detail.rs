@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::{field, json, location, plain};
-use crate::model::json::{document_to_json, statement_to_json};
+use crate::model::json::statement_to_json;
 use crate::model::outline::{At, Node, NodeKind, plural, severity_counts, statement_label};
 use crate::model::{Diagnostic, Loc, Placeholder, Policy, Role, RoleKind, Severity, Source};
 use crate::text::escape;
@@ -19,8 +19,10 @@ use crate::tui::app::App;
 const PLACES_SHOWN: usize = 6;
 
 pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme: Theme) {
+    // Only what fits is built: a policy of thousands of statements costs one screen.
+    let budget = usize::from(block.inner(area).height);
     let (title, lines) = match app.selected() {
-        Some(node) => (title(app, node), lines(app, node, theme)),
+        Some(node) => (title(app, node), lines(app, node, theme, budget)),
         None => (" Detail ".to_string(), Vec::new()),
     };
     let paragraph = Paragraph::new(lines)
@@ -70,32 +72,32 @@ fn note(note: &str, theme: Theme) -> Line<'static> {
     )
 }
 
-fn lines(app: &App, node: &Node, theme: Theme) -> Vec<Line<'static>> {
+fn lines(app: &App, node: &Node, theme: Theme, budget: usize) -> Vec<Line<'static>> {
     let sources = &app.sources;
     let Some(source) = node.at.source(sources) else {
         return Vec::new();
     };
     match node.kind {
-        NodeKind::Source => source_lines(source, theme),
+        NodeKind::Source => source_lines(source, theme, budget),
         NodeKind::Role => node
             .at
             .role(sources)
-            .map(|r| role_lines(source, r, theme))
+            .map(|r| role_lines(source, r, theme, budget))
             .unwrap_or_default(),
         NodeKind::Policy => node
             .at
             .policy(sources)
-            .map(|p| policy_lines(source, p, theme))
+            .map(|p| policy_lines(source, p, theme, budget))
             .unwrap_or_default(),
         NodeKind::Statement => statement_lines(app, node.at, theme),
-        NodeKind::Placeholders => placeholders_lines(source, theme),
+        NodeKind::Placeholders => placeholders_lines(source, theme, budget),
         NodeKind::Placeholder => node
             .at
             .item
             .and_then(|i| source.placeholders.get(i))
-            .map(|p| placeholder_lines(source, p, theme))
+            .map(|p| placeholder_lines(source, p, theme, budget))
             .unwrap_or_default(),
-        NodeKind::Diagnostics => diagnostics_lines(source, theme),
+        NodeKind::Diagnostics => diagnostics_lines(source, theme, budget),
         NodeKind::Diagnostic(_) => node
             .at
             .item
@@ -106,11 +108,11 @@ fn lines(app: &App, node: &Node, theme: Theme) -> Vec<Line<'static>> {
         | NodeKind::Value(_)
         | NodeKind::Note
         | NodeKind::Inferred
-        | NodeKind::Unknown => part_lines(app, source, node, theme),
+        | NodeKind::Unknown => part_lines(app, source, node, theme, budget),
     }
 }
 
-fn source_lines(source: &Source, theme: Theme) -> Vec<Line<'static>> {
+fn source_lines(source: &Source, theme: Theme, budget: usize) -> Vec<Line<'static>> {
     let policies: Vec<&Policy> = source.policies().map(|(_, p)| p).collect();
     let statements: usize = policies.iter().map(|p| p.statements().len()).sum();
     let holders = source
@@ -132,16 +134,16 @@ fn source_lines(source: &Source, theme: Theme) -> Vec<Line<'static>> {
     ];
     if !source.placeholders.is_empty() {
         out.push(Line::default());
-        out.extend(placeholders_lines(source, theme));
+        out.extend(placeholders_lines(source, theme, budget));
     }
     out.push(Line::default());
-    out.extend(diagnostics_lines(source, theme));
+    out.extend(diagnostics_lines(source, theme, budget));
     out
 }
 
-fn placeholders_lines(source: &Source, theme: Theme) -> Vec<Line<'static>> {
+fn placeholders_lines(source: &Source, theme: Theme, budget: usize) -> Vec<Line<'static>> {
     let mut out = vec![heading("Placeholders", theme)];
-    for p in &source.placeholders {
+    for p in source.placeholders.iter().take(budget) {
         let mut spans = vec![
             plain("  "),
             Span::styled(
@@ -180,7 +182,7 @@ fn places(p: &Placeholder) -> String {
     )
 }
 
-fn diagnostics_lines(source: &Source, theme: Theme) -> Vec<Line<'static>> {
+fn diagnostics_lines(source: &Source, theme: Theme, budget: usize) -> Vec<Line<'static>> {
     if source.diagnostics.is_empty() {
         return vec![Line::styled("No diagnostics.", theme.dim())];
     }
@@ -188,7 +190,7 @@ fn diagnostics_lines(source: &Source, theme: Theme) -> Vec<Line<'static>> {
         &format!("Diagnostics ({})", severity_counts(source)),
         theme,
     )];
-    for d in &source.diagnostics {
+    for d in source.diagnostics.iter().take(budget) {
         out.push(Line::from(vec![
             plain("  "),
             Span::styled(d.severity.as_str(), theme.severity(d.severity)),
@@ -199,7 +201,12 @@ fn diagnostics_lines(source: &Source, theme: Theme) -> Vec<Line<'static>> {
     out
 }
 
-fn placeholder_lines(source: &Source, p: &Placeholder, theme: Theme) -> Vec<Line<'static>> {
+fn placeholder_lines(
+    source: &Source,
+    p: &Placeholder,
+    theme: Theme,
+    budget: usize,
+) -> Vec<Line<'static>> {
     let value = match &p.value {
         Some(v) => plain(escape(v)),
         None => Span::styled(
@@ -222,6 +229,7 @@ fn placeholder_lines(source: &Source, p: &Placeholder, theme: Theme) -> Vec<Line
     out.extend(
         p.locations
             .iter()
+            .take(budget)
             .map(|&loc| Line::from(plain(format!("  {}", location(source, loc))))),
     );
     out
@@ -244,7 +252,7 @@ fn diagnostic_lines(source: &Source, d: &Diagnostic, theme: Theme) -> Vec<Line<'
     ]
 }
 
-fn role_lines(source: &Source, role: &Role, theme: Theme) -> Vec<Line<'static>> {
+fn role_lines(source: &Source, role: &Role, theme: Theme, budget: usize) -> Vec<Line<'static>> {
     let name = escape(&role.name).into_owned();
     let mut out = vec![
         place(source, role.loc, theme),
@@ -264,7 +272,7 @@ fn role_lines(source: &Source, role: &Role, theme: Theme) -> Vec<Line<'static>> 
         &format!("Policies ({})", role.policies.len()),
         theme,
     ));
-    for p in &role.policies {
+    for p in role.policies.iter().take(budget) {
         let count = plural(p.statements().len(), "statement", "statements");
         out.push(Line::from(vec![
             plain("  "),
@@ -275,7 +283,12 @@ fn role_lines(source: &Source, role: &Role, theme: Theme) -> Vec<Line<'static>> 
     out
 }
 
-fn policy_lines(source: &Source, policy: &Policy, theme: Theme) -> Vec<Line<'static>> {
+fn policy_lines(
+    source: &Source,
+    policy: &Policy,
+    theme: Theme,
+    budget: usize,
+) -> Vec<Line<'static>> {
     let name = escape(&policy.name).into_owned();
     let count = plural(policy.statements().len(), "statement", "statements");
     let mut out = vec![
@@ -296,7 +309,7 @@ fn policy_lines(source: &Source, policy: &Policy, theme: Theme) -> Vec<Line<'sta
     out.extend(policy.note.as_deref().map(|n| note(n, theme)));
     out.push(Line::default());
     match policy.document.as_deref() {
-        Some(doc) => out.extend(json::lines(&document_to_json(doc), theme)),
+        Some(doc) => out.extend(json::document_lines(doc, theme, budget)),
         None => out.push(Line::styled(
             "No document: this managed policy was not found.",
             theme.dim(),
@@ -332,7 +345,13 @@ fn statement_lines(app: &App, at: At, theme: Theme) -> Vec<Line<'static>> {
 
 /// A node inside a statement (or a policy, or a holder): what it is and where, then the
 /// statement (or policy, or holder) it belongs to, in full.
-fn part_lines(app: &App, source: &Source, node: &Node, theme: Theme) -> Vec<Line<'static>> {
+fn part_lines(
+    app: &App,
+    source: &Source,
+    node: &Node,
+    theme: Theme,
+    budget: usize,
+) -> Vec<Line<'static>> {
     let name = title(app, node).trim().to_string();
     let mut value = vec![plain(escape(&node.label))];
     if !node.summary.is_empty() {
@@ -351,10 +370,10 @@ fn part_lines(app: &App, source: &Source, node: &Node, theme: Theme) -> Vec<Line
         out.extend(statement_lines(app, at, theme));
     } else if let Some(p) = at.policy(sources) {
         out.push(heading(&format!("In policy {}", escape(&p.name)), theme));
-        out.extend(policy_lines(source, p, theme));
+        out.extend(policy_lines(source, p, theme, budget));
     } else if let Some(r) = at.role(sources) {
         out.push(heading(&format!("In {}", escape(&r.name)), theme));
-        out.extend(role_lines(source, r, theme));
+        out.extend(role_lines(source, r, theme, budget));
     }
     out
 }

@@ -7,7 +7,32 @@ use serde_json::Value;
 
 use super::plain;
 use super::theme::Theme;
+use crate::model::PolicyDocument;
+use crate::model::json::document_to_json;
 use crate::text::escape;
+
+/// A policy document's JSON, as much of it as `budget` lines show: only the statements
+/// that can appear are printed, so a policy of thousands of statements costs one screen.
+pub fn document_lines(doc: &PolicyDocument, theme: Theme, budget: usize) -> Vec<Line<'static>> {
+    // A statement takes at least three lines (`{`, an element, `}`).
+    let room = budget / 3 + 1;
+    let mut out = if doc.statements.len() > room {
+        let head = PolicyDocument {
+            version: doc.version.clone(),
+            id: doc.id.clone(),
+            statements: doc.statements[..room].to_vec(),
+            statement_is_object: doc.statement_is_object,
+            unknown: doc.unknown.clone(),
+            keys: doc.keys.clone(),
+            loc: doc.loc,
+        };
+        lines(&document_to_json(&head), theme)
+    } else {
+        lines(&document_to_json(doc), theme)
+    };
+    out.truncate(budget);
+    out
+}
 
 /// `value` pretty-printed, one line per line.
 pub fn lines(value: &Value, theme: Theme) -> Vec<Line<'static>> {
@@ -91,6 +116,40 @@ mod tests {
         assert_eq!(parts("      10,"), ["      ", "10", ","]);
         assert_eq!(parts("  },"), ["  ", "},"]);
         assert_eq!(parts(r#"  "s3:GetObject""#), ["  ", r#""s3:GetObject""#]);
+    }
+
+    #[test]
+    fn a_long_policy_is_printed_only_as_far_as_it_shows() {
+        let statement = r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#;
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+            vec![statement; 1000].join(",")
+        );
+        let source = crate::load::load_text("big.json", &text, &Default::default());
+        let doc = source.roles[0].policies[0]
+            .document
+            .clone()
+            .unwrap_or_default();
+        let shown = document_lines(&doc, Theme::new(false), 10);
+        let text: Vec<String> = shown.iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            text,
+            [
+                "{",
+                r#"  "Version": "2012-10-17","#,
+                r#"  "Statement": ["#,
+                "    {",
+                r#"      "Effect": "Allow","#,
+                r#"      "Action": "s3:GetObject","#,
+                r#"      "Resource": "*""#,
+                "    },",
+                "    {",
+                r#"      "Effect": "Allow","#,
+            ]
+        );
+        let whole = document_lines(&doc, Theme::new(false), 6000);
+        assert_eq!(whole.len(), 3 + 5 * 1000 + 2);
+        assert_eq!(whole.last().map(|l| l.to_string()).as_deref(), Some("}"));
     }
 
     #[test]
