@@ -317,16 +317,7 @@ fn add_source(b: &mut Builder, source: &Source, index: usize) {
         };
         if role.kind == RoleKind::Document && role.note.is_none() {
             // The document itself holds the policies: its row would only repeat the file name.
-            for (p, policy) in role.policies.iter().enumerate() {
-                add_policy(
-                    b,
-                    policy,
-                    At {
-                        policy: Some(p),
-                        ..at
-                    },
-                );
-            }
+            add_policies(b, role, at);
         } else {
             add_role(b, role, at);
         }
@@ -416,6 +407,11 @@ fn add_role(b: &mut Builder, role: &Role, at: At) {
             .loc(role.loc),
     );
     add_note(b, role.note.as_ref(), at);
+    add_policies(b, role, at);
+    b.close();
+}
+
+fn add_policies(b: &mut Builder, role: &Role, at: At) {
     for (p, policy) in role.policies.iter().enumerate() {
         add_policy(
             b,
@@ -426,7 +422,6 @@ fn add_role(b: &mut Builder, role: &Role, at: At) {
             },
         );
     }
-    b.close();
 }
 
 fn add_policy(b: &mut Builder, policy: &Policy, at: At) {

@@ -24,11 +24,11 @@ pub struct Totals {
 }
 
 pub struct App {
-    pub sources: Vec<Source>,
-    pub outline: Outline,
-    pub totals: Totals,
+    sources: Vec<Source>,
+    outline: Outline,
+    totals: Totals,
     /// Whether to draw in colour (off for `--no-color` and `NO_COLOR`).
-    pub color: bool,
+    color: bool,
     /// Per node: whether its children are shown.
     open: Vec<bool>,
     selected: NodeId,
@@ -76,6 +76,22 @@ impl App {
             help: None,
             quit: false,
         }
+    }
+
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    pub fn outline(&self) -> &Outline {
+        &self.outline
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    pub fn color(&self) -> bool {
+        self.color
     }
 
     pub fn mode(&self) -> Mode {

@@ -226,9 +226,9 @@ pub fn action_for(mode: Mode, event: &KeyEvent) -> Option<Action> {
 }
 
 /// The keys of a binding as the help shows them: `j ↓`.
-pub fn keys_label(binding: &Binding, separator: &str) -> String {
+pub fn keys_label(binding: &Binding) -> String {
     let keys: Vec<String> = binding.keys.iter().map(Key::to_string).collect();
-    keys.join(separator)
+    keys.join(" ")
 }
 
 /// The status line's hints for `mode`: each binding with a hint whose action `works`,

@@ -38,7 +38,7 @@ fn title(app: &App, node: &Node) -> String {
         NodeKind::Role => "Holder",
         NodeKind::Policy => "Policy",
         NodeKind::Statement => {
-            return match (node.at.statement(&app.sources), node.at.statement) {
+            return match (node.at.statement(app.sources()), node.at.statement) {
                 (Some(s), Some(i)) => format!(" Statement {} ", escape(&statement_label(i, s))),
                 _ => " Statement ".to_string(),
             };
@@ -73,7 +73,7 @@ fn note(note: &str, theme: Theme) -> Line<'static> {
 }
 
 fn lines(app: &App, node: &Node, theme: Theme, budget: usize) -> Vec<Line<'static>> {
-    let sources = &app.sources;
+    let sources = app.sources();
     let Some(source) = node.at.source(sources) else {
         return Vec::new();
     };
@@ -319,7 +319,7 @@ fn policy_lines(
 }
 
 fn statement_lines(app: &App, at: At, theme: Theme) -> Vec<Line<'static>> {
-    let (Some(source), Some(s)) = (at.source(&app.sources), at.statement(&app.sources)) else {
+    let (Some(source), Some(s)) = (at.source(app.sources()), at.statement(app.sources())) else {
         return Vec::new();
     };
     let mut out = vec![place(source, s.loc, theme)];
@@ -362,7 +362,7 @@ fn part_lines(
     }
     let mut out = vec![place(source, node.loc, theme), field(&name, value, theme)];
     out.push(Line::default());
-    let sources = &app.sources;
+    let sources = app.sources();
     let at = node.at;
     if let (Some(s), Some(i)) = (at.statement(sources), at.statement) {
         let label = escape(&statement_label(i, s)).into_owned();

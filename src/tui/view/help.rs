@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame, scroll: usize, theme: Theme) {
 /// The help's lines for a text area `width` columns wide: keys in a column, what they do
 /// beside them, wrapped.
 fn lines(width: usize, theme: Theme) -> Vec<Line<'static>> {
-    let labels: Vec<String> = BINDINGS.iter().map(|b| keys_label(b, " ")).collect();
+    let labels: Vec<String> = BINDINGS.iter().map(keys_label).collect();
     let column = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
     let indent = 2 + column;
     let mut out = Vec::new();

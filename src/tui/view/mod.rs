@@ -6,7 +6,7 @@ mod detail;
 mod help;
 mod json;
 mod status;
-pub mod theme;
+mod theme;
 mod tree;
 
 use ratatui::Frame;
@@ -77,7 +77,7 @@ pub fn help_rows(size: Rect) -> usize {
 
 /// Draws the whole screen from the state.
 pub fn render(frame: &mut Frame, app: &App) {
-    let theme = Theme::new(app.color);
+    let theme = Theme::new(app.color());
     let a = areas(frame.area());
     tree::render(frame, app, pane(a.narrow, theme), a.tree, theme);
     detail::render(frame, app, pane(a.narrow, theme), a.detail, theme);

@@ -50,5 +50,5 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
 /// `path:line:column` of the selected node.
 fn place(app: &App) -> Option<String> {
     let node = app.selected()?;
-    Some(location(node.at.source(&app.sources)?, node.loc))
+    Some(location(node.at.source(app.sources())?, node.loc))
 }

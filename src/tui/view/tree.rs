@@ -18,7 +18,7 @@ pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, t
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
-    let lines: Vec<Line> = if app.outline.is_empty() {
+    let lines: Vec<Line> = if app.outline().is_empty() {
         vec![Line::styled("Nothing was loaded.", theme.dim())]
     } else {
         app.visible_rows()
@@ -30,7 +30,7 @@ pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, t
 
 /// " Tree · 9 sources · 15 policies · 89 statements ", shortened to fit.
 fn title(app: &App, width: u16) -> String {
-    let t = app.totals;
+    let t = app.totals();
     let policies = plural(t.policies, "policy", "policies");
     let statements = plural(t.statements, "statement", "statements");
     let sources = plural(t.sources, "source", "sources");
@@ -45,7 +45,7 @@ fn title(app: &App, width: u16) -> String {
 }
 
 fn row(app: &App, id: NodeId, width: usize, theme: Theme) -> Line<'static> {
-    let Some(node) = app.outline.get(id) else {
+    let Some(node) = app.outline().get(id) else {
         return Line::default();
     };
     let selected = id == app.selected_id();
@@ -54,7 +54,7 @@ fn row(app: &App, id: NodeId, width: usize, theme: Theme) -> Line<'static> {
     } else {
         theme.dim()
     };
-    let glyph = if !app.outline.has_children(id) {
+    let glyph = if !app.outline().has_children(id) {
         "·"
     } else if app.is_open(id) {
         "▾"
@@ -117,7 +117,7 @@ fn content(app: &App, node: &Node, dim: Style, theme: Theme) -> Vec<Span<'static
                 NodeKind::Placeholders | NodeKind::Placeholder => theme.placeholder(),
                 NodeKind::Diagnostics => node
                     .at
-                    .source(&app.sources)
+                    .source(app.sources())
                     .and_then(|s| s.diagnostics.iter().map(|d| d.severity).max())
                     .map_or(Style::new(), |worst| theme.severity(worst)),
                 _ => Style::new(),
