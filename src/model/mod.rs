@@ -2,10 +2,12 @@
 //!
 //! `policy` is the IAM JSON grammar (documents, statements, elements); `source` is what the
 //! loaders build from input files (Source > Role > Policy); `loc` carries positions;
-//! `placeholder` finds and fills template placeholders.
+//! `placeholder` finds and fills template placeholders; `outline` flattens the tree into rows
+//! for viewers and search.
 
 pub mod json;
 pub mod loc;
+pub mod outline;
 pub mod placeholder;
 pub mod policy;
 pub mod source;

@@ -1,0 +1,54 @@
+//! The status line: the keys that work now (from the keymap, filtered by what the state
+//! allows), and where the selected node starts in its file.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use super::{location, plain};
+use crate::tui::app::App;
+use crate::tui::keymap;
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
+    let width = usize::from(area.width);
+    let hints = keymap::hints(app.mode(), |a| app.can(a));
+    let room = width.saturating_sub(1);
+    // Two spaces between hints; one when that is what it takes to show them all.
+    let needed = |gap: usize| -> usize {
+        hints
+            .iter()
+            .map(|(keys, hint)| keys.chars().count() + 1 + hint.chars().count())
+            .sum::<usize>()
+            + gap * hints.len().saturating_sub(1)
+    };
+    let gap = if needed(2) <= room { "  " } else { " " };
+    let mut spans = vec![plain(" ")];
+    let mut used = 1;
+    for (i, (keys, hint)) in hints.into_iter().enumerate() {
+        let sep = if i == 0 { "" } else { gap };
+        let hint_width = sep.len() + keys.chars().count() + 1 + hint.chars().count();
+        if used + hint_width > width {
+            break;
+        }
+        used += hint_width;
+        spans.push(plain(sep));
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(plain(format!(" {hint}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(place) = place(app)
+        && used + place.chars().count() + 3 <= width
+    {
+        let right = Paragraph::new(Line::styled(format!("{place} "), theme.dim()))
+            .alignment(Alignment::Right);
+        frame.render_widget(right, area);
+    }
+}
+
+/// `path:line:column` of the selected node.
+fn place(app: &App) -> Option<String> {
+    let node = app.selected()?;
+    Some(location(node.at.source(app.sources())?, node.loc))
+}

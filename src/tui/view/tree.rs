@@ -1,0 +1,130 @@
+//! The tree pane: one row per shown node, built only for the rows on screen.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::theme::Theme;
+use super::{fit, plain};
+use crate::model::Severity;
+use crate::model::outline::{Node, NodeId, NodeKind, plural};
+use crate::text::escape;
+use crate::tui::app::App;
+
+pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme: Theme) {
+    let block = block.title(title(app, area.width));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = if app.outline().is_empty() {
+        vec![Line::styled("Nothing was loaded.", theme.dim())]
+    } else {
+        app.visible_rows()
+            .map(|id| row(app, id, width, theme))
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// " Tree · 9 sources · 15 policies · 89 statements ", shortened to fit.
+fn title(app: &App, width: u16) -> String {
+    let t = app.totals();
+    let policies = plural(t.policies, "policy", "policies");
+    let statements = plural(t.statements, "statement", "statements");
+    let sources = plural(t.sources, "source", "sources");
+    [
+        format!(" Tree · {sources} · {policies} · {statements} "),
+        format!(" Tree · {policies} · {statements} "),
+        format!(" Tree · {policies} "),
+    ]
+    .into_iter()
+    .find(|title| title.chars().count() + 4 <= usize::from(width))
+    .unwrap_or_else(|| " Tree ".to_string())
+}
+
+fn row(app: &App, id: NodeId, width: usize, theme: Theme) -> Line<'static> {
+    let Some(node) = app.outline().get(id) else {
+        return Line::default();
+    };
+    let selected = id == app.selected_id();
+    let dim = if selected {
+        theme.dim_selected()
+    } else {
+        theme.dim()
+    };
+    let glyph = if !app.outline().has_children(id) {
+        "·"
+    } else if app.is_open(id) {
+        "▾"
+    } else {
+        "▸"
+    };
+    let mut spans = vec![
+        Span::raw("  ".repeat(usize::from(node.depth()))),
+        Span::styled(format!("{glyph} "), dim),
+    ];
+    spans.extend(content(app, node, dim, theme));
+    let mut spans = fit(spans, width);
+    let line_style = if selected {
+        let used: usize = spans.iter().map(Span::width).sum();
+        spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
+        theme.selected()
+    } else {
+        Style::new()
+    };
+    Line::from(spans).style(line_style)
+}
+
+/// The row's text after its indent and glyph.
+fn content(app: &App, node: &Node, dim: Style, theme: Theme) -> Vec<Span<'static>> {
+    let label = escape(&node.label).into_owned();
+    let summary = escape(&node.summary).into_owned();
+    let after = |spans: &mut Vec<Span<'static>>| {
+        if !summary.is_empty() {
+            spans.push(Span::styled(format!("  {summary}"), dim));
+        }
+    };
+    let mut spans = Vec::new();
+    match node.kind {
+        NodeKind::Statement => {
+            spans.push(Span::styled(summary.clone(), theme.effect(&node.summary)));
+            spans.push(plain(format!(" {label}")));
+        }
+        NodeKind::Diagnostic(severity) => {
+            spans.push(Span::styled(severity.as_str(), theme.severity(severity)));
+            if node.loc.is_known() {
+                spans.push(Span::styled(format!(" {}", node.loc), dim));
+            }
+            spans.push(plain(format!(" {label}")));
+        }
+        NodeKind::Unknown => {
+            spans.push(Span::styled(label, theme.severity(Severity::Warning)));
+            spans.push(Span::styled(format!("  unknown element: {summary}"), dim));
+        }
+        NodeKind::Note => spans.push(Span::styled(format!("“{label}”"), theme.note())),
+        NodeKind::Inferred => {
+            spans.push(Span::styled(label, theme.note()));
+            after(&mut spans);
+        }
+        kind => {
+            let style = match kind {
+                NodeKind::Source => theme.source(),
+                NodeKind::Role => theme.role(),
+                NodeKind::Policy => theme.policy(),
+                NodeKind::Element(element) => theme.element(element),
+                NodeKind::Placeholders | NodeKind::Placeholder => theme.placeholder(),
+                NodeKind::Diagnostics => node
+                    .at
+                    .source(app.sources())
+                    .and_then(|s| s.diagnostics.iter().map(|d| d.severity).max())
+                    .map_or(Style::new(), |worst| theme.severity(worst)),
+                _ => Style::new(),
+            };
+            spans.push(Span::styled(label, style));
+            after(&mut spans);
+        }
+    }
+    spans
+}
