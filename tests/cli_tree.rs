@@ -384,3 +384,28 @@ fn bad_usage_exits_2() {
     assert_eq!(iamscope(&["tree", "x", "--var", "novalue"], None).code, 2);
     assert_eq!(iamscope(&["tree", "x", "--format", "xml"], None).code, 2);
 }
+
+#[test]
+fn a_reader_closing_early_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        // Larger than a pipe's buffer, so the writer meets the closed pipe.
+        .args([
+            "tree",
+            "--format",
+            "json",
+            "sample-policies",
+            "sample-policies",
+            "sample-policies",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

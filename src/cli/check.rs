@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::args::{CheckArgs, CheckFormat, FailOn};
+use super::output::{emit, emit_json};
 use super::style::Style;
 use super::{Common, EXIT_FINDINGS, EXIT_USAGE};
 use crate::analyze::ignore::{self, Suppressed};
@@ -25,18 +26,13 @@ pub fn run(args: &CheckArgs, common: &Common) -> ExitCode {
     let mut findings = analyze::check(&sources);
     let suppressed = ignore::apply(&mut findings, &args.ignore, &rules);
     match args.format {
-        CheckFormat::Text => print!(
-            "{}",
-            text(&findings, suppressed, Style::for_stdout(common.no_color))
-        ),
-        CheckFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report_json(&findings, suppressed)).unwrap_or_default()
-        ),
-        CheckFormat::Sarif => println!(
-            "{}",
-            serde_json::to_string_pretty(&super::sarif::log(&findings)).unwrap_or_default()
-        ),
+        CheckFormat::Text => emit(&text(
+            &findings,
+            suppressed,
+            Style::for_stdout(common.no_color),
+        )),
+        CheckFormat::Json => emit_json(&report_json(&findings, suppressed)),
+        CheckFormat::Sarif => emit_json(&super::sarif::log(&findings)),
     }
     if !all_read {
         ExitCode::from(EXIT_USAGE)

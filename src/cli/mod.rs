@@ -4,6 +4,7 @@
 pub mod args;
 pub mod check;
 pub mod outline;
+pub mod output;
 pub mod sarif;
 pub mod style;
 pub mod tree;

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::args::{OutputFormat, TreeArgs};
 use super::outline::Item;
+use super::output::{emit, emit_json};
 use super::{Common, EXIT_USAGE};
 use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Values};
 use crate::text::escape;
@@ -14,16 +15,10 @@ use crate::text::escape;
 pub fn run(args: &TreeArgs, common: &Common) -> ExitCode {
     let (sources, all_read) = super::load_reporting(&args.paths, common);
     match args.format {
-        OutputFormat::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&sources_json(&sources)).unwrap_or_default()
-            );
-        }
+        OutputFormat::Json => emit_json(&sources_json(&sources)),
         OutputFormat::Text => {
-            for source in &sources {
-                print!("{}", source_outline(source).render());
-            }
+            let text: String = sources.iter().map(|s| source_outline(s).render()).collect();
+            emit(&text);
         }
     }
     if all_read {
