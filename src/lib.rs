@@ -5,6 +5,7 @@
 //! feature the TUI shows can also be printed and tested without a terminal.
 
 pub mod cli;
+pub mod eval;
 pub mod load;
 pub mod model;
 pub mod text;
