@@ -4,6 +4,7 @@
 pub mod args;
 pub mod outline;
 pub mod tree;
+pub mod why;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(command: Command, common: &Common) -> ExitCode {
     match command {
         Command::Tree(args) => tree::run(&args, common),
+        Command::Why(args) => why::run(&args, common),
     }
 }
 

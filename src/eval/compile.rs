@@ -98,6 +98,15 @@ impl ResourceSet {
             .iter()
             .position(|(_, p)| p.matches(request.resource(), request.context()))
     }
+
+    /// Whether a Resource element names the request's resource by something more specific
+    /// than `*`.
+    pub fn names(&self, request: &Request) -> bool {
+        !self.not
+            && self.patterns.iter().any(|(_, p)| {
+                *p != ArnPattern::Any && p.matches(request.resource(), request.context())
+            })
+    }
 }
 
 impl CompiledStatement {

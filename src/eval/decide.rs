@@ -371,16 +371,26 @@ fn verdict(l: &Layers, set: &PolicySet, request: &Request) -> (Decision, Option<
         };
         return denied(PolicyKind::Session, None, why.into());
     }
-    let by = if grant == Some(Grant::Role) {
-        "the resource policy names the role of the caller's session"
-    } else if cross {
-        "both the caller's identity policies and the resource policy allow it"
-    } else if !l.identity {
-        "the account root user needs no identity policy in its own account"
-    } else if l.resource.is_some() {
-        "an identity policy allows it (and the resource policy names the caller's account)"
+    let policy = if resource_kind == PolicyKind::Trust {
+        "trust policy"
     } else {
-        "an identity policy allows it"
+        "resource policy"
+    };
+    let by = if grant == Some(Grant::Role) {
+        format!("the {policy} names the role of the caller's session")
+    } else if cross {
+        format!("both the caller's identity policies and the {policy} allow it")
+    } else if !l.identity {
+        match l.resource {
+            Some(_) => format!(
+                "the {policy} allows the caller's account, whose root user needs no identity policy"
+            ),
+            None => "the account root user needs no identity policy in its own account".into(),
+        }
+    } else if l.resource.is_some() {
+        format!("an identity policy allows it, and the {policy} allows the caller's account")
+    } else {
+        "an identity policy allows it".into()
     };
     (
         Decision::Allowed,

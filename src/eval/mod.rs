@@ -16,6 +16,7 @@ pub mod condition;
 pub mod context;
 pub mod decide;
 pub mod glob;
+pub mod holder;
 pub mod operator;
 pub mod pattern;
 pub mod principal;

@@ -76,7 +76,14 @@ fn error<T>(loc: Loc, message: impl Into<String>) -> Result<T, ScenarioError> {
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     let parsed = parse::parse(text, Loc::new(1, 1));
     if let Some(d) = parsed.diagnostics.first() {
-        return error(d.loc, format!("invalid JSON: {}", d.message));
+        // A repair's message ends with what the tolerant parser did ("; inserted"), which a
+        // scenario does not get. Only the last problem of an incomplete parse is no repair.
+        let repaired = parsed.complete || parsed.diagnostics.len() > 1;
+        let problem = match d.message.rsplit_once("; ") {
+            Some((problem, _)) if repaired => problem,
+            _ => d.message.as_str(),
+        };
+        return error(d.loc, format!("invalid JSON: {problem}"));
     }
     let root = match parsed.values.as_slice() {
         [root] => root,
