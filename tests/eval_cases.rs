@@ -139,15 +139,21 @@ fn case_03_an_scp_level_above_the_account_that_does_not_allow_denies() {
     assert_implicit_deny(&e, PolicyKind::Scp, Some(2));
 }
 
-#[test]
-fn case_04_identity_allows_but_the_boundary_does_not() {
-    let e = why(&format!(
+/// A role session whose identity policy allows S3 and whose `slot` (boundary or session
+/// policy) allows only EC2, asking for an S3 object.
+fn s3_allowed_but_limited_to_ec2_by(slot: &str) -> Explanation {
+    why(&format!(
         r#"{{"request": {{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "{SESSION}"}},
             "identity_policies": [{}],
-            "permission_boundary": {}}}"#,
+            "{slot}": {}}}"#,
         policy(r#"{"Sid": "S3", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}"#),
         policy(r#"{"Sid": "Ec2Only", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"}"#),
-    ));
+    ))
+}
+
+#[test]
+fn case_04_identity_allows_but_the_boundary_does_not() {
+    let e = s3_allowed_but_limited_to_ec2_by("permission_boundary");
     assert_implicit_deny(&e, PolicyKind::Boundary, None);
 }
 
@@ -180,10 +186,7 @@ fn case_05_same_account_resource_policy_naming_the_user_allows_alone() {
     ));
     assert_decision(&e, Allowed, &["resource_policy #1 AliceReads"]);
     assert_eq!(
-        statement(&e, "resource_policy", 1)
-            .principal
-            .as_ref()
-            .and_then(|p| p.grant),
+        statement(&e, "resource_policy", 1).principal.grant,
         Some(iamscope::eval::Grant::Direct)
     );
 }
@@ -262,13 +265,7 @@ fn case_08_cross_account_needs_both_sides() {
 
 #[test]
 fn case_09_a_session_policy_that_does_not_allow_denies() {
-    let e = why(&format!(
-        r#"{{"request": {{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "{SESSION}"}},
-            "identity_policies": [{}],
-            "session_policy": {}}}"#,
-        policy(r#"{"Sid": "S3", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}"#),
-        policy(r#"{"Sid": "Ec2Only", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"}"#),
-    ));
+    let e = s3_allowed_but_limited_to_ec2_by("session_policy");
     assert_implicit_deny(&e, PolicyKind::Session, None);
 }
 
@@ -769,18 +766,12 @@ fn case_38_a_role_arn_matches_its_sessions_and_wildcards_never_match() {
     let role = scenario("arn:aws:iam::111122223333:role/dev-app");
     assert_decision(&role, Allowed, &["resource_policy #1 Devs"]);
     assert_eq!(
-        statement(&role, "resource_policy", 1)
-            .principal
-            .as_ref()
-            .and_then(|p| p.grant),
+        statement(&role, "resource_policy", 1).principal.grant,
         Some(iamscope::eval::Grant::Role)
     );
     let wildcard = scenario("arn:aws:iam::111122223333:role/dev-*");
     assert_implicit_deny(&wildcard, PolicyKind::Identity, None);
-    let principal = statement(&wildcard, "resource_policy", 1)
-        .principal
-        .clone()
-        .unwrap();
+    let principal = &statement(&wildcard, "resource_policy", 1).principal;
     assert!(!principal.matched);
     assert!(
         principal

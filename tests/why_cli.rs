@@ -13,6 +13,14 @@ struct Run {
 }
 
 impl Run {
+    /// The JSON of a run that exited with `code` and decided `decision`.
+    fn decided(&self, code: i32, decision: &str) -> Value {
+        assert_eq!(self.code, code, "{}{}", self.stdout, self.stderr);
+        let json = self.json();
+        assert_eq!(json["decision"], decision);
+        json
+    }
+
     fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
@@ -61,6 +69,11 @@ fn statement_by_sid<'a>(json: &'a Value, sid: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no statement {sid}"))
 }
 
+/// `why --scenario FILE --format json`.
+fn scenario_json(file: &str) -> Run {
+    iamscope(&["why", "--scenario", file, "--format", "json"])
+}
+
 const STACKSTATE: &str = "sample-policies/stackstate.md";
 const LOGS_OBJECT: &str = "arn:aws:s3:::stackstate-logs-111122223333/x";
 
@@ -83,9 +96,7 @@ fn stackstate_role(extra: &[&str]) -> Run {
 #[ignore = "needs heading-scoped roles (issue 4 loader)"]
 fn stackstate_integration_role_reads_its_logs_bucket_only() {
     let run = stackstate_role(&["--action", "s3:GetObject", "--resource", LOGS_OBJECT]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = run.json();
-    assert_eq!(json["decision"], "Allowed");
+    let json = run.decided(0, "Allowed");
     assert_eq!(
         deciding(&json),
         ["StackStateAwsIntegrationRole/IAM Policy Document #3 EventsS3Access"]
@@ -97,9 +108,7 @@ fn stackstate_integration_role_reads_its_logs_bucket_only() {
         "--resource",
         "arn:aws:s3:::other-bucket/x",
     ]);
-    assert_eq!(run.code, 1);
-    let json = run.json();
-    assert_eq!(json["decision"], "ImplicitDeny");
+    let json = run.decided(1, "ImplicitDeny");
     assert_eq!(deciding(&json), Vec::<String>::new());
     let events = statement_by_sid(&json, "EventsS3Access");
     assert_eq!(events["applies"], false);
@@ -124,18 +133,14 @@ fn stackstate_trust_policy_needs_the_external_id() {
         ])
     };
     let run = assume("abc");
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = run.json();
-    assert_eq!(json["decision"], "Allowed");
+    let json = run.decided(0, "Allowed");
     assert_eq!(
         deciding(&json),
         ["StackStateAwsIntegrationRole/Trust Relationship #1 -"]
     );
 
     let run = assume("wrong");
-    assert_eq!(run.code, 1);
-    let json = run.json();
-    assert_eq!(json["decision"], "ImplicitDeny");
+    let json = run.decided(1, "ImplicitDeny");
     let trust = &json["policies"][0]["statements"][0];
     assert_eq!(trust["principal"]["matched"], true);
     let clause = &trust["condition"]["clauses"][0];
@@ -148,28 +153,12 @@ fn stackstate_trust_policy_needs_the_external_id() {
 
 #[test]
 fn stackstate_scenario_reads_its_logs_bucket_only() {
-    let run = iamscope(&[
-        "why",
-        "--scenario",
-        "tests/scenarios/stackstate-logs-bucket.json",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = run.json();
-    assert_eq!(json["decision"], "Allowed");
+    let run = scenario_json("tests/scenarios/stackstate-logs-bucket.json");
+    let json = run.decided(0, "Allowed");
     assert_eq!(deciding(&json), ["-/IAM Policy Document #2 EventsS3Access"]);
 
-    let run = iamscope(&[
-        "why",
-        "--scenario",
-        "tests/scenarios/stackstate-other-bucket.json",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.code, 1);
-    let json = run.json();
-    assert_eq!(json["decision"], "ImplicitDeny");
+    let run = scenario_json("tests/scenarios/stackstate-other-bucket.json");
+    let json = run.decided(1, "ImplicitDeny");
     assert_eq!(json["denied_by"]["kind"], "identity");
     let events = statement_by_sid(&json, "EventsS3Access");
     assert_eq!(events["resource"]["matched"], false);
@@ -228,8 +217,7 @@ fn the_whole_stackstate_page_judged_as_one_document_today() {
         "--format",
         "json",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = run.json();
+    let json = run.decided(0, "Allowed");
     assert_eq!(
         deciding(&json),
         ["stackstate.md/IAM Policy Document #3 EventsS3Access"]
@@ -303,8 +291,7 @@ fn repeated_context_keys_hold_several_values_and_ip_ranges_decide() {
         "--format",
         "json",
     ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = run.json();
+    let json = run.decided(0, "Allowed");
     assert_eq!(
         deciding(&json),
         ["identity-with-conditions.json/identity-with-conditions #3 DescribeFromOfficeNetwork"]
@@ -318,9 +305,7 @@ fn repeated_context_keys_hold_several_values_and_ip_ranges_decide() {
         "--format",
         "json",
     ]);
-    assert_eq!(run.code, 1);
-    let json = run.json();
-    assert_eq!(json["decision"], "ExplicitDeny");
+    let json = run.decided(1, "ExplicitDeny");
     assert_eq!(
         deciding(&json),
         ["identity-with-conditions.json/identity-with-conditions #4 DenyTerminateWithoutMfa"]

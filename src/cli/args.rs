@@ -82,7 +82,8 @@ const WHY_EXAMPLES: &str = "\
 The caller: --principal (an ARN, an account ID, a service such as lambda.amazonaws.com, or
 `anonymous`); else a session of the --role (its ARN when the input gives one, else a session
 of a role of that name in the resource's account). With sts:AssumeRole* and --principal, the
-role's trust policy is the resource policy and --principal is who assumes it.
+role's trust policy is the resource policy and --principal is who assumes it. Resource
+policies of the input that name the resource, and its SCPs and RCPs, take part too.
 
 Examples:
   iamscope why policy.json --action s3:GetObject --resource arn:aws:s3:::bucket/key

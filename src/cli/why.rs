@@ -230,13 +230,10 @@ fn statement(s: &StatementTrace, out: &mut Vec<String>) {
     match &s.reason {
         None => {
             out.push(format!("{head}: applies"));
-            for (name, e) in [("action", Some(&s.action)), ("resource", Some(&s.resource))]
-                .into_iter()
-                .chain([("principal", s.principal.as_ref())])
-            {
-                if let Some(e) = e {
-                    element(name, e, out);
-                }
+            element("action", &s.action, out);
+            element("resource", &s.resource, out);
+            if s.principal.grant.is_some() {
+                element("principal", &s.principal, out);
             }
         }
         Some(reason) if s.condition.clauses.is_empty() || !condition_failed_only(s) => {
@@ -283,6 +280,6 @@ fn condition_failed_only(s: &StatementTrace) -> bool {
     s.effect.is_some()
         && s.action.matched
         && s.resource.matched
-        && s.principal.as_ref().is_none_or(|p| p.matched)
+        && s.principal.matched
         && !s.condition.matched
 }

@@ -288,12 +288,8 @@ impl Clause {
 mod tests {
     use super::*;
 
-    fn context(pairs: &[(&str, &str)]) -> Context {
-        let mut c = Context::default();
-        for (k, v) in pairs {
-            c.push(k, v);
-        }
-        c
+    fn context(pairs: &[(&'static str, &'static str)]) -> Context {
+        pairs.iter().copied().collect()
     }
 
     fn matches(op: &str, key: &str, values: &[&str], ctx: &Context) -> bool {

@@ -5,7 +5,7 @@
 //! (a number for `Numeric...`, a date for `Date...`). [`key_type`] says which type a key
 //! holds, when known, so input can be checked before evaluation.
 
-use super::values;
+use super::operator::ValueType;
 
 /// Request context keys and their values. Key names are case-insensitive.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -78,6 +78,17 @@ impl Context {
 
     pub fn entries(&self) -> &[ContextEntry] {
         &self.entries
+    }
+}
+
+/// Pairs of key and value; a key given twice holds both values.
+impl<'a> FromIterator<(&'a str, &'a str)> for Context {
+    fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(pairs: I) -> Self {
+        let mut context = Context::default();
+        for (key, value) in pairs {
+            context.push(key, value);
+        }
+        context
     }
 }
 
@@ -491,69 +502,28 @@ fn derive_context(context: &mut Context, caller: &Caller, resource_account: Opti
     }
 }
 
-/// The type of value a condition key holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    String,
-    Numeric,
-    Date,
-    Bool,
-    Binary,
-    IpAddress,
-    Arn,
-}
-
-impl KeyType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyType::String => "String",
-            KeyType::Numeric => "Numeric",
-            KeyType::Date => "Date",
-            KeyType::Bool => "Bool",
-            KeyType::Binary => "Binary",
-            KeyType::IpAddress => "IPAddress",
-            KeyType::Arn => "ARN",
-        }
-    }
-
-    /// Why `value` is not a value of this type, if it is not.
-    pub fn check(self, value: &str) -> Result<(), String> {
-        match self {
-            KeyType::String => Ok(()),
-            KeyType::Numeric => values::number(value).map(drop),
-            KeyType::Date => values::date(value).map(drop),
-            KeyType::Bool => values::boolean(value).map(drop),
-            KeyType::Binary => values::base64(value).map(drop),
-            KeyType::IpAddress => values::ip_address(value).map(drop),
-            KeyType::Arn => Arn::parse(value)
-                .map(drop)
-                .ok_or_else(|| format!("`{value}` is not an ARN")),
-        }
-    }
-}
-
 /// The type of a condition key and whether it holds several values, when known.
 ///
 /// Knows the global keys whose type matters for checking input; everything else is `None`
 /// (values are then read as the comparing operator's type). The service catalog's
 /// condition-key types plug in here.
-pub fn key_type(key: &str) -> Option<(KeyType, bool)> {
+pub fn key_type(key: &str) -> Option<(ValueType, bool)> {
     let key = key.to_ascii_lowercase();
     let single = |t| Some((t, false));
     match key.as_str() {
-        "aws:currenttime" | "aws:epochtime" | "aws:tokenissuetime" => single(KeyType::Date),
+        "aws:currenttime" | "aws:epochtime" | "aws:tokenissuetime" => single(ValueType::Date),
         "aws:multifactorauthpresent"
         | "aws:securetransport"
         | "aws:viaawsservice"
-        | "aws:principalisawsservice" => single(KeyType::Bool),
-        "aws:multifactorauthage" => single(KeyType::Numeric),
-        "aws:sourceip" => single(KeyType::IpAddress),
-        "aws:principalarn" | "aws:sourcearn" => single(KeyType::Arn),
+        | "aws:principalisawsservice" => single(ValueType::Bool),
+        "aws:multifactorauthage" => single(ValueType::Numeric),
+        "aws:sourceip" => single(ValueType::IpAddress),
+        "aws:principalarn" | "aws:sourcearn" => single(ValueType::Arn),
         "aws:tagkeys"
         | "aws:calledvia"
         | "aws:principalservicenameslist"
         | "aws:principalorgpaths"
-        | "aws:resourceorgpaths" => Some((KeyType::String, true)),
+        | "aws:resourceorgpaths" => Some((ValueType::String, true)),
         _ => None,
     }
 }

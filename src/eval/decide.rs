@@ -49,14 +49,15 @@ pub struct PolicySet {
 
 /// Decides a request without building a trace: the fast path for the permission matrix.
 pub fn decide(set: &PolicySet, request: &Request) -> Decision {
-    verdict(&layers(set, request, None), set, request).0
+    verdict(&layers(set, request, None), set, request).decision()
 }
 
 /// Decides a request and says why, statement by statement.
 pub fn explain(set: &PolicySet, request: &Request) -> Explanation {
     let mut traces = Vec::new();
     let layers = layers(set, request, Some(&mut traces));
-    let (decision, denied_by, reason) = verdict(&layers, set, request);
+    let why = verdict(&layers, set, request);
+    let decision = why.decision();
     let wanted = match decision {
         Decision::Allowed => Some("Allow"),
         Decision::ExplicitDeny => Some("Deny"),
@@ -83,10 +84,10 @@ pub fn explain(set: &PolicySet, request: &Request) -> Explanation {
         .collect();
     Explanation {
         decision,
-        reason,
+        reason: why.text(request),
         request: request_trace(request),
         deciding,
-        denied_by,
+        denied_by: why.denied_by(),
         policies: traces,
         notes: Vec::new(),
     }
@@ -252,149 +253,200 @@ fn not_applicable(
     }
 }
 
-fn denied(
-    kind: PolicyKind,
-    level: Option<usize>,
-    reason: String,
-) -> (Decision, Option<DeniedBy>, String) {
-    (
-        Decision::ImplicitDeny,
-        Some(DeniedBy { kind, level }),
-        reason,
-    )
+/// What decided a request, kept without text so the fast path allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Why {
+    Deny,
+    /// An RCP or SCP level (1 = root) had no Allow.
+    Organization(PolicyKind, usize),
+    /// A caller that is no IAM principal, allowed or not by the resource policy.
+    ResourceAlone {
+        allowed: bool,
+        trust: bool,
+    },
+    /// The resource policy had to allow and did not.
+    ResourceMust {
+        cross: bool,
+        trust: bool,
+    },
+    /// The resource policy names the caller itself, in the same account.
+    Direct,
+    IdentityMissing {
+        cross: bool,
+        account_grant: bool,
+    },
+    Boundary {
+        role_grant: bool,
+    },
+    Session {
+        none_passed: bool,
+    },
+    Allowed {
+        by: AllowedBy,
+        trust: bool,
+    },
 }
 
-/// The decision from what each policy type said, with the type that denied and a reason.
-fn verdict(l: &Layers, set: &PolicySet, request: &Request) -> (Decision, Option<DeniedBy>, String) {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AllowedBy {
+    Role,
+    BothSides,
+    Root { resource: bool },
+    IdentityAndAccount,
+    Identity,
+}
+
+impl Why {
+    fn decision(self) -> Decision {
+        match self {
+            Why::Deny => Decision::ExplicitDeny,
+            Why::ResourceAlone { allowed: true, .. } | Why::Direct | Why::Allowed { .. } => {
+                Decision::Allowed
+            }
+            _ => Decision::ImplicitDeny,
+        }
+    }
+
+    fn denied_by(self) -> Option<DeniedBy> {
+        let resource = |trust| {
+            if trust {
+                PolicyKind::Trust
+            } else {
+                PolicyKind::Resource
+            }
+        };
+        let (kind, level) = match self {
+            Why::Organization(kind, level) => (kind, Some(level)),
+            Why::ResourceAlone {
+                allowed: false,
+                trust,
+            }
+            | Why::ResourceMust { trust, .. } => (resource(trust), None),
+            Why::IdentityMissing { .. } => (PolicyKind::Identity, None),
+            Why::Boundary { .. } => (PolicyKind::Boundary, None),
+            Why::Session { .. } => (PolicyKind::Session, None),
+            _ => return None,
+        };
+        Some(DeniedBy { kind, level })
+    }
+
+    fn text(self, request: &Request) -> String {
+        let policy = |trust: bool| {
+            if trust {
+                "trust policy"
+            } else {
+                "resource policy"
+            }
+        };
+        match self {
+            Why::Deny => "a Deny statement applies, which overrides every Allow".into(),
+            Why::Organization(kind, level) => format!(
+                "no {} at organization level {level} allows it (every level must)",
+                if kind == PolicyKind::Scp { "SCP" } else { "RCP" }
+            ),
+            Why::ResourceAlone { allowed: true, trust } => format!(
+                "the {} allows this caller, and nothing denies it",
+                policy(trust)
+            ),
+            Why::ResourceAlone { allowed: false, .. } => format!(
+                "only a resource policy can allow `{}`, and none does",
+                request.caller().describe()
+            ),
+            Why::ResourceMust { cross: true, .. } => "the request crosses accounts, so the resource's own policy must allow it too, and none does".into(),
+            Why::ResourceMust { trust: true, .. } => "a role's trust policy must allow the caller, and none of its statements does".into(),
+            Why::ResourceMust { .. } => "a KMS key's key policy must allow the caller, and none does".into(),
+            Why::Direct => "the resource policy names the caller itself, which allows it in the same account whatever the identity policies, boundary and session policy say".into(),
+            Why::IdentityMissing { cross: true, .. } => "the request crosses accounts, so an identity policy of the caller must allow it too, and none does".into(),
+            Why::IdentityMissing { account_grant: true, .. } => "the resource policy names only the caller's account, which leaves the decision to the caller's identity policies, and none allows it".into(),
+            Why::IdentityMissing { .. } => "no identity policy allows it".into(),
+            Why::Boundary { role_grant: true } => "the permissions boundary does not allow it (a resource policy naming the role, not the session, does not get past the boundary)".into(),
+            Why::Boundary { .. } => "the permissions boundary does not allow it".into(),
+            Why::Session { none_passed: true } => "a federated user session without a session policy has no permissions of its own".into(),
+            Why::Session { .. } => "the session policy does not allow it".into(),
+            Why::Allowed { by, trust } => {
+                let policy = policy(trust);
+                let by = match by {
+                    AllowedBy::Role => format!("the {policy} names the role of the caller's session"),
+                    AllowedBy::BothSides => {
+                        format!("both the caller's identity policies and the {policy} allow it")
+                    }
+                    AllowedBy::Root { resource: true } => format!(
+                        "the {policy} allows the caller's account, whose root user needs no identity policy"
+                    ),
+                    AllowedBy::Root { resource: false } => {
+                        "the account root user needs no identity policy in its own account".into()
+                    }
+                    AllowedBy::IdentityAndAccount => format!(
+                        "an identity policy allows it, and the {policy} allows the caller's account"
+                    ),
+                    AllowedBy::Identity => "an identity policy allows it".into(),
+                };
+                format!("{by}, and nothing denies it")
+            }
+        }
+    }
+}
+
+/// What decided, from what each policy type said.
+fn verdict(l: &Layers, set: &PolicySet, request: &Request) -> Why {
     if l.deny {
-        return (
-            Decision::ExplicitDeny,
-            None,
-            "a Deny statement applies, which overrides every Allow".into(),
-        );
+        return Why::Deny;
     }
     if let Some(level) = l.rcp_missing {
-        return denied(
-            PolicyKind::Rcp,
-            Some(level),
-            format!("no RCP at organization level {level} allows it (every level must)"),
-        );
+        return Why::Organization(PolicyKind::Rcp, level);
     }
     if let Some(level) = l.scp_missing {
-        return denied(
-            PolicyKind::Scp,
-            Some(level),
-            format!("no SCP at organization level {level} allows it (every level must)"),
-        );
+        return Why::Organization(PolicyKind::Scp, level);
     }
     let caller = request.caller();
-    let resource_kind = if set.resource.iter().any(|p| p.kind == PolicyKind::Trust) {
-        PolicyKind::Trust
-    } else {
-        PolicyKind::Resource
-    };
+    let trust = set.resource.iter().any(|p| p.kind == PolicyKind::Trust);
     if !caller.is_iam_principal() {
-        return match l.resource {
-            Some(_) => (
-                Decision::Allowed,
-                None,
-                "the resource policy allows this caller, and nothing denies it".into(),
-            ),
-            None => denied(
-                resource_kind,
-                None,
-                format!(
-                    "only a resource policy can allow `{}`, and none does",
-                    caller.describe()
-                ),
-            ),
+        return Why::ResourceAlone {
+            allowed: l.resource.is_some(),
+            trust,
         };
     }
     let cross = request.is_cross_account();
     let on_kms_key = Arn::parse(request.resource()).is_some_and(|a| a.service == "kms");
-    if l.resource.is_none() {
-        let why = if cross {
-            Some(
-                "the request crosses accounts, so the resource's own policy must allow it too, and none does",
-            )
-        } else if resource_kind == PolicyKind::Trust {
-            Some("a role's trust policy must allow the caller, and none of its statements does")
-        } else if on_kms_key {
-            Some("a KMS key's key policy must allow the caller, and none does")
-        } else {
-            None
-        };
-        if let Some(why) = why {
-            return denied(resource_kind, None, why.into());
-        }
+    if l.resource.is_none() && (cross || trust || on_kms_key) {
+        return Why::ResourceMust { cross, trust };
     }
     let root = matches!(caller, Caller::Root { .. });
-    let identity = l.identity || root;
-    let boundary = l.boundary.unwrap_or(true);
+    let grant = if cross { None } else { l.resource };
+    if grant == Some(Grant::Direct) {
+        return Why::Direct;
+    }
+    let role_grant = grant == Some(Grant::Role);
+    if !(role_grant || l.identity || root) {
+        return Why::IdentityMissing {
+            cross,
+            account_grant: l.resource.is_some(),
+        };
+    }
+    if !l.boundary.unwrap_or(true) {
+        return Why::Boundary { role_grant };
+    }
     let session = match caller {
         Caller::FederatedUser { .. } => l.session == Some(true),
         _ => l.session.unwrap_or(true),
     };
-    let grant = if cross { None } else { l.resource };
-    if grant == Some(Grant::Direct) {
-        return (
-            Decision::Allowed,
-            None,
-            "the resource policy names the caller itself, which allows it in the same account whatever the identity policies, boundary and session policy say".into(),
-        );
-    }
-    if grant != Some(Grant::Role) && !identity {
-        let why = match (cross, l.resource) {
-            (true, _) => {
-                "the request crosses accounts, so an identity policy of the caller must allow it too, and none does"
-            }
-            (false, Some(_)) => {
-                "the resource policy names only the caller's account, which leaves the decision to the caller's identity policies, and none allows it"
-            }
-            (false, None) => "no identity policy allows it",
-        };
-        return denied(PolicyKind::Identity, None, why.into());
-    }
-    if !boundary {
-        let why = if grant == Some(Grant::Role) {
-            "the permissions boundary does not allow it (a resource policy naming the role, not the session, does not get past the boundary)"
-        } else {
-            "the permissions boundary does not allow it"
-        };
-        return denied(PolicyKind::Boundary, None, why.into());
-    }
     if !session {
-        let why = if l.session.is_none() {
-            "a federated user session without a session policy has no permissions of its own"
-        } else {
-            "the session policy does not allow it"
+        return Why::Session {
+            none_passed: l.session.is_none(),
         };
-        return denied(PolicyKind::Session, None, why.into());
     }
-    let policy = if resource_kind == PolicyKind::Trust {
-        "trust policy"
-    } else {
-        "resource policy"
-    };
-    let by = if grant == Some(Grant::Role) {
-        format!("the {policy} names the role of the caller's session")
+    let by = if role_grant {
+        AllowedBy::Role
     } else if cross {
-        format!("both the caller's identity policies and the {policy} allow it")
+        AllowedBy::BothSides
     } else if !l.identity {
-        match l.resource {
-            Some(_) => format!(
-                "the {policy} allows the caller's account, whose root user needs no identity policy"
-            ),
-            None => "the account root user needs no identity policy in its own account".into(),
+        AllowedBy::Root {
+            resource: l.resource.is_some(),
         }
     } else if l.resource.is_some() {
-        format!("an identity policy allows it, and the {policy} allows the caller's account")
+        AllowedBy::IdentityAndAccount
     } else {
-        "an identity policy allows it".into()
+        AllowedBy::Identity
     };
-    (
-        Decision::Allowed,
-        None,
-        format!("{by}, and nothing denies it"),
-    )
+    Why::Allowed { by, trust }
 }

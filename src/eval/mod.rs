@@ -26,7 +26,7 @@ pub mod trace;
 pub mod values;
 
 pub use compile::CompiledPolicy;
-pub use context::{Caller, Context, KeyType, Request, key_type};
+pub use context::{Caller, Context, Request, key_type};
 pub use decide::{PolicySet, decide, explain};
 pub use operator::{BaseOperator, Operator, SetQualifier, ValueType, parse_operator};
 pub use principal::Grant;

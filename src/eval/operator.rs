@@ -2,6 +2,9 @@
 //! into a typed [`Operator`] once, for the evaluator and for the findings that check
 //! operators (`unknown-condition-operator`, `null-with-if-exists`).
 
+use super::context::Arn;
+use super::values;
+
 /// The operators of the IAM reference, without qualifier or `IfExists`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BaseOperator {
@@ -46,6 +49,36 @@ pub enum ValueType {
     Arn,
     /// `Null`: the values say whether the key must be absent (`true`) or present (`false`).
     Null,
+}
+
+impl ValueType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueType::String => "String",
+            ValueType::Numeric => "Numeric",
+            ValueType::Date => "Date",
+            ValueType::Bool => "Bool",
+            ValueType::Binary => "Binary",
+            ValueType::IpAddress => "IPAddress",
+            ValueType::Arn => "ARN",
+            ValueType::Null => "Null",
+        }
+    }
+
+    /// Why `value` is not a value of this type, if it is not.
+    pub fn check(self, value: &str) -> Result<(), String> {
+        match self {
+            ValueType::String | ValueType::Null => Ok(()),
+            ValueType::Numeric => values::number(value).map(drop),
+            ValueType::Date => values::date(value).map(drop),
+            ValueType::Bool => values::boolean(value).map(drop),
+            ValueType::Binary => values::base64(value).map(drop),
+            ValueType::IpAddress => values::ip_address(value).map(drop),
+            ValueType::Arn => Arn::parse(value)
+                .map(drop)
+                .ok_or_else(|| format!("`{value}` is not an ARN")),
+        }
+    }
 }
 
 /// How an ordered comparison reads: request value `<`, `<=`, `=`, `>=`, `>` policy value.

@@ -5,7 +5,7 @@
 use super::compile::{CompiledPolicy, CompiledStatement};
 use super::condition::{Clause, Judgement};
 use super::context::{Context, Request};
-use super::operator::{SetQualifier, ValueType};
+use super::operator::SetQualifier;
 use super::principal::Grant;
 use super::trace::{ClauseTrace, ConditionTrace, ElementTrace, StatementTrace};
 use super::values;
@@ -39,8 +39,8 @@ pub fn trace(
         Some(format!("action: {}", action.reason))
     } else if !resource.matched {
         Some(format!("resource: {}", resource.reason))
-    } else if let Some(p) = principal.as_ref().filter(|p| !p.matched) {
-        Some(format!("principal: {}", p.reason))
+    } else if !principal.matched {
+        Some(format!("principal: {}", principal.reason))
     } else {
         condition
             .clauses
@@ -84,32 +84,48 @@ fn element(matched: bool, by: Option<&str>, reason: String) -> ElementTrace {
     }
 }
 
-fn action(s: &CompiledStatement, request: &Request) -> ElementTrace {
-    let Some(set) = &s.actions else {
-        return element(false, None, "no Action or NotAction element".into());
-    };
-    let name = request.action();
-    let written = || list(set.patterns.iter().map(|p| p.written.as_str()));
-    let found = set.find(request.action_lower());
-    let by = found.map(|i| set.patterns[i].written.as_str());
-    let mut trace = match (found, set.not) {
-        (Some(_), false) => element(true, by, format!("`{name}` matches `{}`", by.unwrap_or(""))),
+/// How a requested name compared with a list of patterns written as `element` (`Action`)
+/// or its Not- form: `found` is the first pattern that matched.
+fn listed<'a>(
+    element_name: &str,
+    name: &str,
+    written: impl IntoIterator<Item = &'a str>,
+    found: Option<&str>,
+    not: bool,
+) -> ElementTrace {
+    let by = found.unwrap_or("");
+    match (found, not) {
+        (Some(_), false) => element(true, found, format!("`{name}` matches `{by}`")),
         (None, false) => element(
             false,
             None,
-            format!("`{name}` matches none of {}", written()),
+            format!("`{name}` matches none of {}", list(written)),
         ),
         (Some(_), true) => element(
             false,
-            by,
-            format!("NotAction `{}` covers `{name}`", by.unwrap_or("")),
+            found,
+            format!("Not{element_name} `{by}` covers `{name}`"),
         ),
         (None, true) => element(
             true,
             None,
-            format!("`{name}` is not in NotAction {}", written()),
+            format!("`{name}` is not in Not{element_name} {}", list(written)),
         ),
+    }
+}
+
+fn action(s: &CompiledStatement, request: &Request) -> ElementTrace {
+    let Some(set) = &s.actions else {
+        return element(false, None, "no Action or NotAction element".into());
     };
+    let found = set.find(request.action_lower());
+    let mut trace = listed(
+        "Action",
+        request.action(),
+        set.patterns.iter().map(|p| p.written.as_str()),
+        found.map(|i| set.patterns[i].written.as_str()),
+        set.not,
+    );
     for p in &set.patterns {
         if let Some(problem) = p.problem() {
             trace
@@ -133,28 +149,14 @@ fn resource(s: &CompiledStatement, request: &Request, on_resource: bool) -> Elem
             element(false, None, "no Resource or NotResource element".into())
         };
     };
-    let name = request.resource();
-    let written = || list(set.patterns.iter().map(|(w, _)| w.as_str()));
     let found = set.find(request);
-    let by = found.map(|i| set.patterns[i].0.as_str());
-    let mut trace = match (found, set.not) {
-        (Some(_), false) => element(true, by, format!("`{name}` matches `{}`", by.unwrap_or(""))),
-        (None, false) => element(
-            false,
-            None,
-            format!("`{name}` matches none of {}", written()),
-        ),
-        (Some(_), true) => element(
-            false,
-            by,
-            format!("NotResource `{}` covers `{name}`", by.unwrap_or("")),
-        ),
-        (None, true) => element(
-            true,
-            None,
-            format!("`{name}` is not in NotResource {}", written()),
-        ),
-    };
+    let mut trace = listed(
+        "Resource",
+        request.resource(),
+        set.patterns.iter().map(|(w, _)| w.as_str()),
+        found.map(|i| set.patterns[i].0.as_str()),
+        set.not,
+    );
     for (w, p) in &set.patterns {
         if let Some(v) = p.unresolved(request.context()) {
             trace.reason.push_str(&format!(
@@ -166,14 +168,10 @@ fn resource(s: &CompiledStatement, request: &Request, on_resource: bool) -> Elem
     trace
 }
 
-fn principal(
-    s: &CompiledStatement,
-    request: &Request,
-    policy: &CompiledPolicy,
-) -> Option<ElementTrace> {
+fn principal(s: &CompiledStatement, request: &Request, policy: &CompiledPolicy) -> ElementTrace {
     let caller = request.caller().describe();
     let Some(set) = &s.principals else {
-        return policy.needs_principal().then(|| {
+        return if policy.needs_principal() {
             element(
                 false,
                 None,
@@ -182,7 +180,16 @@ fn principal(
                     policy.kind.as_str()
                 ),
             )
-        });
+        } else {
+            element(
+                true,
+                None,
+                format!(
+                    "no Principal element: a {} policy applies to its holder",
+                    policy.kind.as_str()
+                ),
+            )
+        };
     };
     let found = set.find(request.caller());
     let by = found.map(|(i, _)| set.written(i));
@@ -225,7 +232,7 @@ fn principal(
             .reason
             .push_str("; a wildcard inside a principal matches nothing (only a lone * does)");
     }
-    Some(trace)
+    trace
 }
 
 /// The trace of one condition clause.
@@ -335,14 +342,7 @@ fn problems(c: &Clause, context: &Context, request: &[String]) -> Vec<String> {
         return out;
     };
     for r in request {
-        let problem = match op.value_type() {
-            ValueType::Numeric => values::number(r).err(),
-            ValueType::Date => values::date(r).err(),
-            ValueType::Bool => values::boolean(r).err(),
-            ValueType::Binary => values::base64(r).err(),
-            ValueType::IpAddress => values::ip_address(r).err(),
-            ValueType::String | ValueType::Arn | ValueType::Null => None,
-        };
+        let problem = op.value_type().check(r).err();
         if let Some(p) = problem {
             out.push(format!("request value {p}"));
         }
@@ -354,12 +354,8 @@ fn problems(c: &Clause, context: &Context, request: &[String]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn context(pairs: &[(&str, &str)]) -> Context {
-        let mut c = Context::default();
-        for (k, v) in pairs {
-            c.push(k, v);
-        }
-        c
+    fn context(pairs: &[(&'static str, &'static str)]) -> Context {
+        pairs.iter().copied().collect()
     }
 
     #[test]

@@ -122,8 +122,9 @@ pub struct StatementTrace {
     pub reason: Option<String>,
     pub action: ElementTrace,
     pub resource: ElementTrace,
-    /// `None` when the statement has no Principal and the policy type needs none.
-    pub principal: Option<ElementTrace>,
+    /// For a statement without Principal in a policy type that needs none (identity
+    /// policies and the like): matched, with no `by` and no `grant`.
+    pub principal: ElementTrace,
     pub condition: ConditionTrace,
     pub line: u32,
     pub column: u32,
