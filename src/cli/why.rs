@@ -3,6 +3,7 @@
 //! the first line, the deciding statements, and the trace of every policy and statement;
 //! or the `why` JSON of DESIGN.md.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use super::args::{OutputFormat, WhyArgs};
@@ -29,15 +30,20 @@ pub fn run(args: &WhyArgs, common: &Common) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match args.format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&explanation).unwrap_or_default()
-        ),
-        OutputFormat::Text => {
-            for line in render(&explanation) {
-                println!("{}", escape(&line));
-            }
+    let lines = match args.format {
+        OutputFormat::Json => {
+            vec![serde_json::to_string_pretty(&explanation).unwrap_or_default()]
+        }
+        OutputFormat::Text => render(&explanation)
+            .iter()
+            .map(|line| escape(line).into_owned())
+            .collect(),
+    };
+    // A closed pipe (`| head`) ends the output quietly; it is no failure of the command.
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(stdout, "{line}").is_err() {
+            break;
         }
     }
     if explanation.decision == Decision::Allowed {

@@ -31,7 +31,8 @@ pub fn date(s: &str) -> Result<Instant, String> {
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && t.len() != 4 {
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
         let secs: i128 = whole.parse().map_err(|_| bad())?;
-        return Ok(secs * NANOS + fraction(frac).ok_or_else(bad)?);
+        let nanos = secs.checked_mul(NANOS).ok_or_else(bad)?;
+        return Ok(nanos + fraction(frac).ok_or_else(bad)?);
     }
     iso_date(t).ok_or_else(bad)
 }
@@ -243,6 +244,7 @@ mod tests {
         assert!(date("2023-02-29").is_err());
         assert!(date("2024-13-01").is_err());
         assert!(date("yesterday").is_err());
+        assert!(date(&"9".repeat(39)).is_err());
     }
 
     #[test]
