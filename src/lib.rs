@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod eval;
 pub mod load;
 pub mod model;
 pub mod text;

@@ -76,6 +76,81 @@ Examples:
     /// unfilled placeholders, risky grants. Exits 1 when a finding is at or above --fail-on.
     #[command(after_help = CHECK_EXAMPLES, after_long_help = check_long_help())]
     Check(CheckArgs),
+    /// Decide whether a request is allowed, and show why: the deciding statements and, for
+    /// every policy and statement, what matched and what did not.
+    #[command(after_help = WHY_EXAMPLES)]
+    Why(WhyArgs),
+}
+
+const WHY_EXAMPLES: &str = "\
+The caller: --principal (an ARN, an account ID, a service such as lambda.amazonaws.com, or
+`anonymous`); else a session of the --role (its ARN when the input gives one, else a session
+of a role of that name in the resource's account). With sts:AssumeRole* and --principal, the
+role's trust policy is the resource policy and --principal is who assumes it. Resource
+policies of the input that name the resource, and its SCPs and RCPs, take part too.
+
+Examples:
+  iamscope why policy.json --action s3:GetObject --resource arn:aws:s3:::bucket/key
+  iamscope why sample-policies/stackstate.md --role StackStateAwsIntegrationRole \\
+      --var AccountId=111122223333 --action s3:GetObject \\
+      --resource arn:aws:s3:::stackstate-logs-111122223333/x
+  iamscope why vendor.md --role VendorRole --action sts:AssumeRole \\
+      --principal arn:aws:iam::111122223333:root --context sts:ExternalId=abc
+  iamscope why policy.json --action s3:PutObject --context aws:TagKeys=a --context aws:TagKeys=b
+  iamscope why --scenario case.json --format json
+
+Exit codes: 0 allowed; 1 denied (implicitly or explicitly); 2 bad usage or unreadable input.";
+
+#[derive(Args, Debug)]
+pub struct WhyArgs {
+    /// Files, directories (walked, in name order) or `-` for standard input.
+    #[arg(
+        value_name = "PATH",
+        required_unless_present = "scenario",
+        conflicts_with = "scenario"
+    )]
+    pub paths: Vec<String>,
+
+    /// A scenario file (JSON; see DESIGN.md) holding the request and every policy, instead of
+    /// PATHs and the request options.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<String>,
+
+    /// The action requested, such as s3:GetObject.
+    #[arg(
+        long,
+        value_name = "ACTION",
+        required_unless_present = "scenario",
+        conflicts_with = "scenario"
+    )]
+    pub action: Option<String>,
+
+    /// The resource ARN. Without it the request names no resource, which only
+    /// `"Resource": "*"` matches (as for s3:ListAllMyBuckets).
+    #[arg(long, value_name = "ARN", conflicts_with = "scenario")]
+    pub resource: Option<String>,
+
+    /// Who makes the request: an ARN, an account ID, a service or `anonymous`.
+    #[arg(long, value_name = "PRINCIPAL", conflicts_with = "scenario")]
+    pub principal: Option<String>,
+
+    /// The role (or user, group, resource) of the input whose policies are judged. Needed
+    /// when the input holds several.
+    #[arg(long, value_name = "NAME", conflicts_with = "scenario")]
+    pub role: Option<String>,
+
+    /// The account that owns the resource, when its ARN does not say (S3 buckets).
+    #[arg(long, value_name = "ACCOUNT", conflicts_with = "scenario")]
+    pub resource_account: Option<String>,
+
+    /// A request context key and value, e.g. `--context aws:SourceIp=203.0.113.7`. Repeat a
+    /// key for several values.
+    #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_var, conflicts_with = "scenario")]
+    pub context: Vec<(String, String)>,
+
+    /// Output format: text, or JSON (the `why` shape of DESIGN.md).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Args, Debug)]

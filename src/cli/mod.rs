@@ -8,6 +8,7 @@ pub mod output;
 pub mod sarif;
 pub mod style;
 pub mod tree;
+pub mod why;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ pub fn run(command: Command, common: &Common) -> ExitCode {
     match command {
         Command::Tree(args) => tree::run(&args, common),
         Command::Check(args) => check::run(&args, common),
+        Command::Why(args) => why::run(&args, common),
     }
 }
 

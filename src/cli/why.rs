@@ -1,0 +1,291 @@
+//! `iamscope why`: is a request allowed, and why. Reads the request from the options (and
+//! the policies from the loaded PATHs) or from a scenario file, then prints the decision on
+//! the first line, the deciding statements, and the trace of every policy and statement;
+//! or the `why` JSON of DESIGN.md.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::args::{OutputFormat, WhyArgs};
+use super::{Common, EXIT_USAGE};
+use crate::eval::holder::{self, Question};
+use crate::eval::scenario::{self, check_context_value};
+use crate::eval::trace::{ClauseTrace, ElementTrace, PolicyResult, PolicyTrace, StatementTrace};
+use crate::eval::{Context, Decision, Explanation, explain};
+use crate::model::{Loc, PolicyKind};
+use crate::text::escape;
+
+/// Exit code when the request is denied.
+const EXIT_DENIED: u8 = 1;
+
+pub fn run(args: &WhyArgs, common: &Common) -> ExitCode {
+    let explanation = match &args.scenario {
+        Some(file) => from_scenario(file),
+        None => from_paths(args, common),
+    };
+    let explanation = match explanation {
+        Ok(e) => e,
+        Err(message) => {
+            eprintln!("iamscope: {}", escape(&message));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let lines = match args.format {
+        OutputFormat::Json => {
+            vec![serde_json::to_string_pretty(&explanation).unwrap_or_default()]
+        }
+        OutputFormat::Text => render(&explanation)
+            .iter()
+            .map(|line| escape(line).into_owned())
+            .collect(),
+    };
+    // A closed pipe (`| head`) ends the output quietly; it is no failure of the command.
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(stdout, "{line}").is_err() {
+            break;
+        }
+    }
+    if explanation.decision == Decision::Allowed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DENIED)
+    }
+}
+
+fn from_scenario(file: &str) -> Result<Explanation, String> {
+    let bytes = match std::fs::metadata(file) {
+        Ok(m) if m.len() > crate::load::MAX_FILE_BYTES => {
+            return Err(format!(
+                "{file}: {} bytes is too large for a scenario",
+                m.len()
+            ));
+        }
+        _ => std::fs::read(file).map_err(|e| format!("{file}: {e}"))?,
+    };
+    let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not valid UTF-8"))?;
+    let scenario = scenario::parse(&text).map_err(|e| format!("{file}:{e}"))?;
+    for w in &scenario.warnings {
+        eprintln!(
+            "iamscope: {file}:{}: {}: {}",
+            w.loc,
+            w.severity,
+            escape(&w.message)
+        );
+    }
+    let mut explanation = explain(&scenario.set, &scenario.request);
+    explanation.notes.extend(scenario.notes);
+    Ok(explanation)
+}
+
+fn from_paths(args: &WhyArgs, common: &Common) -> Result<Explanation, String> {
+    let action = args.action.as_deref().unwrap_or_default();
+    let mut context = Context::default();
+    for (key, value) in &args.context {
+        context.push(key, value);
+    }
+    for entry in context.entries() {
+        check_context_value(&entry.key, &entry.values, Loc::default())
+            .map_err(|e| format!("--context: {}", e.message))?;
+    }
+    let (sources, all_read) = super::load_reporting(&args.paths, common);
+    if !all_read {
+        return Err("stopped: some input could not be read".into());
+    }
+    let prepared = holder::prepare(
+        &sources,
+        Question {
+            action,
+            resource: args.resource.as_deref(),
+            principal: args.principal.as_deref(),
+            role: args.role.as_deref(),
+            resource_account: args.resource_account.as_deref(),
+            context,
+        },
+    )?;
+    let mut explanation = explain(&prepared.set, &prepared.request);
+    explanation.notes.extend(prepared.notes);
+    Ok(explanation)
+}
+
+/// The text output, one line per element; escaped by the caller.
+pub fn render(e: &Explanation) -> Vec<String> {
+    let mut out = vec![format!("{}: {}", e.decision.as_str(), e.reason)];
+    let r = &e.request;
+    out.push(format!(
+        "  request: {} on {} by {}",
+        r.action, r.resource, r.principal
+    ));
+    let accounts = match (&r.principal_account, &r.resource_account) {
+        (Some(p), Some(res)) if p != res => {
+            format!("cross-account: caller in {p}, resource in {res}")
+        }
+        (_, Some(res)) => format!("same account ({res})"),
+        _ => "accounts unknown (taken as the same)".into(),
+    };
+    out.push(format!("  {accounts}"));
+    for (key, values) in &r.context {
+        out.push(format!("  context: {key} = {}", values.join(", ")));
+    }
+    for (key, values) in &r.derived_context {
+        out.push(format!("  derived: {key} = {}", values.join(", ")));
+    }
+    out.push(String::new());
+    out.push("Deciding statements:".into());
+    if e.deciding.is_empty() {
+        let by = e.denied_by.as_ref().map_or(String::new(), |d| {
+            let level = d
+                .level
+                .map(|l| format!(" at level {l}"))
+                .unwrap_or_default();
+            format!(
+                "; nothing allowed it in the {}{level}",
+                kind_name(d.kind, true)
+            )
+        });
+        out.push(format!("  none{by}"));
+    }
+    for d in &e.deciding {
+        let role = d
+            .role
+            .as_deref()
+            .map(|r| format!(" of {r}"))
+            .unwrap_or_default();
+        out.push(format!(
+            "  {} {}{role}, statement {}{} ({}, {}:{})",
+            kind_name(d.kind, false),
+            quoted(&d.policy),
+            d.statement,
+            sid(&d.sid),
+            d.effect,
+            d.line,
+            d.column
+        ));
+    }
+    out.push(String::new());
+    out.push("Trace:".into());
+    for p in &e.policies {
+        policy(p, &mut out);
+    }
+    if !e.notes.is_empty() {
+        out.push(String::new());
+        out.push("Notes:".into());
+        out.extend(e.notes.iter().map(|n| format!("  {n}")));
+    }
+    out
+}
+
+fn kind_name(kind: PolicyKind, plural: bool) -> &'static str {
+    match (kind, plural) {
+        (PolicyKind::Identity, false) => "identity policy",
+        (PolicyKind::Identity, true) => "identity policies",
+        (PolicyKind::Trust, _) => "trust policy",
+        (PolicyKind::Resource, _) => "resource policy",
+        (PolicyKind::Boundary, _) => "permissions boundary",
+        (PolicyKind::Scp, false) => "SCP",
+        (PolicyKind::Scp, true) => "SCPs",
+        (PolicyKind::Rcp, false) => "RCP",
+        (PolicyKind::Rcp, true) => "RCPs",
+        (PolicyKind::Session, _) => "session policy",
+    }
+}
+
+fn quoted(s: &str) -> String {
+    format!("\"{s}\"")
+}
+
+fn sid(sid: &Option<String>) -> String {
+    sid.as_deref().map(|s| format!(" {s}")).unwrap_or_default()
+}
+
+fn policy(p: &PolicyTrace, out: &mut Vec<String>) {
+    let role = p
+        .role
+        .as_deref()
+        .map(|r| format!(" of {r}"))
+        .unwrap_or_default();
+    let level = p.level.map(|l| format!(" (level {l})")).unwrap_or_default();
+    let result = match p.result {
+        PolicyResult::Allow => "allows",
+        PolicyResult::Deny => "denies",
+        PolicyResult::NoMatch => "no statement applies",
+        PolicyResult::NotApplicable => "does not apply",
+    };
+    out.push(format!(
+        "  {} {}{role}{level}: {result}",
+        kind_name(p.kind, false),
+        quoted(&p.name)
+    ));
+    if let Some(note) = &p.note {
+        out.push(format!("    {note}"));
+    }
+    for s in &p.statements {
+        statement(s, out);
+    }
+}
+
+fn statement(s: &StatementTrace, out: &mut Vec<String>) {
+    let effect = s.effect.as_deref().unwrap_or("no Effect");
+    let head = format!(
+        "    statement {}{} ({effect}, {}:{})",
+        s.index,
+        sid(&s.sid),
+        s.line,
+        s.column
+    );
+    match &s.reason {
+        None => {
+            out.push(format!("{head}: applies"));
+            element("action", &s.action, out);
+            element("resource", &s.resource, out);
+            if s.principal.grant.is_some() {
+                element("principal", &s.principal, out);
+            }
+        }
+        Some(reason) if s.condition.clauses.is_empty() || !condition_failed_only(s) => {
+            out.push(format!("{head}: does not apply: {reason}"));
+            return;
+        }
+        Some(_) => out.push(format!("{head}: does not apply: a condition is false")),
+    }
+    for c in &s.condition.clauses {
+        clause(c, out);
+    }
+}
+
+fn element(name: &str, e: &ElementTrace, out: &mut Vec<String>) {
+    let grant = e
+        .grant
+        .map(|g| format!(" [{}]", g.as_str()))
+        .unwrap_or_default();
+    out.push(format!("      {name}: {}{grant}", e.reason));
+}
+
+fn clause(c: &ClauseTrace, out: &mut Vec<String>) {
+    let values = |v: &[String]| v.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", ");
+    let request = if c.request_values.is_empty() {
+        "(key missing)".to_string()
+    } else {
+        values(&c.request_values)
+    };
+    let mut policy = values(&c.policy_values);
+    if let Some(resolved) = &c.resolved_policy_values {
+        policy.push_str(&format!(" = {}", values(resolved)));
+    }
+    out.push(format!(
+        "      condition {} {}: request {request} | policy {policy} → {}: {}",
+        c.operator,
+        c.key,
+        if c.matched { "true" } else { "false" },
+        c.reason
+    ));
+}
+
+/// Whether everything but the condition matched (so the clauses are worth showing).
+fn condition_failed_only(s: &StatementTrace) -> bool {
+    s.effect.is_some()
+        && s.action.matched
+        && s.resource.matched
+        && s.principal.matched
+        && !s.condition.matched
+}

@@ -1,0 +1,129 @@
+//! Action patterns (`s3:Get*`, `*`): matched against action names ignoring case, with the
+//! rules that make a pattern match nothing at all, which the findings reuse.
+
+use super::glob;
+
+/// Why an action pattern can never match any action, if it cannot. `*` matches every
+/// action; anything else needs a `service:` prefix written without wildcards.
+pub fn action_pattern_problem(pattern: &str) -> Option<&'static str> {
+    if pattern == "*" {
+        return None;
+    }
+    if pattern.contains(',') {
+        return Some("it contains a comma; list each action as its own string");
+    }
+    if pattern.chars().any(char::is_whitespace) {
+        return Some("it contains white space");
+    }
+    match pattern.split_once(':') {
+        None => Some("it has no service prefix (service:action)"),
+        Some(("", _)) => Some("its service prefix is empty"),
+        Some((service, _)) if glob::has_wildcard(service) => {
+            Some("its service prefix has a wildcard, which IAM does not expand")
+        }
+        Some(_) => None,
+    }
+}
+
+/// Whether `pattern` matches the action name `action` (case-insensitive, `*` and `?`).
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    action_pattern_problem(pattern).is_none() && glob::matches_ignore_ascii_case(pattern, action)
+}
+
+/// An action pattern compiled for matching lower-cased action names quickly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionPattern {
+    pub written: String,
+    matcher: Matcher,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Matcher {
+    Never(&'static str),
+    Any,
+    Exact(String),
+    Prefix(String),
+    Glob(String),
+}
+
+impl ActionPattern {
+    pub fn compile(written: &str) -> ActionPattern {
+        let lower = written.to_ascii_lowercase();
+        let matcher = match action_pattern_problem(written) {
+            Some(problem) => Matcher::Never(problem),
+            None if lower == "*" => Matcher::Any,
+            None if !glob::has_wildcard(&lower) => Matcher::Exact(lower),
+            None => match lower.strip_suffix('*') {
+                Some(prefix) if !glob::has_wildcard(prefix) => Matcher::Prefix(prefix.into()),
+                _ => Matcher::Glob(lower),
+            },
+        };
+        ActionPattern {
+            written: written.to_string(),
+            matcher,
+        }
+    }
+
+    /// Whether the pattern matches `action`, given lower-cased.
+    pub fn matches(&self, action: &str) -> bool {
+        match &self.matcher {
+            Matcher::Never(_) => false,
+            Matcher::Any => true,
+            Matcher::Exact(a) => a == action,
+            Matcher::Prefix(p) => action.starts_with(p.as_str()),
+            Matcher::Glob(g) => glob::matches(g, action),
+        }
+    }
+
+    /// Why the pattern can never match, if it cannot.
+    pub fn problem(&self) -> Option<&'static str> {
+        match self.matcher {
+            Matcher::Never(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_match_ignoring_case() {
+        assert!(action_matches("S3:getobject", "s3:GetObject"));
+        assert!(action_matches("s3:Get*", "s3:GetObject"));
+        assert!(action_matches("s3:?etObject", "s3:GetObject"));
+        assert!(action_matches("*", "anything"));
+        assert!(!action_matches("s3:Get*", "s3:PutObject"));
+    }
+
+    #[test]
+    fn malformed_patterns_match_nothing() {
+        assert!(!action_matches("*:GetObject", "s3:GetObject"));
+        assert!(!action_matches("s3:GetObject,s3:PutObject", "s3:GetObject"));
+        assert!(!action_matches("s3:*,", "s3:GetObject"));
+        assert!(!action_matches("GetObject", "GetObject"));
+        assert!(!action_matches("s3:GetObject ", "s3:GetObject"));
+    }
+
+    #[test]
+    fn compiled_patterns_agree_with_the_plain_function() {
+        for pattern in [
+            "*",
+            "s3:GetObject",
+            "S3:Get*",
+            "s3:*Object",
+            "s3:?et*",
+            "*:Get",
+        ] {
+            let compiled = ActionPattern::compile(pattern);
+            for action in ["s3:GetObject", "s3:PutObject", "iam:Get"] {
+                assert_eq!(
+                    compiled.matches(&action.to_ascii_lowercase()),
+                    action_matches(pattern, action),
+                    "{pattern} vs {action}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Policies compiled once for evaluation: every pattern, principal and condition value is
+//! read ahead, so judging a request allocates nothing (unless it substitutes variables
+//! into a case-insensitive comparison).
+
+use super::action::ActionPattern;
+use super::condition::Clause;
+use super::context::Request;
+use super::pattern::ArnPattern;
+use super::principal::{Grant, PrincipalSet};
+use crate::model::{Effect, Loc, PolicyDocument, PolicyKind, Statement, Values};
+
+/// A policy ready to be evaluated, with the names the trace shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompiledPolicy {
+    pub name: String,
+    /// The holder (role, user, group, resource) the policy belongs to, when known.
+    pub role: Option<String>,
+    pub kind: PolicyKind,
+    pub statements: Vec<CompiledStatement>,
+}
+
+impl CompiledPolicy {
+    /// Compiles `document` as a policy of `kind`. `${...}` are policy variables only in
+    /// Version 2012-10-17 documents.
+    pub fn compile(
+        document: &PolicyDocument,
+        kind: PolicyKind,
+        name: impl Into<String>,
+        role: Option<String>,
+    ) -> CompiledPolicy {
+        let variables = document.has_policy_variables();
+        CompiledPolicy {
+            name: name.into(),
+            role,
+            kind,
+            statements: document
+                .statements
+                .iter()
+                .enumerate()
+                .map(|(i, s)| CompiledStatement::compile(s, i + 1, variables))
+                .collect(),
+        }
+    }
+
+    /// Whether the policy is attached to a resource (its statements need a Principal and
+    /// may leave out Resource).
+    pub fn is_on_resource(&self) -> bool {
+        matches!(self.kind, PolicyKind::Resource | PolicyKind::Trust)
+    }
+
+    /// Whether its statements must name a principal.
+    pub fn needs_principal(&self) -> bool {
+        self.is_on_resource() || self.kind == PolicyKind::Rcp
+    }
+}
+
+/// One statement, compiled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompiledStatement {
+    /// 1-based position in the policy.
+    pub index: usize,
+    pub sid: Option<String>,
+    /// The Effect as written, and its meaning when it is exactly `Allow` or `Deny`.
+    pub effect_written: Option<String>,
+    pub effect: Option<Effect>,
+    pub actions: Option<ActionSet>,
+    pub resources: Option<ResourceSet>,
+    pub principals: Option<PrincipalSet>,
+    pub conditions: Vec<Clause>,
+    pub loc: Loc,
+}
+
+/// An Action or NotAction element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionSet {
+    pub not: bool,
+    pub patterns: Vec<ActionPattern>,
+}
+
+impl ActionSet {
+    /// The first pattern matching the lower-cased action.
+    pub fn find(&self, action: &str) -> Option<usize> {
+        self.patterns.iter().position(|p| p.matches(action))
+    }
+}
+
+/// A Resource or NotResource element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceSet {
+    pub not: bool,
+    pub patterns: Vec<(String, ArnPattern)>,
+}
+
+impl ResourceSet {
+    /// The first pattern matching the request's resource.
+    pub fn find(&self, request: &Request) -> Option<usize> {
+        self.patterns
+            .iter()
+            .position(|(_, p)| p.matches(request.resource(), request.context()))
+    }
+
+    /// Whether a Resource element names the request's resource by something more specific
+    /// than `*`.
+    pub fn names(&self, request: &Request) -> bool {
+        !self.not
+            && self.patterns.iter().any(|(_, p)| {
+                *p != ArnPattern::Any && p.matches(request.resource(), request.context())
+            })
+    }
+}
+
+impl CompiledStatement {
+    fn compile(s: &Statement, index: usize, variables: bool) -> CompiledStatement {
+        let actions = s.actions().map(|(values, not)| ActionSet {
+            not,
+            patterns: values.iter().map(ActionPattern::compile).collect(),
+        });
+        let resources = s.resources().map(|(values, not)| ResourceSet {
+            not,
+            patterns: compile_resources(values, variables),
+        });
+        let conditions = s
+            .condition
+            .iter()
+            .flat_map(|c| &c.operators)
+            .flat_map(|block| {
+                block.entries.iter().map(|entry| {
+                    let values: Vec<&str> = entry.values.iter().map(|v| v.text.as_str()).collect();
+                    Clause::compile(&block.operator.value, &entry.key.value, &values, variables)
+                })
+            })
+            .collect();
+        CompiledStatement {
+            index,
+            sid: s.sid.as_ref().map(|t| t.value.clone()),
+            effect_written: s.effect.as_ref().map(|t| t.value.clone()),
+            effect: s.effect(),
+            actions,
+            resources,
+            principals: s.principals().map(|(p, not)| PrincipalSet::compile(p, not)),
+            conditions,
+            loc: s.loc,
+        }
+    }
+
+    /// Whether the action element matches the request.
+    pub fn action_matches(&self, request: &Request) -> bool {
+        self.actions
+            .as_ref()
+            .is_some_and(|a| a.find(request.action_lower()).is_some() != a.not)
+    }
+
+    /// Whether the resource element matches the request. A statement of a policy attached
+    /// to a resource may leave Resource out: it then covers that resource.
+    pub fn resource_matches(&self, request: &Request, on_resource: bool) -> bool {
+        match &self.resources {
+            Some(r) => r.find(request).is_some() != r.not,
+            None => on_resource,
+        }
+    }
+
+    /// Whether the principal element lets the statement apply to the caller, and how
+    /// directly it names the caller. A statement without one applies to the caller of a
+    /// policy type that needs none.
+    pub fn principal_grant(&self, request: &Request, needs_principal: bool) -> Option<Grant> {
+        match &self.principals {
+            Some(p) => p.applies(request.caller()),
+            None => (!needs_principal).then_some(Grant::Direct),
+        }
+    }
+
+    /// Whether every condition clause holds.
+    pub fn conditions_hold(&self, request: &Request) -> bool {
+        self.conditions.iter().all(|c| c.matches(request.context()))
+    }
+
+    /// Whether the statement applies to the request, and how directly it names the caller.
+    pub fn applies(&self, request: &Request, policy: &CompiledPolicy) -> Option<Grant> {
+        self.effect?;
+        if !self.action_matches(request) || !self.resource_matches(request, policy.is_on_resource())
+        {
+            return None;
+        }
+        let grant = self.principal_grant(request, policy.needs_principal())?;
+        self.conditions_hold(request).then_some(grant)
+    }
+}
+
+fn compile_resources(values: &Values, variables: bool) -> Vec<(String, ArnPattern)> {
+    values
+        .iter()
+        .map(|v| (v.to_string(), ArnPattern::parse(v, variables)))
+        .collect()
+}

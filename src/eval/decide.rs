@@ -1,0 +1,452 @@
+//! The decision across policy types, as the IAM User Guide's policy evaluation logic has
+//! it:
+//!
+//! 1. A Deny statement that applies, in any policy, decides: explicit deny. (SCP statements
+//!    count only for IAM principals, whom SCPs govern.)
+//! 2. RCPs, level by level from the root: every level must have an Allow that applies.
+//! 3. SCPs likewise, for IAM principals.
+//! 4. A caller that is not an IAM principal (anonymous, a service, an identity provider) is
+//!    allowed only by the resource policy.
+//! 5. The resource policy must allow when the request crosses accounts, when it is a role's
+//!    trust policy, and for KMS keys (whose key policies must always allow).
+//! 6. Cross-account: the caller's side (identity policies, boundary, session policy) must
+//!    allow as well.
+//! 7. Same account: a resource policy naming the caller itself (a user, a role session, a
+//!    federated user, or `*`) allows on its own; naming the role of the caller's session
+//!    still needs the boundary and session policy to allow; naming the account needs an
+//!    identity policy to allow too, as does having no resource policy at all.
+//! 8. Identity policies, then the permissions boundary (when there is one), then the session
+//!    policy (when there is one; a federated user session without one gets nothing).
+//!
+//! The account root user needs no identity policy in its own account.
+
+use super::compile::CompiledPolicy;
+use super::context::{Arn, Caller, Request};
+use super::principal::Grant;
+use super::statement;
+use super::trace::{
+    Deciding, Decision, DeniedBy, Explanation, PolicyResult, PolicyTrace, RequestTrace,
+};
+use crate::model::{Effect, PolicyKind};
+
+/// Every policy that bears on a request, by the part it plays.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PolicySet {
+    /// The caller's identity policies (its own, its groups', resolved managed policies).
+    pub identity: Vec<CompiledPolicy>,
+    /// The resource's policy (a role's trust policy for `sts:AssumeRole*`). Several are
+    /// read as one.
+    pub resource: Vec<CompiledPolicy>,
+    /// The caller's permissions boundary; empty when it has none.
+    pub boundary: Vec<CompiledPolicy>,
+    /// The session policy; empty when none was passed.
+    pub session: Vec<CompiledPolicy>,
+    /// SCPs of the caller's organization, one list per level, root first.
+    pub scps: Vec<Vec<CompiledPolicy>>,
+    /// RCPs of the resource's organization, one list per level, root first.
+    pub rcps: Vec<Vec<CompiledPolicy>>,
+}
+
+/// Decides a request without building a trace: the fast path for the permission matrix.
+pub fn decide(set: &PolicySet, request: &Request) -> Decision {
+    verdict(&layers(set, request, None), set, request).decision()
+}
+
+/// Decides a request and says why, statement by statement.
+pub fn explain(set: &PolicySet, request: &Request) -> Explanation {
+    let mut traces = Vec::new();
+    let layers = layers(set, request, Some(&mut traces));
+    let why = verdict(&layers, set, request);
+    let decision = why.decision();
+    let wanted = match decision {
+        Decision::Allowed => Some("Allow"),
+        Decision::ExplicitDeny => Some("Deny"),
+        Decision::ImplicitDeny => None,
+    };
+    let deciding = traces
+        .iter()
+        .filter(|p| p.result != PolicyResult::NotApplicable)
+        .flat_map(|p| {
+            p.statements
+                .iter()
+                .filter(|s| s.applies && s.effect.as_deref() == wanted)
+                .map(move |s| Deciding {
+                    role: p.role.clone(),
+                    policy: p.name.clone(),
+                    kind: p.kind,
+                    statement: s.index,
+                    sid: s.sid.clone(),
+                    effect: s.effect.clone().unwrap_or_default(),
+                    line: s.line,
+                    column: s.column,
+                })
+        })
+        .collect();
+    Explanation {
+        decision,
+        reason: why.text(request),
+        request: request_trace(request),
+        deciding,
+        denied_by: why.denied_by(),
+        policies: traces,
+        notes: Vec::new(),
+    }
+}
+
+fn request_trace(request: &Request) -> RequestTrace {
+    let caller = request.caller();
+    let pick = |derived: bool| {
+        request
+            .context()
+            .entries()
+            .iter()
+            .filter(|e| e.derived == derived)
+            .map(|e| (e.key.clone(), e.values.clone()))
+            .collect()
+    };
+    RequestTrace {
+        action: request.action().to_string(),
+        resource: request.resource().to_string(),
+        principal: caller.describe(),
+        principal_type: caller.principal_type(),
+        principal_account: caller.account().map(str::to_string),
+        resource_account: request.resource_account().map(str::to_string),
+        cross_account: request.is_cross_account(),
+        context: pick(false),
+        derived_context: pick(true),
+    }
+}
+
+/// What each policy type said.
+#[derive(Debug, Default)]
+struct Layers {
+    deny: bool,
+    /// The first RCP / SCP level (1 = root) with no Allow that applies.
+    rcp_missing: Option<usize>,
+    scp_missing: Option<usize>,
+    /// How directly the resource policy's applying Allow names the caller (the most
+    /// direct of them).
+    resource: Option<Grant>,
+    identity: bool,
+    /// `None` when there is no boundary / session policy.
+    boundary: Option<bool>,
+    session: Option<bool>,
+}
+
+/// What one group of policies said: any Allow or Deny applying, and the best grant.
+#[derive(Debug, Default)]
+struct Said {
+    allow: Option<Grant>,
+    deny: bool,
+}
+
+/// Evaluates every policy, recording traces when asked.
+fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<PolicyTrace>>) -> Layers {
+    let mut layers = Layers::default();
+    let scps_apply = request.caller().is_iam_principal();
+    for (level, policies) in set.scps.iter().enumerate() {
+        if !scps_apply {
+            let note = "SCPs govern only IAM principals of member accounts, not this caller";
+            not_applicable(policies, level + 1, note, traces.as_deref_mut());
+            continue;
+        }
+        let said = group(policies, request, Some(level + 1), traces.as_deref_mut());
+        layers.deny |= said.deny;
+        if said.allow.is_none() && layers.scp_missing.is_none() {
+            layers.scp_missing = Some(level + 1);
+        }
+    }
+    for (level, policies) in set.rcps.iter().enumerate() {
+        let said = group(policies, request, Some(level + 1), traces.as_deref_mut());
+        layers.deny |= said.deny;
+        if said.allow.is_none() && layers.rcp_missing.is_none() {
+            layers.rcp_missing = Some(level + 1);
+        }
+    }
+    let resource = group(&set.resource, request, None, traces.as_deref_mut());
+    layers.deny |= resource.deny;
+    layers.resource = resource.allow;
+    let identity = group(&set.identity, request, None, traces.as_deref_mut());
+    layers.deny |= identity.deny;
+    layers.identity = identity.allow.is_some();
+    for (policies, slot) in [
+        (&set.boundary, &mut layers.boundary),
+        (&set.session, &mut layers.session),
+    ] {
+        let said = group(policies, request, None, traces.as_deref_mut());
+        layers.deny |= said.deny;
+        *slot = (!policies.is_empty()).then_some(said.allow.is_some());
+    }
+    layers
+}
+
+fn group(
+    policies: &[CompiledPolicy],
+    request: &Request,
+    level: Option<usize>,
+    mut traces: Option<&mut Vec<PolicyTrace>>,
+) -> Said {
+    let mut said = Said::default();
+    for policy in policies {
+        let mut allow = None;
+        let mut deny = false;
+        match traces.as_deref_mut() {
+            None => {
+                for s in &policy.statements {
+                    if let Some(grant) = s.applies(request, policy) {
+                        match s.effect {
+                            Some(Effect::Deny) => deny = true,
+                            _ => allow = allow.max(Some(grant)),
+                        }
+                    }
+                }
+            }
+            Some(traces) => {
+                let mut statements = Vec::with_capacity(policy.statements.len());
+                for s in &policy.statements {
+                    let (trace, grant) = statement::trace(s, request, policy);
+                    if let Some(grant) = grant {
+                        match s.effect {
+                            Some(Effect::Deny) => deny = true,
+                            _ => allow = allow.max(Some(grant)),
+                        }
+                    }
+                    statements.push(trace);
+                }
+                traces.push(PolicyTrace {
+                    kind: policy.kind,
+                    name: policy.name.clone(),
+                    role: policy.role.clone(),
+                    level,
+                    result: match (deny, allow) {
+                        (true, _) => PolicyResult::Deny,
+                        (false, Some(_)) => PolicyResult::Allow,
+                        (false, None) => PolicyResult::NoMatch,
+                    },
+                    note: None,
+                    statements,
+                });
+            }
+        }
+        said.deny |= deny;
+        said.allow = said.allow.max(allow);
+    }
+    said
+}
+
+fn not_applicable(
+    policies: &[CompiledPolicy],
+    level: usize,
+    note: &str,
+    traces: Option<&mut Vec<PolicyTrace>>,
+) {
+    if let Some(traces) = traces {
+        traces.extend(policies.iter().map(|p| PolicyTrace {
+            kind: p.kind,
+            name: p.name.clone(),
+            role: p.role.clone(),
+            level: Some(level),
+            result: PolicyResult::NotApplicable,
+            note: Some(note.to_string()),
+            statements: Vec::new(),
+        }));
+    }
+}
+
+/// What decided a request, kept without text so the fast path allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Why {
+    Deny,
+    /// An RCP or SCP level (1 = root) had no Allow.
+    Organization(PolicyKind, usize),
+    /// A caller that is no IAM principal, allowed or not by the resource policy.
+    ResourceAlone {
+        allowed: bool,
+        trust: bool,
+    },
+    /// The resource policy had to allow and did not.
+    ResourceMust {
+        cross: bool,
+        trust: bool,
+    },
+    /// The resource policy names the caller itself, in the same account.
+    Direct,
+    IdentityMissing {
+        cross: bool,
+        account_grant: bool,
+    },
+    Boundary {
+        role_grant: bool,
+    },
+    Session {
+        none_passed: bool,
+    },
+    Allowed {
+        by: AllowedBy,
+        trust: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AllowedBy {
+    Role,
+    BothSides,
+    Root { resource: bool },
+    IdentityAndAccount,
+    Identity,
+}
+
+impl Why {
+    fn decision(self) -> Decision {
+        match self {
+            Why::Deny => Decision::ExplicitDeny,
+            Why::ResourceAlone { allowed: true, .. } | Why::Direct | Why::Allowed { .. } => {
+                Decision::Allowed
+            }
+            _ => Decision::ImplicitDeny,
+        }
+    }
+
+    fn denied_by(self) -> Option<DeniedBy> {
+        let resource = |trust| {
+            if trust {
+                PolicyKind::Trust
+            } else {
+                PolicyKind::Resource
+            }
+        };
+        let (kind, level) = match self {
+            Why::Organization(kind, level) => (kind, Some(level)),
+            Why::ResourceAlone {
+                allowed: false,
+                trust,
+            }
+            | Why::ResourceMust { trust, .. } => (resource(trust), None),
+            Why::IdentityMissing { .. } => (PolicyKind::Identity, None),
+            Why::Boundary { .. } => (PolicyKind::Boundary, None),
+            Why::Session { .. } => (PolicyKind::Session, None),
+            _ => return None,
+        };
+        Some(DeniedBy { kind, level })
+    }
+
+    fn text(self, request: &Request) -> String {
+        let policy = |trust: bool| {
+            if trust {
+                "trust policy"
+            } else {
+                "resource policy"
+            }
+        };
+        match self {
+            Why::Deny => "a Deny statement applies, which overrides every Allow".into(),
+            Why::Organization(kind, level) => format!(
+                "no {} at organization level {level} allows it (every level must)",
+                if kind == PolicyKind::Scp { "SCP" } else { "RCP" }
+            ),
+            Why::ResourceAlone { allowed: true, trust } => format!(
+                "the {} allows this caller, and nothing denies it",
+                policy(trust)
+            ),
+            Why::ResourceAlone { allowed: false, .. } => format!(
+                "only a resource policy can allow `{}`, and none does",
+                request.caller().describe()
+            ),
+            Why::ResourceMust { cross: true, .. } => "the request crosses accounts, so the resource's own policy must allow it too, and none does".into(),
+            Why::ResourceMust { trust: true, .. } => "a role's trust policy must allow the caller, and none of its statements does".into(),
+            Why::ResourceMust { .. } => "a KMS key's key policy must allow the caller, and none does".into(),
+            Why::Direct => "the resource policy names the caller itself, which allows it in the same account whatever the identity policies, boundary and session policy say".into(),
+            Why::IdentityMissing { cross: true, .. } => "the request crosses accounts, so an identity policy of the caller must allow it too, and none does".into(),
+            Why::IdentityMissing { account_grant: true, .. } => "the resource policy names only the caller's account, which leaves the decision to the caller's identity policies, and none allows it".into(),
+            Why::IdentityMissing { .. } => "no identity policy allows it".into(),
+            Why::Boundary { role_grant: true } => "the permissions boundary does not allow it (a resource policy naming the role, not the session, does not get past the boundary)".into(),
+            Why::Boundary { .. } => "the permissions boundary does not allow it".into(),
+            Why::Session { none_passed: true } => "a federated user session without a session policy has no permissions of its own".into(),
+            Why::Session { .. } => "the session policy does not allow it".into(),
+            Why::Allowed { by, trust } => {
+                let policy = policy(trust);
+                let by = match by {
+                    AllowedBy::Role => format!("the {policy} names the role of the caller's session"),
+                    AllowedBy::BothSides => {
+                        format!("both the caller's identity policies and the {policy} allow it")
+                    }
+                    AllowedBy::Root { resource: true } => format!(
+                        "the {policy} allows the caller's account, whose root user needs no identity policy"
+                    ),
+                    AllowedBy::Root { resource: false } => {
+                        "the account root user needs no identity policy in its own account".into()
+                    }
+                    AllowedBy::IdentityAndAccount => format!(
+                        "an identity policy allows it, and the {policy} allows the caller's account"
+                    ),
+                    AllowedBy::Identity => "an identity policy allows it".into(),
+                };
+                format!("{by}, and nothing denies it")
+            }
+        }
+    }
+}
+
+/// What decided, from what each policy type said.
+fn verdict(l: &Layers, set: &PolicySet, request: &Request) -> Why {
+    if l.deny {
+        return Why::Deny;
+    }
+    if let Some(level) = l.rcp_missing {
+        return Why::Organization(PolicyKind::Rcp, level);
+    }
+    if let Some(level) = l.scp_missing {
+        return Why::Organization(PolicyKind::Scp, level);
+    }
+    let caller = request.caller();
+    let trust = set.resource.iter().any(|p| p.kind == PolicyKind::Trust);
+    if !caller.is_iam_principal() {
+        return Why::ResourceAlone {
+            allowed: l.resource.is_some(),
+            trust,
+        };
+    }
+    let cross = request.is_cross_account();
+    let on_kms_key = Arn::parse(request.resource()).is_some_and(|a| a.service == "kms");
+    if l.resource.is_none() && (cross || trust || on_kms_key) {
+        return Why::ResourceMust { cross, trust };
+    }
+    let root = matches!(caller, Caller::Root { .. });
+    let grant = if cross { None } else { l.resource };
+    if grant == Some(Grant::Direct) {
+        return Why::Direct;
+    }
+    let role_grant = grant == Some(Grant::Role);
+    if !(role_grant || l.identity || root) {
+        return Why::IdentityMissing {
+            cross,
+            account_grant: l.resource.is_some(),
+        };
+    }
+    if !l.boundary.unwrap_or(true) {
+        return Why::Boundary { role_grant };
+    }
+    let session = match caller {
+        Caller::FederatedUser { .. } => l.session == Some(true),
+        _ => l.session.unwrap_or(true),
+    };
+    if !session {
+        return Why::Session {
+            none_passed: l.session.is_none(),
+        };
+    }
+    let by = if role_grant {
+        AllowedBy::Role
+    } else if cross {
+        AllowedBy::BothSides
+    } else if !l.identity {
+        AllowedBy::Root {
+            resource: l.resource.is_some(),
+        }
+    } else if l.resource.is_some() {
+        AllowedBy::IdentityAndAccount
+    } else {
+        AllowedBy::Identity
+    };
+    Why::Allowed { by, trust }
+}
