@@ -68,12 +68,12 @@ fn messages(report: &Value, code: &str) -> Vec<String> {
 #[test]
 fn dstack_findings() {
     let r = check_json(&["sample-policies/dstack.md"]);
-    assert_eq!(located(&r, "unknown-element"), [(15, 7, Some(0))]);
+    assert_eq!(located(&r, "unknown-element"), [(15, 7, Some(1))]);
     assert_eq!(
         located(&r, "missing-resource"),
-        [(12, 5, Some(0)), (85, 5, Some(8))]
+        [(12, 5, Some(1)), (85, 5, Some(9))]
     );
-    assert_eq!(located(&r, "unfilled-placeholder"), [(15, 7, Some(0))]);
+    assert_eq!(located(&r, "unfilled-placeholder"), [(15, 7, Some(1))]);
     assert_eq!(
         messages(&r, "unfilled-placeholder"),
         [
@@ -103,7 +103,7 @@ fn upsolver_findings() {
             serde_json::json!(["kinesis:*", "upsolverManagedStream", 223, 9]),
         ]
     );
-    assert_eq!(located(&r, "malformed-json"), [(69, 5, Some(0))]);
+    assert_eq!(located(&r, "malformed-json"), [(69, 5, Some(1))]);
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn cross_account_trust_without_external_id_is_flagged() {
     let r: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(
         located(&r, "cross-account-trust-without-external-id"),
-        [(2, 25, Some(0)), (2, 59, Some(0))]
+        [(2, 25, Some(1)), (2, 59, Some(1))]
     );
     assert_eq!(run.code, 0, "warnings do not fail by default");
     let run = iamscope_in(&dir, &["check", "trust.json", "--fail-on", "warning"]);

@@ -15,7 +15,7 @@ pub struct Finding {
     pub path: String,
     pub role: Option<String>,
     pub policy: Option<String>,
-    /// The statement's index in its policy, from 0.
+    /// The statement's number in its policy, counting from 1 as `tree` and `why` do.
     pub statement: Option<usize>,
     pub sid: Option<String>,
     pub line: u32,
@@ -87,7 +87,7 @@ impl<'a> Place<'a> {
             path: self.source.path.clone(),
             role: self.role.map(|r| r.name.clone()),
             policy: self.policy.map(|p| p.name.clone()),
-            statement: self.statement.map(|(i, _)| i),
+            statement: self.statement.map(|(i, _)| i + 1),
             sid: self
                 .statement
                 .and_then(|(_, s)| s.sid.as_ref().map(|t| t.value.clone())),

@@ -129,8 +129,8 @@ pub fn text(findings: &[Finding], suppressed: Suppressed, style: Style) -> Strin
             escape(&f.path).into_owned()
         };
         let statement = match (f.statement, &f.sid) {
-            (Some(i), Some(sid)) => format!(" [statement {} \"{}\"]", i + 1, escape(sid)),
-            (Some(i), None) => format!(" [statement {}]", i + 1),
+            (Some(n), Some(sid)) => format!(" [statement {n} \"{}\"]", escape(sid)),
+            (Some(n), None) => format!(" [statement {n}]"),
             _ => String::new(),
         };
         out.push_str(&format!(

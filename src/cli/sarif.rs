@@ -131,7 +131,7 @@ fn logical(f: &Finding) -> Vec<Value> {
         name.push(p.clone());
     }
     if let Some(i) = f.statement {
-        name.push(f.sid.clone().unwrap_or_else(|| format!("Statement[{i}]")));
+        name.push(f.sid.clone().unwrap_or_else(|| format!("statement {i}")));
     }
     if name.is_empty() {
         return Vec::new();
