@@ -338,3 +338,68 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn grammar_findings_name_the_element_and_its_position() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.join("broken.json"),
+        r#"{"Version": "2012-10-18", "Statement": [
+  {"Sid": "bad sid", "Effect": "allow", "Action": ["s3:Get*,s3:Put*", "*:GetObject"], "NotAction": "iam:*",
+   "Resource": ["s3://bucket", "arn:aws:s3:::ok"], "NotResource": "*",
+   "Condition": {"StringEqualz": {"aws:SourceIp": "x"}, "NullIfExists": {"aws:TokenIssueTime": "true"}}},
+  {"Sid": "bad sid", "Action": "s3:ListBucket"}
+]}"#,
+    )
+    .unwrap();
+    let run = iamscope_in(&dir, &["check", "broken.json", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let r: Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(String, u64, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("invalid-version", 1, 13),
+        ("missing-resource", 5, 3),
+        ("missing-effect", 5, 3),
+        ("invalid-sid", 2, 11),
+        ("invalid-effect", 2, 32),
+        ("unknown-action", 2, 52),
+        ("invalid-action-wildcard", 2, 71),
+        ("action-and-not-action", 2, 100),
+        ("invalid-arn", 3, 17),
+        ("resource-and-not-resource", 3, 67),
+        ("unknown-condition-operator", 4, 18),
+        ("null-with-if-exists", 4, 57),
+        ("duplicate-sid", 5, 11),
+        ("invalid-sid", 5, 11),
+    ];
+    for (code, line, column) in expected {
+        assert!(
+            found.contains(&(code.to_string(), line, column)),
+            "{code} at {line}:{column} missing from {found:#?}"
+        );
+    }
+    let message = |code: &str| messages(&r, code).remove(0);
+    assert_eq!(
+        message("unknown-action"),
+        "`s3:Get*,s3:Put*` matches no action: it contains a comma; list each action as its own string"
+    );
+    assert_eq!(
+        message("invalid-arn"),
+        "`s3://bucket` is a URL, not an ARN; write arn:aws:s3:::bucket"
+    );
+    assert_eq!(
+        message("invalid-effect"),
+        "Effect \"allow\" must be exactly Allow or Deny"
+    );
+}

@@ -3,12 +3,16 @@
 //! ARNs.) Rules that need the AWS catalog live in `catalog_rules`.
 
 use super::codes::{
-    ACTION_AND_NOT_ACTION, DUPLICATE_SID, INVALID_ACTION_WILDCARD, INVALID_ARN, INVALID_EFFECT,
-    INVALID_SID, INVALID_VERSION, MISSING_ACTION, MISSING_EFFECT, MISSING_PRINCIPAL,
-    MISSING_RESOURCE, MISSING_VERSION, PRINCIPAL_AND_NOT_PRINCIPAL, RESOURCE_AND_NOT_RESOURCE,
+    ACTION_AND_NOT_ACTION, DUPLICATE_SID, ELEMENT_SPELLING, INVALID_ACTION_WILDCARD, INVALID_ARN,
+    INVALID_EFFECT, INVALID_SID, INVALID_VERSION, MISSING_ACTION, MISSING_EFFECT,
+    MISSING_PRINCIPAL, MISSING_RESOURCE, MISSING_VERSION, NULL_WITH_IF_EXISTS,
+    PRINCIPAL_AND_NOT_PRINCIPAL, RESOURCE_AND_NOT_RESOURCE, UNKNOWN_ACTION,
+    UNKNOWN_CONDITION_OPERATOR,
 };
 use super::finding::{Finding, Place};
 use super::{arn, esc};
+use crate::eval::action::action_pattern_problem;
+use crate::eval::{BaseOperator, parse_operator};
 use crate::model::policy::{VERSION_2008, VERSION_2012};
 use crate::model::{PolicyDocument, PolicyKind, Principal, PrincipalType, Statement};
 
@@ -135,21 +139,50 @@ pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Fi
         _ => {}
     }
     for action in s.action.iter().chain(&s.not_action).flat_map(|v| &v.items) {
-        if let Some((prefix, _)) = action.value.split_once(':')
-            && prefix.contains(['*', '?'])
-        {
-            out.push(
-                place
-                    .finding(
-                        INVALID_ACTION_WILDCARD,
-                        action.loc,
-                        format!(
-                            "`{}` has a wildcard in the service prefix, which IAM does not allow; it matches nothing",
-                            esc(&action.value)
-                        ),
-                    )
-                    .about_action(&action.value),
-            );
+        let Some(problem) = action_pattern_problem(&action.value) else {
+            continue;
+        };
+        let code = if problem.contains("wildcard") {
+            INVALID_ACTION_WILDCARD
+        } else {
+            UNKNOWN_ACTION
+        };
+        out.push(
+            place
+                .finding(
+                    code,
+                    action.loc,
+                    format!("`{}` matches no action: {problem}", esc(&action.value)),
+                )
+                .about_action(&action.value),
+        );
+    }
+    for block in s.condition.iter().flat_map(|c| &c.operators) {
+        let written = &block.operator;
+        match parse_operator(&written.value) {
+            Err(e) => out.push(place.finding(
+                UNKNOWN_CONDITION_OPERATOR,
+                written.loc,
+                esc(&e.message).into_owned(),
+            )),
+            Ok(op) if op.base == BaseOperator::Null && op.if_exists => out.push(place.finding(
+                NULL_WITH_IF_EXISTS,
+                written.loc,
+                format!(
+                    "`{}` is not an operator: Null already tests whether the key exists",
+                    esc(&written.value)
+                ),
+            )),
+            Ok(op) if op.case_differs => out.push(place.finding(
+                ELEMENT_SPELLING,
+                written.loc,
+                format!(
+                    "condition operator `{}` is spelled `{}`",
+                    esc(&written.value),
+                    op.canonical()
+                ),
+            )),
+            Ok(_) => {}
         }
     }
     for resource in s
