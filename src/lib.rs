@@ -4,6 +4,7 @@
 //! (`model`, `load`, and the modules that follow) never imports terminal code, so every
 //! feature the TUI shows can also be printed and tested without a terminal.
 
+pub mod catalog;
 pub mod cli;
 pub mod load;
 pub mod model;

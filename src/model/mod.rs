@@ -2,8 +2,10 @@
 //!
 //! `policy` is the IAM JSON grammar (documents, statements, elements); `source` is what the
 //! loaders build from input files (Source > Role > Policy); `loc` carries positions;
-//! `placeholder` finds and fills template placeholders.
+//! `placeholder` finds and fills template placeholders; `glob` matches IAM's `*` and `?`
+//! wildcards.
 
+pub mod glob;
 pub mod json;
 pub mod loc;
 pub mod placeholder;
