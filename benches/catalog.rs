@@ -24,6 +24,14 @@ fn decompress_core() -> usize {
     asset::decode(asset::CORE).unwrap().len()
 }
 
+/// Parse the already decompressed core asset.
+#[divan::bench(sample_count = 20)]
+fn parse_core() -> usize {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let text = TEXT.get_or_init(|| asset::decode(asset::CORE).unwrap());
+    Catalog::parse(text).unwrap().action_count()
+}
+
 /// Decompress the managed-policies asset only.
 #[divan::bench(sample_count = 20)]
 fn decompress_managed() -> usize {

@@ -165,31 +165,6 @@ pub fn template_glob(template: &str) -> String {
     out
 }
 
-/// A templated key of some service, as a pattern to match names against.
-#[derive(Debug)]
-pub struct Templated {
-    pub glob: String,
-    pub service: usize,
-    pub key: usize,
-}
-
-/// The templated keys of every service, in catalog order.
-pub fn templated(services: &[Service]) -> Vec<Templated> {
-    let mut out = Vec::new();
-    for (s, service) in services.iter().enumerate() {
-        for (k, key) in service.condition_keys.iter().enumerate() {
-            if is_template(key.name) {
-                out.push(Templated {
-                    glob: template_glob(key.name),
-                    service: s,
-                    key: k,
-                });
-            }
-        }
-    }
-    out
-}
-
 impl Catalog {
     /// The condition key `name` names, ignoring case: a global key (from the IAM User
     /// Guide, authoritative for `aws:` keys), else a key of the service its prefix names,
@@ -216,19 +191,21 @@ impl Catalog {
             return None;
         }
         let prefix = name.split_once(':').map_or(name, |(p, _)| p);
-        let exact = |s: &Service| s.condition_key(name).map(|k| service_key(s, k));
-        if let Some(found) = self.service(prefix).and_then(exact) {
-            return Some(found);
+        if let Some(s) = self.service(prefix) {
+            if let Some(key) = s.condition_key(name).or_else(|| s.templated_key(name)) {
+                return Some(service_key(s, key));
+            }
         }
-        if let Some(found) = self.services().iter().find_map(exact) {
-            return Some(found);
-        }
-        self.templated_keys().iter().find_map(|t| {
-            glob_match_ignore_case(&t.glob, name).then(|| {
-                let service = &self.services()[t.service];
-                service_key(service, &service.condition_keys[t.key])
+        // Keys whose prefix names no service: parses every service once.
+        let services = self.services();
+        services
+            .iter()
+            .find_map(|s| s.condition_key(name).map(|k| service_key(s, k)))
+            .or_else(|| {
+                services
+                    .iter()
+                    .find_map(|s| s.templated_key(name).map(|k| service_key(s, k)))
             })
-        })
     }
 }
 

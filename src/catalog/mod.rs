@@ -3,7 +3,7 @@
 //! condition keys, and the AWS managed policies; wildcard expansion over the actions.
 //!
 //! Three embedded assets (see `asset`), each decompressed once, on first use: the core
-//! ([`Catalog::get`]), the descriptions (on the first `description()` call), the managed
+//! ([`Catalog::get`]; each service's records are parsed when first used), the descriptions (on the first `description()` call), the managed
 //! policies (on the first [`managed_policy`] call). Looking up or expanding actions never
 //! decodes prose or policies. No terminal code here.
 
@@ -32,7 +32,6 @@ pub use service::{
 pub struct Catalog {
     services: Vec<Service>,
     action_count: usize,
-    templated: Vec<conditions::Templated>,
 }
 
 impl Catalog {
@@ -53,10 +52,18 @@ impl Catalog {
     pub fn parse(text: &'static str) -> Result<Catalog, String> {
         let services = service::parse(text)?;
         Ok(Catalog {
-            action_count: services.iter().map(|s| s.actions.len()).sum(),
-            templated: conditions::templated(&services),
+            action_count: services.iter().map(Service::action_count).sum(),
             services,
         })
+    }
+
+    /// Parses every service's records, reporting the first malformed one. Lookups parse a
+    /// service on first use and show nothing for one that fails, so tests run this on the
+    /// embedded catalog.
+    pub fn check(&self) -> Result<(), String> {
+        self.services
+            .iter()
+            .try_for_each(|s| s.parse_records().map(|_| ()))
     }
 
     /// Every service, sorted by prefix.
@@ -80,15 +87,11 @@ impl Catalog {
 
     /// Every action, sorted by service prefix then name.
     pub fn actions(&self) -> impl Iterator<Item = &Action> {
-        self.services.iter().flat_map(|s| &s.actions)
+        self.services.iter().flat_map(|s| s.actions())
     }
 
     pub fn action_count(&self) -> usize {
         self.action_count
-    }
-
-    fn templated_keys(&self) -> &[conditions::Templated] {
-        &self.templated
     }
 }
 
@@ -135,6 +138,7 @@ mod tests {
     #[test]
     fn services_by_prefix_with_full_names() {
         let catalog = Catalog::get();
+        assert_eq!(catalog.check(), Ok(()));
         assert_eq!(catalog.services().len(), 457);
         let s3 = catalog.service("S3").unwrap();
         assert_eq!((s3.prefix, s3.name), ("s3", "Amazon S3"));
@@ -203,7 +207,7 @@ mod tests {
             catalog
                 .services()
                 .iter()
-                .map(|s| s.condition_keys.len())
+                .map(|s| s.condition_keys().len())
                 .sum::<usize>()
         );
         assert_eq!(
@@ -211,7 +215,7 @@ mod tests {
             catalog
                 .services()
                 .iter()
-                .map(|s| s.resource_types.len())
+                .map(|s| s.resource_types().len())
                 .sum::<usize>()
         );
     }

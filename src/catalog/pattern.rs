@@ -86,7 +86,7 @@ impl Catalog {
             None => self.actions().collect(),
             Some(prefix) => self.service(prefix).map_or_else(Vec::new, |s| {
                 if has_wildcard(pattern.action) {
-                    s.actions
+                    s.actions()
                         .iter()
                         .filter(|a| glob_match_ignore_case(pattern.action, a.name))
                         .collect()
@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn whole_service_and_everything_match_the_catalog_counts() {
         let catalog = Catalog::get();
-        let s3 = catalog.service("s3").unwrap().actions.len();
+        let s3 = catalog.service("s3").unwrap().actions().len();
         assert_eq!(s3, 180);
         assert_eq!(catalog.expand("s3:*").unwrap().len(), s3);
         assert_eq!(catalog.expand("*").unwrap().len(), catalog.action_count());
@@ -212,8 +212,8 @@ mod tests {
     fn not_action_covers_the_complement() {
         let catalog = Catalog::get();
         let all = catalog.action_count();
-        let s3 = catalog.service("s3").unwrap().actions.len();
-        let iam = catalog.service("iam").unwrap().actions.len();
+        let s3 = catalog.service("s3").unwrap().actions().len();
+        let iam = catalog.service("iam").unwrap().actions().len();
         assert_eq!(catalog.not_action(&["s3:*"]).0.len(), all - s3);
         assert_eq!(
             catalog.not_action(&["s3:*", "IAM:*"]).0.len(),

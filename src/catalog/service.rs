@@ -6,6 +6,9 @@
 //! loading allocates little more than the vectors that hold the records.
 
 use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+use crate::model::glob::glob_match_ignore_case;
 
 /// How the console's policy summary classifies an action, in the console's order.
 ///
@@ -136,36 +139,177 @@ impl std::fmt::Display for ConditionKeyType {
     }
 }
 
-/// One AWS service, such as `s3` (Amazon S3).
-#[derive(Debug, PartialEq)]
+/// One AWS service, such as `s3` (Amazon S3). Its records (actions, resource types,
+/// condition keys) are parsed on first use, so a lookup in one service never pays for the
+/// others.
+#[derive(Debug)]
 pub struct Service {
     /// The prefix actions are written with: `s3` in `s3:GetObject`.
     pub prefix: &'static str,
     /// The full name: "Amazon S3".
     pub name: &'static str,
-    /// Sorted by name, ignoring case.
-    pub actions: Vec<Action>,
-    /// Sorted by name, ignoring case.
-    pub resource_types: Vec<ResourceType>,
-    /// The condition keys the service defines (and the global ones it lists), sorted by
-    /// name ignoring case.
-    pub condition_keys: Vec<ConditionKey>,
+    /// The service's `R`, `C` and `A` lines.
+    records: &'static str,
+    /// How many resource types, condition keys and actions the records hold.
+    counts: [usize; 3],
+    /// Positions of the first action and key among all, for the descriptions asset.
+    first_action: u32,
+    first_key: u32,
+    parsed: OnceLock<Records>,
+}
+
+/// A service's records, once parsed.
+#[derive(Debug, Default)]
+pub struct Records {
+    actions: Vec<Action>,
+    resource_types: Vec<ResourceType>,
+    condition_keys: Vec<ConditionKey>,
+    /// Templated condition keys as wildcard patterns, with their position in
+    /// `condition_keys`.
+    templated: Vec<(String, usize)>,
 }
 
 impl Service {
+    fn records(&self) -> &Records {
+        // The embedded asset is checked by tests (`Catalog::check`); a service whose
+        // records could not be read would show none.
+        self.parsed
+            .get_or_init(|| self.parse_records().unwrap_or_default())
+    }
+
+    /// The service's actions, sorted by name ignoring case.
+    pub fn actions(&self) -> &[Action] {
+        &self.records().actions
+    }
+
+    /// The service's resource types, sorted by name ignoring case.
+    pub fn resource_types(&self) -> &[ResourceType] {
+        &self.records().resource_types
+    }
+
+    /// The condition keys the service defines (and the global ones it lists), sorted by
+    /// name ignoring case.
+    pub fn condition_keys(&self) -> &[ConditionKey] {
+        &self.records().condition_keys
+    }
+
+    /// How many actions the service has, without parsing its records.
+    pub fn action_count(&self) -> usize {
+        self.counts[2]
+    }
+
     /// The action named `name` (without prefix), ignoring case.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        find(&self.actions, name, |a| a.name)
+        find(self.actions(), name, |a| a.name)
     }
 
     /// The resource type named `name`, ignoring case.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        find(&self.resource_types, name, |r| r.name)
+        find(self.resource_types(), name, |r| r.name)
     }
 
     /// The condition key named exactly `name` (templates not expanded), ignoring case.
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        find(&self.condition_keys, name, |k| k.name)
+        find(self.condition_keys(), name, |k| k.name)
+    }
+
+    /// The templated condition key whose pattern `name` matches, such as
+    /// `s3:ExistingObjectTag/<key>` for `s3:ExistingObjectTag/Owner`.
+    pub fn templated_key(&self, name: &str) -> Option<&ConditionKey> {
+        let records = self.records();
+        records
+            .templated
+            .iter()
+            .find(|(glob, _)| glob_match_ignore_case(glob, name))
+            .map(|(_, i)| &records.condition_keys[*i])
+    }
+
+    /// Parses the service's records, reporting the first malformed one.
+    pub fn parse_records(&self) -> Result<Records, String> {
+        let [n_types, n_keys, n_actions] = self.counts;
+        let mut records = Records {
+            actions: Vec::with_capacity(n_actions),
+            resource_types: Vec::with_capacity(n_types),
+            condition_keys: Vec::with_capacity(n_keys),
+            templated: Vec::new(),
+        };
+        let (mut action_index, mut key_index) = (self.first_action, self.first_key);
+        for (n, line) in self.records.lines().enumerate() {
+            let bad =
+                |why: &str| format!("catalog, service {}, record {}: {why}", self.prefix, n + 1);
+            let mut fields = line.split('\t');
+            let tag = fields.next();
+            let mut field = || fields.next().ok_or_else(|| bad("too few fields"));
+            match tag {
+                Some("R") => records.resource_types.push(ResourceType {
+                    name: field()?,
+                    arn: field()?,
+                    condition_keys: field()?,
+                }),
+                Some("C") => {
+                    let name = field()?;
+                    let key_type = ConditionKeyType::parse(field()?)
+                        .ok_or_else(|| bad("unknown condition key type"))?;
+                    if is_template(name) {
+                        records.templated.push((
+                            super::conditions::template_glob(name),
+                            records.condition_keys.len(),
+                        ));
+                    }
+                    records.condition_keys.push(ConditionKey {
+                        name,
+                        key_type,
+                        index: key_index,
+                    });
+                    key_index += 1;
+                }
+                Some("A") => {
+                    let name = field()?;
+                    let access_level = AccessLevel::from_code(field()?)
+                        .ok_or_else(|| bad("unknown access level"))?;
+                    let resources = field()?;
+                    let condition_keys = field()?;
+                    let mut resource_types = Vec::new();
+                    for entry in resources.split(',').filter(|e| !e.is_empty()) {
+                        let (head, keys) = entry.split_once('=').unwrap_or((entry, ""));
+                        let (name, required) = match head.strip_suffix('*') {
+                            Some(name) => (name, true),
+                            None => (head, false),
+                        };
+                        let resource = find(&records.resource_types, name, |r| r.name)
+                            .ok_or_else(|| bad("unknown resource type"))?;
+                        resource_types.push(ActionResource {
+                            name: resource.name,
+                            arn: resource.arn,
+                            required,
+                            condition_keys: keys,
+                        });
+                    }
+                    records.actions.push(Action {
+                        service: self.prefix,
+                        name,
+                        access_level,
+                        resource_types,
+                        condition_keys,
+                        index: action_index,
+                    });
+                    action_index += 1;
+                }
+                _ => return Err(bad("unknown record")),
+            }
+        }
+        let found = [
+            records.resource_types.len(),
+            records.condition_keys.len(),
+            records.actions.len(),
+        ];
+        if found != self.counts {
+            return Err(format!(
+                "catalog, service {}: holds {found:?} records, its header says {:?}",
+                self.prefix, self.counts
+            ));
+        }
+        Ok(records)
     }
 }
 
@@ -288,73 +432,41 @@ fn find<'a, T>(items: &'a [T], name: &str, key: impl Fn(&T) -> &str) -> Option<&
 }
 
 /// Reads the core asset's text (layout in `asset.rs`) into services, in the asset's order.
+/// Only the `S` lines are read here; each service's records wait for their first use.
 pub fn parse(text: &'static str) -> Result<Vec<Service>, String> {
-    let mut services: Vec<Service> = Vec::new();
-    let (mut action_index, mut key_index) = (0u32, 0u32);
-    for (n, line) in text.lines().enumerate() {
-        let bad = |why: &str| format!("catalog line {}: {why}", n + 1);
+    let mut services = Vec::new();
+    let (mut first_action, mut first_key) = (0, 0);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        let end = if after.starts_with("S\t") {
+            0
+        } else {
+            after.find("\nS\t").map_or(after.len(), |i| i + 1)
+        };
+        let (records, next) = after.split_at(end);
+        let bad = || format!("catalog: malformed service line `{line}`");
         let fields: Vec<&'static str> = line.split('\t').collect();
-        let field = |i: usize| fields.get(i).copied().ok_or_else(|| bad("too few fields"));
-        if fields[0] == "S" {
-            services.push(Service {
-                prefix: field(1)?,
-                name: field(2)?,
-                actions: Vec::new(),
-                resource_types: Vec::new(),
-                condition_keys: Vec::new(),
-            });
-            continue;
+        let [tag, prefix, name, types, keys, actions] = fields[..] else {
+            return Err(bad());
+        };
+        let count = |s: &str| s.parse::<usize>().map_err(|_| bad());
+        if tag != "S" {
+            return Err(bad());
         }
-        let service = services
-            .last_mut()
-            .ok_or_else(|| bad("record before any service"))?;
-        match fields[0] {
-            "R" => service.resource_types.push(ResourceType {
-                name: field(1)?,
-                arn: field(2)?,
-                condition_keys: field(3)?,
-            }),
-            "C" => {
-                let key_type = ConditionKeyType::parse(field(2)?)
-                    .ok_or_else(|| bad("unknown condition key type"))?;
-                service.condition_keys.push(ConditionKey {
-                    name: field(1)?,
-                    key_type,
-                    index: key_index,
-                });
-                key_index += 1;
-            }
-            "A" => {
-                let mut resource_types = Vec::new();
-                for entry in field(3)?.split(',').filter(|e| !e.is_empty()) {
-                    let (head, keys) = entry.split_once('=').unwrap_or((entry, ""));
-                    let (name, required) = match head.strip_suffix('*') {
-                        Some(name) => (name, true),
-                        None => (head, false),
-                    };
-                    let resource = service
-                        .resource_type(name)
-                        .ok_or_else(|| bad("unknown resource type"))?;
-                    resource_types.push(ActionResource {
-                        name: resource.name,
-                        arn: resource.arn,
-                        required,
-                        condition_keys: keys,
-                    });
-                }
-                service.actions.push(Action {
-                    service: service.prefix,
-                    name: field(1)?,
-                    access_level: AccessLevel::from_code(field(2)?)
-                        .ok_or_else(|| bad("unknown access level"))?,
-                    resource_types,
-                    condition_keys: field(4)?,
-                    index: action_index,
-                });
-                action_index += 1;
-            }
-            _ => return Err(bad("unknown record")),
-        }
+        let counts = [count(types)?, count(keys)?, count(actions)?];
+        services.push(Service {
+            prefix,
+            name,
+            records,
+            counts,
+            first_action,
+            first_key,
+            parsed: OnceLock::new(),
+        });
+        first_key += counts[1] as u32;
+        first_action += counts[2] as u32;
+        rest = next;
     }
     Ok(services)
 }
@@ -363,19 +475,20 @@ pub fn parse(text: &'static str) -> Result<Vec<Service>, String> {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "S\taa\tService A\n\
+    const TEXT: &str = "S\taa\tService A\t1\t2\t2\n\
         R\tThing\tarn:${Partition}:aa:::thing/${Id}\taa:Color\n\
         C\taa:Color\tString\n\
-        C\taws:TagKeys\tArrayOfString\n\
+        C\taa:Tag/${TagKey}\tString\n\
         A\tGetThing\tR\tThing*=aa:Color\taws:TagKeys\n\
         A\tTagThing\tT\t\t\n\
-        S\tzz\tService Z\n\
+        S\tyy\tService Y\t0\t0\t0\n\
+        S\tzz\tService Z\t0\t0\t1\n\
         A\tListAll\tL\t\t\n";
 
     #[test]
     fn records_become_services_actions_and_keys() {
         let services = parse(TEXT).unwrap();
-        assert_eq!(services.len(), 2);
+        assert_eq!(services.len(), 3);
         let aa = &services[0];
         assert_eq!((aa.prefix, aa.name), ("aa", "Service A"));
         let get = aa.action("getthing").unwrap();
@@ -393,25 +506,36 @@ mod tests {
             AccessLevel::Tagging
         );
         assert_eq!(
-            aa.condition_key("AWS:TAGKEYS").unwrap().key_type,
-            ConditionKeyType::ArrayOfString
+            aa.condition_key("AA:COLOR").unwrap().key_type,
+            ConditionKeyType::String
         );
-        assert_eq!(services[1].actions[0].index, 2);
+        assert_eq!(
+            aa.templated_key("aa:Tag/Owner").unwrap().name,
+            "aa:Tag/${TagKey}"
+        );
+        assert!(services[1].actions().is_empty());
+        assert_eq!(services[2].actions()[0].index, 2);
+        assert_eq!(services[2].condition_keys().len(), 0);
     }
 
     #[test]
-    fn broken_records_are_reported_with_their_line() {
+    fn broken_records_are_reported_with_their_service_and_position() {
+        let records = |text: &'static str| parse(text).unwrap()[0].parse_records().map(|_| ());
         assert_eq!(
-            parse("S\taa\tA\nA\tX\tQ\t\t\n").unwrap_err(),
-            "catalog line 2: unknown access level"
+            records("S\taa\tA\t0\t0\t1\nA\tX\tQ\t\t\n"),
+            Err("catalog, service aa, record 1: unknown access level".into())
+        );
+        assert_eq!(
+            records("S\taa\tA\t0\t0\t1\nA\tX\tR\tNope\t\n"),
+            Err("catalog, service aa, record 1: unknown resource type".into())
+        );
+        assert_eq!(
+            records("S\taa\tA\t0\t0\t2\nA\tX\tR\t\t\n"),
+            Err("catalog, service aa: holds [0, 0, 1] records, its header says [0, 0, 2]".into())
         );
         assert_eq!(
             parse("A\tX\tR\t\t\n").unwrap_err(),
-            "catalog line 1: record before any service"
-        );
-        assert_eq!(
-            parse("S\taa\tA\nA\tX\tR\tNope\t\n").unwrap_err(),
-            "catalog line 2: unknown resource type"
+            "catalog: malformed service line `A\tX\tR\t\t`"
         );
     }
 

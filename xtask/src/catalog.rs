@@ -183,14 +183,19 @@ fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
     let (mut actions, mut resource_types, mut condition_keys) = (0, 0, 0);
     for s in &data.services {
         let what = format!("service {}", s.prefix);
+        let types = sorted_by(&s.resource_types, "key")?;
+        let keys = sorted_by(&s.condition_keys, "key")?;
+        let service_actions = sorted_by(&s.actions, "name")?;
         writeln!(
             body,
-            "S\t{}\t{}",
+            "S\t{}\t{}\t{}\t{}\t{}",
             name(&s.prefix, &what)?,
-            field(&one_line(&s.name), &what)?
+            field(&one_line(&s.name), &what)?,
+            types.len(),
+            keys.len(),
+            service_actions.len()
         )
         .ok();
-        let types = sorted_by(&s.resource_types, "key")?;
         for (key, rt) in &types {
             let what = format!("{what} resource type {key}");
             writeln!(
@@ -203,7 +208,7 @@ fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
             .ok();
             resource_types += 1;
         }
-        for (key, ck) in sorted_by(&s.condition_keys, "key")? {
+        for (key, ck) in keys {
             let what = format!("{what} condition key {key}");
             writeln!(
                 body,
@@ -220,7 +225,7 @@ fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
             .ok();
             condition_keys += 1;
         }
-        for (action, a) in sorted_by(&s.actions, "name")? {
+        for (action, a) in service_actions {
             let what = format!("action {}:{action}", s.prefix);
             let mut resources = Vec::new();
             for r in a
@@ -475,13 +480,13 @@ mod tests {
         ));
         assert_eq!(
             body(core),
-            "S\taa\tService A\n\
+            "S\taa\tService A\t1\t2\t2\n\
              R\tThing\tarn:${Partition}:aa:${Region}:${Account}:thing/${Id}\t\n\
              C\taa:Color\tString\n\
              C\taws:RequestTag/${TagKey}\tString\n\
              A\tGetThing\tR\tThing*=aa:Color\taws:RequestTag/${TagKey}\n\
              A\tTagThing\tT\t\t\n\
-             S\tzz\tService Z\n\
+             S\tzz\tService Z\t0\t0\t1\n\
              A\tListAll\tL\t\t\n"
         );
         assert_eq!(
