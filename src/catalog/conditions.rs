@@ -191,10 +191,10 @@ impl Catalog {
             return None;
         }
         let prefix = name.split_once(':').map_or(name, |(p, _)| p);
-        if let Some(s) = self.service(prefix) {
-            if let Some(key) = s.condition_key(name).or_else(|| s.templated_key(name)) {
-                return Some(service_key(s, key));
-            }
+        if let Some(s) = self.service(prefix)
+            && let Some(key) = s.condition_key(name).or_else(|| s.templated_key(name))
+        {
+            return Some(service_key(s, key));
         }
         // Keys whose prefix names no service: parses every service once.
         let services = self.services();

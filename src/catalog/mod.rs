@@ -202,21 +202,9 @@ mod tests {
         assert_eq!(i.actions, catalog.action_count());
         assert_eq!(i.updated, "2026-10-27");
         assert_eq!(i.managed_policies, managed::all().len());
-        assert_eq!(
-            i.condition_keys,
-            catalog
-                .services()
-                .iter()
-                .map(|s| s.condition_keys().len())
-                .sum::<usize>()
-        );
-        assert_eq!(
-            i.resource_types,
-            catalog
-                .services()
-                .iter()
-                .map(|s| s.resource_types().len())
-                .sum::<usize>()
-        );
+        let total =
+            |count: fn(&Service) -> usize| catalog.services().iter().map(count).sum::<usize>();
+        assert_eq!(i.condition_keys, total(|s| s.condition_keys().len()));
+        assert_eq!(i.resource_types, total(|s| s.resource_types().len()));
     }
 }

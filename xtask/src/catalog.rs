@@ -142,6 +142,11 @@ fn names(list: &[&str], what: &str) -> Result<String, String> {
         .map(|v| v.join("|"))
 }
 
+/// A record's `description` as one line of the descriptions asset.
+fn description(v: &Value) -> String {
+    one_line(v.get("description").and_then(Value::as_str).unwrap_or("")) + "\n"
+}
+
 /// Prose on one line: runs of white space become one space.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -217,12 +222,7 @@ fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
                 name(str_field(ck, "type", &what)?, &what)?
             )
             .ok();
-            writeln!(
-                key_descriptions,
-                "{}",
-                one_line(ck.get("description").and_then(Value::as_str).unwrap_or(""))
-            )
-            .ok();
+            key_descriptions.push_str(&description(ck));
             condition_keys += 1;
         }
         for (action, a) in service_actions {
@@ -262,12 +262,7 @@ fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
                 names(&str_list(a, "conditionKeys", &what)?, &what)?
             )
             .ok();
-            writeln!(
-                descriptions,
-                "{}",
-                one_line(a.get("description").and_then(Value::as_str).unwrap_or(""))
-            )
-            .ok();
+            descriptions.push_str(&description(a));
             actions += 1;
         }
     }
