@@ -3,12 +3,11 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use iamscope::cli::{self, Cli};
+use iamscope::cli;
 use iamscope::tui;
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
+    let args = cli::version::parse();
     match args.command {
         Some(command) => cli::run(command, &args.common),
         None => tui::run(&args.paths, &args.common),

@@ -19,11 +19,13 @@ Examples:
   iamscope                                   browse the bundled sample policies
   iamscope vendor-onboarding.md              browse one vendor page
   iamscope tree policies/ --format json      print every policy under policies/ as JSON
+  iamscope expand 'kms:Create*'              list the actions a wildcard covers
   iamscope tree page.md --var AccountId=111122223333
                                              fill the ${AccountId} placeholder
   curl -s https://example.com/policy.json | iamscope tree -
 
-Exit codes: 0 success; 2 bad usage or input that could not be read at all.";
+Exit codes: 0 success; 1 a command's negative answer (see its --help); 2 bad usage or input
+that could not be read at all.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -69,7 +71,8 @@ pub enum Command {
 Examples:
   iamscope tree sample-policies/stackstate.md
   iamscope tree vendor.md --var AccountId=111122223333 --var Region=us-east-1
-  iamscope tree policies/ --format json | jq '.sources[].roles[].policies[].name'")]
+  iamscope tree policies/ --format json | jq '.sources[].roles[].policies[].name'
+  iamscope tree policy.json --expand         list the actions each wildcard covers")]
     Tree(TreeArgs),
 
     /// Report what is broken, risky or undocumented: invalid policies, unknown actions,
@@ -80,6 +83,23 @@ Examples:
     /// every policy and statement, what matched and what did not.
     #[command(after_help = WHY_EXAMPLES)]
     Why(WhyArgs),
+
+    /// List the AWS actions that action patterns cover, with their access levels, from the
+    /// catalog built into iamscope. `*` and `?` work anywhere after the colon; case does not
+    /// matter.
+    #[command(after_help = "\
+Examples:
+  iamscope expand 'kms:Create*'                 every KMS action starting with Create
+  iamscope expand 's3:Get*' 's3:List*'          several patterns, one sorted list
+  iamscope expand 'ec2:Describe?pc*' --format json
+  iamscope expand '*' | wc -l                   how many actions AWS has
+
+JSON is a list of {\"action\", \"service\", \"access_level\", \"resource_types\"}; each resource
+type is {\"name\", \"arn\", \"required\"}.
+
+Exit codes: 0 every pattern matched; 1 a pattern matched no action; 2 a pattern is invalid
+(such as `*:GetObject`: AWS allows no wildcard in the service prefix).")]
+    Expand(ExpandArgs),
 }
 
 const WHY_EXAMPLES: &str = "\
@@ -154,6 +174,17 @@ pub struct WhyArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ExpandArgs {
+    /// Action patterns such as `s3:Get*`, `ec2:Describe?pc*` or `*`.
+    #[arg(value_name = "PATTERN", required = true)]
+    pub patterns: Vec<String>,
+
+    /// Output format: one action per line with its access level, or JSON.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Args, Debug)]
 pub struct TreeArgs {
     /// Files, directories (walked, in name order) or `-` for standard input.
     #[arg(value_name = "PATH", required = true)]
@@ -162,6 +193,11 @@ pub struct TreeArgs {
     /// Output format: an indented tree, or JSON (see DESIGN.md for its fields).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+
+    /// Show the actions each wildcard action covers (in JSON, an `expanded` field per
+    /// statement mapping each pattern to its actions).
+    #[arg(long)]
+    pub expand: bool,
 }
 
 #[derive(Args, Debug)]

@@ -3,11 +3,13 @@
 
 pub mod args;
 pub mod check;
+pub mod expand;
 pub mod outline;
 pub mod output;
 pub mod sarif;
 pub mod style;
 pub mod tree;
+pub mod version;
 pub mod why;
 
 use std::collections::BTreeMap;
@@ -18,7 +20,7 @@ use crate::model::Source;
 
 pub use args::{Cli, Command, Common, OutputFormat};
 
-/// Exit code for findings at or above `--fail-on` (and, for `why`, a deny).
+/// Exit code for findings at or above `--fail-on`, and for a request `why` denies.
 pub const EXIT_FINDINGS: u8 = 1;
 
 /// Exit code for bad usage or input that could not be read at all.
@@ -30,6 +32,7 @@ pub fn run(command: Command, common: &Common) -> ExitCode {
         Command::Tree(args) => tree::run(&args, common),
         Command::Check(args) => check::run(&args, common),
         Command::Why(args) => why::run(&args, common),
+        Command::Expand(args) => expand::run(&args),
     }
 }
 

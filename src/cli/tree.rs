@@ -9,15 +9,19 @@ use super::args::{OutputFormat, TreeArgs};
 use super::outline::Item;
 use super::output::{emit, emit_json};
 use super::{Common, EXIT_USAGE};
+use crate::catalog::Catalog;
 use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Values};
 use crate::text::escape;
 
 pub fn run(args: &TreeArgs, common: &Common) -> ExitCode {
     let (sources, all_read) = super::load_reporting(&args.paths, common);
     match args.format {
-        OutputFormat::Json => emit_json(&sources_json(&sources)),
+        OutputFormat::Json => emit_json(&sources_json_with(&sources, args.expand)),
         OutputFormat::Text => {
-            let text: String = sources.iter().map(|s| source_outline(s).render()).collect();
+            let text: String = sources
+                .iter()
+                .map(|s| source_outline_with(s, args.expand).render())
+                .collect();
             emit(&text);
         }
     }
@@ -30,31 +34,37 @@ pub fn run(args: &TreeArgs, common: &Common) -> ExitCode {
 
 /// The `tree` JSON of DESIGN.md for these sources.
 pub fn sources_json(sources: &[Source]) -> Value {
-    json!({ "sources": sources.iter().map(source_json).collect::<Vec<_>>() })
+    sources_json_with(sources, false)
 }
 
-fn source_json(source: &Source) -> Value {
+/// The `tree` JSON; with `expand`, each statement maps its action patterns to the actions
+/// they cover.
+pub fn sources_json_with(sources: &[Source], expand: bool) -> Value {
+    json!({ "sources": sources.iter().map(|s| source_json(s, expand)).collect::<Vec<_>>() })
+}
+
+fn source_json(source: &Source, expand: bool) -> Value {
     json!({
         "path": source.path,
         "format": source.format,
-        "roles": source.roles.iter().map(role_json).collect::<Vec<_>>(),
+        "roles": source.roles.iter().map(|r| role_json(r, expand)).collect::<Vec<_>>(),
         "placeholders": source.placeholders,
         "diagnostics": source.diagnostics,
     })
 }
 
-fn role_json(role: &Role) -> Value {
+fn role_json(role: &Role, expand: bool) -> Value {
     json!({
         "name": role.name,
         "kind": role.kind,
         "arn": role.arn,
         "line": role.loc.line,
         "column": role.loc.column,
-        "policies": role.policies.iter().map(policy_json).collect::<Vec<_>>(),
+        "policies": role.policies.iter().map(|p| policy_json(p, expand)).collect::<Vec<_>>(),
     })
 }
 
-fn policy_json(policy: &Policy) -> Value {
+fn policy_json(policy: &Policy, expand: bool) -> Value {
     let doc = policy.document.as_deref();
     json!({
         "name": policy.name,
@@ -66,7 +76,11 @@ fn policy_json(policy: &Policy) -> Value {
         "line": policy.loc.line,
         "column": policy.loc.column,
         "unknown": doc.map(|d| unknown_json(&d.unknown)),
-        "statements": policy.statements().iter().map(statement_json).collect::<Vec<_>>(),
+        "statements": policy
+            .statements()
+            .iter()
+            .map(|s| with_catalog(statement_json(s), s, expand))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -146,6 +160,37 @@ pub fn statement_json(s: &Statement) -> Value {
     })
 }
 
+/// The action and NotAction patterns of a statement.
+fn action_patterns(s: &Statement) -> impl Iterator<Item = &str> {
+    s.action.iter().chain(&s.not_action).flat_map(|v| v.iter())
+}
+
+/// Adds what the catalog says of the statement's actions: `unknown_actions` (patterns that
+/// name no action AWS has, invalid ones included) and, with `expand`, `expanded` (each
+/// pattern with the actions it covers).
+fn with_catalog(mut value: Value, s: &Statement, expand: bool) -> Value {
+    let catalog = Catalog::get();
+    let mut unknown = Vec::new();
+    let mut expanded = serde_json::Map::new();
+    for pattern in action_patterns(s) {
+        let actions = catalog.expand(pattern).unwrap_or_default();
+        if actions.is_empty() {
+            unknown.push(pattern.to_string());
+        }
+        if expand {
+            let names: Vec<String> = actions.iter().map(|a| a.full_name()).collect();
+            expanded.insert(pattern.to_string(), json!(names));
+        }
+    }
+    if let Value::Object(fields) = &mut value {
+        fields.insert("unknown_actions".into(), json!(unknown));
+        if expand {
+            fields.insert("expanded".into(), Value::Object(expanded));
+        }
+    }
+    value
+}
+
 fn at(loc: Loc) -> String {
     if loc.is_known() {
         format!("  {loc}")
@@ -156,6 +201,12 @@ fn at(loc: Loc) -> String {
 
 /// The source as an outline for text output.
 pub fn source_outline(source: &Source) -> Item {
+    source_outline_with(source, false)
+}
+
+/// The source as an outline; with `expand`, each wildcard action lists the actions it
+/// covers.
+pub fn source_outline_with(source: &Source, expand: bool) -> Item {
     let mut root = Item::new(format!("{}  ({})", escape(&source.path), source.format));
     for role in &source.roles {
         let mut r = Item::new(format!(
@@ -168,7 +219,7 @@ pub fn source_outline(source: &Source) -> Item {
             r.leaf(format!("note: {}", escape(note)));
         }
         for policy in &role.policies {
-            r.child(policy_outline(policy));
+            r.child(policy_outline(policy, expand));
         }
         root.child(r);
     }
@@ -206,7 +257,7 @@ pub fn source_outline(source: &Source) -> Item {
     root
 }
 
-fn policy_outline(policy: &Policy) -> Item {
+fn policy_outline(policy: &Policy, expand: bool) -> Item {
     let count = policy.statements().len();
     let mut label = format!(
         "{}  {} policy, {count} statement{}{}",
@@ -237,12 +288,12 @@ fn policy_outline(policy: &Policy) -> Item {
         }
     }
     for (i, s) in policy.statements().iter().enumerate() {
-        p.child(statement_outline(i, s));
+        p.child(statement_outline(i, s, expand));
     }
     p
 }
 
-fn statement_outline(index: usize, s: &Statement) -> Item {
+fn statement_outline(index: usize, s: &Statement, expand: bool) -> Item {
     let sid = s
         .sid
         .as_ref()
@@ -280,12 +331,16 @@ fn statement_outline(index: usize, s: &Statement) -> Item {
             None => {}
         }
     }
-    for (name, v) in [
-        ("Action", &s.action),
-        ("NotAction", &s.not_action),
-        ("Resource", &s.resource),
-        ("NotResource", &s.not_resource),
-    ] {
+    for (name, v) in [("Action", &s.action), ("NotAction", &s.not_action)] {
+        if let Some(v) = v {
+            let mut node = Item::new(name);
+            for value in v.iter() {
+                node.child(action_outline(value, expand));
+            }
+            item.child(node);
+        }
+    }
+    for (name, v) in [("Resource", &s.resource), ("NotResource", &s.not_resource)] {
         if let Some(v) = v {
             let mut node = Item::new(name);
             for value in v.iter() {
@@ -329,4 +384,93 @@ fn statement_outline(index: usize, s: &Statement) -> Item {
         ));
     }
     item
+}
+
+/// One action pattern: marked when the catalog knows no action it names; with `expand`, a
+/// wildcard lists the actions it covers.
+fn action_outline(pattern: &str, expand: bool) -> Item {
+    match Catalog::get().expand(pattern) {
+        Err(e) => Item::new(format!("{}  (invalid: {e})", escape(pattern))),
+        Ok(actions) if actions.is_empty() => {
+            Item::new(format!("{}  (unknown action)", escape(pattern)))
+        }
+        Ok(actions) => {
+            let mut item = Item::new(escape(pattern));
+            let wildcard =
+                crate::catalog::ActionPattern::parse(pattern).is_ok_and(|p| p.is_wildcard());
+            if expand && wildcard {
+                for a in actions {
+                    item.leaf(format!("{}  {}", a.full_name(), a.access_level));
+                }
+            }
+            item
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Options, load_text};
+
+    const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["kms:Create*", "s3:GetObjekt", "*:GetObject"], "Resource": "*"},
+        {"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"}]}"#;
+
+    fn statements(expand: bool) -> Vec<Value> {
+        let source = load_text("p.json", POLICY, &Options::default());
+        let json = sources_json_with(&[source], expand);
+        json["sources"][0]["roles"][0]["policies"][0]["statements"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn json_lists_unknown_actions_and_expands_on_request() {
+        let plain = statements(false);
+        assert_eq!(
+            plain[0]["unknown_actions"],
+            json!(["s3:GetObjekt", "*:GetObject"])
+        );
+        assert_eq!(plain[1]["unknown_actions"], json!([]));
+        assert!(plain[0].get("expanded").is_none());
+        let expanded = statements(true);
+        assert_eq!(
+            expanded[0]["expanded"],
+            json!({
+                "kms:Create*": ["kms:CreateAlias", "kms:CreateCustomKeyStore", "kms:CreateGrant", "kms:CreateKey"],
+                "s3:GetObjekt": [],
+                "*:GetObject": [],
+            })
+        );
+        assert_eq!(
+            expanded[1]["expanded"],
+            json!({"s3:GetObject": ["s3:GetObject"]})
+        );
+    }
+
+    #[test]
+    fn text_marks_unknown_and_invalid_actions_and_lists_expansions() {
+        let source = load_text("p.json", POLICY, &Options::default());
+        let text = source_outline_with(&source, true).render();
+        let action_lines: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.ends_with("Action"))
+            .skip(1)
+            .take(7)
+            .collect();
+        assert_eq!(
+            action_lines,
+            [
+                "      │  │  ├─ kms:Create*",
+                "      │  │  │  ├─ kms:CreateAlias  Write",
+                "      │  │  │  ├─ kms:CreateCustomKeyStore  Write",
+                "      │  │  │  ├─ kms:CreateGrant  Permissions management",
+                "      │  │  │  └─ kms:CreateKey  Write",
+                "      │  │  ├─ s3:GetObjekt  (unknown action)",
+                "      │  │  └─ *:GetObject  (invalid: a wildcard in the service prefix is invalid in AWS and matches nothing)",
+            ]
+        );
+    }
 }

@@ -3,20 +3,17 @@
 //! the first line, the deciding statements, and the trace of every policy and statement;
 //! or the `why` JSON of DESIGN.md.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use super::args::{OutputFormat, WhyArgs};
-use super::{Common, EXIT_USAGE};
+use super::output::{emit, emit_json};
+use super::{Common, EXIT_FINDINGS, EXIT_USAGE};
 use crate::eval::holder::{self, Question};
 use crate::eval::scenario::{self, check_context_value};
 use crate::eval::trace::{ClauseTrace, ElementTrace, PolicyResult, PolicyTrace, StatementTrace};
 use crate::eval::{Context, Decision, Explanation, explain};
 use crate::model::{Loc, PolicyKind};
 use crate::text::escape;
-
-/// Exit code when the request is denied.
-const EXIT_DENIED: u8 = 1;
 
 pub fn run(args: &WhyArgs, common: &Common) -> ExitCode {
     let explanation = match &args.scenario {
@@ -30,26 +27,20 @@ pub fn run(args: &WhyArgs, common: &Common) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let lines = match args.format {
-        OutputFormat::Json => {
-            vec![serde_json::to_string_pretty(&explanation).unwrap_or_default()]
-        }
-        OutputFormat::Text => render(&explanation)
-            .iter()
-            .map(|line| escape(line).into_owned())
-            .collect(),
-    };
-    // A closed pipe (`| head`) ends the output quietly; it is no failure of the command.
-    let mut stdout = std::io::stdout().lock();
-    for line in lines {
-        if writeln!(stdout, "{line}").is_err() {
-            break;
+    match args.format {
+        OutputFormat::Json => emit_json(&serde_json::to_value(&explanation).unwrap_or_default()),
+        OutputFormat::Text => {
+            let text: String = render(&explanation)
+                .iter()
+                .map(|line| escape(line).into_owned() + "\n")
+                .collect();
+            emit(&text);
         }
     }
     if explanation.decision == Decision::Allowed {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(EXIT_DENIED)
+        ExitCode::from(EXIT_FINDINGS)
     }
 }
 

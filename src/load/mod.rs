@@ -1,6 +1,7 @@
 //! Loading input into the tree: reading files, directories and standard input, telling
 //! formats apart, one loader per shape, and the steps every source goes through after
-//! (listing placeholders, filling the ones given with `--var`).
+//! (resolving managed-policy references from the catalog, listing placeholders, filling the
+//! ones given with `--var`).
 
 pub mod document;
 pub mod json;
@@ -178,6 +179,7 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
         Format::Json => load_json(text, &mut source),
         _ => markdown::load(text, &mut source),
     }
+    crate::catalog::resolve_managed(&mut source);
     if source.roles.is_empty() {
         source.diagnostics.push(Diagnostic::info(
             NO_POLICIES,

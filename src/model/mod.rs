@@ -3,8 +3,9 @@
 //! `policy` is the IAM JSON grammar (documents, statements, elements); `source` is what the
 //! loaders build from input files (Source > Role > Policy); `loc` carries positions;
 //! `placeholder` finds and fills template placeholders; `outline` flattens the tree into rows
-//! for viewers and search.
+//! for viewers and search; `glob` matches IAM's `*` and `?` wildcards.
 
+pub mod glob;
 pub mod json;
 pub mod loc;
 pub mod outline;

@@ -1,0 +1,250 @@
+//! Action patterns as policies write them (`s3:Get*`, `ec2:Describe?pc*`, `*`) and their
+//! expansion to the catalog's actions, including the complement a NotAction covers.
+//!
+//! Matching ignores case in both parts. Wildcards may stand anywhere in the action part; a
+//! wildcard in the service prefix (`*:GetObject`) is invalid in AWS and never matches.
+
+use super::Catalog;
+use super::service::Action;
+use crate::model::glob::{glob_match_ignore_case, has_wildcard};
+
+/// Why a pattern can never match an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatternError {
+    Empty,
+    /// No `service:` prefix, and not `*`.
+    NoPrefix,
+    /// `*` or `?` in the service prefix, such as `*:GetObject` or `s?:Get*`.
+    WildcardInPrefix,
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PatternError::Empty => "an action cannot be empty",
+            PatternError::NoPrefix => {
+                "an action is written service:Action (or `*` for every action)"
+            }
+            PatternError::WildcardInPrefix => {
+                "a wildcard in the service prefix is invalid in AWS and matches nothing"
+            }
+        })
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+/// A parsed action pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ActionPattern<'a> {
+    /// The service prefix; `None` for `*`, which matches every action.
+    pub service: Option<&'a str>,
+    /// The action part, wildcards included.
+    pub action: &'a str,
+}
+
+impl<'a> ActionPattern<'a> {
+    /// Reads `text` as IAM does: `*`, or `prefix:action` with wildcards only in the action.
+    pub fn parse(text: &'a str) -> Result<ActionPattern<'a>, PatternError> {
+        if text.is_empty() {
+            return Err(PatternError::Empty);
+        }
+        if text == "*" {
+            return Ok(ActionPattern {
+                service: None,
+                action: "*",
+            });
+        }
+        let (service, action) = text.split_once(':').ok_or(PatternError::NoPrefix)?;
+        if has_wildcard(service) {
+            return Err(PatternError::WildcardInPrefix);
+        }
+        Ok(ActionPattern {
+            service: Some(service),
+            action,
+        })
+    }
+
+    /// Whether the pattern names the action `service:name` (catalogued or not).
+    pub fn matches(&self, service: &str, name: &str) -> bool {
+        self.service.is_none_or(|s| s.eq_ignore_ascii_case(service))
+            && glob_match_ignore_case(self.action, name)
+    }
+
+    /// Whether the pattern holds a wildcard (so it may cover more than one action).
+    pub fn is_wildcard(&self) -> bool {
+        self.service.is_none() || has_wildcard(self.action)
+    }
+}
+
+impl Catalog {
+    /// The actions `pattern` covers, sorted by service prefix then name. An unknown
+    /// service or action gives an empty list; an invalid pattern an error.
+    pub fn expand(&self, pattern: &str) -> Result<Vec<&Action>, PatternError> {
+        let pattern = ActionPattern::parse(pattern)?;
+        Ok(match pattern.service {
+            None => self.actions().collect(),
+            Some(prefix) => self.service(prefix).map_or_else(Vec::new, |s| {
+                if has_wildcard(pattern.action) {
+                    s.actions()
+                        .iter()
+                        .filter(|a| glob_match_ignore_case(pattern.action, a.name))
+                        .collect()
+                } else {
+                    s.action(pattern.action).into_iter().collect()
+                }
+            }),
+        })
+    }
+
+    /// The actions a NotAction with these patterns covers: every catalogued action none of
+    /// them matches. An invalid pattern matches nothing, as in AWS, so it excludes nothing;
+    /// the first one is returned as the error so the caller can report it.
+    pub fn not_action(&self, patterns: &[&str]) -> (Vec<&Action>, Option<PatternError>) {
+        let mut error = None;
+        let parsed: Vec<ActionPattern> = patterns
+            .iter()
+            .filter_map(|p| {
+                ActionPattern::parse(p)
+                    .map_err(|e| error = error.or(Some(e)))
+                    .ok()
+            })
+            .collect();
+        let actions = self
+            .actions()
+            .filter(|a| !parsed.iter().any(|p| p.matches(a.service, a.name)))
+            .collect();
+        (actions, error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(pattern: &str) -> Vec<String> {
+        Catalog::get()
+            .expand(pattern)
+            .unwrap()
+            .iter()
+            .map(|a| format!("{}:{} {}", a.service, a.name, a.access_level))
+            .collect()
+    }
+
+    #[test]
+    fn kms_create_actions() {
+        assert_eq!(
+            names("kms:Create*"),
+            [
+                "kms:CreateAlias Write",
+                "kms:CreateCustomKeyStore Write",
+                "kms:CreateGrant Permissions management",
+                "kms:CreateKey Write",
+            ]
+        );
+    }
+
+    #[test]
+    fn question_mark_and_star_in_the_middle() {
+        // Sorted ignoring case, as the catalog is.
+        let names: Vec<_> = Catalog::get()
+            .expand("ec2:Describe?pc*")
+            .unwrap()
+            .iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "DescribeVpcAttribute",
+                "DescribeVpcBlockPublicAccessExclusions",
+                "DescribeVpcBlockPublicAccessOptions",
+                "DescribeVpcClassicLink",
+                "DescribeVpcClassicLinkDnsSupport",
+                "DescribeVpcEncryptionControls",
+                "DescribeVpcEndpointAssociations",
+                "DescribeVpcEndpointConnectionNotifications",
+                "DescribeVpcEndpointConnections",
+                "DescribeVpcEndpoints",
+                "DescribeVpcEndpointServiceConfigurations",
+                "DescribeVpcEndpointServicePermissions",
+                "DescribeVpcEndpointServices",
+                "DescribeVpcPeeringConnections",
+                "DescribeVpcs",
+            ]
+        );
+    }
+
+    #[test]
+    fn whole_service_and_everything_match_the_catalog_counts() {
+        let catalog = Catalog::get();
+        let s3 = catalog.service("s3").unwrap().actions().len();
+        assert_eq!(s3, 180);
+        assert_eq!(catalog.expand("s3:*").unwrap().len(), s3);
+        assert_eq!(catalog.expand("*").unwrap().len(), catalog.action_count());
+        assert_eq!(catalog.action_count(), 22_321);
+    }
+
+    #[test]
+    fn case_does_not_matter() {
+        assert_eq!(names("KMS:create*"), names("kms:Create*"));
+        assert_eq!(names("S3:GETOBJECT"), ["s3:GetObject Read"]);
+    }
+
+    #[test]
+    fn wildcard_in_the_prefix_is_invalid() {
+        let catalog = Catalog::get();
+        assert_eq!(
+            catalog.expand("*:GetObject"),
+            Err(PatternError::WildcardInPrefix)
+        );
+        assert_eq!(
+            catalog.expand("s?:GetObject"),
+            Err(PatternError::WildcardInPrefix)
+        );
+        assert_eq!(catalog.expand("s3GetObject"), Err(PatternError::NoPrefix));
+        assert_eq!(catalog.expand(""), Err(PatternError::Empty));
+        assert_eq!(catalog.expand("nosuchservice:*"), Ok(vec![]));
+        assert_eq!(catalog.expand("s3:NoSuchAction"), Ok(vec![]));
+    }
+
+    #[test]
+    fn not_action_covers_the_complement() {
+        let catalog = Catalog::get();
+        let all = catalog.action_count();
+        let s3 = catalog.service("s3").unwrap().actions().len();
+        let iam = catalog.service("iam").unwrap().actions().len();
+        assert_eq!(catalog.not_action(&["s3:*"]).0.len(), all - s3);
+        assert_eq!(
+            catalog.not_action(&["s3:*", "IAM:*"]).0.len(),
+            all - s3 - iam
+        );
+        assert_eq!(catalog.not_action(&["s3:GetObject"]).0.len(), all - 1);
+        assert_eq!(catalog.not_action(&["*"]).0.len(), 0);
+        let (actions, error) = catalog.not_action(&["*:GetObject"]);
+        assert_eq!(
+            (actions.len(), error),
+            (all, Some(PatternError::WildcardInPrefix))
+        );
+    }
+
+    #[test]
+    fn pathological_pattern_finishes_with_no_match() {
+        assert_eq!(
+            Catalog::get().expand("s3:a*a*a*a*a*a*a*a*a*a*b"),
+            Ok(vec![])
+        );
+        assert_eq!(
+            Catalog::get().expand("*:a*a*a*a*a*a*a*a*a*a*b"),
+            Err(PatternError::WildcardInPrefix)
+        );
+        // Every star can match: the long names of a big service.
+        assert_eq!(
+            Catalog::get()
+                .expand("ec2:*e*e*e*e*e*e*e*e*e*e*e*e*e*e*e*e*z")
+                .unwrap()
+                .len(),
+            0
+        );
+    }
+}
