@@ -12,7 +12,7 @@
 //! ```
 
 use super::Finding;
-use crate::eval::glob;
+use crate::model::glob;
 
 /// One rule of an ignore file.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 use super::Catalog;
 use super::service::{ConditionKey, ConditionKeyType, Service, is_template};
-use crate::model::glob::glob_match_ignore_case;
+use crate::model::glob::matches_ignore_ascii_case;
 
 use ConditionKeyType as T;
 
@@ -180,7 +180,7 @@ impl Catalog {
         }
         if let Some((key, t)) = GLOBAL_KEYS
             .iter()
-            .find(|(k, _)| is_template(k) && glob_match_ignore_case(&template_glob(k), name))
+            .find(|(k, _)| is_template(k) && matches_ignore_ascii_case(&template_glob(k), name))
         {
             return Some(global(key, *t));
         }

@@ -6,7 +6,7 @@
 
 use super::Catalog;
 use super::service::Action;
-use crate::model::glob::{glob_match_ignore_case, has_wildcard};
+use crate::model::glob::{has_wildcard, matches_ignore_ascii_case};
 
 /// Why a pattern can never match an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl<'a> ActionPattern<'a> {
     /// Whether the pattern names the action `service:name` (catalogued or not).
     pub fn matches(&self, service: &str, name: &str) -> bool {
         self.service.is_none_or(|s| s.eq_ignore_ascii_case(service))
-            && glob_match_ignore_case(self.action, name)
+            && matches_ignore_ascii_case(self.action, name)
     }
 
     /// Whether the pattern holds a wildcard (so it may cover more than one action).
@@ -88,7 +88,7 @@ impl Catalog {
                 if has_wildcard(pattern.action) {
                     s.actions()
                         .iter()
-                        .filter(|a| glob_match_ignore_case(pattern.action, a.name))
+                        .filter(|a| matches_ignore_ascii_case(pattern.action, a.name))
                         .collect()
                 } else {
                     s.action(pattern.action).into_iter().collect()

@@ -8,7 +8,7 @@
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
-use crate::model::glob::glob_match_ignore_case;
+use crate::model::glob::matches_ignore_ascii_case;
 
 /// How the console's policy summary classifies an action, in the console's order.
 ///
@@ -221,7 +221,7 @@ impl Service {
         records
             .templated
             .iter()
-            .find(|(glob, _)| glob_match_ignore_case(glob, name))
+            .find(|(glob, _)| matches_ignore_ascii_case(glob, name))
             .map(|(_, i)| &records.condition_keys[*i])
     }
 

@@ -46,7 +46,9 @@ pub fn run(args: &ExpandArgs) -> ExitCode {
     });
     actions.dedup_by(|a, b| std::ptr::eq(*a, *b));
     match args.format {
-        OutputFormat::Json => emit_json(&Value::Array(actions.iter().map(|a| action_json(a)).collect())),
+        OutputFormat::Json => emit_json(&Value::Array(
+            actions.iter().map(|a| action_json(a)).collect(),
+        )),
         OutputFormat::Text => emit(&text(&actions)),
     }
     ExitCode::from(code)

@@ -1,7 +1,7 @@
 //! Action patterns (`s3:Get*`, `*`): matched against action names ignoring case, with the
 //! rules that make a pattern match nothing at all, which the findings reuse.
 
-use super::glob;
+use crate::model::glob;
 
 /// Why an action pattern can never match any action, if it cannot. `*` matches every
 /// action; anything else needs a `service:` prefix written without wildcards.

@@ -6,16 +6,15 @@
 //! policy and statement). The rules follow the IAM User Guide's policy evaluation logic;
 //! `decide` documents them.
 //!
-//! The pieces other modules reuse: [`glob`] (wildcard matching without backtracking),
-//! [`action`] (action patterns and why one can never match), [`operator`] (the condition
-//! operator grammar), [`values`] (reading typed condition values) and [`key_type`].
+//! The pieces other modules reuse: [`action`] (action patterns and why one can never match),
+//! [`operator`] (the condition operator grammar), [`values`] (reading typed condition values)
+//! and [`key_type`]. Wildcards are matched by [`crate::model::glob`], shared with the catalog.
 
 pub mod action;
 pub mod compile;
 pub mod condition;
 pub mod context;
 pub mod decide;
-pub mod glob;
 pub mod holder;
 pub mod operator;
 pub mod pattern;

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::context::Context;
-use super::glob::{self, Segment};
+use crate::model::glob::{self, Segment};
 
 /// What a string's syntax allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

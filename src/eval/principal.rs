@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::context::{Arn, Caller, is_account_id};
-use super::glob::has_wildcard;
+use crate::model::glob::has_wildcard;
 use crate::model::{Principal, PrincipalType};
 
 /// How directly a matching principal value names the caller, from least to most direct.
