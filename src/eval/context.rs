@@ -502,30 +502,22 @@ fn derive_context(context: &mut Context, caller: &Caller, resource_account: Opti
     }
 }
 
-/// The type of a condition key and whether it holds several values, when known.
-///
-/// Knows the global keys whose type matters for checking input; everything else is `None`
-/// (values are then read as the comparing operator's type). The service catalog's
-/// condition-key types plug in here.
+/// The type of a condition key and whether it holds several values, from the catalog's
+/// condition keys (the global `aws:` keys and every service's). `None` for a key the catalog
+/// does not know; its values are then read as the comparing operator's type.
 pub fn key_type(key: &str) -> Option<(ValueType, bool)> {
-    let key = key.to_ascii_lowercase();
-    let single = |t| Some((t, false));
-    match key.as_str() {
-        "aws:currenttime" | "aws:epochtime" | "aws:tokenissuetime" => single(ValueType::Date),
-        "aws:multifactorauthpresent"
-        | "aws:securetransport"
-        | "aws:viaawsservice"
-        | "aws:principalisawsservice" => single(ValueType::Bool),
-        "aws:multifactorauthage" => single(ValueType::Numeric),
-        "aws:sourceip" => single(ValueType::IpAddress),
-        "aws:principalarn" | "aws:sourcearn" => single(ValueType::Arn),
-        "aws:tagkeys"
-        | "aws:calledvia"
-        | "aws:principalservicenameslist"
-        | "aws:principalorgpaths"
-        | "aws:resourceorgpaths" => Some((ValueType::String, true)),
-        _ => None,
-    }
+    use crate::catalog::{Catalog, ConditionKeyType as T};
+    let info = Catalog::get().condition_key(key)?;
+    let element = match info.key_type.element() {
+        T::Arn => ValueType::Arn,
+        T::Bool => ValueType::Bool,
+        T::Date => ValueType::Date,
+        T::Numeric => ValueType::Numeric,
+        T::IpAddress => ValueType::IpAddress,
+        T::Binary => ValueType::Binary,
+        _ => ValueType::String,
+    };
+    Some((element, info.key_type.is_array()))
 }
 
 #[cfg(test)]
