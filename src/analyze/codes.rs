@@ -147,6 +147,18 @@ codes! {
     UNKNOWN_MANAGED_POLICY "unknown-managed-policy", Error, Validity,
     "A managed policy the catalog does not know.",
     "No AWS managed policy has that name or ARN, so nothing can be attached.";
+    MANAGED_POLICY_WHITESPACE "managed-policy-whitespace", Warning, Validity,
+    "A managed policy name or ARN with stray white space.",
+    "The name or ARN holds white space (as in `arn:aws:iam::aws:policy/ AmazonAthenaFullAccess`); iamscope resolved it to the policy meant, but AWS would not.";
+    MANAGED_POLICY_CASE "managed-policy-case", Warning, Validity,
+    "A managed policy name written in another letter case.",
+    "Managed policy names are case-sensitive in ARNs; iamscope resolved the policy meant, but AWS would not.";
+    MANAGED_POLICY_PATH "managed-policy-path", Warning, Validity,
+    "A managed policy ARN with a wrong or missing path.",
+    "AWS managed policies live at fixed paths (such as `service-role/`); iamscope resolved the policy by name, but the ARN as written does not exist.";
+    CUSTOMER_MANAGED_POLICY "customer-managed-policy", Info, Validity,
+    "A customer managed policy the input does not contain.",
+    "The ARN names a policy of a customer account rather than an AWS managed policy; its document is not in the input, so what it grants is unknown.";
     UNFILLED_PLACEHOLDER "unfilled-placeholder", Warning, Security,
     "A template placeholder that has not been filled.",
     "The source is a template: values such as `${AccountId}` must be filled before the policy does what the vendor means. Fill them with `--var NAME=VALUE` (or `v` in the viewer).";

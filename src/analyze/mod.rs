@@ -133,3 +133,22 @@ fn inferred(place: Place, s: &crate::model::Statement, out: &mut Vec<Finding>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code a loader or rule reports on the samples is defined, so it has help text,
+    /// a SARIF rule and can be suppressed by name.
+    #[test]
+    fn every_reported_code_is_defined() {
+        let sources = crate::load::samples::load(&crate::load::Options::default());
+        for f in check(&sources) {
+            assert!(
+                codes::find(f.code).is_some(),
+                "`{}` is not in codes::CODES",
+                f.code
+            );
+        }
+    }
+}
