@@ -74,6 +74,27 @@ fn dstack_findings() {
         [(12, 5, Some(1)), (85, 5, Some(9))]
     );
     assert_eq!(located(&r, "unfilled-placeholder"), [(15, 7, Some(1))]);
+    assert_eq!(located(&r, "unknown-action"), [(88, 9, Some(9))]);
+    assert_eq!(
+        messages(&r, "unknown-action"),
+        [
+            "`ec2:CancelSpotRequests` is not an action of Amazon EC2 (ec2); did you mean `ec2:CancelSpotFleetRequests` or `ec2:CancelSpotInstanceRequests`?"
+        ]
+    );
+    // iam:CreatePolicy on a role ARN; the instance-profile actions on a role ARN too.
+    assert_eq!(
+        located(&r, "resource-mismatch"),
+        [
+            (109, 9, Some(11)),
+            (116, 9, Some(12)),
+            (117, 9, Some(12)),
+            (118, 9, Some(12))
+        ]
+    );
+    assert_eq!(
+        messages(&r, "resource-mismatch")[0],
+        "`iam:CreatePolicy` acts on policy (arn:${Partition}:iam::${Account}:policy/${PolicyNameWithPath}); `arn:aws:iam::*:role/dstack_policy_{bucket_name}*` is a role, so the statement grants it on nothing"
+    );
     assert_eq!(
         messages(&r, "unfilled-placeholder"),
         [
@@ -104,6 +125,51 @@ fn upsolver_findings() {
         ]
     );
     assert_eq!(located(&r, "malformed-json"), [(69, 5, Some(1))]);
+    // The repaired management policy grants iam:PassRole on every role.
+    assert_eq!(located(&r, "pass-role-star"), [(94, 9, Some(1))]);
+    assert_eq!(
+        messages(&r, "pass-role-star"),
+        [
+            "`iam:PassRole` allows iam:PassRole on every role (Resource `*`) with no iam:PassedToService condition"
+        ]
+    );
+    // With ec2:RunInstances (conditioned only on the tags it sets): a role for any instance.
+    assert_eq!(located(&r, "privilege-escalation"), [(94, 9, Some(1))]);
+    assert_eq!(
+        messages(&r, "privilege-escalation"),
+        [
+            "grants on every resource actions that let the holder raise its privileges: iam:PassRole + ec2:RunInstances; iam:PassRole + ec2:RequestSpotInstances"
+        ]
+    );
+}
+
+#[test]
+#[ignore = "needs the Markdown table loader"]
+fn epsio_findings() {
+    let r = check_json(&["sample-policies/epsio.md"]);
+    let unknown: Vec<(u64, Value, Value)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "unknown-action")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["action"].clone(),
+                f["message"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [(
+            19,
+            serde_json::json!("iam:DeleteFunction"),
+            serde_json::json!(
+                "`iam:DeleteFunction` is not an action of AWS Identity and Access Management (IAM) (iam); `DeleteFunction` is an action of appsync, cloudfront, lambda"
+            )
+        )]
+    );
 }
 
 #[test]
@@ -115,6 +181,11 @@ fn stackstate_placeholders_until_filled() {
         .collect();
     assert_eq!(unfilled, ["${AccountId}", "${ExternalId}", "${Region}"]);
     assert!(located(&r, "cross-account-trust-without-external-id").is_empty());
+    // The Firehose role's policy names a key alias where kms:Decrypt needs the key.
+    assert_eq!(
+        located(&r, "resource-mismatch"),
+        [(394, 17, Some(2)), (395, 17, Some(2))]
+    );
     let filled = check_json(&[
         "sample-policies/stackstate.md",
         "--var",
@@ -203,7 +274,7 @@ fn ignore_option_and_file_are_counted() {
     .unwrap();
     std::fs::write(
         dir.join(".iamscope-ignore"),
-        "# noise\nunknown-element *.md\n",
+        "# noise\nunknown-element *.md\nresource-mismatch *.md\nunknown-action\n",
     )
     .unwrap();
     let run = iamscope_in(
@@ -223,7 +294,7 @@ fn ignore_option_and_file_are_counted() {
     );
     assert_eq!(
         r["summary"]["suppressed"],
-        serde_json::json!({"ignore_option": 2, "ignore_file": 1})
+        serde_json::json!({"ignore_option": 2, "ignore_file": 6})
     );
     assert_eq!(run.code, 0, "only warnings are left");
     let run = iamscope_in(
@@ -232,7 +303,7 @@ fn ignore_option_and_file_are_counted() {
     );
     assert!(
         run.stdout
-            .ends_with("; 3 suppressed (2 by --ignore, 1 by the ignore file)\n"),
+            .ends_with("; 8 suppressed (2 by --ignore, 6 by the ignore file)\n"),
         "{}",
         run.stdout
     );

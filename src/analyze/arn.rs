@@ -2,6 +2,17 @@
 //! known partition, a region of AWS's shape, a 12-digit account (or `aws`, or empty), any of
 //! them wildcarded; or `*`. Parts holding a placeholder or a policy variable are not judged:
 //! they are filled in later.
+//!
+//! And how a Resource value relates to a resource type's ARN pattern from the catalog
+//! (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`): whether it may name one
+//! ([`may_name`]), which type it is ([`resource_type_of`]) and whether it names every one
+//! ([`names_every`]).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::catalog::Catalog;
+use crate::model::glob;
 
 /// The partitions AWS defines.
 const PARTITIONS: [&str; 8] = [
@@ -97,6 +108,123 @@ pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// How many colon-separated parts an ARN has (the resource part may hold more colons).
+const ARN_PARTS: usize = 6;
+
+/// `s` with every `${...}` (a catalog template part, a policy variable or a placeholder)
+/// and every other placeholder spelling replaced by `*`: text that could be anything.
+fn open_templates(s: &str) -> String {
+    fill_templates(s, "*")
+}
+
+/// `s` with every `${...}` and every other placeholder spelling replaced by `with`.
+fn fill_templates(s: &str, with: &str) -> String {
+    let mut spans: Vec<std::ops::Range<usize>> = crate::model::placeholder::find(s, true)
+        .into_iter()
+        .map(|f| f.range)
+        .collect();
+    let mut from = 0;
+    while let Some(start) = s[from..].find("${").map(|i| from + i) {
+        match s[start..].find('}') {
+            Some(len) => {
+                spans.push(start..start + len + 1);
+                from = start + len + 1;
+            }
+            None => break,
+        }
+    }
+    spans.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    for span in spans {
+        if span.start < at {
+            continue;
+        }
+        out.push_str(&s[at..span.start]);
+        out.push_str(with);
+        at = span.end;
+    }
+    out.push_str(&s[at..]);
+    out
+}
+
+/// Whether the Resource value `resource` may match some ARN of the resource type whose
+/// pattern is `template`. Placeholders, policy variables and wildcards count as anything,
+/// and letter case is ignored, so `false` is certain: the resource can never be one.
+pub fn may_name(resource: &str, template: &str) -> bool {
+    let (r, t) = (open_templates(resource), open_templates(template));
+    let rp: Vec<&str> = r.splitn(ARN_PARTS, ':').collect();
+    let tp: Vec<&str> = t.splitn(ARN_PARTS, ':').collect();
+    if rp.len() == ARN_PARTS && tp.len() == ARN_PARTS {
+        rp.iter().zip(&tp).all(|(r, t)| glob::overlaps(r, t, true))
+    } else {
+        glob::overlaps(&r, &t, true)
+    }
+}
+
+/// The catalog's resource types whose ARNs are in the service named `arn_service` (the
+/// third part of an ARN, which is not always an action prefix: `kafka` for
+/// `kafka-cluster:` actions), as (name, ARN pattern).
+fn resource_types_of(arn_service: &str) -> &'static [(&'static str, &'static str)] {
+    static BY_SERVICE: OnceLock<HashMap<String, Vec<(&'static str, &'static str)>>> =
+        OnceLock::new();
+    let all = BY_SERVICE.get_or_init(|| {
+        let mut all: HashMap<String, Vec<(&'static str, &'static str)>> = HashMap::new();
+        for service in Catalog::get().services() {
+            for rt in service.resource_types() {
+                if let Some(part) = rt.arn.split(':').nth(2) {
+                    all.entry(part.to_ascii_lowercase())
+                        .or_default()
+                        .push((rt.name, rt.arn));
+                }
+            }
+        }
+        all
+    });
+    all.get(&arn_service.to_ascii_lowercase())
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The name of a catalog resource type `resource` may be, when its service part is
+/// written out: `role` for `arn:aws:iam::*:role/app-*`. `None` when it fits no type the
+/// catalog knows (or names no service), so nothing certain can be said about it.
+pub fn resource_type_of(resource: &str) -> Option<&'static str> {
+    let service = resource.split(':').nth(2)?;
+    if glob::has_wildcard(service) || service.contains(['$', '{', '<']) {
+        return None;
+    }
+    resource_types_of(service)
+        .iter()
+        .find(|(_, template)| may_name(resource, template))
+        .map(|(name, _)| *name)
+}
+
+/// Whether `resource` most likely names resources of the type whose pattern is
+/// `template`, taking each placeholder and policy variable in it for a single name (no
+/// `/`, no `:`): `arn:aws:s3:::logs-${AccountId}` is a bucket, not an object. For showing
+/// what a grant covers, never for a finding.
+pub fn likely_names(resource: &str, template: &str) -> bool {
+    may_name(&fill_templates(resource, "x"), template)
+}
+
+/// Whether `resource` names every resource of the type whose pattern is `template`, in
+/// whatever partition, region and account it names: `*`, `arn:aws:iam::*:role/*` and
+/// `arn:aws:iam::111122223333:role/*` name every role. Placeholders and policy variables
+/// are taken as the specific values they will be.
+pub fn names_every(resource: &str, template: &str) -> bool {
+    if resource == "*" {
+        return true;
+    }
+    let t = open_templates(template);
+    let rp: Vec<&str> = resource.splitn(ARN_PARTS, ':').collect();
+    let tp: Vec<&str> = t.splitn(ARN_PARTS, ':').collect();
+    if rp.len() == ARN_PARTS && tp.len() == ARN_PARTS {
+        glob::covers(rp[2], tp[2], true) && glob::covers(rp[5], tp[5], false)
+    } else {
+        glob::covers(resource, &t, false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::problem;
@@ -149,5 +277,42 @@ mod tests {
                 .contains("has 3 of the 6 parts")
         );
         assert!(problem("my-bucket").unwrap().contains("is not an ARN"));
+    }
+
+    #[test]
+    fn a_resource_may_name_a_type_unless_its_pattern_cannot_match() {
+        use super::may_name;
+        let role = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+        let policy = "arn:${Partition}:iam::${Account}:policy/${PolicyNameWithPath}";
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        assert!(may_name(
+            "arn:aws:iam::*:role/dstack_role_{bucket_name}*",
+            role
+        ));
+        assert!(!may_name(
+            "arn:aws:iam::*:role/dstack_policy_{bucket_name}*",
+            policy
+        ));
+        assert!(may_name("arn:aws:s3:::{bucket}/*", object));
+        assert!(may_name("arn:aws:s3:::b*", object));
+        assert!(!may_name("arn:aws:s3:::bucket", object));
+        assert!(may_name("${BucketArn}/*", object));
+        assert!(may_name("arn:aws:s3:::${aws:username}", object));
+        assert!(!may_name("arn:aws:iam::111122223333:role/x", object));
+        assert!(may_name("arn:aws:*", object));
+    }
+
+    #[test]
+    fn every_resource_of_a_type() {
+        use super::names_every;
+        let role = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+        assert!(names_every("*", role));
+        assert!(names_every("arn:aws:iam::*:role/*", role));
+        assert!(names_every("arn:aws:iam::${AccountId}:role/*", role));
+        assert!(names_every("arn:aws:iam::*:*", role));
+        assert!(names_every("arn:*", role));
+        assert!(!names_every("arn:aws:iam::*:role/service-role/*", role));
+        assert!(!names_every("arn:aws:iam::*:role/${aws:username}", role));
+        assert!(!names_every("arn:aws:s3:::*", role));
     }
 }

@@ -3,10 +3,16 @@
 //! every source; loader diagnostics become findings too, placed in the statement they fall in.
 
 pub mod arn;
+mod catalog_rules;
 pub mod codes;
+mod condition_rules;
 pub mod finding;
+pub mod grants;
 pub mod ignore;
+mod redundancy;
+pub mod risk;
 mod security;
+mod suggest;
 mod validity;
 
 use std::borrow::Cow;
@@ -38,14 +44,19 @@ pub fn check(sources: &[Source]) -> Vec<Finding> {
                 }
                 let place = Place::policy(source, role, policy);
                 validity::document(place, doc, &mut out);
+                redundancy::statements(place, policy.kind, doc, &mut out);
                 for (i, s) in doc.statements.iter().enumerate() {
                     let place = place.with_statement(i, s);
                     validity::statement(place, policy.kind, s, &mut out);
+                    catalog_rules::statement(place, policy.kind, s, &mut out);
+                    condition_rules::statement(place, s, &mut out);
                     security::statement(place, policy.kind, role.arn.as_deref(), s, &mut out);
+                    redundancy::actions(place, s, &mut out);
                     inferred(place, s, &mut out);
                 }
             }
         }
+        risk::source(source, &mut out);
         // Findings about the whole source first, then by position.
         out[start..].sort_by_key(|f| (f.policy.is_some(), f.loc(), f.code));
     }

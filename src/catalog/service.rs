@@ -342,6 +342,12 @@ impl Action {
         format!("{}:{}", self.service, self.name)
     }
 
+    /// The action's position among all the catalog's actions (`0..action_count`): a dense
+    /// id for sets of actions, such as what a role is granted.
+    pub fn id(&self) -> usize {
+        self.index as usize
+    }
+
     /// The condition keys the action supports whatever the resource (templated keys as the
     /// reference writes them, such as `aws:RequestTag/${TagKey}`).
     pub fn condition_keys(&self) -> impl Iterator<Item = &'static str> + use<> {

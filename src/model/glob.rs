@@ -11,6 +11,10 @@
 //! condition values without policy variables, ignore-file paths); `eval::pattern` feeds its
 //! compiled patterns with policy variables through the same engine. The catalog expands
 //! action patterns with it too, so every part of iamscope agrees on what a wildcard covers.
+//!
+//! [`overlaps`] and [`covers`] compare two patterns with each other (can they match a common
+//! text; does one match everything the other does), for the findings that reason about
+//! Resource and Action patterns without a request.
 
 /// A run of pattern between two `*`: items that each match a fixed number of characters.
 pub(crate) trait Segment {
@@ -119,9 +123,166 @@ pub fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
+/// One item of a pattern, for comparing two patterns with each other.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Star,
+    One,
+    Char(char),
+}
+
+fn tokens(pattern: &str) -> Vec<Token> {
+    pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Token::Star,
+            '?' => Token::One,
+            c => Token::Char(c),
+        })
+        .collect()
+}
+
+/// Patterns longer than this (the product of their lengths) are not compared item by
+/// item: [`overlaps`] then answers yes and [`covers`] no, the answers that claim nothing.
+const MAX_PAIR_CELLS: usize = 1 << 20;
+
+fn same_char(a: char, b: char, ignore_ascii_case: bool) -> bool {
+    a == b || (ignore_ascii_case && a.eq_ignore_ascii_case(&b))
+}
+
+/// Whether some text matches both `a` and `b` (both with `*` and `?`). Used to tell for
+/// certain that a Resource can never name a resource type: only `false` claims anything.
+pub fn overlaps(a: &str, b: &str, ignore_ascii_case: bool) -> bool {
+    if !has_wildcard(a) {
+        return plain(b, a, ignore_ascii_case);
+    }
+    if !has_wildcard(b) {
+        return plain(a, b, ignore_ascii_case);
+    }
+    let (a, b) = (tokens(a), tokens(b));
+    let (n, m) = (a.len(), b.len());
+    let width = m + 1;
+    if (n + 1).saturating_mul(width) > MAX_PAIR_CELLS {
+        return true;
+    }
+    // can[i * width + j]: a[i..] and b[j..] match a common text; filled from the ends.
+    let mut can = vec![false; (n + 1) * width];
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            can[i * width + j] = match (a.get(i), b.get(j)) {
+                (None, None) => true,
+                // A star matches nothing, or takes the next character the other side makes.
+                (Some(Token::Star), _) => {
+                    can[(i + 1) * width + j] || (j < m && can[i * width + j + 1])
+                }
+                (_, Some(Token::Star)) => {
+                    can[i * width + j + 1] || (i < n && can[(i + 1) * width + j])
+                }
+                (Some(x), Some(y)) => {
+                    let fits = match (x, y) {
+                        (Token::Char(x), Token::Char(y)) => same_char(*x, *y, ignore_ascii_case),
+                        _ => true,
+                    };
+                    fits && can[(i + 1) * width + j + 1]
+                }
+                _ => false,
+            };
+        }
+    }
+    can[0]
+}
+
+/// Whether every text `specific` matches, `general` matches too (both with `*` and `?`).
+/// Sound but not complete: `true` is certain; a `false` may miss some coverings that
+/// need reasoning across several stars.
+pub fn covers(general: &str, specific: &str, ignore_ascii_case: bool) -> bool {
+    if !has_wildcard(specific) {
+        return plain(general, specific, ignore_ascii_case);
+    }
+    if !has_wildcard(general) {
+        return false;
+    }
+    if let Some(prefix) = general.strip_suffix('*')
+        && !has_wildcard(prefix)
+    {
+        // `prefix*` covers whatever starts with the prefix, wildcards included.
+        return specific.len() >= prefix.len()
+            && specific.is_char_boundary(prefix.len())
+            && same_text(&specific[..prefix.len()], prefix, ignore_ascii_case);
+    }
+    let (g, s) = (tokens(general), tokens(specific));
+    let (n, m) = (g.len(), s.len());
+    let width = m + 1;
+    if (n + 1).saturating_mul(width) > MAX_PAIR_CELLS {
+        return false;
+    }
+    // ok[i * width + j]: g[i..] covers s[j..]. A star of `specific` can only be covered by
+    // a star of `general`, a `?` by a `?` or a star.
+    let mut ok = vec![false; (n + 1) * width];
+    for i in (0..=n).rev() {
+        for j in (0..=m).rev() {
+            ok[i * width + j] = match (g.get(i), s.get(j)) {
+                (None, None) => true,
+                (Some(Token::Star), _) => {
+                    ok[(i + 1) * width + j] || (j < m && ok[i * width + j + 1])
+                }
+                (Some(Token::One), Some(Token::One | Token::Char(_))) => {
+                    ok[(i + 1) * width + j + 1]
+                }
+                (Some(Token::Char(x)), Some(Token::Char(y))) => {
+                    same_char(*x, *y, ignore_ascii_case) && ok[(i + 1) * width + j + 1]
+                }
+                _ => false,
+            };
+        }
+    }
+    ok[0]
+}
+
+fn same_text(a: &str, b: &str, ignore_ascii_case: bool) -> bool {
+    if ignore_ascii_case {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_that_share_a_text_overlap() {
+        assert!(overlaps("role/*", "role/dstack_*", false));
+        assert!(overlaps("*/*", "bucket*", false));
+        assert!(overlaps("a?c", "*c", false));
+        assert!(overlaps("*", "", false));
+        assert!(overlaps("ROLE/*", "role/x", true));
+        assert!(!overlaps("policy/*", "role/dstack_policy_*", false));
+        assert!(!overlaps("*/*", "bucket", false));
+        assert!(!overlaps("a?", "a", false));
+        assert!(!overlaps("ROLE/*", "role/x", false));
+    }
+
+    #[test]
+    fn a_pattern_covers_the_texts_of_a_narrower_one() {
+        assert!(covers("s3:Get*", "s3:GetObject*", true));
+        assert!(covers("s3:*", "S3:getobject", true));
+        assert!(covers("*", "anything*", false));
+        assert!(covers("role/*", "role/a?c", false));
+        assert!(covers("a?c", "abc", false));
+        assert!(!covers("s3:GetObject*", "s3:Get*", true));
+        assert!(!covers("a?c", "a*c", false));
+        assert!(!covers("role/a", "role/*", false));
+        assert!(!covers("Role/*", "role/x", false));
+    }
+
+    #[test]
+    fn huge_pattern_pairs_claim_nothing() {
+        let long = "a?".repeat(2_000);
+        assert!(overlaps(&long, &format!("{long}b*"), false));
+        assert!(!covers(&format!("?{long}"), &format!("?{long}"), false));
+    }
 
     #[test]
     fn literal_patterns_match_only_themselves() {

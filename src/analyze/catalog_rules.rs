@@ -1,0 +1,393 @@
+//! Rules that read the AWS catalog: actions of services that do not exist and actions a
+//! service does not define (with the nearest real names), Resources that no resource type
+//! of an action can be, and `iam:PassRole` on every role.
+
+use super::codes::{PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE};
+use super::finding::{Finding, Place};
+use super::grants::{is_catalog_pattern, may_apply};
+use super::{arn, esc, suggest};
+use crate::catalog::{Action, ActionPattern, Catalog};
+use crate::model::glob::has_wildcard;
+use crate::model::{Effect, PolicyKind, Statement, Text};
+
+/// The ARN pattern of an IAM role, as the catalog writes it.
+const ROLE_ARN: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+
+/// How many names a message lists before it says how many more there are.
+const LISTED: usize = 3;
+
+pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Finding>) {
+    for action in s.action.iter().chain(&s.not_action).flat_map(|v| &v.items) {
+        unknown_action(place, action, out);
+    }
+    resource_mismatch(place, s, out);
+    if kind == PolicyKind::Identity {
+        pass_role_star(place, s, out);
+    }
+}
+
+/// `a, b and 3 more`.
+pub fn list(names: &[String]) -> String {
+    let shown = names.len().min(LISTED);
+    let mut text = names[..shown].join(", ");
+    if names.len() > shown {
+        text.push_str(&format!(" and {} more", names.len() - shown));
+    }
+    text
+}
+
+/// `` `a` or `b` ``, for suggestions.
+fn one_of(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(" or ")
+}
+
+/// An action whose service or name the catalog does not know.
+fn unknown_action(place: Place, action: &Text, out: &mut Vec<Finding>) {
+    let written = action.value.as_str();
+    if !is_catalog_pattern(written) {
+        return;
+    }
+    let Ok(ActionPattern {
+        service: Some(prefix),
+        action: name,
+    }) = ActionPattern::parse(written)
+    else {
+        return;
+    };
+    let catalog = Catalog::get();
+    let (code, message) = match catalog.service(prefix) {
+        None => {
+            // Prefer the services that define an action of that name.
+            let defining: Vec<&str> = catalog
+                .services()
+                .iter()
+                .filter(|s| !has_wildcard(name) && s.action(name).is_some())
+                .map(|s| s.prefix)
+                .collect();
+            let mut near = suggest::nearest(prefix, defining);
+            if near.is_empty() {
+                near = suggest::nearest(prefix, catalog.services().iter().map(|s| s.prefix));
+            }
+            let prefixes: Vec<String> = near.into_iter().map(|p| format!("{p}:{name}")).collect();
+            let hint = if !prefixes.is_empty() {
+                format!("; did you mean {}?", one_of(&prefixes))
+            } else {
+                elsewhere(name, None)
+            };
+            (
+                UNKNOWN_SERVICE,
+                format!(
+                    "`{}`: no AWS service has the prefix `{}`{hint}",
+                    esc(written),
+                    esc(prefix)
+                ),
+            )
+        }
+        Some(service) => {
+            if !catalog.expand(written).unwrap_or_default().is_empty() {
+                return;
+            }
+            let hint = if has_wildcard(name) {
+                String::new()
+            } else {
+                let near: Vec<String> =
+                    suggest::nearest(name, service.actions().iter().map(|a| a.name))
+                        .into_iter()
+                        .map(|n| format!("{}:{n}", service.prefix))
+                        .collect();
+                if near.is_empty() {
+                    elsewhere(name, Some(service.prefix))
+                } else {
+                    format!("; did you mean {}?", one_of(&near))
+                }
+            };
+            let verb = if has_wildcard(name) {
+                "matches no action"
+            } else {
+                "is not an action"
+            };
+            (
+                UNKNOWN_ACTION,
+                format!(
+                    "`{}` {verb} of {} ({}){hint}",
+                    esc(written),
+                    service.name,
+                    service.prefix
+                ),
+            )
+        }
+    };
+    out.push(
+        place
+            .finding(code, action.loc, message)
+            .about_action(written),
+    );
+}
+
+/// `; DeleteFunction is an action of cloudfront, lambda`: the services (other than
+/// `except`) that define an action of this exact name.
+fn elsewhere(name: &str, except: Option<&str>) -> String {
+    if has_wildcard(name) {
+        return String::new();
+    }
+    let found: Vec<String> = Catalog::get()
+        .services()
+        .iter()
+        .filter(|s| Some(s.prefix) != except)
+        .filter_map(|s| s.action(name).map(Action::full_name))
+        .collect();
+    match found.as_slice() {
+        [] => String::new(),
+        several => format!(
+            "; `{}` is an action of {}",
+            esc(name),
+            list(
+                &several
+                    .iter()
+                    .map(|f| f.split(':').next().unwrap_or(f).to_string())
+                    .collect::<Vec<_>>()
+            )
+        ),
+    }
+}
+
+/// Exact actions that none of the statement's Resource values can apply to: each value is
+/// recognisably a resource of another type of the action's own service (a role for
+/// `iam:CreatePolicy`, a key alias for `kms:Decrypt`), and no resource type of the action
+/// has an ARN pattern it can match. Left alone, because the catalog may lag behind AWS:
+/// wildcard actions (a pattern covering many actions on one resource type is how policies
+/// are written), values that fit no known type, and actions whose resources live under
+/// another service's ARNs (`sagemaker-mlflow:` on `arn:aws:sagemaker:`). Placeholders,
+/// variables and wildcards count as matching whatever they could be.
+fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
+    let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
+        return;
+    };
+    if resources.items.is_empty() || resources.iter().any(|r| arn::problem(r).is_some()) {
+        return;
+    }
+    let catalog = Catalog::get();
+    for written in &actions.items {
+        if has_wildcard(&written.value) || !is_catalog_pattern(&written.value) {
+            continue;
+        }
+        let Some(action) = catalog.action(&written.value) else {
+            continue;
+        };
+        if resources.iter().any(|r| may_apply(r, action)) {
+            continue;
+        }
+        let own_service = |arn: &str| {
+            arn.split(':')
+                .nth(2)
+                .is_some_and(|s| s.eq_ignore_ascii_case(action.service))
+        };
+        if !action.resource_types.iter().all(|rt| own_service(rt.arn))
+            || !resources.iter().all(own_service)
+        {
+            continue;
+        }
+        let Some(kinds) = resources
+            .iter()
+            .map(arn::resource_type_of)
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let types: Vec<String> = action
+            .resource_types
+            .iter()
+            .map(|rt| format!("{} ({})", rt.name, rt.arn))
+            .collect();
+        let what = match (resources.items.as_slice(), kinds.as_slice()) {
+            ([one], [kind]) => format!("`{}` is {}", esc(&one.value), article(kind)),
+            _ => {
+                let mut kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
+                kinds.dedup();
+                format!("the statement's resources are of type {}", list(&kinds))
+            }
+        };
+        out.push(
+            place
+                .finding(
+                    RESOURCE_MISMATCH,
+                    written.loc,
+                    format!(
+                        "`{}` acts on {}; {what}, so the statement grants it on nothing",
+                        esc(&written.value),
+                        list(&types)
+                    ),
+                )
+                .about_action(&action.full_name()),
+        );
+    }
+}
+
+/// `a role`, `an alias`.
+fn article(noun: &str) -> String {
+    let vowel = noun
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
+/// Allow `iam:PassRole` (by name, `iam:*`, `iam:Pass*`, `*` or NotAction) on every role
+/// with no `iam:PassedToService` condition.
+fn pass_role_star(place: Place, s: &Statement, out: &mut Vec<Finding>) {
+    if s.effect() != Some(Effect::Allow) {
+        return;
+    }
+    let passes = |p: &str| ActionPattern::parse(p).is_ok_and(|p| p.matches("iam", "PassRole"));
+    let by = match (&s.action, &s.not_action) {
+        (Some(a), _) => a
+            .items
+            .iter()
+            .find(|t| passes(&t.value))
+            .map(|t| (format!("`{}`", esc(&t.value)), t.loc)),
+        (None, Some(n)) if !n.iter().any(passes) => Some(("NotAction".to_string(), n.loc)),
+        _ => None,
+    };
+    let every_role = match s.resources() {
+        Some((r, false)) => r
+            .iter()
+            .find(|r| arn::names_every(r, ROLE_ARN))
+            .map(|r| format!("Resource `{}`", esc(r))),
+        Some((r, true)) if !r.iter().any(|r| arn::may_name(r, ROLE_ARN)) => {
+            Some("NotResource".to_string())
+        }
+        _ => None,
+    };
+    let limited = s
+        .condition
+        .iter()
+        .flat_map(|c| &c.operators)
+        .flat_map(|b| &b.entries)
+        .any(|e| e.key.value.eq_ignore_ascii_case("iam:PassedToService"));
+    if let (Some((pattern, loc)), Some(resource), false) = (by, every_role, limited) {
+        out.push(
+            place
+                .finding(
+                    PASS_ROLE_STAR,
+                    loc,
+                    format!(
+                        "{pattern} allows iam:PassRole on every role ({resource}) with no iam:PassedToService condition"
+                    ),
+                )
+                .about_action("iam:PassRole"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{Options, load_text};
+
+    fn findings(statement: &str) -> Vec<(String, String)> {
+        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
+        let sources = [load_text("t.json", &text, &Options::default())];
+        crate::analyze::check(&sources)
+            .into_iter()
+            .filter(|f| {
+                [
+                    "unknown-service",
+                    "unknown-action",
+                    "resource-mismatch",
+                    "pass-role-star",
+                ]
+                .contains(&f.code)
+            })
+            .map(|f| (f.code.to_string(), f.message))
+            .collect()
+    }
+
+    #[test]
+    fn unknown_actions_name_the_nearest_real_ones() {
+        let found = findings(
+            r#"{"Effect": "Allow", "Action": ["iam:DeleteFunction", "ec2:CancelSpotRequests",
+               "s3:GetObjects", "s3:Nothing*", "ec3:RunInstances", "elb:DescribeLoadBalancers",
+               "s3:GetObject", "${Service}:Get*"], "Resource": "*"}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "unknown-action".into(),
+                    "`iam:DeleteFunction` is not an action of AWS Identity and Access Management (IAM) (iam); `DeleteFunction` is an action of appsync, cloudfront, lambda".into()
+                ),
+                (
+                    "unknown-action".into(),
+                    "`ec2:CancelSpotRequests` is not an action of Amazon EC2 (ec2); did you mean `ec2:CancelSpotFleetRequests` or `ec2:CancelSpotInstanceRequests`?".into()
+                ),
+                (
+                    "unknown-action".into(),
+                    "`s3:GetObjects` is not an action of Amazon S3 (s3); did you mean `s3:GetObject`?".into()
+                ),
+                (
+                    "unknown-action".into(),
+                    "`s3:Nothing*` matches no action of Amazon S3 (s3)".into()
+                ),
+                (
+                    "unknown-service".into(),
+                    "`ec3:RunInstances`: no AWS service has the prefix `ec3`; did you mean `ec2:RunInstances`?".into()
+                ),
+                (
+                    "unknown-service".into(),
+                    "`elb:DescribeLoadBalancers`: no AWS service has the prefix `elb`; `DescribeLoadBalancers` is an action of autoscaling, elasticloadbalancing".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn resources_no_resource_type_fits() {
+        let found = findings(
+            r#"{"Effect": "Allow", "Action": ["iam:CreatePolicy", "iam:GetRole", "iam:*"],
+               "Resource": "arn:aws:iam::*:role/app_{name}*"},
+               {"Effect": "Allow", "Action": ["ec2:DescribeInstances", "s3:GetObject"],
+               "Resource": ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"]},
+               {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "${BucketArn}"},
+               {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:CreateAlias"], "Resource": "arn:aws:kms:us-east-1:111122223333:alias/app"},
+               {"Effect": "Allow", "Action": "sagemaker-mlflow:LogBatch", "Resource": "arn:aws:sagemaker:*:*:mlflow-app/*"}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "resource-mismatch".into(),
+                    "`iam:CreatePolicy` acts on policy (arn:${Partition}:iam::${Account}:policy/${PolicyNameWithPath}); `arn:aws:iam::*:role/app_{name}*` is a role, so the statement grants it on nothing".into()
+                ),
+                (
+                    "resource-mismatch".into(),
+                    "`kms:Decrypt` acts on key (arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}); `arn:aws:kms:us-east-1:111122223333:alias/app` is an alias, so the statement grants it on nothing".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn pass_role_on_every_role_without_passed_to_service() {
+        let found = findings(
+            r#"{"Effect": "Allow", "Action": ["ec2:RunInstances", "iam:Pass*"], "Resource": "*"},
+               {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/*"},
+               {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+                "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}},
+               {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app"},
+               {"Effect": "Allow", "NotAction": "s3:*", "NotResource": "arn:aws:s3:::b"}"#,
+        );
+        let messages: Vec<&str> = found
+            .iter()
+            .filter(|(c, _)| c == "pass-role-star")
+            .map(|(_, m)| m.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "`iam:Pass*` allows iam:PassRole on every role (Resource `*`) with no iam:PassedToService condition",
+                "`iam:PassRole` allows iam:PassRole on every role (Resource `arn:aws:iam::111122223333:role/*`) with no iam:PassedToService condition",
+                "NotAction allows iam:PassRole on every role (NotResource) with no iam:PassedToService condition",
+            ]
+        );
+    }
+}

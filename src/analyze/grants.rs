@@ -1,0 +1,192 @@
+//! What statements grant, in the catalog's terms: the actions an Action or NotAction
+//! covers, whether a Resource can apply to an action (through its resource types' ARN
+//! patterns) or names every resource of it, and which of a holder's policies count for what
+//! it is granted. The risk categories and the permission matrix both read grants this way.
+
+use std::collections::HashSet;
+
+use super::arn;
+use crate::catalog::{Action, Catalog};
+use crate::model::{Policy, PolicyKind, Role, RoleKind, Source, Statement, Text};
+
+/// The catalog actions a statement's Action (or NotAction) covers, each once, with the
+/// Action pattern that covers it first (`None` under NotAction, which covers every action
+/// its patterns do not name).
+pub fn covered(s: &Statement) -> Vec<(&'static Action, Option<&Text>)> {
+    let catalog = Catalog::get();
+    if let Some(action) = &s.action {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for pattern in &action.items {
+            for a in catalog.expand(&pattern.value).unwrap_or_default() {
+                if seen.insert(a.id()) {
+                    out.push((a, Some(pattern)));
+                }
+            }
+        }
+        return out;
+    }
+    match &s.not_action {
+        Some(not) => {
+            let patterns: Vec<&str> = not.iter().collect();
+            catalog
+                .not_action(&patterns)
+                .0
+                .into_iter()
+                .map(|a| (a, None))
+                .collect()
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Whether the resource ARN pattern of a catalog resource type is one iamscope can reason
+/// about (every catalog pattern is today; a test keeps it so).
+fn readable(template: &str) -> bool {
+    template.starts_with("arn:")
+}
+
+/// Whether a Resource value may apply to `action`: `*`, or an ARN that may be one of its
+/// resource types. An action the catalog gives no resource type is taken to apply to any
+/// resource: the Service Authorization Reference says it takes only `"Resource": "*"`, but
+/// AWS's own managed policies scope such actions often enough that the silence of the
+/// reference is no proof.
+pub fn may_apply(resource: &str, action: &Action) -> bool {
+    if resource == "*" || action.resource_types.is_empty() {
+        return true;
+    }
+    action
+        .resource_types
+        .iter()
+        .any(|rt| !readable(rt.arn) || arn::may_name(resource, rt.arn))
+}
+
+/// Whether the Resource values name every resource `action` can act on: `*`, or patterns
+/// that cover each of its required resource types (or, with none required, one of them).
+fn names_every(resources: &[Text], action: &Action) -> bool {
+    if resources.iter().any(|r| r.value == "*") {
+        return true;
+    }
+    let covered = |template: &str| {
+        resources
+            .iter()
+            .any(|r| arn::names_every(&r.value, template))
+    };
+    let mut required = action.resource_types.iter().filter(|rt| rt.required);
+    if action.resource_types.iter().any(|rt| rt.required) {
+        required.all(|rt| covered(rt.arn))
+    } else {
+        action.resource_types.iter().any(|rt| covered(rt.arn))
+    }
+}
+
+/// Whether the statement's resources leave `action` unconstrained: Resource naming every
+/// resource of it, or NotResource (everything but what it lists).
+pub fn unconstrained(s: &Statement, action: &Action) -> bool {
+    match s.resources() {
+        Some((_, true)) => true,
+        Some((values, false)) => names_every(&values.items, action),
+        None => false,
+    }
+}
+
+/// Whether `pattern` is an action pattern the catalog can expand: valid, with no
+/// placeholder in it, and not `*`.
+pub fn is_catalog_pattern(pattern: &str) -> bool {
+    pattern != "*"
+        && crate::eval::action::action_pattern_problem(pattern).is_none()
+        && !pattern.contains("${")
+        && crate::model::placeholder::find(pattern, false).is_empty()
+}
+
+/// A holder's identity policies with the holder of each: its own, and for a user the
+/// identity policies of its groups (when the source holds them).
+pub fn identity_policies<'a>(source: &'a Source, role: &'a Role) -> Vec<(&'a Role, &'a Policy)> {
+    let mut out: Vec<(&Role, &Policy)> = role
+        .policies
+        .iter()
+        .filter(|p| p.kind == PolicyKind::Identity)
+        .map(|p| (role, p))
+        .collect();
+    for group in &role.groups {
+        if let Some(g) = source
+            .roles
+            .iter()
+            .find(|r| r.kind == RoleKind::Group && &r.name == group)
+        {
+            out.extend(
+                g.policies
+                    .iter()
+                    .filter(|p| p.kind == PolicyKind::Identity)
+                    .map(|p| (g, p)),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Options, load_text};
+
+    fn statement(json: &str) -> Statement {
+        let source = load_text("t.json", json, &Options::default());
+        source.roles[0].policies[0].statements()[0].clone()
+    }
+
+    #[test]
+    fn actions_and_not_actions_against_the_catalog() {
+        let s = statement(
+            r#"{"Statement": [{"Effect": "Allow", "Action": ["kms:Create*", "kms:CreateKey", "nosuch:X"], "Resource": "*"}]}"#,
+        );
+        let names: Vec<String> = covered(&s)
+            .iter()
+            .map(|(a, p)| format!("{} {}", a.full_name(), p.unwrap().value))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "kms:CreateAlias kms:Create*",
+                "kms:CreateCustomKeyStore kms:Create*",
+                "kms:CreateGrant kms:Create*",
+                "kms:CreateKey kms:Create*",
+            ]
+        );
+        let s = statement(
+            r#"{"Statement": [{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]}"#,
+        );
+        let catalog = Catalog::get();
+        let s3 = catalog.service("s3").unwrap().actions().len();
+        assert_eq!(covered(&s).len(), catalog.action_count() - s3);
+    }
+
+    #[test]
+    fn resources_apply_to_actions_through_their_resource_types() {
+        let catalog = Catalog::get();
+        let create_policy = catalog.action("iam:CreatePolicy").unwrap();
+        assert!(!may_apply("arn:aws:iam::*:role/x*", create_policy));
+        assert!(may_apply("arn:aws:iam::*:policy/x*", create_policy));
+        let get = catalog.action("s3:GetObject").unwrap();
+        assert!(may_apply("arn:aws:s3:::b/*", get));
+        assert!(!may_apply("arn:aws:s3:::b", get));
+        assert!(may_apply(
+            "arn:aws:ec2:*:*:instance/*",
+            catalog.action("ec2:DescribeInstances").unwrap()
+        ));
+    }
+
+    #[test]
+    fn unconstrained_means_every_resource_of_the_action() {
+        let catalog = Catalog::get();
+        let pass = catalog.action("iam:PassRole").unwrap();
+        let with = |resource: &str| {
+            statement(&format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "{resource}"}}]}}"#
+            ))
+        };
+        assert!(unconstrained(&with("*"), pass));
+        assert!(unconstrained(&with("arn:aws:iam::*:role/*"), pass));
+        assert!(!unconstrained(&with("arn:aws:iam::*:role/app-*"), pass));
+    }
+}

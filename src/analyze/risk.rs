@@ -1,0 +1,488 @@
+//! Risk categories: what a holder's identity policies grant on every resource, read against
+//! lists of dangerous actions. Computed across all of a role's identity policies (inline,
+//! resolved AWS managed policies, a user's groups'), or per policy for a bare document;
+//! reported once per holder, at the statement that first grants the key action.
+//!
+//! An action counts when an Allow statement covers it with Resource naming every resource
+//! of it (`*`, or patterns covering each of its resource types) or with NotResource, and no
+//! condition other than ones about the caller's connection or the tags it sets narrows the
+//! statement; actions an unconditional Deny covers on every resource do not count.
+//!
+//! Where the lists come from:
+//! - Privilege escalation: Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and
+//!   Mitigation" (Spencer Gietzen; its 21 methods), as cloudsplaining encodes them in
+//!   `PRIVILEGE_ESCALATION_METHODS` (salesforce/cloudsplaining,
+//!   `cloudsplaining/shared/constants.py`, which adds paths from DataDog's pathfinding.cloud),
+//!   and the edges of NCC Group's PMapper (`principalmapper/graphing/*_edges.py`: EC2,
+//!   Lambda, CloudFormation, CodeBuild, SageMaker, SSM, Auto Scaling, ECS).
+//! - Credentials exposure: cloudsplaining's glossary, "Credentials Exposure" (actions that
+//!   return credentials in their response), less the two the catalog does not define
+//!   (`connect:GetFederationTokens`, `sso:GetRoleCredentials`: SSO portal calls) and
+//!   `ecr:GetAuthorizationToken`, which Checkov's check of this list (CKV_AWS_107) leaves out
+//!   too: it takes only `"Resource": "*"`, every image pull needs it, and the token reaches
+//!   only what ECR permissions already allow; plus `ec2:GetPasswordData` (from the same
+//!   list as Semgrep's `no-iam-creds-exposure` rule).
+//! - Data exfiltration: cloudsplaining's `READ_ONLY_DATA_EXFILTRATION_ACTIONS` and glossary
+//!   (S3 objects, SSM parameters, Secrets Manager, RDS snapshots), plus `kms:Decrypt` and
+//!   the reads of whole tables, streams and queues listed below.
+//! - Resource exposure: every action the catalog classes as Permissions management, as
+//!   cloudsplaining defines the category.
+
+use std::collections::{HashMap, HashSet};
+
+use super::catalog_rules::list;
+use super::codes::{
+    CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, PRIVILEGE_ESCALATION, RESOURCE_EXPOSURE,
+};
+use super::finding::{Finding, Place};
+use super::grants::{covered, identity_policies, unconstrained};
+use crate::catalog::{AccessLevel, Action, Catalog};
+use crate::model::{Effect, Loc, Policy, Role, RoleKind, Source, Statement};
+
+/// Combinations of actions that let the holder raise its own privileges. The first action
+/// of each is the key one: findings are placed where it is granted.
+pub const PRIVILEGE_ESCALATION_METHODS: &[&[&str]] = &[
+    // Permissions on policies
+    &["iam:CreatePolicyVersion"],
+    &["iam:SetDefaultPolicyVersion"],
+    &["iam:AttachUserPolicy"],
+    &["iam:AttachGroupPolicy"],
+    &["iam:AttachRolePolicy"],
+    &["iam:PutUserPolicy"],
+    &["iam:PutGroupPolicy"],
+    &["iam:PutRolePolicy"],
+    // IAM permissions on other users
+    &["iam:CreateAccessKey"],
+    &["iam:CreateLoginProfile"],
+    &["iam:UpdateLoginProfile"],
+    &["iam:AddUserToGroup"],
+    // Updating a role's trust policy, then assuming it
+    &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+    // Passing a role to compute the holder controls
+    &["iam:PassRole", "ec2:RunInstances"],
+    &["iam:PassRole", "ec2:RequestSpotInstances"],
+    &[
+        "iam:PassRole",
+        "lambda:CreateFunction",
+        "lambda:InvokeFunction",
+    ],
+    &[
+        "iam:PassRole",
+        "lambda:CreateFunction",
+        "lambda:CreateEventSourceMapping",
+    ],
+    &[
+        "iam:PassRole",
+        "lambda:CreateFunction",
+        "lambda:AddPermission",
+    ],
+    &["iam:PassRole", "glue:CreateDevEndpoint"],
+    &["iam:PassRole", "glue:CreateJob", "glue:StartJobRun"],
+    &["iam:PassRole", "cloudformation:CreateStack"],
+    &[
+        "iam:PassRole",
+        "datapipeline:CreatePipeline",
+        "datapipeline:PutPipelineDefinition",
+    ],
+    &[
+        "iam:PassRole",
+        "codebuild:CreateProject",
+        "codebuild:StartBuild",
+    ],
+    &["iam:PassRole", "sagemaker:CreateNotebookInstance"],
+    &["iam:PassRole", "sagemaker:CreateTrainingJob"],
+    &["iam:PassRole", "sagemaker:CreateProcessingJob"],
+    &["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"],
+    &[
+        "iam:PassRole",
+        "ecs:RegisterTaskDefinition",
+        "ecs:StartTask",
+    ],
+    &[
+        "iam:PassRole",
+        "ecs:RegisterTaskDefinition",
+        "ecs:CreateService",
+    ],
+    &[
+        "iam:PassRole",
+        "autoscaling:CreateLaunchConfiguration",
+        "autoscaling:CreateAutoScalingGroup",
+    ],
+    &["iam:PassRole", "apprunner:CreateService"],
+    // Using compute that already runs with a role
+    &["lambda:UpdateFunctionCode"],
+    &["glue:UpdateDevEndpoint"],
+    &["ssm:SendCommand"],
+    &["ssm:StartSession"],
+    &["ecs:ExecuteCommand"],
+    &["ec2-instance-connect:SendSSHPublicKey"],
+    &["sagemaker:CreatePresignedNotebookInstanceUrl"],
+    &[
+        "cloudformation:CreateChangeSet",
+        "cloudformation:ExecuteChangeSet",
+    ],
+    &[
+        "ec2:ModifyInstanceAttribute",
+        "ec2:StopInstances",
+        "ec2:StartInstances",
+    ],
+];
+
+/// Actions whose response holds credentials or tokens.
+pub const CREDENTIALS_EXPOSURE_ACTIONS: &[&str] = &[
+    "chime:CreateApiKey",
+    "codepipeline:PollForJobs",
+    "cognito-identity:GetCredentialsForIdentity",
+    "cognito-identity:GetOpenIdToken",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+    "connect:GetFederationToken",
+    "ec2:GetPasswordData",
+    "gamelift:RequestUploadCredentials",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "iam:UpdateAccessKey",
+    "lightsail:GetInstanceAccessDetails",
+    "lightsail:GetRelationalDatabaseMasterUserPassword",
+    "mediapackage:RotateChannelCredentials",
+    "mediapackage:RotateIngestEndpointCredentials",
+    "rds-db:connect",
+    "redshift:GetClusterCredentials",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:GetFederationToken",
+    "sts:GetSessionToken",
+];
+
+/// Actions that read data out of the account.
+pub const DATA_EXFILTRATION_ACTIONS: &[&str] = &[
+    // cloudsplaining
+    "s3:GetObject",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "secretsmanager:GetSecretValue",
+    "rds:CopyDBSnapshot",
+    "rds:CreateDBSnapshot",
+    // decrypting anything encrypted with any key, and reading whole stores
+    "kms:Decrypt",
+    "s3:GetObjectVersion",
+    "ssm:GetParameterHistory",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "kinesis:GetRecords",
+    "sqs:ReceiveMessage",
+    "athena:GetQueryResults",
+];
+
+/// Condition keys that say how or by whom the request is made, or which tags it sets,
+/// but not which existing resources it reaches: conditions on them alone leave a grant
+/// unconstrained.
+const NOT_NARROWING: &[&str] = &[
+    "aws:sourceip",
+    "aws:vpcsourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:securetransport",
+    "aws:multifactorauthpresent",
+    "aws:multifactorauthage",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:tokenissuetime",
+    "aws:requestedregion",
+    "aws:useragent",
+    "aws:referer",
+    "aws:calledvia",
+    "aws:calledviafirst",
+    "aws:calledvialast",
+    "aws:viaawsservice",
+    "aws:tagkeys",
+];
+
+/// Whether a condition of the statement may limit what it reaches.
+fn narrows(s: &Statement) -> bool {
+    s.condition
+        .iter()
+        .flat_map(|c| &c.operators)
+        .flat_map(|b| &b.entries)
+        .any(|e| {
+            let key = e.key.value.to_ascii_lowercase();
+            let tag_set = key.contains(":requesttag/") || key.ends_with(":tagkeys");
+            !(NOT_NARROWING.contains(&key.as_str())
+                || tag_set
+                || key.starts_with("aws:principaltag/"))
+        })
+}
+
+/// Where an action is first granted.
+#[derive(Clone, Copy)]
+struct Grant<'a> {
+    policy: &'a Policy,
+    index: usize,
+    statement: &'a Statement,
+    loc: Loc,
+}
+
+impl Grant<'_> {
+    fn key(&self) -> (*const Policy, usize) {
+        (std::ptr::from_ref(self.policy), self.index)
+    }
+}
+
+/// The risk findings of every holder of the source.
+pub fn source(source: &Source, out: &mut Vec<Finding>) {
+    for role in &source.roles {
+        let policies = identity_policies(source, role);
+        if role.kind == RoleKind::Document {
+            for p in &policies {
+                holder(source, role, std::slice::from_ref(p), out);
+            }
+        } else {
+            holder(source, role, &policies, out);
+        }
+    }
+}
+
+/// What the policies grant on every resource, action by action, where first granted.
+fn unconstrained_grants<'a>(
+    policies: &[(&'a Role, &'a Policy)],
+) -> HashMap<usize, (&'static Action, Grant<'a>)> {
+    let mut granted = HashMap::new();
+    let mut denied = HashSet::new();
+    for (_, policy) in policies {
+        for (index, s) in policy.statements().iter().enumerate() {
+            match s.effect() {
+                Some(Effect::Deny) if s.condition.is_none() => {
+                    for (a, _) in covered(s) {
+                        if unconstrained(s, a) {
+                            denied.insert(a.id());
+                        }
+                    }
+                }
+                Some(Effect::Allow) if !narrows(s) => {
+                    for (a, pattern) in covered(s) {
+                        if !unconstrained(s, a) {
+                            continue;
+                        }
+                        let loc = pattern
+                            .map(|p| p.loc)
+                            .or(s.not_action.as_ref().map(|n| n.loc))
+                            .filter(|l| l.is_known())
+                            .or(Some(s.loc).filter(|l| l.is_known()))
+                            .unwrap_or(policy.loc);
+                        granted.entry(a.id()).or_insert((
+                            a,
+                            Grant {
+                                policy,
+                                index,
+                                statement: s,
+                                loc,
+                            },
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    granted.retain(|id, _| !denied.contains(id));
+    granted
+}
+
+fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut Vec<Finding>) {
+    if policies.is_empty() {
+        return;
+    }
+    let granted = unconstrained_grants(policies);
+    if granted.is_empty() {
+        return;
+    }
+    let catalog = Catalog::get();
+    let grant_of = |name: &str| {
+        catalog
+            .action(name)
+            .and_then(|a| granted.get(&a.id()))
+            .map(|(_, g)| *g)
+    };
+    let mut found: Vec<(Grant, &Code, String)> = Vec::new();
+    for method in PRIVILEGE_ESCALATION_METHODS {
+        let grants: Option<Vec<Grant>> = method.iter().map(|a| grant_of(a)).collect();
+        if let Some(grants) = grants {
+            found.push((grants[0], PRIVILEGE_ESCALATION, method.join(" + ")));
+        }
+    }
+    for (names, code) in [
+        (CREDENTIALS_EXPOSURE_ACTIONS, CREDENTIALS_EXPOSURE),
+        (DATA_EXFILTRATION_ACTIONS, DATA_EXFILTRATION),
+    ] {
+        for name in names {
+            if let Some(g) = grant_of(name) {
+                found.push((g, code, name.to_string()));
+            }
+        }
+    }
+    let mut exposure: Vec<(&Action, Grant)> = granted
+        .values()
+        .filter(|(a, _)| a.access_level == AccessLevel::PermissionsManagement)
+        .map(|(a, g)| (*a, *g))
+        .collect();
+    exposure.sort_by_key(|(a, _)| a.id());
+    found.extend(
+        exposure
+            .into_iter()
+            .map(|(a, g)| (g, RESOURCE_EXPOSURE, a.full_name())),
+    );
+    report(source, role, found, out);
+}
+
+/// One finding per code and granting statement, naming what it grants there.
+fn report(
+    source: &Source,
+    role: &Role,
+    found: Vec<(Grant, &'static Code, String)>,
+    out: &mut Vec<Finding>,
+) {
+    let mut groups: Vec<(Grant, &Code, Vec<String>)> = Vec::new();
+    for (grant, code, name) in found {
+        match groups
+            .iter_mut()
+            .find(|(g, c, _)| g.key() == grant.key() && c.code == code.code)
+        {
+            Some((_, _, names)) => names.push(name),
+            None => groups.push((grant, code, vec![name])),
+        }
+    }
+    for (grant, code, names) in groups {
+        let what = match code.code {
+            "privilege-escalation" => "that let the holder raise its privileges",
+            "credentials-exposure" => "that return credentials",
+            "data-exfiltration" => "that read data",
+            _ => "that change who can access resources (Permissions management)",
+        };
+        let place =
+            Place::policy(source, role, grant.policy).with_statement(grant.index, grant.statement);
+        // Combinations hold commas of their own, so they are separated by semicolons.
+        let listed = if code.code == PRIVILEGE_ESCALATION.code {
+            let shown = names.len().min(4);
+            let mut text = names[..shown].join("; ");
+            if names.len() > shown {
+                text.push_str(&format!("; and {} more", names.len() - shown));
+            }
+            text
+        } else {
+            list(&names)
+        };
+        out.push(
+            place
+                .finding(
+                    code,
+                    grant.loc,
+                    format!("grants on every resource actions {what}: {}", listed),
+                )
+                .about_action(names[0].split(" + ").next().unwrap_or(&names[0])),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Options, load_text};
+
+    #[test]
+    fn every_listed_action_is_in_the_catalog() {
+        let catalog = Catalog::get();
+        let all = PRIVILEGE_ESCALATION_METHODS
+            .iter()
+            .flat_map(|m| m.iter())
+            .chain(CREDENTIALS_EXPOSURE_ACTIONS)
+            .chain(DATA_EXFILTRATION_ACTIONS);
+        for name in all {
+            let action = catalog.action(name);
+            assert!(action.is_some(), "{name} is not in the catalog");
+            assert_eq!(&action.unwrap().full_name(), name, "spelling of {name}");
+        }
+    }
+
+    fn risks(text: &str) -> Vec<(String, Option<usize>, String)> {
+        let sources = [load_text("t.json", text, &Options::default())];
+        crate::analyze::check(&sources)
+            .into_iter()
+            .filter(|f| {
+                f.category != crate::analyze::Category::Validity
+                    && f.category != crate::analyze::Category::Security
+                    && f.category != crate::analyze::Category::Suggestion
+            })
+            .map(|f| (f.code.to_string(), f.statement, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn escalation_combinations_across_statements() {
+        let found = risks(
+            r#"{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["iam:PassRole", "s3:GetObject"], "Resource": "*"},
+                {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+                 "Condition": {"StringLike": {"aws:RequestTag/Name": "*app*"}}},
+                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:ResourceTag/team": "a"}}},
+                {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::secret/*"}
+            ]}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "privilege-escalation".into(),
+                    Some(1),
+                    "grants on every resource actions that let the holder raise its privileges: iam:PassRole + ec2:RunInstances".into()
+                ),
+                (
+                    "data-exfiltration".into(),
+                    Some(1),
+                    "grants on every resource actions that read data: s3:GetObject".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unconditional_denies_and_scoped_resources_remove_risks() {
+        let found = risks(
+            r#"{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["iam:*", "s3:GetObject"], "Resource": ["arn:aws:iam::*:user/app-*", "arn:aws:s3:::b/*"]},
+                {"Effect": "Allow", "Action": ["sts:AssumeRole", "kms:Decrypt"], "Resource": "*"},
+                {"Effect": "Deny", "Action": "kms:*", "Resource": "*"}
+            ]}"#,
+        );
+        assert_eq!(
+            found,
+            [(
+                "credentials-exposure".into(),
+                Some(2),
+                "grants on every resource actions that return credentials: sts:AssumeRole".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn permissions_management_on_every_resource() {
+        let found = risks(
+            r#"{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:PutBucketPolicy", "s3:PutBucketAcl", "kms:CreateGrant", "kms:PutKeyPolicy"], "Resource": "*"}
+            ]}"#,
+        );
+        assert_eq!(
+            found,
+            [(
+                "resource-exposure".into(),
+                Some(1),
+                "grants on every resource actions that change who can access resources (Permissions management): kms:CreateGrant, kms:PutKeyPolicy, s3:PutBucketAcl and 1 more".into()
+            )]
+        );
+    }
+}
