@@ -9,6 +9,7 @@ mod condition_rules;
 pub mod finding;
 pub mod grants;
 pub mod ignore;
+pub mod matrix;
 mod redundancy;
 pub mod risk;
 mod security;

@@ -84,6 +84,12 @@ Examples:
     #[command(after_help = WHY_EXAMPLES)]
     Why(WhyArgs),
 
+    /// Show what each role is granted, service by service, as the IAM console's policy
+    /// summary does: List, Read, Write, Permissions management and Tagging, each Full,
+    /// Limited (n of m actions) or None, with the resources and conditions of the grants.
+    #[command(after_help = MATRIX_EXAMPLES)]
+    Matrix(MatrixArgs),
+
     /// List the AWS actions that action patterns cover, with their access levels, from the
     /// catalog built into iamscope. `*` and `?` work anywhere after the colon; case does not
     /// matter.
@@ -169,6 +175,42 @@ pub struct WhyArgs {
     pub context: Vec<(String, String)>,
 
     /// Output format: text, or JSON (the `why` shape of DESIGN.md).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+const MATRIX_EXAMPLES: &str = "\
+What counts: a role's (or user's, group's) identity policies, inline and managed (AWS managed
+policies resolved from the catalog built into iamscope), and a user's groups'; for a holder
+with none, such as a bucket or a key, its resource policies. Trust policies, permissions
+boundaries, session policies, SCPs and RCPs do not count: they limit or delegate access but
+grant none. Counts come from expanding each Allow's actions (NotAction included) against the
+catalog, less what an unconditional Deny on every resource removes; a grant with a condition
+or on some resources only still counts, and the resource and condition lines say so.
+
+Examples:
+  iamscope matrix policy.json
+  iamscope matrix sample-policies/stackstate.md --role StackStateAwsIntegrationRole
+  iamscope matrix account-dump.json --role deploy --format json
+
+JSON: {\"roles\": [{\"name\", \"kind\", \"path\", \"basis\", \"policies\", \"services\": [{\"service\",
+\"name\", \"levels\": {\"List\": {\"granted\", \"total\"}, ...}, \"resources\": [{\"resource\", \"not\",
+\"levels\"}], \"conditions\": [{\"operator\", \"key\", \"values\"}], \"summary\"}], \"denied_only\",
+\"unknown_actions\"}]}
+
+Exit codes: 0 success; 2 bad usage, unreadable input or no role of that name.";
+
+#[derive(Args, Debug)]
+pub struct MatrixArgs {
+    /// Files, directories (walked, in name order) or `-` for standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+
+    /// Only the role (or user, group, resource) of this name.
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+
+    /// Output format: a table per role, or JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 }

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod check;
 pub mod expand;
+pub mod matrix;
 pub mod outline;
 pub mod output;
 pub mod sarif;
@@ -32,6 +33,7 @@ pub fn run(command: Command, common: &Common) -> ExitCode {
         Command::Tree(args) => tree::run(&args, common),
         Command::Check(args) => check::run(&args, common),
         Command::Why(args) => why::run(&args, common),
+        Command::Matrix(args) => matrix::run(&args, common),
         Command::Expand(args) => expand::run(&args),
     }
 }

@@ -1,0 +1,194 @@
+//! `iamscope matrix`: what each role is granted, service by service. Text is one aligned
+//! table per role (a row per service; under it the resources and conditions of the grants)
+//! that fits an 80-column terminal; JSON is the `matrix` shape of DESIGN.md.
+
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use super::args::{MatrixArgs, OutputFormat};
+use super::output::{emit, emit_json};
+use super::style::Style;
+use super::{Common, EXIT_USAGE};
+use crate::analyze::matrix::{RoleMatrix, ServiceRow, matrix};
+use crate::catalog::AccessLevel;
+use crate::model::PolicyKind;
+use crate::text::escape;
+
+pub fn run(args: &MatrixArgs, common: &Common) -> ExitCode {
+    let (sources, all_read) = super::load_reporting(&args.paths, common);
+    let roles = match matrix(&sources, args.role.as_deref()) {
+        Ok(roles) => roles,
+        Err(message) => {
+            eprintln!("iamscope: {}", escape(&message));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match args.format {
+        OutputFormat::Json => emit_json(&json!({ "roles": roles })),
+        OutputFormat::Text => emit(&text(&roles, Style::for_stdout(common.no_color))),
+    }
+    if all_read {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_USAGE)
+    }
+}
+
+/// The column headings, in the console's order of access levels.
+const HEADINGS: [&str; 5] = ["List", "Read", "Write", "Perm mgmt", "Tagging"];
+
+/// A level's cell: `Full`, `None`, or `n of m` for Limited (n of m).
+fn cell(row: &ServiceRow, level: AccessLevel) -> String {
+    let count = row.levels.get(level);
+    match count.granted {
+        0 => "None".into(),
+        g if g == count.total => "Full".into(),
+        g => format!("{g} of {}", count.total),
+    }
+}
+
+/// Every role's table, one after the other.
+pub fn text(roles: &[RoleMatrix], style: Style) -> String {
+    if roles.is_empty() {
+        return "no roles or policies in the input\n".into();
+    }
+    let mut out = String::new();
+    for (i, role) in roles.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        role_text(role, style, &mut out);
+    }
+    out.push_str("\nn of m: Limited, n of the service's m actions at that level.\n");
+    out
+}
+
+fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
+    out.push_str(&format!(
+        "{} ({})\n  in {}\n",
+        style.bold(&escape(&role.name)),
+        role.kind.as_str(),
+        escape(&role.path)
+    ));
+    let names: Vec<String> = role
+        .policies
+        .iter()
+        .map(|p| escape(p).into_owned())
+        .collect();
+    match role.basis {
+        None => {
+            out.push_str("  grants nothing: no identity or resource policy (trust policies, boundaries, SCPs and RCPs grant nothing)\n");
+            return;
+        }
+        Some(kind) => out.push_str(&format!(
+            "  from {} {}: {}\n",
+            if kind == PolicyKind::Resource {
+                "resource"
+            } else {
+                "identity"
+            },
+            if names.len() == 1 {
+                "policy"
+            } else {
+                "policies"
+            },
+            names.join(", ")
+        )),
+    }
+    if role.services.is_empty() {
+        out.push_str("  no action of the catalog is granted\n");
+    } else {
+        table(role, style, out);
+    }
+    if !role.denied_only.is_empty() {
+        let denied: Vec<String> = role
+            .denied_only
+            .iter()
+            .map(|d| format!("{} ({} action{})", d.service, d.actions, plural(d.actions)))
+            .collect();
+        out.push_str(&format!("  denied only: {}\n", denied.join(", ")));
+    }
+    if !role.unknown_actions.is_empty() {
+        let unknown: Vec<String> = role
+            .unknown_actions
+            .iter()
+            .map(|a| escape(a).into_owned())
+            .collect();
+        out.push_str(&format!(
+            "  not counted, not in the catalog: {}\n",
+            unknown.join(", ")
+        ));
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The aligned table: a row per service, then its resources and conditions indented.
+fn table(role: &RoleMatrix, style: Style, out: &mut String) {
+    let rows: Vec<(&ServiceRow, Vec<String>)> = role
+        .services
+        .iter()
+        .map(|row| (row, AccessLevel::ALL.map(|l| cell(row, l)).to_vec()))
+        .collect();
+    let service_width = rows
+        .iter()
+        .map(|(r, _)| r.service.len())
+        .max()
+        .unwrap_or(0)
+        .max("Service".len());
+    let widths: Vec<usize> = (0..HEADINGS.len())
+        .map(|c| {
+            rows.iter()
+                .map(|(_, cells)| cells[c].len())
+                .max()
+                .unwrap_or(0)
+                .max(HEADINGS[c].len())
+        })
+        .collect();
+    let line = |first: &str, cells: &[&str]| -> String {
+        let mut l = format!("  {first:service_width$}");
+        for (c, text) in cells.iter().enumerate() {
+            l.push_str(&format!("  {text:w$}", w = widths[c]));
+        }
+        l.trim_end().to_string() + "\n"
+    };
+    out.push_str(&style.dim(&line("Service", &HEADINGS)));
+    for (row, cells) in &rows {
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        out.push_str(&line(row.service, &cells));
+        details(row, out);
+    }
+}
+
+/// The resources a service's grants name (with the levels on each) and their conditions.
+fn details(row: &ServiceRow, out: &mut String) {
+    let granted: Vec<&str> = AccessLevel::ALL
+        .into_iter()
+        .filter(|l| row.levels.get(*l).granted > 0)
+        .map(AccessLevel::as_str)
+        .collect();
+    for r in &row.resources {
+        let what = match (r.not, r.resource.as_str()) {
+            (false, "*") => "All resources".to_string(),
+            (true, resource) => format!("Everything but {}", escape(resource)),
+            (false, resource) => escape(resource).into_owned(),
+        };
+        if row.resources.len() == 1 && r.levels == granted {
+            out.push_str(&format!("      {what}\n"));
+        } else {
+            out.push_str(&format!("      {what}: {}\n", r.levels.join(", ")));
+        }
+    }
+    for c in &row.conditions {
+        let values: Vec<String> = c.values.iter().map(|v| escape(v).into_owned()).collect();
+        out.push_str(&format!(
+            "      if {} {} = {}\n",
+            escape(&c.operator),
+            escape(&c.key),
+            values.join(", ")
+        ));
+    }
+}
