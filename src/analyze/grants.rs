@@ -15,6 +15,10 @@ use crate::model::{Policy, PolicyKind, Role, RoleKind, Source, Statement, Text};
 pub fn covered(s: &Statement) -> Vec<(&'static Action, Option<&Text>)> {
     let catalog = Catalog::get();
     if let Some(action) = &s.action {
+        if let [pattern] = action.items.as_slice() {
+            let actions = catalog.expand(&pattern.value).unwrap_or_default();
+            return actions.into_iter().map(|a| (a, Some(pattern))).collect();
+        }
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for pattern in &action.items {

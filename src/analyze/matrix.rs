@@ -11,7 +11,7 @@
 //! expanding each Allow's actions (and NotAction complements) against the catalog, minus
 //! the actions an unconditional Deny covers on every resource.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -194,57 +194,78 @@ fn counted<'a>(source: &'a Source, role: &'a Role) -> (Option<PolicyKind>, Vec<&
     }
 }
 
+/// One service's grants while a matrix is built.
+#[derive(Default)]
+struct ServiceGrants {
+    /// Each granted action once.
+    granted: Vec<&'static Action>,
+    /// Each granting statement with the actions of the service it grants.
+    by_statement: Vec<(usize, Vec<&'static Action>)>,
+}
+
 /// What one holder is granted.
 pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
+    let catalog = Catalog::get();
     let (basis, policies) = counted(source, role);
     let statements: Vec<&Statement> = policies.iter().flat_map(|p| p.statements()).collect();
-    // For each action granted, the statements that grant it.
-    let mut allowed: HashMap<usize, (&'static Action, Vec<usize>)> = HashMap::new();
-    let mut denied: HashSet<usize> = HashSet::new();
-    let mut deny_named: BTreeMap<&'static str, HashSet<usize>> = BTreeMap::new();
     let mut unknown = BTreeSet::new();
-    for (k, s) in statements.iter().enumerate() {
-        let actions = covered(s);
+    let mut covers: Vec<Vec<&'static Action>> = Vec::with_capacity(statements.len());
+    for s in &statements {
         for pattern in s.action.iter().flat_map(|a| &a.items) {
             if grants::is_catalog_pattern(&pattern.value)
-                && Catalog::get()
-                    .expand(&pattern.value)
-                    .is_ok_and(|a| a.is_empty())
+                && catalog.expand(&pattern.value).is_ok_and(|a| a.is_empty())
             {
                 unknown.insert(pattern.value.clone());
             }
         }
-        match s.effect() {
-            Some(Effect::Allow) => {
-                for (a, _) in actions {
-                    allowed.entry(a.id()).or_insert((a, Vec::new())).1.push(k);
-                }
+        let mut actions: Vec<&'static Action> = covered(s).into_iter().map(|(a, _)| a).collect();
+        actions.sort_by_key(|a| a.service);
+        covers.push(actions);
+    }
+    let mut denied = vec![false; catalog.action_count()];
+    let mut deny_named: BTreeMap<&'static str, HashSet<usize>> = BTreeMap::new();
+    for (s, actions) in statements.iter().zip(&covers) {
+        if s.effect() != Some(Effect::Deny) {
+            continue;
+        }
+        for a in actions {
+            deny_named.entry(a.service).or_default().insert(a.id());
+            if s.condition.is_none() && unconstrained(s, a) {
+                denied[a.id()] = true;
             }
-            Some(Effect::Deny) => {
-                for (a, _) in actions {
-                    deny_named.entry(a.service).or_default().insert(a.id());
-                    if s.condition.is_none() && unconstrained(s, a) {
-                        denied.insert(a.id());
-                    }
-                }
-            }
-            None => {}
         }
     }
-    allowed.retain(|id, _| !denied.contains(id));
-    let mut by_service: BTreeMap<&'static str, Vec<(&'static Action, &[usize])>> = BTreeMap::new();
-    for (a, ks) in allowed.values() {
-        by_service.entry(a.service).or_default().push((a, ks));
+    let mut seen = vec![false; catalog.action_count()];
+    let mut by_service: BTreeMap<&'static str, ServiceGrants> = BTreeMap::new();
+    for (k, (s, actions)) in statements.iter().zip(&covers).enumerate() {
+        if s.effect() != Some(Effect::Allow) {
+            continue;
+        }
+        for chunk in actions.chunk_by(|a, b| a.service == b.service) {
+            let grants = by_service.entry(chunk[0].service).or_default();
+            let mut here = Vec::new();
+            for a in chunk.iter().filter(|a| !denied[a.id()]) {
+                if !seen[a.id()] {
+                    seen[a.id()] = true;
+                    grants.granted.push(a);
+                }
+                here.push(*a);
+            }
+            if !here.is_empty() {
+                grants.by_statement.push((k, here));
+            }
+        }
     }
+    by_service.retain(|_, g| !g.granted.is_empty());
     let services: Vec<ServiceRow> = by_service
         .iter()
-        .filter_map(|(service, granted)| service_row(service, granted, &statements))
+        .filter_map(|(service, grants)| service_row(service, grants, &statements))
         .collect();
     let denied_only = deny_named
         .into_iter()
         .filter(|(service, _)| !by_service.contains_key(service))
         .filter_map(|(service, ids)| {
-            let s = Catalog::get().service(service)?;
+            let s = catalog.service(service)?;
             Some(DeniedService {
                 service: s.prefix,
                 name: s.name,
@@ -266,7 +287,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
 
 fn service_row(
     prefix: &str,
-    granted: &[(&'static Action, &[usize])],
+    grants: &ServiceGrants,
     statements: &[&Statement],
 ) -> Option<ServiceRow> {
     let service = Catalog::get().service(prefix)?;
@@ -274,34 +295,45 @@ fn service_row(
     for a in service.actions() {
         levels.0[level_index(a.access_level)].total += 1;
     }
-    for (a, _) in granted {
+    for a in &grants.granted {
         levels.0[level_index(a.access_level)].granted += 1;
     }
-    // Resource → levels granted on it; conditions of the granting statements.
-    let mut resources: BTreeMap<(bool, bool, String), BTreeSet<AccessLevel>> = BTreeMap::new();
-    let mut conditions = BTreeSet::new();
-    for (a, ks) in granted {
-        for &k in *ks {
-            let s = statements[k];
-            if let Some((values, not)) = s.resources() {
-                for r in applying(values, not, a) {
-                    resources
-                        .entry((r != "*", not, r.to_string()))
-                        .or_default()
-                        .insert(a.access_level);
+    // Resource → levels granted on it (all resources first).
+    let mut resources: BTreeMap<(bool, bool, &str), [bool; 5]> = BTreeMap::new();
+    for (k, actions) in &grants.by_statement {
+        let Some((values, not)) = statements[*k].resources() else {
+            continue;
+        };
+        let mut add = |r, level| {
+            resources.entry((r != "*", not, r)).or_default()[level_index(level)] = true;
+        };
+        if not || values.iter().all(|r| r == "*") {
+            // Every value applies to every action alike.
+            for r in values.iter() {
+                for a in actions {
+                    add(r, a.access_level);
                 }
             }
-            for block in s.condition.iter().flat_map(|c| &c.operators) {
-                for e in &block.entries {
-                    conditions.insert(ConditionSummary {
-                        operator: block.operator.value.clone(),
-                        key: e.key.value.clone(),
-                        values: e.values.iter().map(|v| v.text.clone()).collect(),
-                    });
+        } else {
+            for a in actions {
+                for r in applying(values, a) {
+                    add(r, a.access_level);
                 }
             }
         }
     }
+    let conditions: BTreeSet<ConditionSummary> = grants
+        .by_statement
+        .iter()
+        .flat_map(|(k, _)| statements[*k].condition.iter().flat_map(|c| &c.operators))
+        .flat_map(|block| {
+            block.entries.iter().map(|e| ConditionSummary {
+                operator: block.operator.value.clone(),
+                key: e.key.value.clone(),
+                values: e.values.iter().map(|v| v.text.clone()).collect(),
+            })
+        })
+        .collect();
     Some(ServiceRow {
         service: service.prefix,
         name: service.name,
@@ -310,22 +342,26 @@ fn service_row(
         resources: resources
             .into_iter()
             .map(|((_, not, resource), levels)| ResourceGrant {
-                resource,
+                resource: resource.to_string(),
                 not,
-                levels: levels.into_iter().map(AccessLevel::as_str).collect(),
+                levels: AccessLevel::ALL
+                    .into_iter()
+                    .filter(|l| levels[level_index(*l)])
+                    .map(AccessLevel::as_str)
+                    .collect(),
             })
             .collect(),
         conditions: conditions.into_iter().collect(),
     })
 }
 
-/// The statement's resources that apply to `action`, as shown in the matrix: every
-/// NotResource; else the Resource values that are likely one of its resource types (and
+/// The Resource values of a statement that apply to `action`, as shown in the matrix:
+/// the values that are likely one of its resource types (and
 /// of those, when some have as many `/` as that type's ARN pattern, only those, so
 /// `s3:ListBucket` shows on `arn:aws:s3:::b` rather than also on `arn:aws:s3:::b/*`); all
 /// of them when none is (the grant is shown as written).
-fn applying<'a>(values: &'a Values, not: bool, action: &Action) -> Vec<&'a str> {
-    if not || action.resource_types.is_empty() {
+fn applying<'a>(values: &'a Values, action: &Action) -> Vec<&'a str> {
+    if action.resource_types.is_empty() {
         return values.iter().collect();
     }
     let slashes = |s: &str| s.splitn(6, ':').nth(5).map(|p| p.matches('/').count());
@@ -340,10 +376,16 @@ fn applying<'a>(values: &'a Values, not: bool, action: &Action) -> Vec<&'a str> 
             })
             .collect()
     };
-    [fitting(true), fitting(false)]
-        .into_iter()
-        .find(|found| !found.is_empty())
-        .unwrap_or_else(|| values.iter().collect())
+    let shaped = fitting(true);
+    if !shaped.is_empty() {
+        return shaped;
+    }
+    let loose = fitting(false);
+    if loose.is_empty() {
+        values.iter().collect()
+    } else {
+        loose
+    }
 }
 
 #[cfg(test)]
