@@ -1,16 +1,13 @@
-//! Permission matrix speed: one role's matrix from its policies (a typical vendor role, and
-//! `*` on `*`, which touches every action of the catalog), and the evaluator's bar from
-//! issue 5: every catalog action decided against one role in under 50 ms.
+//! Permission matrix speed: one role's matrix from its policies, for a typical vendor role
+//! and for `*` on `*`, which touches every action of the catalog.
 //!
 //! Run with `cargo bench --bench matrix`.
 
-use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
 use iamscope::analyze::matrix::role_matrix;
 use iamscope::catalog::Catalog;
-use iamscope::eval::{Caller, CompiledPolicy, Context, PolicySet, Request, decide};
 use iamscope::load::{Options, load_text};
-use iamscope::model::{PolicyKind, Source};
+use iamscope::model::Source;
 
 fn main() {
     divan::main();
@@ -39,37 +36,4 @@ fn matrix_of_a_vendor_role(bencher: Bencher) {
 fn matrix_of_full_admin(bencher: Bencher) {
     let source = source(ADMIN);
     bencher.bench_local(|| black_box(role_matrix(&source, &source.roles[0])));
-}
-
-/// Every action of the catalog decided against the vendor role, changing only the action
-/// of one request (as a matrix built on the evaluator would).
-#[divan::bench]
-fn decide_every_catalog_action_against_one_role(bencher: Bencher) {
-    let source = source(VENDOR_ROLE);
-    let document = source.roles[0].policies[0].document.as_deref().unwrap();
-    let set = PolicySet {
-        identity: vec![CompiledPolicy::compile(
-            document,
-            PolicyKind::Identity,
-            "vendor",
-            None,
-        )],
-        ..PolicySet::default()
-    };
-    let actions: Vec<String> = Catalog::get().actions().map(|a| a.full_name()).collect();
-    let mut request = Request::new(
-        "s3:GetObject",
-        Some("arn:aws:s3:::stackstate-logs-111122223333/AWSLogs/x"),
-        Caller::parse("arn:aws:sts::111122223333:assumed-role/StackState/session"),
-        None,
-        Context::default(),
-    );
-    bencher
-        .counter(ItemsCount::new(actions.len()))
-        .bench_local(|| {
-            for action in &actions {
-                request.set_action(action);
-                black_box(decide(&set, &request));
-            }
-        });
 }

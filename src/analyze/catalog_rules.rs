@@ -260,11 +260,8 @@ fn pass_role_star(place: Place, s: &Statement, out: &mut Vec<Finding>) {
         _ => None,
     };
     let limited = s
-        .condition
-        .iter()
-        .flat_map(|c| &c.operators)
-        .flat_map(|b| &b.entries)
-        .any(|e| e.key.value.eq_ignore_ascii_case("iam:PassedToService"));
+        .condition_keys()
+        .any(|k| k.value.eq_ignore_ascii_case("iam:PassedToService"));
     if let (Some((pattern, loc)), Some(resource), false) = (by, every_role, limited) {
         out.push(
             place
@@ -282,23 +279,20 @@ fn pass_role_star(place: Place, s: &Statement, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::load::{Options, load_text};
+    use crate::analyze::findings_of;
 
-    fn findings(statement: &str) -> Vec<(String, String)> {
-        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
-        let sources = [load_text("t.json", &text, &Options::default())];
-        crate::analyze::check(&sources)
+    const CODES: [&str; 4] = [
+        "unknown-service",
+        "unknown-action",
+        "resource-mismatch",
+        "pass-role-star",
+    ];
+
+    /// (code, message) of each finding of these rules, in order.
+    fn findings(statements: &str) -> Vec<(String, String)> {
+        findings_of(&CODES, statements)
             .into_iter()
-            .filter(|f| {
-                [
-                    "unknown-service",
-                    "unknown-action",
-                    "resource-mismatch",
-                    "pass-role-star",
-                ]
-                .contains(&f.code)
-            })
-            .map(|f| (f.code.to_string(), f.message))
+            .map(|(code, _, message)| (code, message))
             .collect()
     }
 

@@ -250,17 +250,18 @@ fn advice(info: &ConditionKeyInfo) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::load::{Options, load_text};
+    use crate::analyze::findings_of;
 
+    /// (code, message) of each finding of these rules, in order.
     fn findings(statement: &str) -> Vec<(String, String)> {
-        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
-        let sources = [load_text("t.json", &text, &Options::default())];
-        crate::analyze::check(&sources)
+        let codes = [
+            "unknown-condition-key",
+            "condition-type-mismatch",
+            "for-all-values-single-valued",
+        ];
+        findings_of(&codes, statement)
             .into_iter()
-            .filter(|f| {
-                f.category == crate::analyze::Category::Validity || f.code.starts_with("for-all")
-            })
-            .map(|f| (f.code.to_string(), f.message))
+            .map(|(code, _, message)| (code, message))
             .collect()
     }
 

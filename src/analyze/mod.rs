@@ -146,6 +146,26 @@ fn inferred(place: Place, s: &crate::model::Statement, out: &mut Vec<Finding>) {
     }
 }
 
+/// For tests: the findings with these codes for a Version 2012-10-17 policy of these
+/// statements (JSON objects, comma-separated), as (code, statement number, message).
+#[cfg(test)]
+pub(crate) fn findings_of(
+    codes: &[&str],
+    statements: &str,
+) -> Vec<(String, Option<usize>, String)> {
+    let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+    let sources = [crate::load::load_text(
+        "t.json",
+        &text,
+        &crate::load::Options::default(),
+    )];
+    check(&sources)
+        .into_iter()
+        .filter(|f| codes.contains(&f.code))
+        .map(|f| (f.code.to_string(), f.statement, f.message))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -255,22 +255,10 @@ fn conditions_within(t: &Statement, s: &Statement) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::load::{Options, load_text};
+    use crate::analyze::findings_of;
 
-    fn found(statements: &str) -> Vec<(String, u64, String)> {
-        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
-        let sources = [load_text("t.json", &text, &Options::default())];
-        crate::analyze::check(&sources)
-            .into_iter()
-            .filter(|f| f.code.starts_with("redundant-"))
-            .map(|f| {
-                (
-                    f.code.to_string(),
-                    f.statement.unwrap_or(0) as u64,
-                    f.message,
-                )
-            })
-            .collect()
+    fn found(statements: &str) -> Vec<(String, Option<usize>, String)> {
+        findings_of(&["redundant-action", "redundant-statement"], statements)
     }
 
     #[test]
@@ -282,12 +270,12 @@ mod tests {
             [
                 (
                     "redundant-action".into(),
-                    1,
+                    Some(1),
                     "`s3:GetObject` is already covered by `s3:Get*` in this statement".into()
                 ),
                 (
                     "redundant-action".into(),
-                    1,
+                    Some(1),
                     "`S3:GET*` is listed twice in this statement (also at line 1)".into()
                 ),
             ]
@@ -309,12 +297,12 @@ mod tests {
             [
                 (
                     "redundant-statement".into(),
-                    2,
+                    Some(2),
                     "statement 1 \"All\" already allows everything this statement does, with no more conditions".into()
                 ),
                 (
                     "redundant-statement".into(),
-                    5,
+                    Some(5),
                     "statement 1 \"All\" already allows everything this statement does, with no more conditions".into()
                 ),
             ]

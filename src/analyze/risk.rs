@@ -205,17 +205,11 @@ const NOT_NARROWING: &[&str] = &[
 
 /// Whether a condition of the statement may limit what it reaches.
 fn narrows(s: &Statement) -> bool {
-    s.condition
-        .iter()
-        .flat_map(|c| &c.operators)
-        .flat_map(|b| &b.entries)
-        .any(|e| {
-            let key = e.key.value.to_ascii_lowercase();
-            let tag_set = key.contains(":requesttag/") || key.ends_with(":tagkeys");
-            !(NOT_NARROWING.contains(&key.as_str())
-                || tag_set
-                || key.starts_with("aws:principaltag/"))
-        })
+    s.condition_keys().any(|k| {
+        let key = k.value.to_ascii_lowercase();
+        let tag_set = key.contains(":requesttag/") || key.ends_with(":tagkeys");
+        !(NOT_NARROWING.contains(&key.as_str()) || tag_set || key.starts_with("aws:principaltag/"))
+    })
 }
 
 /// Where an action is first granted.
@@ -391,7 +385,7 @@ fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{Options, load_text};
+    use crate::analyze::findings_of;
 
     #[test]
     fn every_listed_action_is_in_the_catalog() {
@@ -408,30 +402,27 @@ mod tests {
         }
     }
 
-    fn risks(text: &str) -> Vec<(String, Option<usize>, String)> {
-        let sources = [load_text("t.json", text, &Options::default())];
-        crate::analyze::check(&sources)
-            .into_iter()
-            .filter(|f| {
-                f.category != crate::analyze::Category::Validity
-                    && f.category != crate::analyze::Category::Security
-                    && f.category != crate::analyze::Category::Suggestion
-            })
-            .map(|f| (f.code.to_string(), f.statement, f.message))
-            .collect()
+    fn risks(statements: &str) -> Vec<(String, Option<usize>, String)> {
+        let codes = [
+            "privilege-escalation",
+            "credentials-exposure",
+            "data-exfiltration",
+            "resource-exposure",
+        ];
+        findings_of(&codes, statements)
     }
 
     #[test]
     fn escalation_combinations_across_statements() {
         let found = risks(
-            r#"{"Version": "2012-10-17", "Statement": [
+            r#"
                 {"Effect": "Allow", "Action": ["iam:PassRole", "s3:GetObject"], "Resource": "*"},
                 {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
                  "Condition": {"StringLike": {"aws:RequestTag/Name": "*app*"}}},
                 {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
                  "Condition": {"StringEquals": {"aws:ResourceTag/team": "a"}}},
                 {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::secret/*"}
-            ]}"#,
+            "#,
         );
         assert_eq!(
             found,
@@ -453,11 +444,11 @@ mod tests {
     #[test]
     fn unconditional_denies_and_scoped_resources_remove_risks() {
         let found = risks(
-            r#"{"Version": "2012-10-17", "Statement": [
+            r#"
                 {"Effect": "Allow", "Action": ["iam:*", "s3:GetObject"], "Resource": ["arn:aws:iam::*:user/app-*", "arn:aws:s3:::b/*"]},
                 {"Effect": "Allow", "Action": ["sts:AssumeRole", "kms:Decrypt"], "Resource": "*"},
                 {"Effect": "Deny", "Action": "kms:*", "Resource": "*"}
-            ]}"#,
+            "#,
         );
         assert_eq!(
             found,
@@ -472,9 +463,9 @@ mod tests {
     #[test]
     fn permissions_management_on_every_resource() {
         let found = risks(
-            r#"{"Version": "2012-10-17", "Statement": [
+            r#"
                 {"Effect": "Allow", "Action": ["s3:PutBucketPolicy", "s3:PutBucketAcl", "kms:CreateGrant", "kms:PutKeyPolicy"], "Resource": "*"}
-            ]}"#,
+            "#,
         );
         assert_eq!(
             found,

@@ -176,11 +176,8 @@ fn cross_account_trust(
         a == "sts:assumerole" || a == "sts:*" || a == "*"
     });
     let has_external_id = s
-        .condition
-        .iter()
-        .flat_map(|c| &c.operators)
-        .flat_map(|b| &b.entries)
-        .any(|e| e.key.value.eq_ignore_ascii_case("sts:ExternalId"));
+        .condition_keys()
+        .any(|k| k.value.eq_ignore_ascii_case("sts:ExternalId"));
     if !assumes || has_external_id {
         return;
     }

@@ -106,6 +106,15 @@ impl Statement {
             .or_else(|| self.not_resource.as_ref().map(|v| (v, true)))
     }
 
+    /// The condition keys the statement tests, as written, in order.
+    pub fn condition_keys(&self) -> impl Iterator<Item = &Text> {
+        self.condition
+            .iter()
+            .flat_map(|c| &c.operators)
+            .flat_map(|b| &b.entries)
+            .map(|e| &e.key)
+    }
+
     /// The principal and whether it is written as NotPrincipal.
     pub fn principals(&self) -> Option<(&Principal, bool)> {
         self.principal
