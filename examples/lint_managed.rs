@@ -11,22 +11,11 @@ use std::io::Write;
 
 use iamscope::analyze::check;
 use iamscope::catalog::managed;
-use iamscope::model::{Format, Policy, PolicyKind, Role, RoleKind, Source};
+use iamscope::model::Source;
 
 fn main() {
     let show = std::env::args().nth(1);
-    let sources: Vec<Source> = managed::all()
-        .iter()
-        .map(|p| {
-            let mut source = Source::new(p.name, Format::Json);
-            let mut role = Role::new(p.name, RoleKind::Document);
-            let document = (*p.document()).clone();
-            role.policies
-                .push(Policy::new(p.name, PolicyKind::Identity, document));
-            source.roles.push(role);
-            source
-        })
-        .collect();
+    let sources: Vec<Source> = managed::all().iter().map(|p| p.as_source()).collect();
     let started = std::time::Instant::now();
     let findings = check(&sources);
     let elapsed = started.elapsed();
@@ -36,7 +25,12 @@ fn main() {
     for f in &findings {
         *counts.entry(f.code).or_default() += 1;
         if show.as_deref() == Some(f.code) {
-            let _ = writeln!(out, "{}: {}", f.path, f.message);
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                f.role.as_deref().unwrap_or(&f.path),
+                f.message
+            );
         }
     }
     let mut by_count: Vec<_> = counts.into_iter().collect();

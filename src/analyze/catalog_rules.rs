@@ -5,16 +5,13 @@
 use super::codes::{PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE};
 use super::finding::{Finding, Place};
 use super::grants::{is_catalog_pattern, may_apply};
-use super::{arn, esc, suggest};
+use super::{arn, esc, list, suggest};
 use crate::catalog::{Action, ActionPattern, Catalog};
 use crate::model::glob::has_wildcard;
 use crate::model::{Effect, PolicyKind, Statement, Text};
 
 /// The ARN pattern of an IAM role, as the catalog writes it.
 const ROLE_ARN: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
-
-/// How many names a message lists before it says how many more there are.
-const LISTED: usize = 3;
 
 pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Finding>) {
     for action in s.action.iter().chain(&s.not_action).flat_map(|v| &v.items) {
@@ -24,16 +21,6 @@ pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Fi
     if kind == PolicyKind::Identity {
         pass_role_star(place, s, out);
     }
-}
-
-/// `a, b and 3 more`.
-pub fn list(names: &[String]) -> String {
-    let shown = names.len().min(LISTED);
-    let mut text = names[..shown].join(", ");
-    if names.len() > shown {
-        text.push_str(&format!(" and {} more", names.len() - shown));
-    }
-    text
 }
 
 /// `` `a` or `b` ``, for suggestions.

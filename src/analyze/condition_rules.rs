@@ -2,11 +2,10 @@
 //! statement's actions supports, operators of another type than the key's, and
 //! `ForAllValues:` on single-valued keys.
 
-use super::catalog_rules::list;
 use super::codes::{CONDITION_TYPE_MISMATCH, FOR_ALL_VALUES_SINGLE_VALUED, UNKNOWN_CONDITION_KEY};
 use super::finding::{Finding, Place};
 use super::grants::covered;
-use super::{esc, suggest};
+use super::{esc, list, suggest};
 use crate::catalog::conditions::template_glob;
 use crate::catalog::{Action, Catalog, ConditionKeyInfo, ConditionKeyType, KeySource};
 use crate::eval::{SetQualifier, ValueType, parse_operator};

@@ -77,6 +77,19 @@ pub(crate) fn esc(s: &str) -> Cow<'_, str> {
     crate::text::escape(s)
 }
 
+/// How many names a message lists before it says how many more there are.
+const LISTED: usize = 3;
+
+/// `a, b, c and 3 more`, for messages that name actions or types.
+pub(crate) fn list(names: &[String]) -> String {
+    let shown = names.len().min(LISTED);
+    let mut text = names[..shown].join(", ");
+    if names.len() > shown {
+        text.push_str(&format!(" and {} more", names.len() - shown));
+    }
+    text
+}
+
 /// Loader diagnostics as findings, placed in the policy and statement they fall in.
 fn diagnostics(source: &Source, out: &mut Vec<Finding>) {
     for d in &source.diagnostics {

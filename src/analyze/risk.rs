@@ -30,12 +30,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::catalog_rules::list;
 use super::codes::{
     CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, PRIVILEGE_ESCALATION, RESOURCE_EXPOSURE,
 };
 use super::finding::{Finding, Place};
 use super::grants::{covered, identity_policies, unconstrained};
+use super::list;
 use crate::catalog::{AccessLevel, Action, Catalog};
 use crate::model::{Effect, Loc, Policy, Role, RoleKind, Source, Statement};
 

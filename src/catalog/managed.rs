@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 use super::asset;
 use super::service::cmp_ignore_case;
 use crate::load::node::{Member, Node, Value};
-use crate::model::{Loc, PolicyDocument, Text};
+use crate::model::{Format, Loc, Policy, PolicyDocument, PolicyKind, Role, RoleKind, Source, Text};
 
 /// One AWS managed policy (its default version).
 #[derive(Debug)]
@@ -48,6 +48,23 @@ impl ManagedPolicy {
                 ))
             })
             .clone()
+    }
+}
+
+impl ManagedPolicy {
+    /// The policy as an input of its own: a document holding it as an inline identity
+    /// policy rather than as a reference to AWS's policy, so `check` lints it as it would a
+    /// policy the user wrote (AWS managed policies attached to a role are read, not linted).
+    pub fn as_source(&self) -> Source {
+        let mut role = Role::new(self.name, RoleKind::Document);
+        role.policies.push(Policy::new(
+            self.name,
+            PolicyKind::Identity,
+            (*self.document()).clone(),
+        ));
+        let mut source = Source::new(self.arn(), Format::Json);
+        source.roles.push(role);
+        source
     }
 }
 
