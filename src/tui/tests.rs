@@ -251,3 +251,19 @@ fn help_scroll_stays_in_range_when_the_screen_grows() {
     assert_eq!(app.help_scroll(), Some(0));
     assert!(!app.can(super::Action::Down));
 }
+
+#[test]
+fn a_wildcard_action_lists_the_actions_it_covers() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Action": ["kms:Create*", "iam:DeleteFunction"], "Resource": "*"}]}"#;
+    let mut app = open(
+        vec![load_text("kms.json", policy, &Options::default())],
+        80,
+        24,
+    );
+    // The single policy opens expanded: down to its statement and open it, down to the
+    // first pattern, which covers four actions; open it and select the first.
+    press(&mut app, "j j l j j l l");
+    assert_eq!(selected_label(&app), "kms:CreateAlias");
+    insta::assert_snapshot!("wildcard_covers_80x24", screen(&app));
+}
