@@ -11,6 +11,7 @@
 //! ```
 
 use super::Finding;
+use crate::text::glob_match;
 
 /// One rule of an ignore file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,29 +98,6 @@ pub fn apply(findings: &mut Vec<Finding>, codes: &[String], rules: &[Rule]) -> S
         }
     });
     suppressed
-}
-
-/// `*` matches any characters (slashes included), `?` one; linear time.
-fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
 }
 
 #[cfg(test)]
