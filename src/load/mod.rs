@@ -2,12 +2,19 @@
 //! formats apart, one loader per shape, and the steps every source goes through after
 //! (listing placeholders, filling the ones given with `--var`).
 
+pub mod detect;
 pub mod document;
+pub mod embedded;
+pub mod html;
 pub mod json;
 pub mod lines;
 pub mod markdown;
 pub mod node;
+pub mod page;
+pub mod page_text;
 pub mod samples;
+
+pub use detect::detect;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -176,7 +183,10 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     let mut source = Source::new(path, format);
     match format {
         Format::Json => load_json(text, &mut source),
-        _ => markdown::load(text, &mut source),
+        Format::Markdown => markdown::load(text, &mut source),
+        Format::Html => html::load(text, &mut source),
+        // Page text; any other shape read as text still yields the policies written in it.
+        _ => page_text::load(text, &mut source),
     }
     if source.roles.is_empty() {
         source.diagnostics.push(Diagnostic::info(
@@ -220,20 +230,6 @@ fn decode(bytes: &[u8]) -> (String, Option<String>) {
                 )
             }
         },
-    }
-}
-
-/// The format of an input, told by its content.
-pub fn detect(text: &str) -> Format {
-    if looks_like_json(text) {
-        Format::Json
-    } else if text.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("```") || l.starts_with("~~~") || l.starts_with('#')
-    }) {
-        Format::Markdown
-    } else {
-        Format::Text
     }
 }
 

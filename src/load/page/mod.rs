@@ -1,0 +1,352 @@
+//! What a documentation page says about permissions, whatever its markup. The Markdown,
+//! HTML and page-text loaders each turn their input into a list of [`Block`]s (headings,
+//! prose, code, tables); [`assemble`] turns the blocks into roles and policies the same way
+//! for all three:
+//!
+//! - Headings scope names ([`scope`]): a heading that names a holder (`## StackStateAwsIntegrationRole`,
+//!   `### Management Role`, `## stackstate-integration KMS Key`) holds every policy below it;
+//!   a deeper heading (`### Trust Relationship`) names the policy.
+//! - Code that holds JSON policies goes through the JSON loader, with repairs.
+//! - Tables whose cells name actions become statements, one per row ([`table`]); managed
+//!   policies named in tables or prose become managed references ([`prose`]).
+//! - A section (the text between two headings) with both a policy and a table: the policy is
+//!   what is granted, the table's descriptions annotate its statements, and the two are
+//!   compared ([`annotate`]).
+
+pub mod annotate;
+pub mod prose;
+pub mod scope;
+pub mod table;
+
+use std::sync::Arc;
+
+use crate::load::json;
+use crate::model::{Loc, ManagedRef, Policy, PolicyKind, Role, Source, Text};
+
+/// A run of inline content as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    /// Plain text.
+    Text(String, Loc),
+    /// Text in bold or italics.
+    Bold(String, Loc),
+    /// Text in code (backticks, `<code>`).
+    Code(String, Loc),
+    /// A line break inside a paragraph or cell (`<br>`).
+    Break,
+}
+
+/// One block of a page, in reading order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A heading; level 0 is the page title from front matter, then 1 to 6.
+    Heading { level: u8, text: String, loc: Loc },
+    /// A paragraph or list item. `raw` is its source text, links and tags included.
+    Prose {
+        pieces: Vec<Piece>,
+        raw: String,
+        loc: Loc,
+    },
+    /// Text that holds JSON (a fenced block, `<pre>`, an object in running text), whose
+    /// first character stands at `origin`. `label` is the short line just above an unfenced
+    /// object, which names it.
+    Code {
+        text: String,
+        origin: Loc,
+        label: Option<String>,
+    },
+    /// A table: its header cells and its rows.
+    Table {
+        header: Vec<Vec<Piece>>,
+        rows: Vec<Row>,
+        loc: Loc,
+    },
+}
+
+/// One table row: its cells and where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Vec<Piece>>,
+    pub loc: Loc,
+}
+
+/// The plain text of some pieces, code in backticks, breaks as spaces.
+pub fn plain(pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    for p in pieces {
+        match p {
+            Piece::Text(s, _) | Piece::Bold(s, _) => out.push_str(s),
+            Piece::Code(s, _) => {
+                out.push('`');
+                out.push_str(s);
+                out.push('`');
+            }
+            Piece::Break => out.push(' '),
+        }
+    }
+    out
+}
+
+/// Builds the roles and policies the blocks describe and adds them to `source`.
+pub fn assemble(blocks: Vec<Block>, source: &mut Source) {
+    let names = scope::Names::collect(&blocks);
+    let default_holder = names.default_holder(&source.path);
+    let mut page = Page {
+        roles: Vec::new(),
+        default_holder,
+    };
+    let mut headings: Vec<scope::Heading> = Vec::new();
+    let mut section = Vec::new();
+    for block in blocks {
+        if let Block::Heading { level, text, loc } = block {
+            page.section(&headings, &names, std::mem::take(&mut section), source);
+            headings.retain(|h| h.level < level);
+            headings.push(scope::Heading { level, text, loc });
+        } else {
+            section.push(block);
+        }
+    }
+    page.section(&headings, &names, section, source);
+    source.roles.extend(page.roles);
+}
+
+/// The roles built so far.
+struct Page {
+    roles: Vec<Role>,
+    default_holder: scope::Holder,
+}
+
+/// A policy read in the current section, before it joins its holder.
+pub struct Placed {
+    holder: scope::Holder,
+    policy: Policy,
+}
+
+impl Page {
+    /// Reads the blocks between two headings.
+    fn section(
+        &mut self,
+        headings: &[scope::Heading],
+        names: &scope::Names,
+        blocks: Vec<Block>,
+        source: &mut Source,
+    ) {
+        if blocks.is_empty() {
+            return;
+        }
+        let scope = scope::Scope::of(headings, names, &self.default_holder);
+        let mut granted: Vec<Placed> = Vec::new();
+        let mut managed: Vec<Placed> = Vec::new();
+        let mut tables: Vec<(table::Read, Option<String>)> = Vec::new();
+        let mut prose_texts: Vec<(String, Loc)> = Vec::new();
+        let mut last_prose: Option<String> = None;
+        for block in blocks {
+            match block {
+                Block::Heading { .. } => {}
+                Block::Prose { pieces, raw, loc } => {
+                    let text = prose::clean(&plain(&pieces));
+                    for m in prose::managed_in_prose(&pieces, &raw, loc) {
+                        managed.push(scope.place(managed_policy(&m, None)));
+                    }
+                    if !text.is_empty() {
+                        prose_texts.push((text.clone(), loc));
+                        last_prose = Some(text);
+                    }
+                }
+                Block::Code {
+                    text,
+                    origin,
+                    label,
+                } => {
+                    let found = json::policies_in_text(&text, origin, &mut source.diagnostics);
+                    let note = if found.is_empty() {
+                        None
+                    } else {
+                        last_prose.take()
+                    };
+                    for f in found {
+                        let kind = f.kind.unwrap_or_else(|| super::kind_of(&f.document));
+                        let name = f
+                            .name
+                            .or_else(|| label.clone())
+                            .unwrap_or_else(|| scope.policy_name(kind));
+                        let mut policy = Policy::new(name, kind, f.document);
+                        policy.note.clone_from(&note);
+                        granted.push(scope.place(policy));
+                    }
+                }
+                Block::Table { header, rows, loc } => {
+                    let read = table::read(&header, &rows, loc, scope.managed_context());
+                    for (m, note) in &read.managed {
+                        let policy = managed_policy(m, note.clone());
+                        managed.push(scope.place(policy));
+                    }
+                    if !read.rows.is_empty() {
+                        tables.push((read, last_prose.take()));
+                    }
+                }
+            }
+        }
+        if granted.is_empty() {
+            for (read, intro) in &tables {
+                granted.push(scope.place(table_policy(read, intro.as_deref(), &scope)));
+            }
+        } else if !tables.is_empty() {
+            let reads: Vec<&table::Read> = tables.iter().map(|(r, _)| r).collect();
+            let mut policies: Vec<&mut Policy> =
+                granted.iter_mut().map(|p| &mut p.policy).collect();
+            annotate::compare(&mut policies, &reads, &mut source.diagnostics);
+        }
+        for placed in &mut granted {
+            prose::annotate_mentions(&mut placed.policy, &prose_texts);
+            prose::infer_conditions(&mut placed.policy);
+        }
+        for placed in granted.into_iter().chain(managed) {
+            self.add(placed);
+        }
+    }
+
+    /// Adds a policy to its holder, creating the holder on first use. A managed policy a
+    /// holder already references is not added twice; a name the holder already uses gets
+    /// a number.
+    fn add(&mut self, placed: Placed) {
+        let Placed { holder, mut policy } = placed;
+        let index = match self.roles.iter().position(|r| r.name == holder.name) {
+            Some(i) => i,
+            None => {
+                let mut role = Role::new(holder.name.clone(), holder.kind);
+                role.loc = holder.loc;
+                self.roles.push(role);
+                self.roles.len() - 1
+            }
+        };
+        let role = &mut self.roles[index];
+        if let Some(m) = &policy.managed {
+            let arn = m.arn.clone();
+            if role
+                .policies
+                .iter()
+                .any(|p| p.managed.as_ref().is_some_and(|o| o.arn == arn))
+            {
+                return;
+            }
+        } else {
+            let base = policy.name.clone();
+            let mut n = 1;
+            while role.policies.iter().any(|p| p.name == policy.name) {
+                n += 1;
+                policy.name = format!("{base} #{n}");
+            }
+        }
+        role.policies.push(policy);
+    }
+}
+
+/// A reference to a managed policy, unresolved until the catalog fills it in.
+fn managed_policy(m: &prose::ManagedName, note: Option<String>) -> Policy {
+    Policy {
+        name: m.name.clone(),
+        kind: PolicyKind::Identity,
+        managed: Some(ManagedRef {
+            name: m.name.clone(),
+            arn: m.arn.clone(),
+            resolved: false,
+        }),
+        document: None,
+        loc: m.loc,
+        note,
+    }
+}
+
+/// The policy a table of actions describes: a statement per row, Allow, with the row's
+/// label as its Sid and its prose as its note. Resources are not stated, so none are set.
+fn table_policy(read: &table::Read, intro: Option<&str>, scope: &scope::Scope) -> Policy {
+    let statements = read
+        .rows
+        .iter()
+        .map(|row| crate::model::Statement {
+            sid: row.label.clone(),
+            effect: Some(Text::new("Allow", row.loc)),
+            action: Some(crate::model::Values {
+                items: row.actions.clone(),
+                single: false,
+                loc: row.loc,
+            }),
+            note: row.note.clone(),
+            loc: row.loc,
+            ..Default::default()
+        })
+        .collect();
+    let document = crate::model::PolicyDocument {
+        statements,
+        loc: read.loc,
+        synthesized: true,
+        ..Default::default()
+    };
+    let mut policy = Policy::new(
+        scope.policy_name(PolicyKind::Identity),
+        PolicyKind::Identity,
+        document,
+    );
+    let mut note: Vec<String> = intro.map(str::to_string).into_iter().collect();
+    note.extend(read.other.iter().cloned());
+    if !note.is_empty() {
+        policy.note = Some(note.join(" — "));
+    }
+    policy
+}
+
+/// The document of a policy for editing; a fresh policy's document is not shared, so this
+/// never copies.
+fn document_mut(policy: &mut Policy) -> Option<&mut crate::model::PolicyDocument> {
+    policy.document.as_mut().map(Arc::make_mut)
+}
+
+/// Appends `text` to a note, once.
+fn add_note(note: &mut Option<String>, text: &str) {
+    match note {
+        Some(n) if n.contains(text) => {}
+        Some(n) => {
+            n.push(' ');
+            n.push_str(text);
+        }
+        None => *note = Some(text.to_string()),
+    }
+}
+
+/// The position of byte `offset` of `plain(pieces)`.
+pub fn loc_in(pieces: &[Piece], offset: usize) -> Option<Loc> {
+    let mut start = 0;
+    for p in pieces {
+        let (text, lead, at) = match p {
+            Piece::Text(s, at) | Piece::Bold(s, at) => (s.as_str(), 0, *at),
+            Piece::Code(s, at) => (s.as_str(), 1, *at),
+            Piece::Break => {
+                start += 1;
+                continue;
+            }
+        };
+        let end = start + lead + text.len() + lead;
+        if offset < end {
+            let inside = offset.saturating_sub(start + lead).min(text.len());
+            return text.get(..inside).map(|before| advance(at, before));
+        }
+        start = end;
+    }
+    None
+}
+
+/// The position just after `text`, which starts at `at`.
+pub fn advance(at: Loc, text: &str) -> Loc {
+    let mut loc = at;
+    for c in text.chars() {
+        if c == '\n' {
+            loc.line += 1;
+            loc.column = 1;
+        } else {
+            loc.column += 1;
+        }
+    }
+    loc
+}
+
