@@ -119,7 +119,10 @@ mod tests {
         let skip = vec![std::ops::Range { start: 0, end: 5 }];
         let found = json_objects(text, &skip);
         assert_eq!(found.len(), 1);
-        assert_eq!((found[0].start, found[0].end), (19, text.find("\n\nThe").unwrap()));
+        assert_eq!(
+            (found[0].start, found[0].end),
+            (19, text.find("\n\nThe").unwrap())
+        );
     }
 
     #[test]

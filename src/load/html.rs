@@ -419,3 +419,79 @@ impl Reader<'_> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Loc;
+
+    fn blocks_of(text: &str) -> Vec<Block> {
+        blocks(text, 0..text.len(), &LineIndex::new(text))
+    }
+
+    #[test]
+    fn sloppy_markup_is_closed_where_a_browser_would() {
+        let text = "<table><tr><th>Action<th>Why<tr><td>s3:GetObject<td>reads <b>all</b><tr><td>x</table><p>one<p>two";
+        let b = blocks_of(text);
+        let Block::Table { header, rows, .. } = &b[0] else {
+            panic!("a table: {b:?}")
+        };
+        assert_eq!(header.len(), 2);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].cells[1],
+            [
+                Piece::Text("reads ".into(), Loc::new(1, 53)),
+                Piece::Bold("all".into(), Loc::new(1, 62)),
+            ]
+        );
+        assert!(matches!(&b[1], Block::Prose { raw, .. } if raw == "one"));
+        assert!(matches!(&b[2], Block::Prose { raw, .. } if raw == "two"));
+    }
+
+    #[test]
+    fn hidden_content_comments_and_attributes() {
+        let text = "<script>var s = '<h1>no</h1>';</script><!-- <h1>no</h1> --><h2 title=\"a>b\">Real &amp; true</h2><style>p{}";
+        let b = blocks_of(text);
+        assert_eq!(
+            b,
+            [Block::Heading {
+                level: 2,
+                text: "Real & true".into(),
+                loc: Loc::new(1, 60)
+            }]
+        );
+    }
+
+    #[test]
+    fn nested_tables_come_out_separately() {
+        let text = "<table><tr><td>a<table><tr><td>ec2:X</td></tr></table>b</td></tr></table>";
+        let b = blocks_of(text);
+        assert_eq!(b.len(), 2);
+        assert!(
+            matches!(&b[0], Block::Table { rows, .. } if rows[0].cells[0] == [Piece::Text("ec2:X".into(), Loc::new(1, 32))])
+        );
+        assert!(matches!(&b[1], Block::Table { rows, .. } if rows[0].cells[0].len() == 2));
+    }
+
+    #[test]
+    fn pre_keeps_its_lines_and_decodes_entities() {
+        let text = "<pre>\n{&quot;Statement&quot;: []}\n</pre><pre>no json</pre>";
+        assert_eq!(
+            blocks_of(text),
+            [Block::Code {
+                text: "{\"Statement\": []}\n".into(),
+                origin: Loc::new(2, 1),
+                label: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn a_lone_angle_bracket_is_text() {
+        let b = blocks_of("<p>a < b and <3 > c</p><");
+        assert!(
+            matches!(&b[0], Block::Prose { pieces, .. } if super::page::plain(pieces) == "a < b and <3 > c"),
+            "{b:?}"
+        );
+    }
+}

@@ -414,3 +414,101 @@ fn front_matter_title(yaml: &str) -> Option<String> {
     })
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Loc;
+
+    fn blocks_of(text: &str) -> Vec<Block> {
+        blocks(text, &LineIndex::new(text))
+    }
+
+    #[test]
+    fn template_tags_are_blanked_in_place() {
+        let text = "a {% tab title=\"é\" %}x{% endtab %} b\n{% unclosed\n";
+        let blanked = blank_template_tags(text);
+        assert_eq!(blanked.len(), text.len() - 1, "é is two bytes, one space");
+        assert_eq!(blanked.chars().count(), text.chars().count());
+        assert_eq!(
+            blanked.trim_start_matches("a ").trim_start().chars().next(),
+            Some('x')
+        );
+        assert!(blanked.ends_with(" b\n{% unclosed\n"));
+        assert!(matches!(blank_template_tags("{{ x }}"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn front_matter_title_is_the_top_heading() {
+        let b = blocks_of("---\ntitle: \"Cross Account Role\"\nid: x\n---\n\n## Trust\n");
+        assert_eq!(
+            b[0],
+            Block::Heading {
+                level: 0,
+                text: "Cross Account Role".into(),
+                loc: Loc::new(1, 1)
+            }
+        );
+        assert!(matches!(&b[1], Block::Heading { level: 2, text, .. } if text == "Trust"));
+    }
+
+    #[test]
+    fn cells_keep_bold_code_and_breaks() {
+        let b = blocks_of("| A | B |\n|---|---|\n| **x** | `s3:GetObject`<br>y |\n");
+        let Block::Table { header, rows, loc } = &b[0] else {
+            panic!("a table: {b:?}")
+        };
+        assert_eq!(*loc, Loc::new(1, 1));
+        assert_eq!(header.len(), 2);
+        assert_eq!(rows[0].loc, Loc::new(3, 1));
+        assert_eq!(rows[0].cells[0], [Piece::Bold("x".into(), Loc::new(3, 5))]);
+        assert_eq!(
+            rows[0].cells[1],
+            [
+                Piece::Code("s3:GetObject".into(), Loc::new(3, 12)),
+                Piece::Break,
+                Piece::Text("y".into(), Loc::new(3, 29)),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_blocks_and_unfenced_json() {
+        let text = "# T\n\n<table><tr><th>P</th></tr><tr><td>s3:GetObject</td></tr></table>\n\nsnowflake_policy\n{\n  \"Statement\": []\n}\n\nafter\n";
+        let b = blocks_of(text);
+        assert!(
+            matches!(&b[1], Block::Table { rows, .. } if rows.len() == 1),
+            "{b:#?}"
+        );
+        assert_eq!(
+            b[2],
+            Block::Code {
+                text: "{\n  \"Statement\": []\n}".into(),
+                origin: Loc::new(6, 1),
+                label: Some("snowflake_policy".into()),
+            }
+        );
+        assert!(matches!(&b[3], Block::Prose { raw, .. } if raw == "after"));
+        assert_eq!(b.len(), 4, "the label line is not prose: {b:#?}");
+    }
+
+    #[test]
+    fn json_inside_other_code_is_found() {
+        let text = "```hcl\nresource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\n  \"Statement\": []\n}\nEOF\n}\n```\n";
+        let b = blocks_of(text);
+        assert_eq!(
+            b,
+            [Block::Code {
+                text: "{\n  \"Statement\": []\n}".into(),
+                origin: Loc::new(4, 1),
+                label: None,
+            }]
+        );
+    }
+
+    #[test]
+    fn inline_code_positions_skip_backticks() {
+        let text = "x `` a `b` `` y `s3:X`";
+        assert_eq!(code_start(text, &(2..13)), 5);
+        assert_eq!(code_start(text, &(16..22)), 17);
+    }
+}

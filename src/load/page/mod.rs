@@ -350,3 +350,118 @@ pub fn advance(at: Loc, text: &str) -> Loc {
     loc
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Format, RoleKind};
+
+    fn text(s: &str, line: u32) -> Vec<Piece> {
+        vec![Piece::Text(s.into(), Loc::new(line, 1))]
+    }
+
+    fn prose(s: &str, line: u32) -> Block {
+        Block::Prose {
+            pieces: text(s, line),
+            raw: s.into(),
+            loc: Loc::new(line, 1),
+        }
+    }
+
+    fn heading(level: u8, s: &str, line: u32) -> Block {
+        Block::Heading {
+            level,
+            text: s.into(),
+            loc: Loc::new(line, 1),
+        }
+    }
+
+    fn code(json: &str, line: u32) -> Block {
+        Block::Code {
+            text: json.into(),
+            origin: Loc::new(line, 1),
+            label: None,
+        }
+    }
+
+    const POLICY: &str =
+        r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+
+    fn assembled(blocks: Vec<Block>) -> Source {
+        let mut source = Source::new("page.md", Format::Markdown);
+        assemble(blocks, &mut source);
+        source
+    }
+
+    #[test]
+    fn the_holder_prose_names_holds_what_no_heading_places() {
+        let source = assembled(vec![
+            prose("Create an IAM role named `vendor-reader`.", 1),
+            code(POLICY, 2),
+            heading(2, "AuditRole", 5),
+            code(POLICY, 6),
+        ]);
+        let names: Vec<(&str, RoleKind, Loc)> = source
+            .roles
+            .iter()
+            .map(|r| (r.name.as_str(), r.kind, r.loc))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("vendor-reader", RoleKind::Role, Loc::new(1, 27)),
+                ("AuditRole", RoleKind::Role, Loc::new(5, 1)),
+            ]
+        );
+        assert_eq!(source.roles[0].policies[0].name, "identity policy");
+        assert_eq!(
+            source.roles[0].policies[0].note.as_deref(),
+            Some("Create an IAM role named `vendor-reader`.")
+        );
+    }
+
+    #[test]
+    fn two_holders_in_prose_name_none() {
+        let source = assembled(vec![
+            prose("a user named `alice-x` and a user named `bob-y`", 1),
+            code(POLICY, 2),
+        ]);
+        assert_eq!(source.roles[0].name, "page.md");
+        assert_eq!(source.roles[0].kind, RoleKind::Document);
+    }
+
+    #[test]
+    fn managed_references_once_per_holder_and_names_numbered() {
+        let arn = "Attach arn:aws:iam::aws:policy/ReadOnlyAccess";
+        let source = assembled(vec![
+            heading(2, "ReaderRole", 1),
+            prose(arn, 2),
+            code(POLICY, 3),
+            prose(arn, 4),
+            code(POLICY, 5),
+        ]);
+        let names: Vec<&str> = source.roles[0]
+            .policies
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["identity policy", "identity policy #2", "ReadOnlyAccess"]
+        );
+    }
+
+    #[test]
+    fn pieces_map_back_to_positions() {
+        let pieces = [
+            Piece::Text("ab".into(), Loc::new(3, 1)),
+            Piece::Code("cd".into(), Loc::new(3, 5)),
+            Piece::Break,
+            Piece::Bold("ef".into(), Loc::new(4, 2)),
+        ];
+        assert_eq!(plain(&pieces), "ab`cd` ef");
+        assert_eq!(loc_in(&pieces, 1), Some(Loc::new(3, 2)));
+        assert_eq!(loc_in(&pieces, 4), Some(Loc::new(3, 6)));
+        assert_eq!(loc_in(&pieces, 8), Some(Loc::new(4, 3)));
+        assert_eq!(loc_in(&pieces, 9), None);
+    }
+}

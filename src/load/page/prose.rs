@@ -27,14 +27,15 @@ pub struct ManagedName {
 }
 
 /// Whether `token` is shaped like an IAM action (`service:Action`, wildcards allowed): one
-/// colon, a service prefix of letters, digits and dashes starting with a letter (not `aws`,
-/// which prefixes global condition keys), an action name of letters, digits, `*` and `?`
-/// that is not only digits.
+/// colon, a service prefix of two or more letters, digits and dashes starting with a letter
+/// (not `aws`, which prefixes global condition keys), an action name of letters, digits, `*`
+/// and `?` that is not only digits.
 pub fn is_action(token: &str) -> bool {
     let Some((service, name)) = token.split_once(':') else {
         return false;
     };
-    service.starts_with(|c: char| c.is_ascii_alphabetic())
+    service.len() >= 2
+        && service.starts_with(|c: char| c.is_ascii_alphabetic())
         && service
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -138,17 +139,18 @@ const NAMED_HOLDER: [(&str, RoleKind); 6] = [
     ("group named ", RoleKind::Group),
 ];
 
-/// The holder prose names, as in `an IAM user called "OwnstakCloudCredentialsUser"`: the
+/// The holders prose names, as in `an IAM user called "OwnstakCloudCredentialsUser"`: the
 /// name after "user/role/group called/named", quoted, in code or bold, or a bare word that
-/// looks like a name (capitals, digits, `-` or `_` in it), not a common word. Also returns
-/// the byte offset of the name in `text`.
-pub fn named_holder(text: &str) -> Option<(String, RoleKind, usize)> {
+/// looks like a name (capitals, digits, `-` or `_` in it), not a common word. Each comes
+/// with the byte offset of the name in `text`.
+pub fn named_holders(text: &str) -> Vec<(String, RoleKind, usize)> {
+    const QUOTES: [char; 6] = ['"', '“', '\'', '`', '*', '‘'];
     let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
     for (phrase, kind) in NAMED_HOLDER {
         for (at, _) in lower.match_indices(phrase) {
             let rest = &text[at + phrase.len()..];
-            let quoted = rest.starts_with(['"', '“', '\'', '`', '*', '‘']);
-            let unquoted = rest.trim_start_matches(['"', '“', '\'', '`', '*', '‘']);
+            let unquoted = rest.trim_start_matches(QUOTES);
             let offset = text.len() - unquoted.len();
             let name: String = unquoted
                 .chars()
@@ -158,12 +160,13 @@ pub fn named_holder(text: &str) -> Option<(String, RoleKind, usize)> {
             let looks_like_name = name
                 .chars()
                 .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
-            if !name.is_empty() && (quoted || looks_like_name) {
-                return Some((name.to_string(), kind, offset));
+            if !name.is_empty() && (rest.starts_with(QUOTES) || looks_like_name) {
+                out.push((name.to_string(), kind, offset));
             }
         }
     }
-    None
+    out.sort_by_key(|&(_, _, at)| at);
+    out
 }
 
 /// Whether `text` mentions `action` as a word of its own (case-insensitive).
@@ -279,6 +282,7 @@ mod tests {
             "https://x",
             "s3:",
             "x:1",
+            "a:b",
             ":x",
             "aws:ResourceTag/Owner",
         ] {
@@ -327,14 +331,17 @@ mod tests {
     #[test]
     fn holders_named_in_prose() {
         assert_eq!(
-            named_holder("you'll have an IAM user called \"OwnstakCloudCredentialsUser\" that"),
-            Some(("OwnstakCloudCredentialsUser".into(), RoleKind::User, 32))
+            named_holders("you'll have an IAM user called \"OwnstakCloudCredentialsUser\" that"),
+            [("OwnstakCloudCredentialsUser".into(), RoleKind::User, 32)]
         );
         assert_eq!(
-            named_holder("Create a role named `datadog-integration`."),
-            Some(("datadog-integration".into(), RoleKind::Role, 21))
+            named_holders("Create a role named `datadog-integration`, then a group named Ops-1."),
+            [
+                ("datadog-integration".into(), RoleKind::Role, 21),
+                ("Ops-1".into(), RoleKind::Group, 62)
+            ]
         );
-        assert_eq!(named_holder("a role named after your team"), None);
+        assert!(named_holders("a role named after your team").is_empty());
     }
 
     #[test]

@@ -125,12 +125,14 @@ impl Names {
             }
         }
         for block in blocks {
-            if let Block::Prose { pieces, loc, .. } = block
-                && let Some((name, kind, at)) = prose::named_holder(&super::plain(pieces))
-                && !names.in_prose.iter().any(|h| h.name == name)
-            {
-                let loc = super::loc_in(pieces, at).unwrap_or(*loc);
-                names.in_prose.push(Holder { name, kind, loc });
+            let Block::Prose { pieces, loc, .. } = block else {
+                continue;
+            };
+            for (name, kind, at) in prose::named_holders(&super::plain(pieces)) {
+                if !names.in_prose.iter().any(|h| h.name == name) {
+                    let loc = super::loc_in(pieces, at).unwrap_or(*loc);
+                    names.in_prose.push(Holder { name, kind, loc });
+                }
             }
         }
         names
