@@ -35,8 +35,8 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         format: Format::Markdown,
-        looks_for: "a `#` heading, a ``` or ~~~ fence, front matter, a table row starting with `|`, `**bold**` or a `[link](url)`",
-        test: |s| s.markdown_structure || s.markdown_inline,
+        looks_for: "a `#` heading, a ``` or ~~~ fence, front matter, a table row starting with `|`, `**bold**` or a `[link](url)`, in text that is not YAML or HCL (whose `#` comments look like headings)",
+        test: |s| (s.markdown_structure || s.markdown_inline) && !s.yaml_like && !s.hcl_like,
     },
 ];
 
@@ -54,6 +54,10 @@ pub struct Sniff<'a> {
     pub markdown_structure: bool,
     /// `**bold**` or `[text](url)` appears.
     pub markdown_inline: bool,
+    /// No fence, and most lines that are not comments are YAML (`key: value`, `- item`).
+    pub yaml_like: bool,
+    /// No fence, and a line opens a Terraform block (`resource "aws_iam_role" "x" {`).
+    pub hcl_like: bool,
 }
 
 impl<'a> Sniff<'a> {
@@ -70,14 +74,63 @@ impl<'a> Sniff<'a> {
                 let l = l.trim_start();
                 l.starts_with("```") || l.starts_with("~~~") || l.starts_with('|') || is_atx(l)
             });
+        let fenced = head
+            .lines()
+            .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"));
         Sniff {
             head,
             starts_json: super::looks_like_json(head),
             starts_html: starts_html(head),
             markdown_structure,
             markdown_inline: has_bold(head) || head.contains("]("),
+            yaml_like: !fenced && mostly_yaml(head),
+            hcl_like: !fenced && head.lines().any(opens_hcl_block),
         }
     }
+}
+
+/// Whether at least 60% of the lines that are not blank, comments or document markers are
+/// YAML mappings or list items.
+fn mostly_yaml(head: &str) -> bool {
+    let significant = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && *l != "---" && *l != "...");
+    let (mut yaml, mut total) = (0usize, 0usize);
+    for line in significant {
+        total += 1;
+        let key = line.split_once(':').is_some_and(|(k, v)| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_alphanumeric() || "_-./\"' ".contains(c))
+                && (v.is_empty() || v.starts_with(' '))
+        });
+        if key || line == "-" || line.starts_with("- ") {
+            yaml += 1;
+        }
+    }
+    total >= 3 && yaml * 10 >= total * 6
+}
+
+/// `resource "type" "name" {`, `data "type" "name" {`, `variable "x" {`, `locals {`…
+fn opens_hcl_block(line: &str) -> bool {
+    const BLOCKS: [&str; 8] = [
+        "resource",
+        "data",
+        "variable",
+        "output",
+        "module",
+        "provider",
+        "locals",
+        "terraform",
+    ];
+    let line = line.trim_end();
+    let Some((word, rest)) = line.split_once([' ', '{']) else {
+        return false;
+    };
+    BLOCKS.contains(&word)
+        && line.ends_with('{')
+        && (rest.trim_start().starts_with('"') || rest.trim() == "{" || rest.trim().is_empty())
 }
 
 /// The format of an input, told by its content.
@@ -152,6 +205,22 @@ mod tests {
                 Format::Text,
             ),
             ("#hashtag is not a heading\nplain", Format::Text),
+            (
+                "# A CloudFormation template\nAWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n",
+                Format::Text,
+            ),
+            (
+                "# IAM for the vendor\nresource \"aws_iam_role\" \"x\" {\n  name = \"x\"\n}\n",
+                Format::Text,
+            ),
+            (
+                "# Setup\n\n```hcl\nresource \"aws_iam_role\" \"x\" {\n}\n```\n",
+                Format::Markdown,
+            ),
+            (
+                "---\ntitle: Role\nid: x\n---\n\nThis role is assumed by the **main** account.\nIt has these policies.\n",
+                Format::Markdown,
+            ),
             ("", Format::Text),
         ];
         for (text, format) in cases {

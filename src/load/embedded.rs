@@ -80,7 +80,8 @@ fn unbalanced_end(text: &str, start: usize, limit: usize) -> usize {
 }
 
 /// The short line just above `at` that labels an unfenced policy (`snowflake_policy`,
-/// `Trust policy:`), without a trailing colon: at most six words, not a sentence.
+/// `Trust policy:`), without a trailing colon: at most six words, not a sentence, not code
+/// (`policy = <<EOF`).
 pub fn label_before(text: &str, at: usize) -> Option<String> {
     let before = text[..at].trim_end();
     let line = before.rsplit('\n').next()?.trim();
@@ -90,7 +91,7 @@ pub fn label_before(text: &str, at: usize) -> Option<String> {
     ((1..=6).contains(&words)
         && line.chars().count() <= 60
         && !sentence
-        && !line.contains(['{', '}', '|', '`', '#']))
+        && !line.contains(['{', '}', '|', '`', '#', '=', '<', '"']))
     .then(|| line.to_string())
 }
 
@@ -110,6 +111,7 @@ mod tests {
             Some("snowflake_policy")
         );
         assert_eq!(label_before("This is a sentence.\n{", 21), None);
+        assert_eq!(label_before("  policy = <<EOF\n{", 17), None);
     }
 
     #[test]

@@ -188,10 +188,13 @@ impl Reader<'_> {
                 if let State::Metadata(yaml, at) = std::mem::replace(&mut self.state, State::None)
                     && let Some(title) = front_matter_title(&yaml)
                 {
+                    let line = self.text[at..range.end]
+                        .find("\ntitle:")
+                        .map_or(at, |i| at + i + 1);
                     let heading = Block::Heading {
                         level: 0,
                         text: title,
-                        loc: self.index.loc(at),
+                        loc: self.index.loc(line),
                     };
                     self.out.push((at..range.end, heading));
                 }
@@ -445,7 +448,7 @@ mod tests {
             Block::Heading {
                 level: 0,
                 text: "Cross Account Role".into(),
-                loc: Loc::new(1, 1)
+                loc: Loc::new(2, 1)
             }
         );
         assert!(matches!(&b[1], Block::Heading { level: 2, text, .. } if text == "Trust"));

@@ -92,7 +92,7 @@ pub fn managed_arns(text: &str) -> Vec<(usize, String)> {
 pub fn managed_in_prose(pieces: &[Piece], raw: &str, loc: Loc) -> Vec<ManagedName> {
     let mut out: Vec<ManagedName> = managed_arns(raw)
         .into_iter()
-        .map(|(_, path)| managed(&path, loc))
+        .map(|(at, path)| managed(&path, super::advance(loc, &raw[..at])))
         .collect();
     let says_policy = super::plain(pieces).to_lowercase().contains("polic");
     for piece in pieces {
