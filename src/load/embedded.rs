@@ -37,7 +37,10 @@ pub fn json_objects(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
 
 /// Where the object starting at `start` ends (exclusive).
 fn object_end(text: &str, start: usize) -> usize {
-    let limit = text.len().min(start + MAX_OBJECT_BYTES);
+    let mut limit = text.len().min(start + MAX_OBJECT_BYTES);
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut in_string = false;
@@ -125,6 +128,14 @@ mod tests {
             (found[0].start, found[0].end),
             (19, text.find("\n\nThe").unwrap())
         );
+    }
+
+    #[test]
+    fn a_candidate_cut_at_the_limit_ends_on_a_character() {
+        let text = format!("{{\"Effect\": [\n{}", "é".repeat(MAX_OBJECT_BYTES));
+        let found = json_objects(&text, &[]);
+        assert_eq!(found.len(), 1);
+        assert!(text.is_char_boundary(found[0].end));
     }
 
     #[test]

@@ -112,9 +112,9 @@ struct Tag {
 /// The tag at `pos` (which holds `<`), if one is there.
 fn tag_at(text: &str, pos: usize, end: usize) -> Option<Tag> {
     let b = text.as_bytes();
-    let closing = b.get(pos + 1) == Some(&b'/');
+    let closing = pos + 1 < end && b[pos + 1] == b'/';
     let name_start = pos + 1 + usize::from(closing);
-    let name_len = b[name_start..end]
+    let name_len = b[name_start.min(end)..end]
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric())
         .count();
@@ -161,7 +161,8 @@ impl Reader<'_> {
             self.tag(&tag, pos);
             return tag.end;
         }
-        let next = rest[1..].find('<').map_or(end, |i| pos + 1 + i);
+        let first = rest.chars().next().map_or(1, char::len_utf8);
+        let next = rest[first..].find('<').map_or(end, |i| pos + first + i);
         self.text_run(pos, next);
         next
     }
@@ -483,6 +484,22 @@ mod tests {
                 origin: Loc::new(2, 1),
                 label: None,
             }]
+        );
+    }
+
+    #[test]
+    fn text_starting_with_a_wide_character() {
+        // Found by fuzzing: the text after a tag began with a three-byte character.
+        let b = blocks_of("<p>\u{fffd}x</p></");
+        assert!(
+            matches!(&b[0], Block::Prose { raw, .. } if raw == "\u{fffd}x"),
+            "{b:?}"
+        );
+        let text = "<p>a</p></b";
+        assert_eq!(
+            blocks(text, 0..9, &LineIndex::new(text)).len(),
+            2,
+            "a and <"
         );
     }
 

@@ -18,6 +18,7 @@ pub mod prose;
 pub mod scope;
 pub mod table;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::load::json;
@@ -92,28 +93,37 @@ pub fn assemble(blocks: Vec<Block>, source: &mut Source) {
     let names = scope::Names::collect(&blocks);
     let default_holder = names.default_holder(&source.path);
     let mut page = Page {
-        roles: Vec::new(),
         default_holder,
+        ..Page::default()
     };
     let mut headings: Vec<scope::Heading> = Vec::new();
     let mut section = Vec::new();
     for block in blocks {
         if let Block::Heading { level, text, loc } = block {
-            page.section(&headings, &names, std::mem::take(&mut section), source);
+            page.section(&headings, std::mem::take(&mut section), source);
             headings.retain(|h| h.level < level);
-            headings.push(scope::Heading { level, text, loc });
+            headings.push(scope::Heading::new(level, text, loc, &names));
         } else {
             section.push(block);
         }
     }
-    page.section(&headings, &names, section, source);
+    page.section(&headings, section, source);
     source.roles.extend(page.roles);
 }
 
 /// The roles built so far.
+#[derive(Default)]
 struct Page {
     roles: Vec<Role>,
     default_holder: scope::Holder,
+    /// Where each holder is in `roles`, by name.
+    by_name: HashMap<String, usize>,
+    /// The policy names each holder uses.
+    names: HashSet<(usize, String)>,
+    /// The managed policies each holder references, by ARN.
+    arns: HashSet<(usize, String)>,
+    /// The last number given to a repeated policy name.
+    numbers: HashMap<(usize, String), usize>,
 }
 
 /// A policy read in the current section, before it joins its holder.
@@ -124,21 +134,15 @@ pub struct Placed {
 
 impl Page {
     /// Reads the blocks between two headings.
-    fn section(
-        &mut self,
-        headings: &[scope::Heading],
-        names: &scope::Names,
-        blocks: Vec<Block>,
-        source: &mut Source,
-    ) {
+    fn section(&mut self, headings: &[scope::Heading], blocks: Vec<Block>, source: &mut Source) {
         if blocks.is_empty() {
             return;
         }
-        let scope = scope::Scope::of(headings, names, &self.default_holder);
+        let scope = scope::Scope::of(headings, &self.default_holder);
         let mut granted: Vec<Placed> = Vec::new();
         let mut managed: Vec<Placed> = Vec::new();
         let mut tables: Vec<(table::Read, Option<String>)> = Vec::new();
-        let mut prose_texts: Vec<(String, Loc)> = Vec::new();
+        let mut mentions: Vec<(String, HashSet<String>)> = Vec::new();
         let mut last_prose: Option<String> = None;
         for block in blocks {
             match block {
@@ -148,8 +152,11 @@ impl Page {
                     for m in prose::managed_in_prose(&pieces, &raw, loc) {
                         managed.push(scope.place(managed_policy(&m, None)));
                     }
+                    let words = prose::action_words(&text);
+                    if !words.is_empty() {
+                        mentions.push((text.clone(), words));
+                    }
                     if !text.is_empty() {
-                        prose_texts.push((text.clone(), loc));
                         last_prose = Some(text);
                     }
                 }
@@ -198,7 +205,7 @@ impl Page {
             annotate::compare(&mut policies, &reads, &mut source.diagnostics);
         }
         for placed in &mut granted {
-            prose::annotate_mentions(&mut placed.policy, &prose_texts);
+            prose::annotate_mentions(&mut placed.policy, &mentions);
             prose::infer_conditions(&mut placed.policy);
         }
         for placed in granted.into_iter().chain(managed) {
@@ -211,34 +218,34 @@ impl Page {
     /// a number.
     fn add(&mut self, placed: Placed) {
         let Placed { holder, mut policy } = placed;
-        let index = match self.roles.iter().position(|r| r.name == holder.name) {
-            Some(i) => i,
+        let index = match self.by_name.get(&holder.name) {
+            Some(&i) => i,
             None => {
                 let mut role = Role::new(holder.name.clone(), holder.kind);
                 role.loc = holder.loc;
                 self.roles.push(role);
+                self.by_name.insert(holder.name, self.roles.len() - 1);
                 self.roles.len() - 1
             }
         };
-        let role = &mut self.roles[index];
         if let Some(m) = &policy.managed {
-            let arn = m.arn.clone();
-            if role
-                .policies
-                .iter()
-                .any(|p| p.managed.as_ref().is_some_and(|o| o.arn == arn))
-            {
+            if !self.arns.insert((index, m.arn.clone())) {
                 return;
             }
-        } else {
-            let base = policy.name.clone();
-            let mut n = 1;
-            while role.policies.iter().any(|p| p.name == policy.name) {
-                n += 1;
-                policy.name = format!("{base} #{n}");
+            self.names.insert((index, policy.name.clone()));
+        } else if !self.names.insert((index, policy.name.clone())) {
+            let base = std::mem::take(&mut policy.name);
+            let n = self.numbers.entry((index, base.clone())).or_insert(1);
+            loop {
+                *n += 1;
+                let candidate = format!("{base} #{n}");
+                if self.names.insert((index, candidate.clone())) {
+                    policy.name = candidate;
+                    break;
+                }
             }
         }
-        role.policies.push(policy);
+        self.roles[index].policies.push(policy);
     }
 }
 

@@ -18,19 +18,34 @@
 //! heading, the holder is the one the prose names ("an IAM user called
 //! "OwnstakCloudCredentialsUser"") when it names exactly one, else the document itself.
 
+use std::collections::BTreeMap;
+
 use super::{Block, Piece, Placed, prose};
 use crate::model::{Loc, Policy, PolicyKind, RoleKind};
 
-/// A heading in scope.
+/// A heading in scope, with the holder it names (if it names one).
 #[derive(Clone, Debug)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
     pub loc: Loc,
+    holder: Option<(String, RoleKind)>,
+}
+
+impl Heading {
+    pub fn new(level: u8, text: String, loc: Loc, names: &Names) -> Heading {
+        let holder = holder_heading(&text, names);
+        Heading {
+            level,
+            text,
+            loc,
+            holder,
+        }
+    }
 }
 
 /// Who holds the policies of a section.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Holder {
     pub name: String,
     pub kind: RoleKind,
@@ -93,11 +108,18 @@ const NOT_A_NAME: [&str; 30] = [
 ];
 
 /// Names the whole page offers: one-word holder names (for resolving `Management Role`) and
-/// holders named in prose.
+/// holders named in prose (two at most: with two, neither is the default).
 #[derive(Debug, Default)]
 pub struct Names {
-    one_word: Vec<String>,
+    /// One-word names by their lower-cased letters reversed, so the names ending in some
+    /// words are one range of the map.
+    one_word: BTreeMap<String, String>,
     in_prose: Vec<Holder>,
+}
+
+/// `s` lower-cased and reversed.
+fn reversed(s: &str) -> String {
+    s.to_lowercase().chars().rev().collect()
 }
 
 impl Names {
@@ -105,11 +127,8 @@ impl Names {
         let mut names = Names::default();
         let mut offer = |s: &str| {
             let s = clean(s);
-            if !s.contains(char::is_whitespace)
-                && one_word_kind(&s).is_some()
-                && !names.one_word.contains(&s)
-            {
-                names.one_word.push(s);
+            if !s.contains(char::is_whitespace) && one_word_kind(&s).is_some() {
+                names.one_word.entry(reversed(&s)).or_insert(s);
             }
         };
         for block in blocks {
@@ -133,6 +152,9 @@ impl Names {
                     let loc = super::loc_in(pieces, at).unwrap_or(*loc);
                     names.in_prose.push(Holder { name, kind, loc });
                 }
+                if names.in_prose.len() > 1 {
+                    return names;
+                }
             }
         }
         names
@@ -154,13 +176,14 @@ impl Names {
     /// The one-word name that `words` (such as `Management Role`) abbreviates, if exactly
     /// one does.
     fn resolve(&self, words: &str) -> Option<&str> {
-        let squashed: String = words.split_whitespace().collect::<String>().to_lowercase();
+        let key = reversed(&words.split_whitespace().collect::<String>());
         let mut matches = self
             .one_word
-            .iter()
-            .filter(|n| n.len() > squashed.len() && n.to_lowercase().ends_with(&squashed));
+            .range(key.clone()..)
+            .take_while(|(k, _)| k.starts_with(&key))
+            .filter(|(k, _)| k.len() > key.len());
         match (matches.next(), matches.next()) {
-            (Some(one), None) => Some(one),
+            (Some((_, one)), None) => Some(one),
             _ => None,
         }
     }
@@ -266,12 +289,12 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub fn of(headings: &[Heading], names: &Names, default_holder: &Holder) -> Scope {
+    pub fn of(headings: &[Heading], default_holder: &Holder) -> Scope {
         let holder_at = headings
             .iter()
             .enumerate()
             .rev()
-            .find_map(|(i, h)| holder_heading(&h.text, names).map(|found| (i, found, h.loc)));
+            .find_map(|(i, h)| h.holder.clone().map(|found| (i, found, h.loc)));
         let deepest = headings
             .last()
             .map(|h| clean(&h.text))
@@ -321,7 +344,10 @@ mod tests {
 
     fn names(one_word: &[&str]) -> Names {
         Names {
-            one_word: one_word.iter().map(|s| s.to_string()).collect(),
+            one_word: one_word
+                .iter()
+                .map(|s| (reversed(s), s.to_string()))
+                .collect(),
             in_prose: Vec::new(),
         }
     }
@@ -376,36 +402,32 @@ mod tests {
 
     #[test]
     fn the_deepest_heading_below_the_holder_names_the_policy() {
-        let h = |level, text: &str| Heading {
-            level,
-            text: text.into(),
-            loc: Loc::new(u32::from(level), 1),
-        };
+        let n = names(&[]);
+        let h =
+            |level, text: &str| Heading::new(level, text.into(), Loc::new(u32::from(level), 1), &n);
         let default = Holder {
             name: "page.md".into(),
             kind: RoleKind::Document,
             loc: Loc::new(1, 1),
         };
-        let n = names(&[]);
         let s = Scope::of(
             &[
                 h(1, "Policies"),
                 h(2, "MyRole"),
                 h(3, "Trust Relationship:"),
             ],
-            &n,
             &default,
         );
         assert_eq!(s.holder.name, "MyRole");
         assert_eq!(s.holder.loc, Loc::new(2, 1));
         assert_eq!(s.policy_name(PolicyKind::Trust), "Trust Relationship");
-        let s = Scope::of(&[h(1, "Policies"), h(2, "MyRole")], &n, &default);
+        let s = Scope::of(&[h(1, "Policies"), h(2, "MyRole")], &default);
         assert_eq!(s.policy_name(PolicyKind::Trust), "trust policy");
-        let s = Scope::of(&[h(1, "AWS permissions")], &n, &default);
+        let s = Scope::of(&[h(1, "AWS permissions")], &default);
         assert_eq!(s.holder, default);
         assert_eq!(s.policy_name(PolicyKind::Identity), "AWS permissions");
-        let s = Scope::of(&[], &n, &default);
+        let s = Scope::of(&[], &default);
         assert_eq!(s.policy_name(PolicyKind::Resource), "resource policy");
-        assert!(Scope::of(&[h(4, "Managed Policies")], &n, &default).managed_context());
+        assert!(Scope::of(&[h(4, "Managed Policies")], &default).managed_context());
     }
 }
