@@ -5,6 +5,10 @@
 //! Hand-written rather than a browser-grade parser (html5ever): vendor pages need only these
 //! few elements, the tokenizer is a hundred lines that cannot recurse, and missing end tags
 //! (`<td>` without `</td>`, unclosed `<p>`) are closed where a browser would close them.
+//!
+//! Lines are exact everywhere. Columns are exact for text and tables; inside `<pre>`, where
+//! highlighting tags are stripped and entities decoded before the JSON is read, they count
+//! the decoded text.
 
 pub mod entities;
 
