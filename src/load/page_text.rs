@@ -66,6 +66,9 @@ pub fn blocks(text: &str, index: &LineIndex) -> Vec<Block> {
             continue;
         }
         if line.contains('|') && lines.get(i + 1).is_some_and(|(_, l)| is_delimiter(l)) {
+            if paragraph.is_empty() {
+                heading_from_last_block(&mut out);
+            }
             let (heading, intro) = table_heading(&mut paragraph);
             flush(&mut paragraph, text, index, &mut out);
             out.extend(heading.map(|(at, l)| Block::Heading {
@@ -128,6 +131,22 @@ fn table_heading<'a>(paragraph: &mut Vec<Line<'a>>) -> (Option<Line<'a>>, Option
         paragraph.pop();
     }
     (heading, Some(last))
+}
+
+/// A one-line paragraph that reads like a heading, separated from the table below it by a
+/// blank line, is that table's heading.
+fn heading_from_last_block(out: &mut [Block]) {
+    if let Some(last) = out.last_mut()
+        && let Block::Prose { pieces, loc, .. } = last
+        && let [Piece::Text(line, _)] = pieces.as_slice()
+        && is_heading(line)
+    {
+        *last = Block::Heading {
+            level: HEADING_LEVEL,
+            text: line.clone(),
+            loc: *loc,
+        };
+    }
 }
 
 /// A line that reads like a heading: one to twelve words, no closing punctuation, starting
@@ -258,6 +277,18 @@ mod tests {
             rows[0].cells[0],
             [Piece::Text("s3:GetObject".into(), Loc::new(5, 3))]
         );
+    }
+
+    #[test]
+    fn a_heading_line_above_a_blank_line() {
+        let text =
+            "Lambda Permissions\n\nPermission | Purpose\n--- | ---\nlambda:GetFunction | x\n";
+        let b = blocks_of(text);
+        assert!(
+            matches!(&b[0], Block::Heading { text, loc, .. } if text == "Lambda Permissions" && *loc == Loc::new(1, 1)),
+            "{b:#?}"
+        );
+        assert!(matches!(&b[1], Block::Table { .. }));
     }
 
     #[test]
