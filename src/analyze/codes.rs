@@ -222,6 +222,9 @@ codes! {
     DOCUMENTED_NOT_GRANTED "documented-not-granted", Info, Documentation,
     "The documentation mentions an action the policy does not grant.",
     "The vendor's table explains an action their policy never grants; the documentation or the policy is out of date.";
+    DOCUMENTATION_NOT_COMPARED "documentation-not-compared", Info, Documentation,
+    "A table of permissions too large to compare with its policy.",
+    "A section of the page has a policy and a table of permissions with so many wildcard actions and documented actions that comparing them would take too long; neither granted-not-documented nor documented-not-granted is reported for it.";
     INFERRED_CONDITION "inferred-condition", Info, Documentation,
     "A condition the prose implies but the policy does not contain.",
     "The documentation says the permission is limited (for example to resources tagged Owner=Vendor), but nothing enforces it. Add the condition yourself if you rely on it.";

@@ -218,16 +218,24 @@ pub fn collect(source: &mut Source) {
     source.placeholders = by_name.into_values().collect();
 }
 
-/// Fills the placeholders `vars` names everywhere in the source, and records their values.
+/// Fills the placeholders `vars` names everywhere in the source (the prose notes too), and
+/// records their values.
 /// Placeholders the source does not have are ignored here; the caller reports them.
 pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
     if vars.is_empty() {
         return;
     }
+    let fill_note = |note: &mut Option<String>| {
+        if let Some(n) = note {
+            fill_str(n, false, vars);
+        }
+    };
     for role in &mut source.roles {
         fill_str(&mut role.name, false, vars);
+        fill_note(&mut role.note);
         for policy in &mut role.policies {
             fill_str(&mut policy.name, false, vars);
+            fill_note(&mut policy.note);
             let Some(doc) = policy.document.as_mut() else {
                 continue;
             };
@@ -235,6 +243,9 @@ pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
                 continue;
             }
             let doc = Arc::make_mut(doc);
+            doc.statements
+                .iter_mut()
+                .for_each(|s| fill_note(&mut s.note));
             doc.texts_mut(|field, s| {
                 fill_str(s, capitals_count_in(field), vars);
             });
@@ -268,6 +279,11 @@ fn needs_fill(doc: &PolicyDocument, vars: &BTreeMap<String, String>) -> bool {
             .texts()
             .iter()
             .any(|(field, text, _)| named(text, capitals_count_in(*field)))
+        || doc
+            .statements
+            .iter()
+            .filter_map(|s| s.note.as_deref())
+            .any(|note| named(note, false))
 }
 
 /// The unknown elements of a document and of its statements (a misspelled `Resources`
