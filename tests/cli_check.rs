@@ -109,10 +109,11 @@ fn upsolver_findings() {
 #[test]
 fn stackstate_placeholders_until_filled() {
     let r = check_json(&["sample-policies/stackstate.md"]);
-    let unfilled: Vec<String> = messages(&r, "unfilled-placeholder")
+    let mut unfilled: Vec<String> = messages(&r, "unfilled-placeholder")
         .into_iter()
         .map(|m| m.split(' ').nth(1).unwrap().to_string())
         .collect();
+    unfilled.sort();
     assert_eq!(unfilled, ["${AccountId}", "${ExternalId}", "${Region}"]);
     assert!(located(&r, "cross-account-trust-without-external-id").is_empty());
     let filled = check_json(&[

@@ -53,8 +53,9 @@ pub fn check(sources: &[Source]) -> Vec<Finding> {
                 }
             }
         }
-        // Findings about the whole source first, then by position.
-        out[start..].sort_by_key(|f| (f.policy.is_some(), f.loc(), f.code));
+        // Findings about the whole source first, then about holders, then about policies;
+        // each by position.
+        out[start..].sort_by_key(|f| (f.role.is_some(), f.policy.is_some(), f.loc(), f.code));
     }
     out
 }
@@ -85,12 +86,19 @@ fn diagnostics(source: &Source, out: &mut Vec<Finding>) {
     }
 }
 
-/// The policy and statement a position falls in: the last statement (or policy) that
-/// starts at or before it.
+/// The holder, policy and statement a position falls in: the last statement (or policy, or
+/// holder) that starts at or before it.
 fn place_of(source: &Source, loc: Loc) -> Place<'_> {
     let mut best = Place::source(source);
     let mut best_loc = Loc::default();
     for role in &source.roles {
+        if role.loc <= loc && role.loc >= best_loc && role.loc.is_known() {
+            best = Place {
+                role: Some(role),
+                ..Place::source(source)
+            };
+            best_loc = role.loc;
+        }
         for policy in &role.policies {
             if policy.loc <= loc && policy.loc >= best_loc && policy.loc.is_known() {
                 best = Place::policy(source, role, policy);
