@@ -8,6 +8,7 @@ pub mod lines;
 pub mod markdown;
 pub mod node;
 pub mod samples;
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::io::Read;
