@@ -3,7 +3,8 @@
 //!
 //! Recognised spellings: `${Name}` (a `${...}` with a colon inside, such as
 //! `${aws:username}`, is an IAM policy variable and `${*}`, `${?}`, `${$}` are its escapes,
-//! so neither is a placeholder), `{{Name}}`, `{Name}`, `<Name>`, and, in resources and
+//! so neither is a placeholder; CloudFormation's pseudo parameters such as
+//! `${AWS::AccountId}` are placeholders, named `AWS::AccountId`), `{{Name}}`, `{Name}`, `<Name>`, and, in resources and
 //! principals only, capitals with underscores such as `UPSOLVER_ORG_ID` (elsewhere those are
 //! real values, such as the KMS key spec `SYMMETRIC_DEFAULT`).
 
@@ -96,8 +97,9 @@ fn braced_at(b: &[u8], i: usize) -> Option<Found> {
     } else {
         return None;
     };
-    let n = name_len(b, start);
-    let end = start + n;
+    let pseudo = if double { 0 } else { pseudo_prefix_len(b, start) };
+    let n = name_len(b, start + pseudo);
+    let end = start + pseudo + n;
     let (closing, close_at): (&[u8], usize) = if double {
         (b"}}", end + spaces(end))
     } else {
@@ -107,6 +109,15 @@ fn braced_at(b: &[u8], i: usize) -> Option<Found> {
         range: i..close_at + closing.len(),
         name: start..end,
     })
+}
+
+/// Length of `AWS::` at `i` (the prefix of a CloudFormation pseudo parameter), else zero.
+fn pseudo_prefix_len(b: &[u8], i: usize) -> usize {
+    if b[i.min(b.len())..].starts_with(b"AWS::") {
+        5
+    } else {
+        0
+    }
 }
 
 /// `<Name>` or `<name with spaces>` at `i`.
@@ -322,12 +333,17 @@ mod tests {
             names("${var.bucket}-${local.prefix}", false),
             ["var.bucket", "local.prefix"]
         );
+        assert_eq!(
+            names("arn:${AWS::Partition}:s3:::b-${AWS::AccountId}", false),
+            ["AWS::Partition", "AWS::AccountId"]
+        );
     }
 
     #[test]
     fn policy_variables_and_constants_are_not_placeholders() {
         assert!(names("arn:aws:s3:::b/${aws:username}/*", true).is_empty());
         assert!(names("${*}${?}${$}", true).is_empty());
+        assert!(names("${aws:SourceAccount}${AWS::}", true).is_empty());
         assert!(names("SYMMETRIC_DEFAULT", false).is_empty());
         assert!(names("a < b > c", false).is_empty());
         assert!(names("AB_", true).is_empty());
