@@ -267,7 +267,10 @@ impl Builder {
                     *key = Some(Text::new(text, node.loc));
                 }
                 Some(k) if k.value == "<<" => merge(members, node),
-                Some(k) => members.push(Member { key: k, value: node }),
+                Some(k) => members.push(Member {
+                    key: k,
+                    value: node,
+                }),
             },
         }
     }
@@ -422,7 +425,7 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..9 {
             let prev = format!("*a{}", i - 1);
-            let list = vec![prev.as_str(); 10].join(", ");
+            let list = [prev.as_str(); 10].join(", ");
             text.push_str(&format!("a{i}: &a{i} [{list}]\n"));
         }
         let parsed = parse(&text, Loc::new(1, 1));

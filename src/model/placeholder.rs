@@ -97,7 +97,11 @@ fn braced_at(b: &[u8], i: usize) -> Option<Found> {
     } else {
         return None;
     };
-    let pseudo = if double { 0 } else { pseudo_prefix_len(b, start) };
+    let pseudo = if double {
+        0
+    } else {
+        pseudo_prefix_len(b, start)
+    };
     let n = name_len(b, start + pseudo);
     let end = start + pseudo + n;
     let (closing, close_at): (&[u8], usize) = if double {
