@@ -168,6 +168,8 @@ fn intrinsic_functions_and_conditions() {
     assert_eq!(
         diagnostics(&s),
         [
+            // `!GetAtt LogGroup.Arn` names a resource the template does not define.
+            ("cfn-invalid-function", Loc::new(79, 23)),
             ("cfn-parameter-default", Loc::new(8, 14)),
             ("cfn-parameter-default", Loc::new(11, 14)),
             ("cfn-unresolved", Loc::new(33, 45)),
