@@ -2,6 +2,7 @@
 //! formats apart, one loader per shape, and the steps every source goes through after
 //! (listing placeholders, filling the ones given with `--var`).
 
+pub mod authz;
 pub mod cfn;
 pub mod document;
 pub mod json;
@@ -179,6 +180,7 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     match format {
         Format::Json => load_json(text, &mut source),
         Format::Cloudformation => cfn::load(text, &mut source),
+        Format::AuthorizationDetails => authz::load(text, &mut source),
         _ => markdown::load(text, &mut source),
     }
     if source.roles.is_empty() {
@@ -228,7 +230,9 @@ fn decode(bytes: &[u8]) -> (String, Option<String>) {
 
 /// The format of an input, told by its content.
 pub fn detect(text: &str) -> Format {
-    if cfn::looks_like_cloudformation(text) {
+    if authz::looks_like_authorization_details(text) {
+        Format::AuthorizationDetails
+    } else if cfn::looks_like_cloudformation(text) {
         Format::Cloudformation
     } else if looks_like_json(text) {
         Format::Json

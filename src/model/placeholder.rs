@@ -53,6 +53,13 @@ fn name_len(b: &[u8], i: usize) -> usize {
 pub fn find(s: &str, capitals: bool) -> Vec<Found> {
     let b = s.as_bytes();
     let mut out = Vec::new();
+    // Every spelling needs one of these; most strings have none.
+    if !b
+        .iter()
+        .any(|&c| c == b'{' || c == b'<' || (capitals && c == b'_'))
+    {
+        return out;
+    }
     let mut i = 0;
     while i < b.len() {
         if let Some(found) = braced_at(b, i).or_else(|| angled_at(b, i)) {
@@ -207,6 +214,8 @@ pub fn collect(source: &mut Source) {
             }
         }
     };
+    // A managed policy attached to many holders is one shared document: read it once.
+    let mut read: std::collections::HashSet<*const PolicyDocument> = Default::default();
     for role in &source.roles {
         record(&role.name, false, role.loc);
         for policy in &role.policies {
@@ -214,6 +223,9 @@ pub fn collect(source: &mut Source) {
             let Some(doc) = policy.document.as_deref() else {
                 continue;
             };
+            if !read.insert(doc as *const PolicyDocument) {
+                continue;
+            }
             for (field, text, loc) in doc.texts() {
                 record(text, capitals_count_in(field), loc);
             }
