@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::load::document;
+use crate::load::holders::managed_ref;
 use crate::load::json::parse;
 use crate::load::node::{Node, Value};
 use crate::model::{
@@ -304,21 +305,11 @@ impl<'m> Reader<'m> {
             self.used.insert(key.as_str());
             return attached(arn, m, kind, loc);
         }
-        let name = name
-            .map(str::to_string)
-            .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn).to_string());
-        Policy {
-            name: name.clone(),
-            kind,
-            managed: Some(ManagedRef {
-                name,
-                arn: arn.to_string(),
-                resolved: false,
-            }),
-            document: None,
-            loc,
-            note: None,
+        let mut policy = managed_ref(arn.to_string(), kind, loc, None);
+        if let Some(name) = name {
+            policy.name = name.to_string();
         }
+        policy
     }
 
     /// A policy document given as an object, a JSON string or a URL-encoded JSON string.

@@ -5,6 +5,7 @@
 pub mod authz;
 pub mod cfn;
 pub mod document;
+pub mod holders;
 pub mod json;
 pub mod lines;
 pub mod markdown;

@@ -10,8 +10,7 @@
 pub mod intrinsic;
 mod policies;
 
-use std::collections::BTreeMap;
-
+use crate::load::holders::Holders;
 use crate::load::node::Node;
 use crate::model::{Diagnostic, Loc, Role, RoleKind, Source};
 use intrinsic::{Template, World, variants};
@@ -64,33 +63,6 @@ pub fn load_at(text: &str, origin: Loc, source: &mut Source) {
         .retain(|d| seen.insert((d.code, d.loc, d.message.clone())));
 }
 
-/// The holders of one template, found by logical ID or by name.
-#[derive(Default)]
-struct Holders {
-    roles: Vec<Role>,
-    by_logical_id: BTreeMap<String, usize>,
-}
-
-impl Holders {
-    /// The holder named `name` of `kind`, created (as defined elsewhere) when missing.
-    fn named(&mut self, name: &str, kind: RoleKind, loc: Loc) -> usize {
-        if let Some(i) = self
-            .roles
-            .iter()
-            .position(|r| r.kind == kind && r.name == name)
-        {
-            return i;
-        }
-        let mut role = Role::new(name, kind);
-        role.loc = loc;
-        if kind != RoleKind::Resource {
-            role.note = Some(format!("{} defined outside this template", kind.as_str()));
-        }
-        self.roles.push(role);
-        self.roles.len() - 1
-    }
-}
-
 /// Adds the holders and policies of one template to `source`.
 pub fn load_template(root: &Node, source: &mut Source) {
     let diags = &mut source.diagnostics;
@@ -120,10 +92,7 @@ pub fn load_template(root: &Node, source: &mut Source) {
             _ => continue,
         };
         let role = policies::principal(&t, resources, &m.key, &m.value, kind, &mut managed, diags);
-        holders
-            .by_logical_id
-            .insert(m.key.value.clone(), holders.roles.len());
-        holders.roles.push(role);
+        holders.define(&m.key.value, role);
     }
     for m in resources {
         policies::attached(&t, &m.key, &m.value, &mut holders, &mut managed, diags);

@@ -5,11 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::intrinsic::{Template, World, variants};
-use super::{Holders, first_string, join_notes, resource_type, seed};
+use super::{first_string, join_notes, resource_type, seed};
 use crate::load::document;
+use crate::load::holders::{Holders, managed_ref};
 use crate::load::node::{Member, Node, Value};
 use crate::model::{
-    Diagnostic, Loc, ManagedRef, Policy, PolicyDocument, PolicyKind, Role, RoleKind, Text,
+    Diagnostic, ManagedRef, Policy, PolicyDocument, PolicyKind, Role, RoleKind, Text,
 };
 
 pub const NOT_A_POLICY: &str = "cfn-not-a-policy";
@@ -342,7 +343,7 @@ fn holders_of(
     for item in items {
         if let Some(&i) = t
             .ref_target(item)
-            .and_then(|logical| holders.by_logical_id.get(logical))
+            .and_then(|logical| holders.by_key.get(logical))
         {
             out.push(i);
         } else if let Some(name) = first_string(t, Some(item), world, diags) {
@@ -434,23 +435,6 @@ fn managed_refs(
         }
     }
     out
-}
-
-/// A reference to a managed policy by ARN, for the catalog (or the user) to resolve.
-pub fn managed_ref(arn: String, kind: PolicyKind, loc: Loc, note: Option<String>) -> Policy {
-    let name = arn.rsplit('/').next().unwrap_or(&arn).to_string();
-    Policy {
-        name: name.clone(),
-        kind,
-        managed: Some(ManagedRef {
-            name,
-            arn,
-            resolved: false,
-        }),
-        document: None,
-        loc,
-        note,
-    }
 }
 
 /// Evaluates a policy document into one document per outcome of the conditions that shape
