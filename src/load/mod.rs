@@ -11,6 +11,7 @@ pub mod lines;
 pub mod markdown;
 pub mod node;
 pub mod samples;
+pub mod terraform;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -182,6 +183,7 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
         Format::Json => load_json(text, &mut source),
         Format::Cloudformation => cfn::load(text, &mut source),
         Format::AuthorizationDetails => authz::load(text, &mut source),
+        Format::Terraform => terraform::load(text, &mut source),
         _ => markdown::load(text, &mut source),
     }
     if source.roles.is_empty() {
@@ -235,6 +237,8 @@ pub fn detect(text: &str) -> Format {
         Format::AuthorizationDetails
     } else if cfn::looks_like_cloudformation(text) {
         Format::Cloudformation
+    } else if terraform::looks_like_terraform(text) {
+        Format::Terraform
     } else if looks_like_json(text) {
         Format::Json
     } else if text.lines().any(|l| {
