@@ -3,30 +3,19 @@
 
 use std::sync::Arc;
 
-use iamscope::load::{Options, detect, load_paths};
+mod common;
+
+use iamscope::load::detect;
 use iamscope::model::{Format, Loc, PolicyKind, RoleKind, Source};
 
 const FIXTURE: &str = "tests/fixtures/authorization-details/account.json";
 
 fn load() -> Source {
-    let mut loaded = load_paths(&[FIXTURE.to_string()], &Options::default());
-    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    loaded.sources.remove(0)
+    common::load_fixture("authorization-details/account.json", &[])
 }
 
 fn summary(source: &Source, holder: usize) -> Vec<(&str, PolicyKind, Option<bool>, usize)> {
-    source.roles[holder]
-        .policies
-        .iter()
-        .map(|p| {
-            (
-                p.name.as_str(),
-                p.kind,
-                p.managed.as_ref().map(|m| m.resolved),
-                p.statements().len(),
-            )
-        })
-        .collect()
+    common::summary(&source.roles[holder].policies)
 }
 
 #[test]

@@ -1,23 +1,13 @@
 //! CloudFormation templates (tests/fixtures/cloudformation): holders, policy kinds,
 //! statements, intrinsic functions, conditions, placeholders and diagnostics, exactly.
 
-use std::collections::BTreeMap;
+mod common;
 
-use iamscope::load::{Options, detect, load_paths};
+use iamscope::load::detect;
 use iamscope::model::{Format, Loc, Policy, PolicyKind, Role, RoleKind, Source};
 
 fn load_with(name: &str, vars: &[(&str, &str)]) -> Source {
-    let options = Options {
-        vars: vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        format: None,
-    };
-    let path = format!("tests/fixtures/cloudformation/{name}");
-    let mut loaded = load_paths(&[path], &options);
-    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    loaded.sources.remove(0)
+    common::load_fixture(&format!("cloudformation/{name}"), vars)
 }
 
 fn load(name: &str) -> Source {

@@ -1,36 +1,14 @@
 //! Terraform configurations (tests/fixtures/terraform): holders, policy kinds, statements,
 //! data blocks, jsonencode, heredocs, attachments, placeholders and repairs, exactly.
 
-use std::collections::BTreeMap;
+mod common;
 
-use iamscope::load::{Options, detect, load_paths};
-use iamscope::model::{Format, Loc, Policy, PolicyKind, Principal, RoleKind, Source};
+use common::summary;
+use iamscope::load::detect;
+use iamscope::model::{Format, Loc, PolicyKind, Principal, RoleKind, Source};
 
 fn load_with(name: &str, vars: &[(&str, &str)]) -> Source {
-    let options = Options {
-        vars: vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
-        format: None,
-    };
-    let mut loaded = load_paths(&[format!("tests/fixtures/terraform/{name}")], &options);
-    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    loaded.sources.remove(0)
-}
-
-fn summary(policies: &[Policy]) -> Vec<(&str, PolicyKind, Option<bool>, usize)> {
-    policies
-        .iter()
-        .map(|p| {
-            (
-                p.name.as_str(),
-                p.kind,
-                p.managed.as_ref().map(|m| m.resolved),
-                p.statements().len(),
-            )
-        })
-        .collect()
+    common::load_fixture(&format!("terraform/{name}"), vars)
 }
 
 fn strings(values: &Option<iamscope::model::Values>) -> Vec<&str> {

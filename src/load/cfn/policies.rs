@@ -186,34 +186,15 @@ pub fn attached(
         ("Groups", RoleKind::Group),
     ];
     let (policies, targets) = match kind {
-        "AWS::IAM::Policy" => {
-            let policies = named_documents(t, key, resource, "PolicyName", &world, diags);
+        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
             let mut targets = Vec::new();
             for (list, kind) in lists {
-                targets.extend(holders_of(
-                    t,
-                    prop(resource, list),
-                    kind,
-                    true,
-                    holders,
-                    &world,
-                    diags,
-                ));
+                let list = prop(resource, list);
+                targets.extend(holders_of(t, list, kind, true, holders, &world, diags));
             }
-            (policies, targets)
-        }
-        "AWS::IAM::ManagedPolicy" => {
-            let mut targets = Vec::new();
-            for (list, kind) in lists {
-                targets.extend(holders_of(
-                    t,
-                    prop(resource, list),
-                    kind,
-                    true,
-                    holders,
-                    &world,
-                    diags,
-                ));
+            if kind == "AWS::IAM::Policy" {
+                let policies = named_documents(t, key, resource, "PolicyName", &world, diags);
+                return attach_all(holders, &targets, &policies);
             }
             if !targets.is_empty() {
                 managed.used.insert(key.value.clone());
@@ -251,7 +232,11 @@ pub fn attached(
             None => return,
         },
     };
-    for i in targets {
+    attach_all(holders, &targets, &policies);
+}
+
+fn attach_all(holders: &mut Holders, targets: &[usize], policies: &[Policy]) {
+    for &i in targets {
         holders.roles[i].policies.extend(policies.iter().cloned());
     }
 }
