@@ -26,6 +26,10 @@ pub const MALFORMED_HCL: &str = "malformed-hcl";
 /// How many repairs one block may get before it is given up.
 const MAX_REPAIRS: usize = 8;
 
+/// How many bytes recovery may parse in all (each block is parsed within the whole text,
+/// the rest blanked), so a large broken file cannot take long.
+const RECOVERY_BUDGET: usize = 16 << 20;
+
 /// Whether a text is a Terraform configuration: a top-level `resource "…"`, `data "…"`,
 /// `variable "…"`, `module "…"`, `provider "…"`, `output "…"`, `locals {` or
 /// `terraform {` line, outside any Markdown fence.
@@ -126,9 +130,10 @@ fn parse(hcl: &Hcl<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Body> {
         Err(e) => {
             let at = hcl.loc(e.location().offset());
             let mut found = Vec::new();
+            let mut budget = RECOVERY_BUDGET;
             let bodies = chunks(hcl.text)
                 .into_iter()
-                .filter_map(|range| parse_chunk(hcl, range, &mut found))
+                .filter_map(|range| parse_chunk(hcl, range, &mut budget, &mut found))
                 .collect();
             // Reading block by block says more (a repair, the block given up); the error
             // of the whole file is reported only when no block reported it.
@@ -167,8 +172,12 @@ fn chunks(text: &str) -> Vec<std::ops::Range<usize>> {
 fn parse_chunk(
     hcl: &Hcl<'_>,
     range: std::ops::Range<usize>,
+    budget: &mut usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Body> {
+    if !spend(budget, 0, hcl.text.len(), hcl.loc(range.start), diags) {
+        return None;
+    }
     let mut bytes: Vec<u8> = hcl
         .text
         .bytes()
@@ -182,6 +191,15 @@ fn parse_chunk(
         })
         .collect();
     for _ in 0..MAX_REPAIRS {
+        if !spend(
+            budget,
+            bytes.len(),
+            bytes.len(),
+            hcl.loc(range.start),
+            diags,
+        ) {
+            return None;
+        }
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let e = match hcl_edit::parser::parse_body(&text) {
             Ok(body) => return Some(body),
@@ -205,6 +223,30 @@ fn parse_chunk(
         }
     }
     None
+}
+
+/// Takes `cost` bytes from the recovery budget when `needed` are left; when they are not,
+/// reports (once) that recovery stops here.
+fn spend(
+    budget: &mut usize,
+    cost: usize,
+    needed: usize,
+    at: Loc,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    if *budget >= needed {
+        *budget -= cost;
+        return true;
+    }
+    if *budget > 0 {
+        diags.push(Diagnostic::error(
+            MALFORMED_HCL,
+            at,
+            "too many broken blocks to recover them all; this block and the ones after it are not read",
+        ));
+    }
+    *budget = 0;
+    false
 }
 
 /// Repairs the slip at `offset`, keeping every other byte where it is: a heredoc opened
