@@ -13,6 +13,7 @@
 //! column, keeping everything read before it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
@@ -39,7 +40,7 @@ pub fn parse(text: &str, origin: Loc) -> Parsed {
     let mut b = Builder {
         origin,
         stack: Vec::new(),
-        anchors: Vec::new(),
+        anchors: HashMap::new(),
         alias_budget: MAX_ALIAS_NODES,
         skipping: 0,
         out: Parsed::default(),
@@ -87,7 +88,7 @@ struct Builder {
     origin: Loc,
     stack: Vec<Frame>,
     /// Anchored values by anchor id, with their size in values.
-    anchors: Vec<(usize, Node, usize)>,
+    anchors: HashMap<usize, (Node, usize)>,
     alias_budget: usize,
     /// Depth of containers being skipped because they nest too deeply.
     skipping: usize,
@@ -212,15 +213,14 @@ impl Builder {
         };
         if anchor > 0 {
             let size = size_of(&node);
-            self.anchors.push((anchor, node.clone(), size));
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         self.place(node);
     }
 
     fn alias(&mut self, id: usize, loc: Loc) {
-        let found = self.anchors.iter().rev().find(|(a, _, _)| *a == id);
-        let node = match found {
-            Some((_, node, size)) if *size <= self.alias_budget => {
+        let node = match self.anchors.get(&id) {
+            Some((node, size)) if *size <= self.alias_budget => {
                 self.alias_budget -= size;
                 let mut node = node.clone();
                 node.loc = loc;
