@@ -376,8 +376,20 @@ impl Config<'_, '_> {
         let shown = self.shown_name(block, &address);
         let mut role = Role::new(shown.clone(), role_kind);
         role.loc = self.hcl.at(block);
-        if shown != address {
-            role.note = Some(address.clone());
+        // The address when the name does not show it, and how many instances there are.
+        let repeat = ["count", "for_each"].iter().find_map(|arg| {
+            let a = Self::attribute(block, arg)?;
+            Some(format!("{arg} = {}", self.hcl.source_of(&a.value)))
+        });
+        let notes: Vec<&str> = [
+            (shown != address).then_some(address.as_str()),
+            repeat.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !notes.is_empty() {
+            role.note = Some(notes.join("; "));
         }
         if let Some(a) = Self::attribute(block, "assume_role_policy")
             && let Some(doc) = self.document(&a.value)
