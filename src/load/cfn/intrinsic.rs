@@ -1,7 +1,7 @@
 //! CloudFormation's intrinsic functions, evaluated as far as the template alone allows.
 //!
-//! `Ref` and `Fn::Sub` substitute parameters that have a default (reported, since a stack may
-//! pass another value); anything known only when a stack is deployed — parameters without a
+//! `Ref` and `Fn::Sub` substitute parameters that have a non-empty default (reported, since
+//! a stack may pass another value); anything known only when a stack is deployed — parameters without a
 //! default, pseudo parameters such as `AWS::AccountId`, resource names and attributes —
 //! becomes a placeholder (`${BucketName}`, `${AWS::AccountId}`, `${Role.Arn}`) that
 //! `--var` can fill. `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`, `Fn::Base64`
@@ -444,7 +444,12 @@ impl Resolver<'_, '_> {
             ));
             return placeholder();
         };
-        let Some(default) = param.default else {
+        // An empty default marks an optional parameter (the template tests it with a
+        // condition): substituting "" would show broken ARNs, so it stays a placeholder.
+        let Some(default) = param
+            .default
+            .filter(|d| scalar_text(d).is_some_and(|t| !t.is_empty()))
+        else {
             return placeholder();
         };
         let text = scalar_text(default).unwrap_or_default();

@@ -26,7 +26,7 @@ fn one(params: &str, value: &str) -> serde_json::Value {
     out.remove(0).0
 }
 
-const P: &str = "  Known:\n    Type: String\n    Default: k\n  Open:\n    Type: String\n  Many:\n    Type: CommaDelimitedList\n    Default: a,b";
+const P: &str = "  Known:\n    Type: String\n    Default: k\n  Open:\n    Type: String\n  Many:\n    Type: CommaDelimitedList\n    Default: a,b\n  Optional:\n    Type: String\n    Default: ''";
 
 #[test]
 fn sub_substitutes_defaults_and_keeps_the_rest() {
