@@ -106,6 +106,18 @@ fn roles_users_groups_and_attachments() {
     // The same AWS::IAM::Policy reaches the group by name.
     assert_eq!(s.roles[1].policies[0].name, "extra");
     assert_eq!(s.roles[2].groups, ["operators"]);
+    // `!GetAtt SharedPolicy.PolicyArn` brings the template's managed policy, as `!Ref` does.
+    let alice: Vec<(&str, bool)> = s.roles[2]
+        .policies
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.managed.as_ref().is_some_and(|m| m.resolved),
+            )
+        })
+        .collect();
+    assert_eq!(alice, [("self", false), ("shared", true)]);
     assert_eq!(
         s.roles[3].note.as_deref(),
         Some("role defined outside this template")

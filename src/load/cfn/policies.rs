@@ -382,6 +382,20 @@ fn inline_policies(
     out
 }
 
+/// The managed policy `{"Fn::GetAtt": "Policy.PolicyArn"}` names.
+fn policy_arn_of(node: &Node) -> Option<&str> {
+    let ("Fn::GetAtt", arg) = super::intrinsic::function(node)? else {
+        return None;
+    };
+    let path = match arg.as_array() {
+        Some([resource, attribute]) if attribute.as_str() == Some("PolicyArn") => {
+            return resource.as_str();
+        }
+        _ => arg.as_str()?,
+    };
+    path.strip_suffix(".PolicyArn")
+}
+
 /// Managed policy references from `ManagedPolicyArns` (a list) or `PermissionsBoundary`
 /// (one ARN). A `Ref` to a managed policy of the template brings its document.
 fn managed_refs(
@@ -400,7 +414,7 @@ fn managed_refs(
             None => vec![&value],
         };
         for item in items {
-            if let Some(logical) = t.ref_target(item)
+            if let Some(logical) = t.ref_target(item).or_else(|| policy_arn_of(item))
                 && let Some(policies) = managed.by_logical_id.get(logical)
             {
                 managed.used.insert(logical.to_string());
