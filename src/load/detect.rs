@@ -24,6 +24,21 @@ pub struct Rule {
 /// The rules, in the order they are tried.
 pub const RULES: &[Rule] = &[
     Rule {
+        format: Format::AuthorizationDetails,
+        looks_for: "JSON naming UserDetailList, GroupDetailList or RoleDetailList (`aws iam get-account-authorization-details`)",
+        test: |s| super::authz::looks_like_authorization_details(s.head),
+    },
+    Rule {
+        format: Format::Cloudformation,
+        looks_for: "AWSTemplateFormatVersion, or Resources with an `AWS::` type, in JSON or YAML (not inside a Markdown fence)",
+        test: |s| super::cfn::looks_like_cloudformation(s.head),
+    },
+    Rule {
+        format: Format::Terraform,
+        looks_for: "a line opening a Terraform block (`resource \"aws_iam_role\" \"x\" {`, `data`, `variable`, `locals`...), not inside a Markdown fence",
+        test: |s| super::terraform::looks_like_terraform(s.head),
+    },
+    Rule {
         format: Format::Json,
         looks_for: "a `{` or `[` first (after white space, a byte-order mark and comments)",
         test: |s| s.starts_json,
@@ -207,11 +222,19 @@ mod tests {
             ("#hashtag is not a heading\nplain", Format::Text),
             (
                 "# A CloudFormation template\nAWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n",
-                Format::Text,
+                Format::Cloudformation,
+            ),
+            (
+                "{\"Resources\": {\"R\": {\"Type\": \"AWS::IAM::Role\"}}}",
+                Format::Cloudformation,
             ),
             (
                 "# IAM for the vendor\nresource \"aws_iam_role\" \"x\" {\n  name = \"x\"\n}\n",
-                Format::Text,
+                Format::Terraform,
+            ),
+            (
+                "{\"UserDetailList\": [], \"RoleDetailList\": []}",
+                Format::AuthorizationDetails,
             ),
             (
                 "# Setup\n\n```hcl\nresource \"aws_iam_role\" \"x\" {\n}\n```\n",

@@ -3,9 +3,12 @@
 //! (resolving managed-policy references from the catalog, listing placeholders, filling the
 //! ones given with `--var`).
 
+pub mod authz;
+pub mod cfn;
 pub mod detect;
 pub mod document;
 pub mod embedded;
+pub mod holders;
 pub mod html;
 pub mod json;
 pub mod lines;
@@ -14,6 +17,8 @@ pub mod node;
 pub mod page;
 pub mod page_text;
 pub mod samples;
+pub mod terraform;
+pub mod yaml;
 
 pub use detect::detect;
 
@@ -184,6 +189,9 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     let mut source = Source::new(path, format);
     match format {
         Format::Json => load_json(text, &mut source),
+        Format::Cloudformation => cfn::load(text, &mut source),
+        Format::AuthorizationDetails => authz::load(text, &mut source),
+        Format::Terraform => terraform::load(text, &mut source),
         Format::Markdown => markdown::load(text, &mut source),
         Format::Html => html::load(text, &mut source),
         // Page text; any other shape read as text still yields the policies written in it.
