@@ -157,7 +157,10 @@ mod tests {
     /// a SARIF rule and can be suppressed by name.
     #[test]
     fn every_reported_code_is_defined() {
-        let sources = crate::load::samples::load(&crate::load::Options::default());
+        let options = crate::load::Options::default();
+        let mut sources = crate::load::samples::load(&options);
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures").to_string();
+        sources.extend(crate::load::load_paths(&[fixtures], &options).sources);
         for f in check(&sources) {
             assert!(
                 codes::find(f.code).is_some(),
