@@ -305,3 +305,25 @@ fn several_roles_without_role_is_bad_usage() {
         run.stderr
     );
 }
+
+#[test]
+fn statements_from_a_documentation_table_cover_any_resource() {
+    let run = iamscope(&[
+        "why",
+        "sample-policies/epsio.md",
+        "--action",
+        "ec2:TerminateInstances",
+        "--resource",
+        "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+        "--format",
+        "json",
+    ]);
+    let json = run.decided(0, "Allowed");
+    assert_eq!(
+        deciding(&json),
+        ["epsio.md/Permissions #2 Instance Management"]
+    );
+    assert!(run.stdout.contains(
+        "the documentation this statement comes from names no resources; read as any resource"
+    ));
+}
