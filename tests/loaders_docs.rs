@@ -561,3 +561,66 @@ fn tree_marks_policies_built_from_tables() {
         "inferred (from prose, not evaluated): StringEquals aws:ResourceTag/Owner = Epsio"
     ));
 }
+
+const PAGE_WITH_TEMPLATES: &str = r#"# Connect your account
+
+Deploy this template:
+
+```yaml
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  VendorRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: vendor-reader
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: "arn:aws:iam::444455556666:root" }
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/SecurityAudit
+```
+
+Or with Terraform:
+
+```hcl
+resource "aws_iam_role_policy" "logs" {
+  role   = "vendor-reader"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["logs:GetLogEvents"], Resource = "*" }]
+  })
+}
+```
+"#;
+
+#[test]
+fn templates_in_code_blocks_name_their_own_holders() {
+    let source = load_str("connect.md", PAGE_WITH_TEMPLATES);
+    assert_eq!(source.format, Format::Markdown);
+    assert_eq!(
+        roles(&source),
+        [
+            ("vendor-reader", RoleKind::Role),
+            ("vendor-reader", RoleKind::Role)
+        ]
+    );
+    assert_eq!(
+        policies(&source.roles[0]),
+        [
+            ("trust policy", PolicyKind::Trust, 1),
+            ("SecurityAudit", PolicyKind::Identity, 2),
+        ]
+    );
+    assert_eq!(source.roles[0].loc, Loc::new(8, 3));
+    assert_eq!(
+        policies(&source.roles[1]),
+        [("logs", PolicyKind::Identity, 1)]
+    );
+    assert_eq!(
+        source.roles[1].policies[0].statements()[0].loc,
+        Loc::new(30, 19)
+    );
+}

@@ -355,7 +355,7 @@ impl Reader<'_> {
         };
         let origin = self.index.loc(first.start);
         let range = first.start..last.end;
-        if crate::load::looks_like_json(content) {
+        if crate::load::looks_like_json(content) || page::template(content).is_some() {
             let block = Block::Code {
                 text: content.to_string(),
                 origin,

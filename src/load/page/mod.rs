@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::load::json;
-use crate::model::{Loc, ManagedRef, Policy, PolicyKind, Role, Source, Text};
+use crate::model::{Format, Loc, ManagedRef, Policy, PolicyKind, Role, Source, Text};
 
 /// A run of inline content as the page shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,7 +48,8 @@ pub enum Block {
         raw: String,
         loc: Loc,
     },
-    /// Text that holds JSON (a fenced block, `<pre>`, an object in running text), whose
+    /// Text that holds JSON, or a CloudFormation or Terraform snippet (a fenced block,
+    /// `<pre>`, an object in running text), whose
     /// first character stands at `origin`. `label` is the short line just above an unfenced
     /// object, which names it.
     Code {
@@ -109,6 +110,16 @@ pub fn assemble(blocks: Vec<Block>, source: &mut Source) {
     }
     page.section(&headings, section, source);
     source.roles.extend(page.roles);
+    source.roles.extend(page.templates);
+}
+
+/// The template format of a code block, when it holds a CloudFormation or Terraform
+/// snippet rather than a policy.
+pub fn template(text: &str) -> Option<Format> {
+    match crate::load::detect::detect(text) {
+        f @ (Format::Cloudformation | Format::Terraform) => Some(f),
+        _ => None,
+    }
 }
 
 /// The roles built so far.
@@ -124,6 +135,8 @@ struct Page {
     arns: HashSet<(usize, String)>,
     /// The last number given to a repeated policy name.
     numbers: HashMap<(usize, String), usize>,
+    /// Holders defined by CloudFormation or Terraform snippets in code blocks.
+    templates: Vec<Role>,
 }
 
 /// A policy read in the current section, before it joins its holder.
@@ -159,6 +172,18 @@ impl Page {
                     if !text.is_empty() {
                         last_prose = Some(text);
                     }
+                }
+                Block::Code { text, origin, .. } if template(&text).is_some() => {
+                    // A CloudFormation or Terraform snippet names its own holders.
+                    let mut snippet = Source::new(source.path.clone(), Format::Json);
+                    match template(&text) {
+                        Some(Format::Cloudformation) => {
+                            crate::load::cfn::load_at(&text, origin, &mut snippet);
+                        }
+                        _ => crate::load::terraform::load_at(&text, origin, &mut snippet),
+                    }
+                    source.diagnostics.append(&mut snippet.diagnostics);
+                    self.templates.append(&mut snippet.roles);
                 }
                 Block::Code {
                     text,
@@ -362,7 +387,7 @@ pub fn advance(at: Loc, text: &str) -> Loc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Format, RoleKind};
+    use crate::model::RoleKind;
 
     fn text(s: &str, line: u32) -> Vec<Piece> {
         vec![Piece::Text(s.into(), Loc::new(line, 1))]
