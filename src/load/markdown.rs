@@ -496,15 +496,25 @@ mod tests {
 
     #[test]
     fn json_inside_other_code_is_found() {
-        let text = "```hcl\nresource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\n  \"Statement\": []\n}\nEOF\n}\n```\n";
+        let text = "```text\nAttach this policy:\n{\n  \"Statement\": []\n}\n```\n";
         let b = blocks_of(text);
         assert_eq!(
             b,
             [Block::Code {
                 text: "{\n  \"Statement\": []\n}".into(),
-                origin: Loc::new(4, 1),
+                origin: Loc::new(3, 1),
                 label: None,
             }]
+        );
+    }
+
+    #[test]
+    fn template_code_is_kept_whole_for_its_loader() {
+        let text = "```hcl\nresource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\n  \"Statement\": []\n}\nEOF\n}\n```\n";
+        let b = blocks_of(text);
+        assert!(
+            matches!(&b[..], [Block::Code { text, origin, .. }] if text.starts_with("resource") && *origin == Loc::new(2, 1)),
+            "{b:#?}"
         );
     }
 
