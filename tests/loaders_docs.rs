@@ -617,7 +617,7 @@ fn templates_in_code_blocks_name_their_own_holders() {
     assert_eq!(source.roles[0].loc, Loc::new(8, 3));
     assert_eq!(
         policies(&source.roles[1]),
-        [("logs", PolicyKind::Identity, 1)]
+        [("aws_iam_role_policy.logs", PolicyKind::Identity, 1)]
     );
     assert_eq!(
         source.roles[1].policies[0].statements()[0].loc,
