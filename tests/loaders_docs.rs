@@ -621,6 +621,6 @@ fn templates_in_code_blocks_name_their_own_holders() {
     );
     assert_eq!(
         source.roles[1].policies[0].statements()[0].loc,
-        Loc::new(30, 19)
+        Loc::new(29, 18)
     );
 }
