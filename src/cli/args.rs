@@ -11,9 +11,11 @@ const LONG_ABOUT: &str = "\
 Read AWS IAM permissions in the terminal, offline.
 
 iamscope loads policy material in the shapes people receive it (vendor documentation in \
-Markdown, HTML or page text, policy JSON, even when it is broken) into one tree of roles, policies and \
-statements. With no command it opens that tree in an interactive viewer; every feature is \
-also a command that prints text or JSON.
+Markdown, HTML or page text; CloudFormation and Terraform templates; policy JSON, even when it \
+is broken; `aws iam get-account-authorization-details` dumps) into one tree of roles, policies \
+and statements. With no command it opens that tree in an interactive viewer; every feature is \
+also a command that prints text or JSON. The AWS action catalog and the AWS managed policies \
+are built in: no network, no credentials.
 
 With no PATH it opens the sample policies bundled into the binary.";
 
