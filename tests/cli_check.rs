@@ -175,10 +175,11 @@ fn epsio_findings() {
 #[test]
 fn stackstate_placeholders_until_filled() {
     let r = check_json(&["sample-policies/stackstate.md"]);
-    let unfilled: Vec<String> = messages(&r, "unfilled-placeholder")
+    let mut unfilled: Vec<String> = messages(&r, "unfilled-placeholder")
         .into_iter()
         .map(|m| m.split(' ').nth(1).unwrap().to_string())
         .collect();
+    unfilled.sort();
     assert_eq!(unfilled, ["${AccountId}", "${ExternalId}", "${Region}"]);
     assert!(located(&r, "cross-account-trust-without-external-id").is_empty());
     // The Firehose role's policy names a key alias where kms:Decrypt needs the key.

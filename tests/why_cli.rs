@@ -93,7 +93,6 @@ fn stackstate_role(extra: &[&str]) -> Run {
 }
 
 #[test]
-#[ignore = "needs heading-scoped roles (issue 4 loader)"]
 fn stackstate_integration_role_reads_its_logs_bucket_only() {
     let run = stackstate_role(&["--action", "s3:GetObject", "--resource", LOGS_OBJECT]);
     let json = run.decided(0, "Allowed");
@@ -117,7 +116,6 @@ fn stackstate_integration_role_reads_its_logs_bucket_only() {
 }
 
 #[test]
-#[ignore = "needs heading-scoped roles (issue 4 loader)"]
 fn stackstate_trust_policy_needs_the_external_id() {
     let assume = |external_id: &str| {
         let context = format!("sts:ExternalId={external_id}");
@@ -199,28 +197,6 @@ fn stackstate_scenario_trust_needs_the_external_id() {
         ),
         "{}",
         run.stdout
-    );
-}
-
-#[test]
-fn the_whole_stackstate_page_judged_as_one_document_today() {
-    // Until headings name roles, the page is one holder; the decision is the same.
-    let run = iamscope(&[
-        "why",
-        STACKSTATE,
-        "--var",
-        "AccountId=111122223333",
-        "--action",
-        "s3:GetObject",
-        "--resource",
-        LOGS_OBJECT,
-        "--format",
-        "json",
-    ]);
-    let json = run.decided(0, "Allowed");
-    assert_eq!(
-        deciding(&json),
-        ["stackstate.md/IAM Policy Document #3 EventsS3Access"]
     );
 }
 
@@ -328,4 +304,26 @@ fn several_roles_without_role_is_bad_usage() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn statements_from_a_documentation_table_cover_any_resource() {
+    let run = iamscope(&[
+        "why",
+        "sample-policies/epsio.md",
+        "--action",
+        "ec2:TerminateInstances",
+        "--resource",
+        "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+        "--format",
+        "json",
+    ]);
+    let json = run.decided(0, "Allowed");
+    assert_eq!(
+        deciding(&json),
+        ["epsio.md/Permissions #2 Instance Management"]
+    );
+    assert!(run.stdout.contains(
+        "the documentation this statement comes from names no resources; read as any resource"
+    ));
 }

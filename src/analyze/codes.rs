@@ -159,6 +159,45 @@ codes! {
     CUSTOMER_MANAGED_POLICY "customer-managed-policy", Info, Validity,
     "A customer managed policy the input does not contain.",
     "The ARN names a policy of a customer account rather than an AWS managed policy; its document is not in the input, so what it grants is unknown.";
+    MALFORMED_YAML "malformed-yaml", Error, Validity,
+    "The YAML is broken.",
+    "A YAML syntax error stops the template from being read past it; what came before is shown.";
+    MALFORMED_HCL "malformed-hcl", Error, Validity,
+    "The Terraform (HCL) is broken.",
+    "An HCL syntax error in a block; iamscope repairs what it can (`<< EOF`, a missing comma), reads the other blocks, and reports the rest.";
+    CFN_INVALID_FUNCTION "cfn-invalid-function", Error, Validity,
+    "A CloudFormation intrinsic function used wrongly.",
+    "The function has the wrong arguments or names something the template does not define, so CloudFormation would reject the template; it is not evaluated.";
+    CFN_MACRO "cfn-macro", Warning, Validity,
+    "A CloudFormation macro whose output cannot be known.",
+    "`Fn::Transform` and `Transform` run code when the stack is deployed; what they add to the policy cannot be known from the template, so it is not shown. Review the macro's output separately.";
+    CFN_NO_RESOURCES "cfn-no-resources", Warning, Validity,
+    "A CloudFormation template without Resources.",
+    "A template needs a Resources section; this one defines no roles or policies.";
+    CFN_NOT_A_POLICY "cfn-not-a-policy", Error, Validity,
+    "A CloudFormation policy property that holds no policy.",
+    "The property that should hold a policy document holds something else; it is not read as a policy.";
+    CFN_PARAMETER_DEFAULT "cfn-parameter-default", Info, Validity,
+    "A CloudFormation parameter read at its default value.",
+    "The template takes a parameter with a default; iamscope shows the policy as it is with that default. Deploying with another value changes it.";
+    CFN_UNRESOLVED "cfn-unresolved", Info, Validity,
+    "A CloudFormation value known only when the stack is deployed.",
+    "The value is computed at deployment (a stack ID, an attribute of another resource); it is shown as an expression.";
+    TERRAFORM_DYNAMIC_BLOCK "terraform-dynamic-block", Warning, Validity,
+    "A Terraform dynamic block, known only when Terraform runs.",
+    "A `dynamic` block repeats its content for each element of a collection known only at plan time; it is shown once, with its iterator as placeholders.";
+    TERRAFORM_POLICY_NOT_FOLLOWED "terraform-policy-not-followed", Warning, Validity,
+    "A Terraform policy reference that could not be followed.",
+    "The policy refers to a data source or resource that is not in this input, so its document is unknown.";
+    TERRAFORM_UNKNOWN_ARGUMENT "terraform-unknown-argument", Warning, Validity,
+    "An argument the Terraform resource does not take.",
+    "The block holds an argument the AWS provider does not define for it; it is ignored.";
+    URL_ENCODED_POLICY "url-encoded-policy", Info, Validity,
+    "Policy documents URL-encoded, as the IAM API returns them.",
+    "The documents were decoded; positions inside them count within the decoded text.";
+    NO_DEFAULT_VERSION "no-default-version", Warning, Validity,
+    "A managed policy with no default version in the dump.",
+    "The account dump lists the policy but none of its versions is marked default, so what it grants is unknown.";
     UNFILLED_PLACEHOLDER "unfilled-placeholder", Warning, Security,
     "A template placeholder that has not been filled.",
     "The source is a template: values such as `${AccountId}` must be filled before the policy does what the vendor means. Fill them with `--var NAME=VALUE` (or `v` in the viewer).";
@@ -222,6 +261,9 @@ codes! {
     DOCUMENTED_NOT_GRANTED "documented-not-granted", Info, Documentation,
     "The documentation mentions an action the policy does not grant.",
     "The vendor's table explains an action their policy never grants; the documentation or the policy is out of date.";
+    DOCUMENTATION_NOT_COMPARED "documentation-not-compared", Info, Documentation,
+    "A table of permissions too large to compare with its policy.",
+    "A section of the page has a policy and a table of permissions with so many wildcard actions and documented actions that comparing them would take too long; neither granted-not-documented nor documented-not-granted is reported for it.";
     INFERRED_CONDITION "inferred-condition", Info, Documentation,
     "A condition the prose implies but the policy does not contain.",
     "The documentation says the permission is limited (for example to resources tagged Owner=Vendor), but nothing enforces it. Add the condition yourself if you rely on it.";

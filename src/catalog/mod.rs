@@ -22,7 +22,7 @@ pub use conditions::{ConditionKeyInfo, GLOBAL_KEYS, KeySource};
 pub use managed::{
     ManagedLookup, ManagedMatch, ManagedPolicy, Tolerance, lookup as managed_policy,
 };
-pub use pattern::{ActionPattern, PatternError};
+pub use pattern::{ActionPattern, PatternError, covered};
 pub use resolve::resolve_managed;
 pub use service::{
     AccessLevel, Action, ActionResource, ConditionKey, ConditionKeyType, ResourceType, Service,

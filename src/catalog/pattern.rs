@@ -118,6 +118,27 @@ impl Catalog {
     }
 }
 
+/// Wildcards covering more actions than this are summarised by a count in the outline
+/// rather than listed one row each (`*` alone covers tens of thousands).
+pub const LISTED_AT_MOST: usize = 2000;
+
+/// What `pattern` covers, for the outline of the loaded tree: the matching actions with
+/// their access levels, a count when there are too many to list, or why none match.
+pub fn covered(pattern: &str) -> crate::model::outline::Covered {
+    use crate::model::outline::Covered;
+    match Catalog::get().expand(pattern) {
+        Err(e) => Covered::Invalid(e.to_string()),
+        Ok(actions) if actions.is_empty() => Covered::Unknown,
+        Ok(actions) if actions.len() > LISTED_AT_MOST => Covered::TooMany(actions.len()),
+        Ok(actions) => Covered::Actions(
+            actions
+                .iter()
+                .map(|a| (a.full_name(), a.access_level.as_str()))
+                .collect(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

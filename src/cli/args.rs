@@ -1,6 +1,9 @@
 //! The command line: every command, argument and option, with the help text users read.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::Format;
 
 const ABOUT: &str = "Read AWS IAM permissions in the terminal: vendor pages, templates, policies and account dumps, offline.";
 
@@ -8,9 +11,11 @@ const LONG_ABOUT: &str = "\
 Read AWS IAM permissions in the terminal, offline.
 
 iamscope loads policy material in the shapes people receive it (vendor documentation in \
-Markdown, policy JSON, even when it is broken) into one tree of roles, policies and \
-statements. With no command it opens that tree in an interactive viewer; every feature is \
-also a command that prints text or JSON.
+Markdown, HTML or page text; CloudFormation and Terraform templates; policy JSON, even when it \
+is broken; `aws iam get-account-authorization-details` dumps) into one tree of roles, policies \
+and statements. With no command it opens that tree in an interactive viewer; every feature is \
+also a command that prints text or JSON. The AWS action catalog and the AWS managed policies \
+are built in: no network, no credentials.
 
 With no PATH it opens the sample policies bundled into the binary.";
 
@@ -22,6 +27,8 @@ Examples:
   iamscope expand 'kms:Create*'              list the actions a wildcard covers
   iamscope tree page.md --var AccountId=111122223333
                                              fill the ${AccountId} placeholder
+  iamscope tree notes.txt --input-format markdown
+                                             read a file as Markdown whatever it holds
   curl -s https://example.com/policy.json | iamscope tree -
 
 Exit codes: 0 success; 1 a command's negative answer (see its --help); 2 bad usage or input
@@ -61,6 +68,17 @@ pub struct Common {
     /// Never colour the output. Setting the NO_COLOR environment variable does the same.
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// Read every input as this format instead of telling it from the content (a file's
+    /// name never decides).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FORMAT",
+        value_parser = PossibleValuesParser::new(Format::ALL.map(Format::as_str))
+            .map(|name| Format::parse(&name).unwrap_or_default())
+    )]
+    pub input_format: Option<Format>,
 }
 
 #[derive(Subcommand, Debug)]

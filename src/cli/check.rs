@@ -118,8 +118,12 @@ pub fn text(findings: &[Finding], suppressed: Suppressed, style: Style) -> Strin
         }
         let this = (f.role.as_deref(), f.policy.as_deref());
         if holder != Some(this) {
-            if let (Some(role), Some(policy)) = this {
-                out.push_str(&format!("  {} › {}\n", escape(role), escape(policy)));
+            match this {
+                (Some(role), Some(policy)) => {
+                    out.push_str(&format!("  {} › {}\n", escape(role), escape(policy)));
+                }
+                (Some(role), None) => out.push_str(&format!("  {}\n", escape(role))),
+                _ => {}
             }
             holder = Some(this);
         }

@@ -42,7 +42,7 @@ pub fn run(command: Command, common: &Common) -> ExitCode {
 pub fn options(common: &Common) -> Options {
     Options {
         vars: common.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
-        format: None,
+        format: common.input_format,
     }
 }
 

@@ -73,6 +73,7 @@ fn policy_json(policy: &Policy, expand: bool) -> Value {
         "version": doc.and_then(|d| d.version.as_ref()).map(|t| &t.value),
         "id": doc.and_then(|d| d.id.as_ref()).map(|t| &t.value),
         "note": policy.note,
+        "synthesized": doc.is_some_and(|d| d.synthesized),
         "line": policy.loc.line,
         "column": policy.loc.column,
         "unknown": doc.map(|d| unknown_json(&d.unknown)),
@@ -259,8 +260,13 @@ pub fn source_outline_with(source: &Source, expand: bool) -> Item {
 
 fn policy_outline(policy: &Policy, expand: bool) -> Item {
     let count = policy.statements().len();
+    let from_table = if policy.document.as_ref().is_some_and(|d| d.synthesized) {
+        ", from a table"
+    } else {
+        ""
+    };
     let mut label = format!(
-        "{}  {} policy, {count} statement{}{}",
+        "{}  {} policy, {count} statement{}{from_table}{}",
         escape(&policy.name),
         policy.kind.as_str(),
         if count == 1 { "" } else { "s" },

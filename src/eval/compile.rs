@@ -17,6 +17,8 @@ pub struct CompiledPolicy {
     pub role: Option<String>,
     pub kind: PolicyKind,
     pub statements: Vec<CompiledStatement>,
+    /// Built from documentation (a table of actions) that names no resources.
+    pub from_documentation: bool,
 }
 
 impl CompiledPolicy {
@@ -33,6 +35,7 @@ impl CompiledPolicy {
             name: name.into(),
             role,
             kind,
+            from_documentation: document.synthesized,
             statements: document
                 .statements
                 .iter()
@@ -48,10 +51,33 @@ impl CompiledPolicy {
         matches!(self.kind, PolicyKind::Resource | PolicyKind::Trust)
     }
 
+    /// What a statement without Resource or NotResource covers.
+    pub fn unstated_resource(&self) -> UnstatedResource {
+        if self.is_on_resource() {
+            UnstatedResource::AttachedTo
+        } else if self.from_documentation {
+            UnstatedResource::Any
+        } else {
+            UnstatedResource::Nothing
+        }
+    }
+
     /// Whether its statements must name a principal.
     pub fn needs_principal(&self) -> bool {
         self.is_on_resource() || self.kind == PolicyKind::Rcp
     }
+}
+
+/// What a statement that names no resource covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnstatedResource {
+    /// Nothing: IAM requires Resource in identity policies, boundaries, SCPs...
+    Nothing,
+    /// The resource its policy is attached to (resource and trust policies).
+    AttachedTo,
+    /// Any resource: the statement comes from documentation that names none, and is read
+    /// as the vendor asks for it.
+    Any,
 }
 
 /// One statement, compiled.
@@ -150,12 +176,12 @@ impl CompiledStatement {
             .is_some_and(|a| a.find(request.action_lower()).is_some() != a.not)
     }
 
-    /// Whether the resource element matches the request. A statement of a policy attached
-    /// to a resource may leave Resource out: it then covers that resource.
-    pub fn resource_matches(&self, request: &Request, on_resource: bool) -> bool {
+    /// Whether the resource element matches the request; `unstated` says what a statement
+    /// without one covers.
+    pub fn resource_matches(&self, request: &Request, unstated: UnstatedResource) -> bool {
         match &self.resources {
             Some(r) => r.find(request).is_some() != r.not,
-            None => on_resource,
+            None => unstated != UnstatedResource::Nothing,
         }
     }
 
@@ -177,7 +203,8 @@ impl CompiledStatement {
     /// Whether the statement applies to the request, and how directly it names the caller.
     pub fn applies(&self, request: &Request, policy: &CompiledPolicy) -> Option<Grant> {
         self.effect?;
-        if !self.action_matches(request) || !self.resource_matches(request, policy.is_on_resource())
+        if !self.action_matches(request)
+            || !self.resource_matches(request, policy.unstated_resource())
         {
             return None;
         }

@@ -2,7 +2,7 @@
 //! what decided and saying it in words, with the request's and the policy's values side
 //! by side. Uses the same matching as the fast path, so the two never disagree.
 
-use super::compile::{CompiledPolicy, CompiledStatement};
+use super::compile::{CompiledPolicy, CompiledStatement, UnstatedResource};
 use super::condition::{Clause, Judgement};
 use super::context::{Context, Request};
 use super::operator::SetQualifier;
@@ -18,7 +18,7 @@ pub fn trace(
     policy: &CompiledPolicy,
 ) -> (StatementTrace, Option<Grant>) {
     let action = action(statement, request);
-    let resource = resource(statement, request, policy.is_on_resource());
+    let resource = resource(statement, request, policy.unstated_resource());
     let principal = principal(statement, request, policy);
     let clauses: Vec<ClauseTrace> = statement
         .conditions
@@ -136,17 +136,24 @@ fn action(s: &CompiledStatement, request: &Request) -> ElementTrace {
     trace
 }
 
-fn resource(s: &CompiledStatement, request: &Request, on_resource: bool) -> ElementTrace {
+fn resource(s: &CompiledStatement, request: &Request, unstated: UnstatedResource) -> ElementTrace {
     let Some(set) = &s.resources else {
-        return if on_resource {
-            element(
+        return match unstated {
+            UnstatedResource::AttachedTo => element(
                 true,
                 None,
                 "no Resource element: the statement covers the resource its policy is attached to"
                     .into(),
-            )
-        } else {
-            element(false, None, "no Resource or NotResource element".into())
+            ),
+            UnstatedResource::Any => element(
+                true,
+                None,
+                "no Resource element: the documentation this statement comes from names no resources; read as any resource"
+                    .into(),
+            ),
+            UnstatedResource::Nothing => {
+                element(false, None, "no Resource or NotResource element".into())
+            }
         };
     };
     let found = set.find(request);

@@ -3,12 +3,24 @@
 //! (resolving managed-policy references from the catalog, listing placeholders, filling the
 //! ones given with `--var`).
 
+pub mod authz;
+pub mod cfn;
+pub mod detect;
 pub mod document;
+pub mod embedded;
+pub mod holders;
+pub mod html;
 pub mod json;
 pub mod lines;
 pub mod markdown;
 pub mod node;
+pub mod page;
+pub mod page_text;
 pub mod samples;
+pub mod terraform;
+pub mod yaml;
+
+pub use detect::detect;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -177,7 +189,13 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     let mut source = Source::new(path, format);
     match format {
         Format::Json => load_json(text, &mut source),
-        _ => markdown::load(text, &mut source),
+        Format::Cloudformation => cfn::load(text, &mut source),
+        Format::AuthorizationDetails => authz::load(text, &mut source),
+        Format::Terraform => terraform::load(text, &mut source),
+        Format::Markdown => markdown::load(text, &mut source),
+        Format::Html => html::load(text, &mut source),
+        // Page text; any other shape read as text still yields the policies written in it.
+        _ => page_text::load(text, &mut source),
     }
     crate::catalog::resolve_managed(&mut source);
     if source.roles.is_empty() {
@@ -222,20 +240,6 @@ fn decode(bytes: &[u8]) -> (String, Option<String>) {
                 )
             }
         },
-    }
-}
-
-/// The format of an input, told by its content.
-pub fn detect(text: &str) -> Format {
-    if looks_like_json(text) {
-        Format::Json
-    } else if text.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("```") || l.starts_with("~~~") || l.starts_with('#')
-    }) {
-        Format::Markdown
-    } else {
-        Format::Text
     }
 }
 

@@ -40,7 +40,26 @@ pub enum NodeKind {
     /// What the loader reported about a source.
     Diagnostics,
     Diagnostic(Severity),
+    /// One action that a wildcard action pattern covers (from the catalog).
+    Covered,
 }
+
+/// What an action pattern covers, as a catalog knows it; the outline shows it on the
+/// pattern's row and, for a wildcard, lists the actions under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Covered {
+    /// The actions the pattern matches, by full name with their access level.
+    Actions(Vec<(String, &'static str)>),
+    /// More actions than are worth listing under one row.
+    TooMany(usize),
+    /// The pattern matches no action the catalog knows.
+    Unknown,
+    /// The pattern can never match (a wildcard in the service prefix, no prefix...).
+    Invalid(String),
+}
+
+/// Looks up what an action pattern covers.
+pub type ActionLookup = dyn Fn(&str) -> Covered;
 
 /// The statement elements that hold values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -164,13 +183,14 @@ impl Node {
 /// Builds an outline in preorder: `open` a node, add what goes under it, `close` it.
 /// The model's own levels are added by [`Outline::build`]; modules that know more (the
 /// catalog, for the actions a wildcard covers) add their nodes the same way.
-#[derive(Debug, Default)]
-pub struct Builder {
+#[derive(Default)]
+pub struct Builder<'a> {
     nodes: Vec<Node>,
     open: Vec<NodeId>,
+    actions: Option<&'a ActionLookup>,
 }
 
-impl Builder {
+impl Builder<'_> {
     /// Adds `node` and makes it the parent of the nodes added until [`Builder::close`].
     pub fn open(&mut self, node: Node) -> NodeId {
         let id = self.leaf(node);
@@ -212,7 +232,16 @@ pub struct Outline {
 impl Outline {
     /// The outline of every source, in order.
     pub fn build(sources: &[Source]) -> Outline {
-        let mut b = Builder::default();
+        Self::build_with(sources, None)
+    }
+
+    /// The outline of every source, with what each action pattern covers (for a wildcard,
+    /// the actions under it) when `actions` can look it up.
+    pub fn build_with(sources: &[Source], actions: Option<&ActionLookup>) -> Outline {
+        let mut b = Builder {
+            actions,
+            ..Builder::default()
+        };
         for (i, source) in sources.iter().enumerate() {
             add_source(&mut b, source, i);
         }
@@ -304,7 +333,7 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn add_source(b: &mut Builder, source: &Source, index: usize) {
+fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
     let at = At {
         source: index,
         ..At::default()
@@ -389,13 +418,13 @@ pub fn severity_counts(source: &Source) -> String {
     .join(", ")
 }
 
-fn add_note(b: &mut Builder, note: Option<&String>, at: At) {
+fn add_note(b: &mut Builder<'_>, note: Option<&String>, at: At) {
     if let Some(note) = note {
         b.leaf(Node::new(NodeKind::Note, note, at));
     }
 }
 
-fn add_role(b: &mut Builder, role: &Role, at: At) {
+fn add_role(b: &mut Builder<'_>, role: &Role, at: At) {
     let summary = format!(
         "{}, {}",
         role.kind.as_str(),
@@ -411,7 +440,7 @@ fn add_role(b: &mut Builder, role: &Role, at: At) {
     b.close();
 }
 
-fn add_policies(b: &mut Builder, role: &Role, at: At) {
+fn add_policies(b: &mut Builder<'_>, role: &Role, at: At) {
     for (p, policy) in role.policies.iter().enumerate() {
         add_policy(
             b,
@@ -424,7 +453,7 @@ fn add_policies(b: &mut Builder, role: &Role, at: At) {
     }
 }
 
-fn add_policy(b: &mut Builder, policy: &Policy, at: At) {
+fn add_policy(b: &mut Builder<'_>, policy: &Policy, at: At) {
     let count = policy.statements().len();
     let mut summary = format!(
         "{}, {}",
@@ -473,7 +502,7 @@ pub fn statement_label(index: usize, s: &Statement) -> String {
     }
 }
 
-fn add_statement(b: &mut Builder, s: &Statement, index: usize, at: At) {
+fn add_statement(b: &mut Builder<'_>, s: &Statement, index: usize, at: At) {
     let effect = s
         .effect
         .as_ref()
@@ -541,7 +570,7 @@ fn add_statement(b: &mut Builder, s: &Statement, index: usize, at: At) {
     b.close();
 }
 
-fn add_principal(b: &mut Builder, element: Element, p: &Principal, at: At) {
+fn add_principal(b: &mut Builder<'_>, element: Element, p: &Principal, at: At) {
     b.open(Node::new(NodeKind::Element(element), element.as_str(), at).loc(p.loc()));
     match p {
         Principal::Wildcard(t) => {
@@ -567,12 +596,47 @@ fn add_principal(b: &mut Builder, element: Element, p: &Principal, at: At) {
     b.close();
 }
 
-fn add_values(b: &mut Builder, element: Element, v: &Values, at: At) {
+fn add_values(b: &mut Builder<'_>, element: Element, v: &Values, at: At) {
     b.open(Node::new(NodeKind::Element(element), element.as_str(), at).loc(v.loc));
+    let lookup = b
+        .actions
+        .filter(|_| matches!(element, Element::Action | Element::NotAction));
     for (i, t) in v.items.iter().enumerate() {
-        b.leaf(Node::new(NodeKind::Value(element), &t.value, at.with_item(i)).loc(t.loc));
+        let node = Node::new(NodeKind::Value(element), &t.value, at.with_item(i)).loc(t.loc);
+        match lookup.map(|l| l(&t.value)) {
+            None => {
+                b.leaf(node);
+            }
+            Some(covered) => add_action(b, node, &t.value, covered, at),
+        }
     }
     b.close();
+}
+
+/// An action pattern's row: its access level when it names one action, how many it covers
+/// (listed under it) when it is a wildcard, or why it matches nothing.
+fn add_action(b: &mut Builder<'_>, node: Node, pattern: &str, covered: Covered, at: At) {
+    match covered {
+        Covered::Actions(actions) if !super::glob::has_wildcard(pattern) && actions.len() == 1 => {
+            b.leaf(node.summary(actions[0].1));
+        }
+        Covered::Actions(actions) => {
+            b.open(node.summary(plural(actions.len(), "action", "actions")));
+            for (name, level) in actions {
+                b.leaf(Node::new(NodeKind::Covered, name, at).summary(level));
+            }
+            b.close();
+        }
+        Covered::TooMany(n) => {
+            b.leaf(node.summary(plural(n, "action", "actions")));
+        }
+        Covered::Unknown => {
+            b.leaf(node.summary("unknown action"));
+        }
+        Covered::Invalid(why) => {
+            b.leaf(node.summary(format!("invalid: {why}")));
+        }
+    }
 }
 
 #[cfg(test)]

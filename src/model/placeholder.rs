@@ -3,7 +3,8 @@
 //!
 //! Recognised spellings: `${Name}` (a `${...}` with a colon inside, such as
 //! `${aws:username}`, is an IAM policy variable and `${*}`, `${?}`, `${$}` are its escapes,
-//! so neither is a placeholder), `{{Name}}`, `{Name}`, `<Name>`, and, in resources and
+//! so neither is a placeholder; CloudFormation's pseudo parameters such as
+//! `${AWS::AccountId}` are placeholders, named `AWS::AccountId`), `{{Name}}`, `{Name}`, `<Name>`, and, in resources and
 //! principals only, capitals with underscores such as `UPSOLVER_ORG_ID` (elsewhere those are
 //! real values, such as the KMS key spec `SYMMETRIC_DEFAULT`).
 
@@ -52,6 +53,13 @@ fn name_len(b: &[u8], i: usize) -> usize {
 pub fn find(s: &str, capitals: bool) -> Vec<Found> {
     let b = s.as_bytes();
     let mut out = Vec::new();
+    // Every spelling needs one of these; most strings have none.
+    if !b
+        .iter()
+        .any(|&c| c == b'{' || c == b'<' || (capitals && c == b'_'))
+    {
+        return out;
+    }
     let mut i = 0;
     while i < b.len() {
         if let Some(found) = braced_at(b, i).or_else(|| angled_at(b, i)) {
@@ -96,8 +104,13 @@ fn braced_at(b: &[u8], i: usize) -> Option<Found> {
     } else {
         return None;
     };
-    let n = name_len(b, start);
-    let end = start + n;
+    let pseudo = if double {
+        0
+    } else {
+        pseudo_prefix_len(b, start)
+    };
+    let n = name_len(b, start + pseudo);
+    let end = start + pseudo + n;
     let (closing, close_at): (&[u8], usize) = if double {
         (b"}}", end + spaces(end))
     } else {
@@ -107,6 +120,15 @@ fn braced_at(b: &[u8], i: usize) -> Option<Found> {
         range: i..close_at + closing.len(),
         name: start..end,
     })
+}
+
+/// Length of `AWS::` at `i` (the prefix of a CloudFormation pseudo parameter), else zero.
+fn pseudo_prefix_len(b: &[u8], i: usize) -> usize {
+    if b[i.min(b.len())..].starts_with(b"AWS::") {
+        5
+    } else {
+        0
+    }
 }
 
 /// `<Name>` or `<name with spaces>` at `i`.
@@ -192,6 +214,8 @@ pub fn collect(source: &mut Source) {
             }
         }
     };
+    // A managed policy attached to many holders is one shared document: read it once.
+    let mut read: std::collections::HashSet<*const PolicyDocument> = Default::default();
     for role in &source.roles {
         record(&role.name, false, role.loc);
         for policy in &role.policies {
@@ -199,6 +223,9 @@ pub fn collect(source: &mut Source) {
             let Some(doc) = policy.document.as_deref() else {
                 continue;
             };
+            if !read.insert(doc as *const PolicyDocument) {
+                continue;
+            }
             for (field, text, loc) in doc.texts() {
                 record(text, capitals_count_in(field), loc);
             }
@@ -218,16 +245,24 @@ pub fn collect(source: &mut Source) {
     source.placeholders = by_name.into_values().collect();
 }
 
-/// Fills the placeholders `vars` names everywhere in the source, and records their values.
+/// Fills the placeholders `vars` names everywhere in the source (the prose notes too), and
+/// records their values.
 /// Placeholders the source does not have are ignored here; the caller reports them.
 pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
     if vars.is_empty() {
         return;
     }
+    let fill_note = |note: &mut Option<String>| {
+        if let Some(n) = note {
+            fill_str(n, false, vars);
+        }
+    };
     for role in &mut source.roles {
         fill_str(&mut role.name, false, vars);
+        fill_note(&mut role.note);
         for policy in &mut role.policies {
             fill_str(&mut policy.name, false, vars);
+            fill_note(&mut policy.note);
             let Some(doc) = policy.document.as_mut() else {
                 continue;
             };
@@ -235,6 +270,9 @@ pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
                 continue;
             }
             let doc = Arc::make_mut(doc);
+            doc.statements
+                .iter_mut()
+                .for_each(|s| fill_note(&mut s.note));
             doc.texts_mut(|field, s| {
                 fill_str(s, capitals_count_in(field), vars);
             });
@@ -268,6 +306,11 @@ fn needs_fill(doc: &PolicyDocument, vars: &BTreeMap<String, String>) -> bool {
             .texts()
             .iter()
             .any(|(field, text, _)| named(text, capitals_count_in(*field)))
+        || doc
+            .statements
+            .iter()
+            .filter_map(|s| s.note.as_deref())
+            .any(|note| named(note, false))
 }
 
 /// The unknown elements of a document and of its statements (a misspelled `Resources`
@@ -325,12 +368,17 @@ mod tests {
             names("${var.bucket}-${local.prefix}", false),
             ["var.bucket", "local.prefix"]
         );
+        assert_eq!(
+            names("arn:${AWS::Partition}:s3:::b-${AWS::AccountId}", false),
+            ["AWS::Partition", "AWS::AccountId"]
+        );
     }
 
     #[test]
     fn policy_variables_and_constants_are_not_placeholders() {
         assert!(names("arn:aws:s3:::b/${aws:username}/*", true).is_empty());
         assert!(names("${*}${?}${$}", true).is_empty());
+        assert!(names("${aws:SourceAccount}${AWS::}", true).is_empty());
         assert!(names("SYMMETRIC_DEFAULT", false).is_empty());
         assert!(names("a < b > c", false).is_empty());
         assert!(names("AB_", true).is_empty());

@@ -26,6 +26,10 @@ pub struct PolicyDocument {
     pub keys: Vec<Text>,
     /// Position of the document's opening brace.
     pub loc: Loc,
+    /// Built by iamscope from documentation (a table of actions) rather than written as a
+    /// policy by the source: the rules of the written grammar (Version, Resource, Sid
+    /// spelling) do not apply to it, what it grants does.
+    pub synthesized: bool,
 }
 
 impl PolicyDocument {

@@ -77,6 +77,11 @@ impl Format {
             Format::AuthorizationDetails => "authorization-details",
         }
     }
+
+    /// The format named `name` as [`Format::as_str`] spells it.
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == name)
+    }
 }
 
 impl std::fmt::Display for Format {

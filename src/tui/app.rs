@@ -44,7 +44,7 @@ impl App {
     /// screen lists every policy; policies collapsed unless there is only one, so one
     /// policy file opens on its statements.
     pub fn new(sources: Vec<Source>, color: bool) -> App {
-        let outline = Outline::build(&sources);
+        let outline = Outline::build_with(&sources, Some(&crate::catalog::covered));
         let totals = Totals {
             sources: sources.len(),
             policies: sources.iter().map(|s| s.policies().count()).sum(),

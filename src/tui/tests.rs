@@ -73,8 +73,8 @@ fn first_screen() {
 #[test]
 fn moving_and_expanding_a_statement() {
     let mut app = samples_app(80, 24);
-    // Down to the dstack policy, open it, down to its first statement, open that.
-    press(&mut app, "j l j l");
+    // Down to the dstack policy, open it, past its note to its first statement, open that.
+    press(&mut app, "j l j j l");
     assert_eq!(selected_label(&app), "#1");
     insta::assert_snapshot!("statement_open_80x24", screen(&app));
     // l on an open statement goes to its first child; j to the action under it.
@@ -96,7 +96,7 @@ fn a_statement_with_a_sid_and_conditions() {
 #[test]
 fn narrow_screen_after_moving() {
     let mut app = samples_app(40, 12);
-    press(&mut app, "Down Right Down Right");
+    press(&mut app, "Down Right Down Down Right");
     assert_eq!(selected_label(&app), "#1");
     insta::assert_snapshot!("statement_open_40x12", screen(&app));
 }
@@ -161,7 +161,7 @@ fn end_of_list() {
     press(&mut app, "l G");
     assert_eq!(
         selected_label(&app),
-        "missing `{` before \"Action\"; inserted"
+        "managed policy `arn:aws:iam::aws:policy/ AmazonAthenaFullAccess` holds white space no ARN or name can; read as `arn:aws:iam::aws:policy/AmazonAthenaFullAccess`"
     );
     press(&mut app, "PgUp PgUp PgUp PgUp PgUp g");
     assert_eq!(app.selected_id(), 0);
@@ -250,4 +250,20 @@ fn help_scroll_stays_in_range_when_the_screen_grows() {
     handle_event(&mut app, &Event::Resize(100, 40));
     assert_eq!(app.help_scroll(), Some(0));
     assert!(!app.can(super::Action::Down));
+}
+
+#[test]
+fn a_wildcard_action_lists_the_actions_it_covers() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Action": ["kms:Create*", "iam:DeleteFunction"], "Resource": "*"}]}"#;
+    let mut app = open(
+        vec![load_text("kms.json", policy, &Options::default())],
+        80,
+        24,
+    );
+    // The single policy opens expanded: down to its statement and open it, down to the
+    // first pattern, which covers four actions; open it and select the first.
+    press(&mut app, "j j l j j l l");
+    assert_eq!(selected_label(&app), "kms:CreateAlias");
+    insta::assert_snapshot!("wildcard_covers_80x24", screen(&app));
 }

@@ -34,7 +34,18 @@ pub struct Parsed {
 
 /// Parses `text`, whose first character stands at `origin` in its file.
 pub fn parse(text: &str, origin: Loc) -> Parsed {
+    parse_keeping_raw(text, origin, &[])
+}
+
+/// Like [`parse`], but the object value of a member named in `raw_keys` is not parsed: it
+/// is kept as a string holding its text, whose position is that of its `{`, to be parsed
+/// on its own when needed (with [`parse`] at that position, so positions stay exact). An
+/// account dump is read this way: its policy documents never join one tree of the whole
+/// file, which keeps a 100 MB dump's memory and time small.
+pub fn parse_keeping_raw(text: &str, origin: Loc, raw_keys: &[&str]) -> Parsed {
     let mut p = Parser {
+        raw_keys,
+        text,
         b: text.as_bytes(),
         pos: 0,
         line: origin.line.max(1),
@@ -88,6 +99,8 @@ enum Container {
 }
 
 struct Parser<'a> {
+    raw_keys: &'a [&'a str],
+    text: &'a str,
     b: &'a [u8],
     pos: usize,
     line: u32,
@@ -161,7 +174,21 @@ impl Parser<'_> {
     fn skip_trivia(&mut self) {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.advance(1),
+                Some(b' ' | b'\t' | b'\r') => {
+                    // Runs of indentation, without the per-byte bookkeeping of `advance`.
+                    let n = self
+                        .rest()
+                        .iter()
+                        .take_while(|&&c| matches!(c, b' ' | b'\t' | b'\r'))
+                        .count();
+                    self.pos += n;
+                    self.col += n as u32;
+                }
+                Some(b'\n') => {
+                    self.pos += 1;
+                    self.line += 1;
+                    self.col = 1;
+                }
                 Some(b'/') if self.peek_at(1) == Some(b'/') => {
                     self.repaired(self.loc(), "`//` comment (JSON has no comments); skipped");
                     let n = self.rest().iter().take_while(|&&c| c != b'\n').count();
@@ -203,7 +230,7 @@ impl Parser<'_> {
             return None;
         };
         let value = match c {
-            b'{' | b'$' | b'<' if self.placeholder_len() > 0 => {
+            b'{' | b'$' | b'<' if self.may_be_placeholder() && self.placeholder_len() > 0 => {
                 let n = self.placeholder_len();
                 let s = String::from_utf8_lossy(&self.rest()[..n]).into_owned();
                 self.repaired(at, format!("unquoted placeholder `{s}`; read as a string"));
@@ -257,6 +284,13 @@ impl Parser<'_> {
         crate::text::escape(&c.to_string()).into_owned()
     }
 
+    /// Whether the characters at the current position could start a placeholder: a cheap
+    /// test that spares objects (`{` then a quote or white space) the full search.
+    fn may_be_placeholder(&self) -> bool {
+        let next = self.peek_at(1).unwrap_or(b' ');
+        next.is_ascii_alphabetic() || next == b'_' || next == b'{'
+    }
+
     /// Length of an unquoted placeholder at the current position (`${Name}`, `{{Name}}`,
     /// `{Name}`, `<Name>`), zero if there is none.
     fn placeholder_len(&self) -> usize {
@@ -306,6 +340,25 @@ impl Parser<'_> {
         let start = self.loc();
         self.advance(open_len);
         let typographic = close == RIGHT_QUOTE;
+        if !typographic {
+            // The usual string: no escape, closed on its line. Sliced from the text, which
+            // is valid UTF-8 and split here at ASCII quotes.
+            let r = self.rest();
+            let run = r
+                .iter()
+                .take_while(|&&c| c != close[0] && c != b'\\' && c >= 0x20)
+                .count();
+            if r.get(run) == Some(&close[0]) {
+                let from = self.pos;
+                self.col += r[..run].iter().filter(|&&c| !is_continuation(c)).count() as u32;
+                self.pos += run + 1;
+                self.col += 1;
+                if let Some(s) = self.text.get(from..from + run) {
+                    return s.to_string();
+                }
+                return String::from_utf8_lossy(&self.b[from..from + run]).into_owned();
+            }
+        }
         let mut out = Vec::new();
         let mut reported_control = false;
         loop {
@@ -500,7 +553,8 @@ impl Parser<'_> {
                 );
                 return;
             }
-            let Some(value) = self.value(Container::Object) else {
+            let raw = self.raw_object(&key.value);
+            let Some(value) = raw.or_else(|| self.value(Container::Object)) else {
                 return;
             };
             members.push(Member { key, value });
@@ -511,6 +565,68 @@ impl Parser<'_> {
                 return;
             }
         }
+    }
+
+    /// The text of the object value of a member named in `raw_keys`, as a string: braces
+    /// matched outside strings, line and column kept. `None` (parse it normally) for other
+    /// members and for an object that does not close cleanly, so repairs still apply.
+    fn raw_object(&mut self, key: &str) -> Option<Node> {
+        if self.raw_keys.is_empty() || !self.raw_keys.contains(&key) {
+            return None;
+        }
+        self.skip_trivia();
+        if self.peek() != Some(b'{') {
+            return None;
+        }
+        let (start, at) = (self.pos, self.loc());
+        let b = self.b;
+        let (mut i, mut depth, mut in_string) = (start, 0usize, false);
+        let (mut lines, mut last_newline) = (0u32, None);
+        loop {
+            let c = *b.get(i)?;
+            if in_string {
+                match c {
+                    b'\\' => i += 1,
+                    b'"' => in_string = false,
+                    c if c < 0x20 => return None,
+                    _ => {}
+                }
+            } else {
+                match c {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b'\n' => {
+                        lines += 1;
+                        last_newline = Some(i);
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        let end = i + 1;
+        let raw = self.text.get(start..end)?;
+        let chars = |from: usize| {
+            b[from..end]
+                .iter()
+                .filter(|&&c| !is_continuation(c))
+                .count()
+        };
+        match last_newline {
+            Some(nl) => {
+                self.line += lines;
+                self.col = 1 + chars(nl + 1) as u32;
+            }
+            None => self.col += chars(start) as u32,
+        }
+        self.pos = end;
+        Some(Node::new(Value::String(raw.to_string()), at))
     }
 
     fn key(&mut self) -> Option<Text> {

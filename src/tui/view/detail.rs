@@ -9,8 +9,11 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::{field, json, location, plain};
+use crate::catalog::{Action as CatalogAction, Catalog};
 use crate::model::json::statement_to_json;
-use crate::model::outline::{At, Node, NodeKind, plural, severity_counts, statement_label};
+use crate::model::outline::{
+    At, Element, Node, NodeKind, plural, severity_counts, statement_label,
+};
 use crate::model::{Diagnostic, Loc, Placeholder, Policy, Role, RoleKind, Severity, Source};
 use crate::text::escape;
 use crate::tui::app::App;
@@ -51,6 +54,7 @@ fn title(app: &App, node: &Node) -> String {
         NodeKind::Placeholder => "Placeholder",
         NodeKind::Diagnostics => "Diagnostics",
         NodeKind::Diagnostic(_) => "Diagnostic",
+        NodeKind::Covered => "Action",
     };
     format!(" {name} ")
 }
@@ -108,7 +112,8 @@ fn lines(app: &App, node: &Node, theme: Theme, budget: usize) -> Vec<Line<'stati
         | NodeKind::Value(_)
         | NodeKind::Note
         | NodeKind::Inferred
-        | NodeKind::Unknown => part_lines(app, source, node, theme, budget),
+        | NodeKind::Unknown
+        | NodeKind::Covered => part_lines(app, source, node, theme, budget),
     }
 }
 
@@ -345,6 +350,35 @@ fn statement_lines(app: &App, at: At, theme: Theme) -> Vec<Line<'static>> {
 
 /// A node inside a statement (or a policy, or a holder): what it is and where, then the
 /// statement (or policy, or holder) it belongs to, in full.
+/// What the catalog says of one action: what it does, its access level, the resource types
+/// it works on and the condition keys it supports.
+fn action_lines(action: &CatalogAction, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![
+        field("Access", vec![plain(action.access_level.as_str())], theme),
+        field("Does", vec![plain(action.description())], theme),
+    ];
+    if action.resource_types.is_empty() {
+        out.push(field(
+            "Resources",
+            vec![plain("* only (no resource-level permissions)")],
+            theme,
+        ));
+    }
+    for r in &action.resource_types {
+        let required = if r.required { " (required)" } else { "" };
+        out.push(field(
+            "Resource",
+            vec![plain(format!("{}{required}  {}", r.name, r.arn))],
+            theme,
+        ));
+    }
+    let keys: Vec<&str> = action.condition_keys().collect();
+    if !keys.is_empty() {
+        out.push(field("Keys", vec![plain(keys.join(", "))], theme));
+    }
+    out
+}
+
 fn part_lines(
     app: &App,
     source: &Source,
@@ -361,6 +395,13 @@ fn part_lines(
         ));
     }
     let mut out = vec![place(source, node.loc, theme), field(&name, value, theme)];
+    if matches!(
+        node.kind,
+        NodeKind::Covered | NodeKind::Value(Element::Action | Element::NotAction)
+    ) && let Some(action) = Catalog::get().action(&node.label)
+    {
+        out.extend(action_lines(action, theme));
+    }
     out.push(Line::default());
     let sources = app.sources();
     let at = node.at;

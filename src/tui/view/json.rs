@@ -25,6 +25,7 @@ pub fn document_lines(doc: &PolicyDocument, theme: Theme, budget: usize) -> Vec<
             unknown: doc.unknown.clone(),
             keys: doc.keys.clone(),
             loc: doc.loc,
+            synthesized: doc.synthesized,
         };
         lines(&document_to_json(&head), theme)
     } else {

@@ -1,0 +1,403 @@
+//! Account dumps (`aws iam get-account-authorization-details`): users with their groups,
+//! groups with their members, roles with their trust policies and instance profiles, the
+//! inline, attached and boundary policies of each, and the dump's managed policies at their
+//! default version. A managed policy the dump includes is attached with its document
+//! (shared, not copied); one it does not include (an AWS managed policy, when the dump was
+//! filtered) stays a reference for the catalog to resolve.
+//!
+//! Policy documents may be objects, JSON strings, or URL-encoded JSON strings (as the IAM
+//! API returns them); all three are read.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::load::document;
+use crate::load::holders::managed_ref;
+use crate::load::json::parse;
+use crate::load::node::{Node, Value};
+use crate::model::{
+    Diagnostic, Loc, ManagedRef, Policy, PolicyDocument, PolicyKind, Role, RoleKind, Source,
+};
+
+pub const URL_ENCODED: &str = "url-encoded-policy";
+pub const NO_DEFAULT_VERSION: &str = "no-default-version";
+
+/// The top-level lists of a dump.
+const LISTS: [&str; 4] = [
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+];
+
+/// Whether a text is an account dump: JSON with one of the dump's lists.
+pub fn looks_like_authorization_details(text: &str) -> bool {
+    super::looks_like_json(text)
+        && LISTS[..3]
+            .iter()
+            .any(|list| text.contains(&format!("\"{list}\"")))
+}
+
+/// Adds the users, groups and roles of the dump `text` to `source`.
+pub fn load(text: &str, source: &mut Source) {
+    let documents = ["PolicyDocument", "Document", "AssumeRolePolicyDocument"];
+    let parsed = parse::parse_keeping_raw(text, Loc::new(1, 1), &documents);
+    source.diagnostics.extend(parsed.diagnostics);
+    for root in &parsed.values {
+        load_dump(root, source);
+    }
+}
+
+/// A managed policy of the dump at its default version.
+struct Managed {
+    name: String,
+    document: Option<Arc<PolicyDocument>>,
+}
+
+/// Reads holders and documents; one per worker thread.
+struct Reader<'m> {
+    managed: &'m HashMap<String, Managed>,
+    diags: Vec<Diagnostic>,
+    /// ARNs of the dump's managed policies this reader attached.
+    used: HashSet<&'m str>,
+    reported_encoding: bool,
+}
+
+fn text<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
+    node.get(key).and_then(Node::as_str)
+}
+
+fn items<'n>(node: &'n Node, key: &str) -> &'n [Node] {
+    node.get(key).and_then(Node::as_array).unwrap_or(&[])
+}
+
+/// Below this many items a list is read on the calling thread.
+const PARALLEL_CHUNK: usize = 512;
+
+/// Maps `items` with `f` on the machine's cores, in order, and merges what the readers
+/// noticed (diagnostics in item order, attached managed policies).
+fn read_all<'n, 'm, T: Send>(
+    items: &'n [Node],
+    managed: &'m HashMap<String, Managed>,
+    reader: &mut Reader<'m>,
+    f: impl Fn(&mut Reader<'m>, &'n Node) -> T + Sync,
+) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let chunk = items.len().div_ceil(threads).max(PARALLEL_CHUNK);
+    if items.len() <= chunk {
+        return items.iter().map(|n| f(reader, n)).collect();
+    }
+    let parts: Vec<(Vec<T>, Reader<'m>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || {
+                    let mut r = Reader::new(managed);
+                    let out: Vec<T> = part.iter().map(|n| f(&mut r, n)).collect();
+                    (out, r)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for (values, r) in parts {
+        out.extend(values);
+        reader.merge(r);
+    }
+    out
+}
+
+/// Adds the holders of one dump to `source`.
+pub fn load_dump(root: &Node, source: &mut Source) {
+    let no_managed = HashMap::new();
+    let mut first = Reader::new(&no_managed);
+    let policies = read_all(items(root, "Policies"), &no_managed, &mut first, |r, p| {
+        r.managed_policy(p)
+    });
+    let managed: HashMap<String, Managed> = policies.into_iter().flatten().collect();
+    let mut r = Reader::new(&managed);
+    r.diags = first.diags;
+    r.reported_encoding = first.reported_encoding;
+    let mut members: HashMap<&str, Vec<&str>> = HashMap::new();
+    for user in items(root, "UserDetailList") {
+        for group in items(user, "GroupList").iter().filter_map(Node::as_str) {
+            members
+                .entry(group)
+                .or_default()
+                .push(text(user, "UserName").unwrap_or_default());
+        }
+    }
+    let mut roles = read_all(
+        items(root, "UserDetailList"),
+        &managed,
+        &mut r,
+        |r, user| {
+            let mut role = r.holder(user, "UserName", RoleKind::User, "UserPolicyList");
+            role.groups = items(user, "GroupList")
+                .iter()
+                .filter_map(Node::as_str)
+                .map(str::to_string)
+                .collect();
+            role
+        },
+    );
+    for group in items(root, "GroupDetailList") {
+        let mut role = r.holder(group, "GroupName", RoleKind::Group, "GroupPolicyList");
+        if let Some(names) = members.get(role.name.as_str()) {
+            role.note = Some(format!("members: {}", names.join(", ")));
+        }
+        roles.push(role);
+    }
+    roles.extend(read_all(
+        items(root, "RoleDetailList"),
+        &managed,
+        &mut r,
+        |r, node| r.role(node),
+    ));
+    let mut unattached: Vec<(&String, &Managed)> = managed
+        .iter()
+        .filter(|(arn, _)| !r.used.contains(arn.as_str()) && !arn.contains(":iam::aws:policy/"))
+        .collect();
+    unattached.sort_by(|a, b| a.0.cmp(b.0));
+    if !unattached.is_empty() {
+        let mut role = Role::new("managed policies attached to nothing", RoleKind::Document);
+        role.loc = root.loc;
+        role.policies = unattached
+            .into_iter()
+            .map(|(arn, m)| {
+                let loc = m.document.as_ref().map_or(root.loc, |d| d.loc);
+                attached(arn, m, PolicyKind::Identity, loc)
+            })
+            .collect();
+        roles.push(role);
+    }
+    source.diagnostics.append(&mut r.diags);
+    source.roles.extend(roles);
+}
+
+/// A policy holding a managed policy's default version (or a reference when its document
+/// is not in the dump).
+fn attached(arn: &str, m: &Managed, kind: PolicyKind, loc: Loc) -> Policy {
+    Policy {
+        name: m.name.clone(),
+        kind,
+        managed: Some(ManagedRef {
+            name: m.name.clone(),
+            arn: arn.to_string(),
+            resolved: m.document.is_some(),
+        }),
+        document: m.document.clone(),
+        loc,
+        note: None,
+    }
+}
+
+impl<'m> Reader<'m> {
+    fn new(managed: &'m HashMap<String, Managed>) -> Self {
+        Reader {
+            managed,
+            diags: Vec::new(),
+            used: HashSet::new(),
+            reported_encoding: false,
+        }
+    }
+
+    /// Takes in what another reader (of later items) noticed.
+    fn merge(&mut self, other: Reader<'m>) {
+        for d in other.diags {
+            if d.code != URL_ENCODED || !self.reported_encoding {
+                self.reported_encoding |= d.code == URL_ENCODED;
+                self.diags.push(d);
+            }
+        }
+        self.used.extend(other.used);
+    }
+
+    /// A role with its trust policy first, and the instance profiles that use it.
+    fn role(&mut self, node: &Node) -> Role {
+        let mut role = self.holder(node, "RoleName", RoleKind::Role, "RolePolicyList");
+        if let Some(trust) = node.get("AssumeRolePolicyDocument")
+            && let Some(doc) = self.document(trust)
+        {
+            role.policies
+                .insert(0, Policy::new("trust policy", PolicyKind::Trust, doc));
+        }
+        let profiles: Vec<&str> = items(node, "InstanceProfileList")
+            .iter()
+            .filter_map(|p| text(p, "InstanceProfileName"))
+            .collect();
+        if !profiles.is_empty() {
+            role.note = Some(format!(
+                "used by instance profile{} {}",
+                if profiles.len() == 1 { "" } else { "s" },
+                profiles.join(", ")
+            ));
+        }
+        role
+    }
+
+    /// A managed policy of the dump's `Policies` list, with its ARN, at its default version.
+    fn managed_policy(&mut self, p: &Node) -> Option<(String, Managed)> {
+        let arn = text(p, "Arn")?;
+        let name = text(p, "PolicyName").unwrap_or(arn).to_string();
+        let versions = items(p, "PolicyVersionList");
+        let default_id = text(p, "DefaultVersionId");
+        let is_default = |v: &Node| match v.get("IsDefaultVersion").map(|d| &d.value) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+            _ => default_id.is_some() && text(v, "VersionId") == default_id,
+        };
+        let version = versions.iter().find(|v| is_default(v));
+        let document = match version.and_then(|v| v.get("Document")) {
+            Some(d) => self.document(d).map(Arc::new),
+            None => {
+                self.diags.push(Diagnostic::warning(
+                    NO_DEFAULT_VERSION,
+                    p.loc,
+                    format!(
+                        "managed policy {} has no default version in the dump; its document is unknown",
+                        crate::text::escape(&name)
+                    ),
+                ));
+                None
+            }
+        };
+        Some((arn.to_string(), Managed { name, document }))
+    }
+
+    /// A user, group or role with its inline, attached and boundary policies.
+    fn holder(&mut self, node: &Node, name_key: &str, kind: RoleKind, inline_key: &str) -> Role {
+        let name = text(node, name_key).unwrap_or("(unnamed)");
+        let mut role = Role::new(name, kind);
+        role.loc = node.loc;
+        role.arn = text(node, "Arn").map(str::to_string);
+        for p in items(node, inline_key) {
+            let name = text(p, "PolicyName").unwrap_or("inline policy");
+            if let Some(doc) = p.get("PolicyDocument").and_then(|d| self.document(d)) {
+                role.policies
+                    .push(Policy::new(name, PolicyKind::Identity, doc));
+            }
+        }
+        for p in items(node, "AttachedManagedPolicies") {
+            if let Some(arn) = text(p, "PolicyArn") {
+                let name = text(p, "PolicyName");
+                role.policies
+                    .push(self.attach(arn, name, PolicyKind::Identity, p.loc));
+            }
+        }
+        if let Some(boundary) = node.get("PermissionsBoundary")
+            && let Some(arn) = text(boundary, "PermissionsBoundaryArn")
+        {
+            role.policies
+                .push(self.attach(arn, None, PolicyKind::Boundary, boundary.loc));
+        }
+        role
+    }
+
+    /// A managed policy attached by ARN: with its document when the dump has it.
+    fn attach(&mut self, arn: &str, name: Option<&str>, kind: PolicyKind, loc: Loc) -> Policy {
+        if let Some((key, m)) = self.managed.get_key_value(arn) {
+            self.used.insert(key.as_str());
+            return attached(arn, m, kind, loc);
+        }
+        let mut policy = managed_ref(arn.to_string(), kind, loc, None);
+        if let Some(name) = name {
+            policy.name = name.to_string();
+        }
+        policy
+    }
+
+    /// A policy document given as an object, a JSON string or a URL-encoded JSON string.
+    fn document(&mut self, node: &Node) -> Option<PolicyDocument> {
+        let Value::String(s) = &node.value else {
+            return Some(document::build(node, &mut self.diags));
+        };
+        let decoded;
+        let json = if s.trim_start().starts_with('{') {
+            s.as_str()
+        } else {
+            decoded = percent_decode(s);
+            if !self.reported_encoding {
+                self.reported_encoding = true;
+                self.diags.push(Diagnostic::info(
+                    URL_ENCODED,
+                    node.loc,
+                    "policy documents in this dump are URL-encoded, as the IAM API returns them; decoded (positions inside them count within the decoded text)",
+                ));
+            }
+            &decoded
+        };
+        let parsed = parse::parse(json, node.loc);
+        self.diags.extend(parsed.diagnostics);
+        let value = parsed.values.into_iter().next()?;
+        Some(document::build(&value, &mut self.diags))
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as a space, as form encoding writes it).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match b[i] {
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_lists_are_read_in_parallel_in_order() {
+        let roles: Vec<String> = (0..3 * PARALLEL_CHUNK)
+            .map(|i| {
+                format!(
+                    r#"{{"RoleName": "r{i}", "AttachedManagedPolicies": [{{"PolicyArn": "arn:aws:iam::1:policy/p"}}],
+                    "RolePolicyList": [{{"PolicyName": "x", "PolicyDocument": "{{\"Statement\": {{\"Effect\": \"Allow\", \"Actions\": \"s3:*\"}}}}"}}]}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"RoleDetailList": [{}], "Policies": [{{"Arn": "arn:aws:iam::1:policy/p", "PolicyName": "p",
+            "PolicyVersionList": [{{"IsDefaultVersion": true, "Document": {{"Statement": []}}}}]}}]}}"#,
+            roles.join(",")
+        );
+        let mut source = Source::default();
+        load(&text, &mut source);
+        let names: Vec<&str> = source.roles.iter().map(|r| r.name.as_str()).collect();
+        let expected: Vec<String> = (0..3 * PARALLEL_CHUNK).map(|i| format!("r{i}")).collect();
+        assert_eq!(names, expected);
+        // Every role reports its misspelled element once, in order; `p` is attached.
+        assert_eq!(source.diagnostics.len(), 3 * PARALLEL_CHUNK);
+        assert!(source.diagnostics.windows(2).all(|w| w[0].loc < w[1].loc));
+        assert!(source.roles.iter().all(|r| r.kind == RoleKind::Role));
+    }
+
+    #[test]
+    fn decodes_url_encoding() {
+        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+        assert_eq!(percent_decode("a+b%2"), "a b%2");
+        assert_eq!(percent_decode("%zz%"), "%zz%");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+    }
+}

@@ -1,0 +1,116 @@
+//! HCL expressions as position-carrying values ([`Node`]), so `jsonencode(...)` objects and
+//! `aws_iam_policy_document` blocks go through the one policy builder.
+//!
+//! Literals are themselves; anything Terraform computes at plan time — references
+//! (`var.bucket`, `aws_s3_bucket.logs.arn`), interpolations, function calls, conditionals —
+//! becomes a placeholder spelled `${...}` around its source text (`${var.bucket}`), which
+//! `--var var.bucket=...` fills.
+
+use hcl_edit::Span;
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::template::{Element, Template};
+
+use crate::load::lines::LineIndex;
+use crate::load::node::{Member, Node, Value};
+use crate::model::{Loc, Text};
+
+/// A parsed HCL text with what positions need.
+pub struct Source<'a> {
+    pub text: &'a str,
+    pub index: LineIndex<'a>,
+    /// Where the text's first character stands in its file.
+    pub origin: Loc,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(text: &'a str, origin: Loc) -> Self {
+        Source {
+            text,
+            index: LineIndex::new(text),
+            origin,
+        }
+    }
+
+    /// The file position of byte `offset` of the text.
+    pub fn loc(&self, offset: usize) -> Loc {
+        let at = self.index.loc(offset);
+        if at.line == 1 {
+            Loc::new(self.origin.line, self.origin.column + at.column - 1)
+        } else {
+            Loc::new(self.origin.line + at.line - 1, at.column)
+        }
+    }
+
+    /// The position where something with a span starts (the origin when it has none).
+    pub fn at(&self, item: &impl Span) -> Loc {
+        item.span().map_or(self.origin, |s| self.loc(s.start))
+    }
+
+    /// The source text of something with a span.
+    pub fn source_of(&self, item: &impl Span) -> &'a str {
+        item.span()
+            .and_then(|s| self.text.get(s))
+            .unwrap_or_default()
+            .trim()
+    }
+
+    /// The value of an expression. `strings` turns numbers and booleans into strings, as
+    /// Terraform does for attributes typed as strings or lists of strings.
+    pub fn node(&self, expr: &Expression, strings: bool) -> Node {
+        let loc = self.at(expr);
+        let value = match expr {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) if strings => Value::String(b.value().to_string()),
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(_) if strings => Value::String(self.source_of(expr).to_string()),
+            Expression::Number(_) => Value::Number(self.source_of(expr).to_string()),
+            Expression::String(s) => Value::String(s.value().clone()),
+            Expression::Array(items) => {
+                Value::Array(items.iter().map(|e| self.node(e, strings)).collect())
+            }
+            Expression::Object(object) => Value::Object(
+                object
+                    .iter()
+                    .map(|(key, value)| Member {
+                        key: self.key(key),
+                        value: self.node(value.expr(), strings),
+                    })
+                    .collect(),
+            ),
+            Expression::StringTemplate(t) => Value::String(self.template(t)),
+            Expression::HeredocTemplate(h) => Value::String(self.template(&h.template)),
+            Expression::Parenthesis(p) => return self.node(p.inner(), strings),
+            _ => Value::String(self.placeholder(expr)),
+        };
+        Node::new(value, loc)
+    }
+
+    fn key(&self, key: &ObjectKey) -> Text {
+        let loc = self.at(key);
+        match key {
+            ObjectKey::Ident(id) => Text::new(id.as_str(), loc),
+            ObjectKey::Expression(Expression::String(s)) => Text::new(s.value().clone(), loc),
+            ObjectKey::Expression(e) => {
+                Text::new(self.node(e, true).as_str().unwrap_or_default(), loc)
+            }
+        }
+    }
+
+    /// A computed value as the placeholder `${source text}`.
+    pub fn placeholder(&self, expr: &impl Span) -> String {
+        format!("${{{}}}", self.source_of(expr))
+    }
+
+    /// A template's text, interpolations kept as `${...}` and directives as written.
+    pub fn template(&self, template: &Template) -> String {
+        let mut out = String::new();
+        for element in template.iter() {
+            match element {
+                Element::Literal(s) => out.push_str(s.value()),
+                Element::Interpolation(i) => out.push_str(&self.placeholder(&i.expr)),
+                Element::Directive(d) => out.push_str(self.source_of(d)),
+            }
+        }
+        out
+    }
+}
