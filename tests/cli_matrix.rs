@@ -159,7 +159,6 @@ fn stackstate_integration_role_from_a_policy_file() {
 }
 
 #[test]
-#[ignore = "needs heading-scoped roles"]
 fn stackstate_integration_role_by_name() {
     let r = matrix_json(&[
         "sample-policies/stackstate.md",
