@@ -30,10 +30,6 @@ fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
-fn is_template(s: &str) -> bool {
-    s.contains("${") || !crate::model::placeholder::find(s, true).is_empty()
-}
-
 /// Why `resource` is not a valid resource ARN, or `None` when it is.
 pub fn problem(resource: &str) -> Option<String> {
     if resource == "*" {
@@ -47,7 +43,13 @@ pub fn problem(resource: &str) -> Option<String> {
         };
         return Some(format!("`{resource}` is a URL, not an ARN{hint}"));
     }
-    let Some(rest) = resource.strip_prefix("arn:") else {
+    // Placeholders and variables may hold colons (`${AWS::Partition}`), so they are
+    // replaced before the ARN is split; one at the start may be a whole ARN.
+    let opened = open_templates(resource);
+    if opened.starts_with('*') {
+        return None;
+    }
+    let Some(rest) = opened.strip_prefix("arn:") else {
         return Some(format!(
             "`{resource}` is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE) or `*`"
         ));
@@ -64,7 +66,7 @@ pub fn problem(resource: &str) -> Option<String> {
         ));
     }
     let (partition, service, region, account) = (parts[0], parts[1], parts[2], parts[3]);
-    let judged = |p: &str| !has_wildcard(p) && !is_template(p);
+    let judged = |p: &str| !has_wildcard(p);
     if judged(partition) && !PARTITIONS.contains(&partition) {
         return Some(format!(
             "`{resource}` has partition `{partition}`; AWS partitions are {}",
@@ -244,6 +246,9 @@ mod tests {
             "arn:aws:iam::${AccountId}:root",
             "arn:aws:kms:{region}:<account>:key/*",
             "arn:aws:s3:::b/${aws:username}/*",
+            "arn:${AWS::Partition}:s3:::${CloudCostBucketName}/*",
+            "${DDCloudCostBucket.Arn}/*",
+            "${local.arn_prefix}:waf-regional:*:*:rule/*",
             "arn:aws:*",
         ] {
             assert_eq!(problem(ok), None, "{ok}");

@@ -83,7 +83,9 @@ fn unknown_action(place: Place, action: &Text, out: &mut Vec<Finding>) {
                         .into_iter()
                         .map(|n| format!("{}:{n}", service.prefix))
                         .collect();
-                if near.is_empty() {
+                if catalog.condition_key(written).is_some() {
+                    format!("; `{}` is a condition key", esc(written))
+                } else if near.is_empty() {
                     elsewhere(name, Some(service.prefix))
                 } else {
                     format!("; did you mean {}?", one_of(&near))
@@ -288,7 +290,7 @@ mod tests {
         let found = findings(
             r#"{"Effect": "Allow", "Action": ["iam:DeleteFunction", "ec2:CancelSpotRequests",
                "s3:GetObjects", "s3:Nothing*", "ec3:RunInstances", "elb:DescribeLoadBalancers",
-               "s3:GetObject", "${Service}:Get*"], "Resource": "*"}"#,
+               "s3:GetObject", "${Service}:Get*", "s3:prefix"], "Resource": "*"}"#,
         );
         assert_eq!(
             found,
@@ -316,6 +318,10 @@ mod tests {
                 (
                     "unknown-service".into(),
                     "`elb:DescribeLoadBalancers`: no AWS service has the prefix `elb`; `DescribeLoadBalancers` is an action of autoscaling, elasticloadbalancing".into()
+                ),
+                (
+                    "unknown-action".into(),
+                    "`s3:prefix` is not an action of Amazon S3 (s3); `s3:prefix` is a condition key".into()
                 ),
             ]
         );

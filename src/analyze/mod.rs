@@ -17,6 +17,8 @@ mod suggest;
 mod validity;
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 pub use codes::{CODES, Category, Code};
 pub use finding::{Finding, Place};
@@ -33,16 +35,20 @@ pub fn check(sources: &[Source]) -> Vec<Finding> {
         let start = out.len();
         diagnostics(source, &mut out);
         placeholders(source, &mut out);
+        // A policy attached to several holders (a customer managed policy in an account
+        // dump) is one document: it is linted once, under the first of them.
+        let mut linted = HashSet::new();
         for role in &source.roles {
             for policy in &role.policies {
-                let Some(doc) = policy.document.as_deref() else {
+                let Some(shared) = policy.document.as_ref() else {
                     continue;
                 };
-                if is_aws_managed(policy) {
+                if is_aws_managed(policy) || !linted.insert(Arc::as_ptr(shared)) {
                     // AWS's own policies are read for what they grant, not linted: nobody
                     // reading a vendor's request can change them.
                     continue;
                 }
+                let doc = shared.as_ref();
                 let place = Place::policy(source, role, policy);
                 // A policy built from a page's table was never written in IAM's grammar, so
                 // its rules (Version, Resource, Sid spelling, how actions are grouped) say
@@ -198,6 +204,25 @@ pub(crate) fn findings_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A policy two holders share (a customer managed policy in an account dump) is linted
+    /// once; what each holder is granted is judged for each.
+    #[test]
+    fn a_shared_policy_is_linted_once() {
+        let mut source = crate::load::load_text(
+            "dump.json",
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "iam:PassRole"], "Resource": "*"}]}"#,
+            &crate::load::Options::default(),
+        );
+        let mut other = source.roles[0].clone();
+        other.name = "other".into();
+        source.roles.push(other);
+        let found = check(&[source]);
+        let count = |code: &str| found.iter().filter(|f| f.code == code).count();
+        assert_eq!(count("service-wildcard"), 1);
+        assert_eq!(count("pass-role-star"), 1);
+        assert_eq!(count("data-exfiltration"), 2);
+    }
 
     /// Every code a loader or rule reports on the samples is defined, so it has help text,
     /// a SARIF rule and can be suppressed by name.

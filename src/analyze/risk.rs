@@ -26,7 +26,7 @@
 //!   (S3 objects, SSM parameters, Secrets Manager, RDS snapshots), plus `kms:Decrypt` and
 //!   the reads of whole tables, streams and queues listed below.
 //! - Resource exposure: every action the catalog classes as Permissions management, as
-//!   cloudsplaining defines the category.
+//!   cloudsplaining defines the category, less the ones that only read permissions.
 
 use std::collections::{HashMap, HashSet};
 
@@ -117,6 +117,7 @@ pub const PRIVILEGE_ESCALATION_METHODS: &[&[&str]] = &[
     &["ecs:ExecuteCommand"],
     &["ec2-instance-connect:SendSSHPublicKey"],
     &["sagemaker:CreatePresignedNotebookInstanceUrl"],
+    &["cloudformation:UpdateStack"],
     &[
         "cloudformation:CreateChangeSet",
         "cloudformation:ExecuteChangeSet",
@@ -210,6 +211,25 @@ fn narrows(s: &Statement) -> bool {
         let tag_set = key.contains(":requesttag/") || key.ends_with(":tagkeys");
         !(NOT_NARROWING.contains(&key.as_str()) || tag_set || key.starts_with("aws:principaltag/"))
     })
+}
+
+/// Verbs of actions that only read: the catalog classes some of them as Permissions
+/// management because what they read is permissions (`quicksight:DescribeTopicPermissions`,
+/// `backup:ListIndexedRecoveryPointsForSearch`), but they change no one's access.
+const READ_VERBS: [&str; 7] = [
+    "Describe", "Get", "List", "Search", "View", "BatchGet", "Check",
+];
+
+/// Whether an action changes who can access resources: Permissions management, less the
+/// actions that only read.
+fn changes_access(action: &Action) -> bool {
+    action.access_level == AccessLevel::PermissionsManagement
+        && !READ_VERBS.iter().any(|verb| {
+            action
+                .name
+                .strip_prefix(verb)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
 }
 
 /// Where an action is first granted.
@@ -321,7 +341,7 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
     }
     let mut exposure: Vec<(&Action, Grant)> = granted
         .values()
-        .filter(|(a, _)| a.access_level == AccessLevel::PermissionsManagement)
+        .filter(|(a, _)| changes_access(a))
         .map(|(a, g)| (*a, *g))
         .collect();
     exposure.sort_by_key(|(a, _)| a.id());
@@ -464,7 +484,8 @@ mod tests {
     fn permissions_management_on_every_resource() {
         let found = risks(
             r#"
-                {"Effect": "Allow", "Action": ["s3:PutBucketPolicy", "s3:PutBucketAcl", "kms:CreateGrant", "kms:PutKeyPolicy"], "Resource": "*"}
+                {"Effect": "Allow", "Action": ["s3:PutBucketPolicy", "s3:PutBucketAcl", "kms:CreateGrant", "kms:PutKeyPolicy",
+                  "quicksight:DescribeTopicPermissions"], "Resource": "*"}
             "#,
         );
         assert_eq!(
