@@ -122,7 +122,7 @@ impl ResourceSet {
     pub fn find(&self, request: &Request) -> Option<usize> {
         self.patterns
             .iter()
-            .position(|(_, p)| p.matches(request.resource(), request.context()))
+            .position(|(_, p)| p.matches_resource(request.resource(), request.context()))
     }
 
     /// Whether a Resource element names the request's resource by something more specific
@@ -130,7 +130,7 @@ impl ResourceSet {
     pub fn names(&self, request: &Request) -> bool {
         !self.not
             && self.patterns.iter().any(|(_, p)| {
-                *p != ArnPattern::Any && p.matches(request.resource(), request.context())
+                *p != ArnPattern::Any && p.matches_resource(request.resource(), request.context())
             })
     }
 }

@@ -103,6 +103,11 @@ impl Pattern {
     }
 
     /// Whether the pattern is the single wildcard `*`.
+    /// Whether the pattern's last piece is a `*` wildcard.
+    pub fn ends_with_star(&self) -> bool {
+        matches!(self.pieces.last(), Some(Piece::Star))
+    }
+
     pub fn is_any(&self) -> bool {
         self.pieces == [Piece::Star]
     }
@@ -316,7 +321,8 @@ impl ArnPattern {
         }
     }
 
-    /// Whether `arn` matches, part by part.
+    /// Whether `arn` matches part by part, as the `Arn...` condition operators compare:
+    /// each of the six parts separately.
     pub fn matches(&self, arn: &str, context: &Context) -> bool {
         match self {
             ArnPattern::Any => true,
@@ -329,6 +335,82 @@ impl ArnPattern {
                 all && text.next().is_none()
             }
         }
+    }
+
+    /// Whether `arn` matches as the Resource element compares: part by part, except that a
+    /// part ending in `*` may reach past colons into the parts after it (the IAM User
+    /// Guide's rule, which AWS's own policies rely on, as in
+    /// `arn:aws:secretsmanager:*:*:sqlworkbench!*`). An ARN with more than
+    /// [`MAX_REACHED_COLONS`] colons is compared part by part only, which bounds the work.
+    pub fn matches_resource(&self, arn: &str, context: &Context) -> bool {
+        let ArnPattern::Parts(parts) = self else {
+            return self.matches(arn, context);
+        };
+        if !parts[..ARN_PARTS - 1].iter().any(Pattern::ends_with_star) {
+            return self.matches(arn, context);
+        }
+        let mut colons = [0usize; MAX_REACHED_COLONS];
+        let mut count = 0;
+        for (i, _) in arn.match_indices(':') {
+            if count == MAX_REACHED_COLONS {
+                return self.matches(arn, context);
+            }
+            colons[count] = i;
+            count += 1;
+        }
+        let mut failed = [[false; MAX_REACHED_COLONS + 1]; ARN_PARTS];
+        let mut search = Reach {
+            parts,
+            arn,
+            colons: &colons[..count],
+            context,
+            failed: &mut failed,
+        };
+        search.from(0, 0)
+    }
+}
+
+/// The most colons a resource ARN may have for parts ending in `*` to reach past them.
+pub const MAX_REACHED_COLONS: usize = 64;
+
+/// The search behind [`ArnPattern::matches_resource`]: where each part can end, remembering
+/// which (part, start) pairs already failed so none is tried twice.
+struct Reach<'a> {
+    parts: &'a [Pattern],
+    arn: &'a str,
+    colons: &'a [usize],
+    context: &'a Context,
+    failed: &'a mut [[bool; MAX_REACHED_COLONS + 1]; ARN_PARTS],
+}
+
+impl Reach<'_> {
+    /// Whether parts `i..` match the ARN from just after colon number `after` (0: the
+    /// start of the ARN).
+    fn from(&mut self, i: usize, after: usize) -> bool {
+        let start = if after == 0 {
+            0
+        } else {
+            self.colons[after - 1] + 1
+        };
+        let part = &self.parts[i];
+        if i + 1 == self.parts.len() {
+            return part.matches(&self.arn[start..], self.context);
+        }
+        if self.failed[i][after] {
+            return false;
+        }
+        let reaches = part.ends_with_star();
+        for k in after..self.colons.len() {
+            let end = self.colons[k];
+            if part.matches(&self.arn[start..end], self.context) && self.from(i + 1, k + 1) {
+                return true;
+            }
+            if !reaches {
+                break;
+            }
+        }
+        self.failed[i][after] = true;
+        false
     }
 }
 
@@ -416,6 +498,33 @@ mod tests {
         assert!(ArnPattern::parse("arn:aws:s3:::b/*", true).matches("arn:aws:s3:::b/x:y/z", &c));
         assert!(!ArnPattern::parse("arn:aws:s3:::b/*", true).matches("*", &c));
         assert!(ArnPattern::parse("*", true).matches("*", &c));
+    }
+
+    #[test]
+    fn in_resources_a_part_ending_in_a_star_reaches_past_colons() {
+        let c = Context::default();
+        let workbench = ArnPattern::parse("arn:aws:secretsmanager:*:*:sqlworkbench!*", true);
+        let secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:sqlworkbench!a1";
+        assert!(workbench.matches_resource(secret, &c));
+        assert!(
+            !workbench.matches(secret, &c),
+            "condition operators compare part by part"
+        );
+        let finance = ArnPattern::parse("arn:aws:svc:*:111122223333:finance/*", true);
+        let other = "arn:aws:svc:us-east-2:999999999999:store/abc:111122223333:finance/doc";
+        assert!(finance.matches_resource(other, &c));
+        let exact = ArnPattern::parse("arn:aws:svc:us-east-2:111122223333:finance/*", true);
+        assert!(
+            !exact.matches_resource(other, &c),
+            "parts without a final star stay in place"
+        );
+        let stars = ArnPattern::parse("arn:*:*:*:*:x", true);
+        assert!(stars.matches_resource("arn:a:b:c:d:e:f:x", &c));
+        let many = format!("arn:aws:s3:::{}x", ":".repeat(2000));
+        assert!(
+            !stars.matches_resource(&many, &c),
+            "too many colons: part by part only"
+        );
     }
 
     #[test]
