@@ -3,6 +3,7 @@
 //! Every loader whose input holds a policy as a value (JSON, YAML, HCL) ends here.
 
 use crate::load::node::{Member, Node, Value};
+use crate::model::policy::{DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS};
 use crate::model::{
     Condition, ConditionBlock, ConditionEntry, ConditionValue, Diagnostic, Loc, PolicyDocument,
     Principal, PrincipalEntry, ScalarKind, Statement, Text, UnknownElement, Values,
@@ -12,20 +13,6 @@ pub const UNKNOWN_ELEMENT: &str = "unknown-element";
 pub const INVALID_ELEMENT: &str = "invalid-element";
 pub const DUPLICATE_ELEMENT: &str = "duplicate-element";
 pub const ELEMENT_SPELLING: &str = "element-spelling";
-
-const DOCUMENT_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: [&str; 10] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-    "Statement",
-];
 
 /// Builds the policy document `node` holds (an object with a `Statement`).
 pub fn build(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
@@ -172,7 +159,7 @@ fn statement(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Statement> {
     let mut seen = Vec::new();
     for m in members {
         s.keys.push(m.key.clone());
-        let known = &STATEMENT_ELEMENTS[..STATEMENT_ELEMENTS.len() - 1];
+        let known = &STATEMENT_ELEMENTS[..];
         match element_name(&m.key, known, "statement", &mut seen, diags) {
             Some(name) => statement_element(&mut s, name, m, diags),
             None => {

@@ -5,21 +5,9 @@
 use serde_json::{Map, Value};
 
 use super::policy::{
-    Condition, ConditionEntry, PolicyDocument, Principal, ScalarKind, Statement, Values,
+    Condition, ConditionEntry, DOCUMENT_ELEMENTS, PolicyDocument, Principal, STATEMENT_ELEMENTS,
+    ScalarKind, Statement, Values,
 };
-
-const DOCUMENT_ORDER: [&str; 3] = ["Version", "Id", "Statement"];
-const STATEMENT_ORDER: [&str; 9] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
 
 /// The keys to write, in order: the source's own when it recorded them, else IAM's order
 /// followed by the unknown elements.
@@ -45,8 +33,8 @@ fn canonical<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
 /// The document as IAM JSON.
 pub fn document_to_json(doc: &PolicyDocument) -> Value {
     let mut out = Map::new();
-    for key in key_order(&doc.keys, &DOCUMENT_ORDER, &doc.unknown) {
-        let value = match canonical(key, &DOCUMENT_ORDER) {
+    for key in key_order(&doc.keys, &DOCUMENT_ELEMENTS, &doc.unknown) {
+        let value = match canonical(key, &DOCUMENT_ELEMENTS) {
             Some("Version") => doc.version.as_ref().map(|t| Value::from(t.value.as_str())),
             Some("Id") => doc.id.as_ref().map(|t| Value::from(t.value.as_str())),
             Some(_) if doc.statement_is_object && doc.statements.len() == 1 => {
@@ -75,8 +63,8 @@ fn unknown_value(key: &str, unknown: &[super::UnknownElement]) -> Option<Value> 
 /// One statement as IAM JSON.
 pub fn statement_to_json(s: &Statement) -> Value {
     let mut out = Map::new();
-    for key in key_order(&s.keys, &STATEMENT_ORDER, &s.unknown) {
-        let value = match canonical(key, &STATEMENT_ORDER) {
+    for key in key_order(&s.keys, &STATEMENT_ELEMENTS, &s.unknown) {
+        let value = match canonical(key, &STATEMENT_ELEMENTS) {
             Some("Sid") => s.sid.as_ref().map(|t| Value::from(t.value.as_str())),
             Some("Effect") => s.effect.as_ref().map(|t| Value::from(t.value.as_str())),
             Some("Principal") => s.principal.as_ref().map(principal_to_json),

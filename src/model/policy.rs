@@ -12,6 +12,22 @@ use super::loc::{Loc, Text};
 pub const VERSION_2012: &str = "2012-10-17";
 pub const VERSION_2008: &str = "2008-10-17";
 
+/// The elements of a policy document, in IAM's order.
+pub const DOCUMENT_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+
+/// The elements of a statement, in IAM's order.
+pub const STATEMENT_ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
 /// A whole policy document: `{"Version", "Id", "Statement"}`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PolicyDocument {
