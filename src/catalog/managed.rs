@@ -143,6 +143,26 @@ pub enum ManagedLookup {
     Customer,
 }
 
+/// The six colon-separated parts of an ARN, where colons inside `${...}` (a template's
+/// `${AWS::Partition}`) separate nothing.
+fn split_arn(arn: &str) -> Vec<&str> {
+    let mut parts = Vec::with_capacity(6);
+    let (mut start, mut depth) = (0, 0usize);
+    for (i, c) in arn.char_indices() {
+        match c {
+            '{' if arn[..i].ends_with('$') => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            ':' if depth == 0 && parts.len() < 5 => {
+                parts.push(&arn[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&arn[start..]);
+    parts
+}
+
 /// Looks up an AWS managed policy by name (`AmazonAthenaFullAccess`) or ARN
 /// (`arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`, any partition).
 pub fn lookup(reference: &str) -> ManagedLookup {
@@ -155,7 +175,8 @@ pub fn lookup(reference: &str) -> ManagedLookup {
         .get(..4)
         .is_some_and(|p| p.eq_ignore_ascii_case("arn:"))
     {
-        let parts: Vec<&str> = cleaned.splitn(6, ':').collect();
+        // A template's `${AWS::Partition}` holds colons of its own: they split nothing.
+        let parts: Vec<&str> = split_arn(&cleaned);
         let [_, _partition, service, _region, account, resource] = parts[..] else {
             return ManagedLookup::Unknown;
         };
@@ -248,6 +269,19 @@ mod tests {
             found("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole").1,
             [Tolerance::Path]
         );
+    }
+
+    #[test]
+    fn template_partitions_are_any_partition() {
+        let (name, tolerated) = found("arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess");
+        assert_eq!(
+            (name.as_str(), tolerated),
+            ("arn:aws:iam::aws:policy/ReadOnlyAccess", vec![])
+        );
+        assert!(matches!(
+            lookup("arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/Mine"),
+            ManagedLookup::Customer
+        ));
     }
 
     #[test]
