@@ -171,6 +171,14 @@ pub fn lookup(reference: &str) -> ManagedLookup {
     if cleaned != reference {
         tolerated.push(Tolerance::Whitespace);
     }
+    // A template may build the ARN's start from a variable (`${local.arn_prefix}:iam::aws:
+    // policy/SecurityAudit`): what follows `:iam::aws:policy/` still names the policy.
+    const AWS_POLICY: &str = ":iam::aws:policy/";
+    let templated = (!cleaned.starts_with("arn:"))
+        .then(|| cleaned.find(AWS_POLICY))
+        .flatten()
+        .map(|i| format!("arn:aws{}", &cleaned[i..]));
+    let cleaned = templated.unwrap_or(cleaned);
     let (path, name) = if cleaned
         .get(..4)
         .is_some_and(|p| p.eq_ignore_ascii_case("arn:"))
@@ -282,6 +290,8 @@ mod tests {
             lookup("arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/Mine"),
             ManagedLookup::Customer
         ));
+        let (arn, _) = found("${local.arn_prefix}:iam::aws:policy/SecurityAudit");
+        assert_eq!(arn, "arn:aws:iam::aws:policy/SecurityAudit");
     }
 
     #[test]
