@@ -409,3 +409,25 @@ fn a_reader_closing_early_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn json_output_escapes_what_a_terminal_would_act_on() {
+    let policy = "{\"Statement\":[{\"Sid\":\"A\\u009b31mB\\u202eC\\u007fD\",\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}";
+    let run = iamscope(&["tree", "--format", "json", "-"], Some(policy));
+    assert_eq!(run.code, 0);
+    assert!(
+        !run.stdout.contains(['\u{9b}', '\u{202e}', '\u{7f}']),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(r#""sid": "A\u009b31mB\u202eC\u007fD""#),
+        "{}",
+        run.stdout
+    );
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        json["sources"][0]["roles"][0]["policies"][0]["statements"][0]["sid"],
+        "A\u{9b}31mB\u{202e}C\u{7f}D"
+    );
+}

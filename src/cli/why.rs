@@ -28,7 +28,7 @@ pub fn run(args: &WhyArgs, common: &Common) -> ExitCode {
         }
     };
     match args.format {
-        OutputFormat::Json => emit_json(&serde_json::to_value(&explanation).unwrap_or_default()),
+        OutputFormat::Json => emit_json(&explanation),
         OutputFormat::Text => {
             let text: String = render(&explanation)
                 .iter()

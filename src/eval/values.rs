@@ -32,7 +32,9 @@ pub fn date(s: &str) -> Result<Instant, String> {
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
         let secs: i128 = whole.parse().map_err(|_| bad())?;
         let nanos = secs.checked_mul(NANOS).ok_or_else(bad)?;
-        return Ok(nanos + fraction(frac).ok_or_else(bad)?);
+        return nanos
+            .checked_add(fraction(frac).ok_or_else(bad)?)
+            .ok_or_else(bad);
     }
     iso_date(t).ok_or_else(bad)
 }
@@ -232,6 +234,10 @@ mod tests {
 
     #[test]
     fn dates_in_every_accepted_spelling() {
+        assert!(
+            date("170141183460469231731687303715.9").is_err(),
+            "epoch seconds too large for the clock are no date, and no overflow"
+        );
         let noon = date("2024-01-31T12:00:00Z").unwrap();
         assert_eq!(date("1706702400"), Ok(noon));
         assert_eq!(date("2024-01-31T14:00:00+02:00"), Ok(noon));

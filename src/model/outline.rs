@@ -9,6 +9,9 @@
 //! Labels are the input's own text, unescaped: escape them (`crate::text::escape`) before
 //! they reach a terminal.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use super::Loc;
 use super::policy::{Principal, Statement, Values};
 use super::source::{Policy, Role, RoleKind, Severity, Source};
@@ -188,9 +191,30 @@ pub struct Builder<'a> {
     nodes: Vec<Node>,
     open: Vec<NodeId>,
     actions: Option<&'a ActionLookup>,
+    /// What each action pattern covers, by its lower-cased spelling: a policy repeating a
+    /// pattern looks it up once.
+    covered: HashMap<String, Rc<Covered>>,
+    /// How many covered actions are listed so far, against [`MAX_LISTED_ACTIONS`].
+    listed: usize,
 }
 
+/// At most this many covered actions are listed under wildcard rows in one outline; later
+/// wildcards show their count only, so a policy repeating `ec2:*` thousands of times opens
+/// as fast as one that writes it once.
+pub const MAX_LISTED_ACTIONS: usize = 20_000;
+
 impl Builder<'_> {
+    /// What `pattern` covers, looked up once per spelling.
+    fn covered(&mut self, lookup: &ActionLookup, pattern: &str) -> Rc<Covered> {
+        let key = pattern.to_ascii_lowercase();
+        if let Some(c) = self.covered.get(&key) {
+            return Rc::clone(c);
+        }
+        let c = Rc::new(lookup(pattern));
+        self.covered.insert(key, Rc::clone(&c));
+        c
+    }
+
     /// Adds `node` and makes it the parent of the nodes added until [`Builder::close`].
     pub fn open(&mut self, node: Node) -> NodeId {
         let id = self.leaf(node);
@@ -603,11 +627,14 @@ fn add_values(b: &mut Builder<'_>, element: Element, v: &Values, at: At) {
         .filter(|_| matches!(element, Element::Action | Element::NotAction));
     for (i, t) in v.items.iter().enumerate() {
         let node = Node::new(NodeKind::Value(element), &t.value, at.with_item(i)).loc(t.loc);
-        match lookup.map(|l| l(&t.value)) {
+        match lookup {
             None => {
                 b.leaf(node);
             }
-            Some(covered) => add_action(b, node, &t.value, covered, at),
+            Some(l) => {
+                let covered = b.covered(l, &t.value);
+                add_action(b, node, &t.value, &covered, at);
+            }
         }
     }
     b.close();
@@ -615,20 +642,24 @@ fn add_values(b: &mut Builder<'_>, element: Element, v: &Values, at: At) {
 
 /// An action pattern's row: its access level when it names one action, how many it covers
 /// (listed under it) when it is a wildcard, or why it matches nothing.
-fn add_action(b: &mut Builder<'_>, node: Node, pattern: &str, covered: Covered, at: At) {
+fn add_action(b: &mut Builder<'_>, node: Node, pattern: &str, covered: &Covered, at: At) {
     match covered {
         Covered::Actions(actions) if !super::glob::has_wildcard(pattern) && actions.len() == 1 => {
             b.leaf(node.summary(actions[0].1));
         }
-        Covered::Actions(actions) => {
+        Covered::Actions(actions) if b.listed + actions.len() <= MAX_LISTED_ACTIONS => {
+            b.listed += actions.len();
             b.open(node.summary(plural(actions.len(), "action", "actions")));
             for (name, level) in actions {
-                b.leaf(Node::new(NodeKind::Covered, name, at).summary(level));
+                b.leaf(Node::new(NodeKind::Covered, name, at).summary(*level));
             }
             b.close();
         }
+        Covered::Actions(actions) => {
+            b.leaf(node.summary(plural(actions.len(), "action", "actions")));
+        }
         Covered::TooMany(n) => {
-            b.leaf(node.summary(plural(n, "action", "actions")));
+            b.leaf(node.summary(plural(*n, "action", "actions")));
         }
         Covered::Unknown => {
             b.leaf(node.summary("unknown action"));
@@ -791,5 +822,28 @@ mod tests {
         let diag = &o.nodes()[o.len() - 1];
         assert_eq!(diag.kind, NodeKind::Diagnostic(Severity::Error));
         assert_eq!(diag.at.item, Some(0));
+    }
+
+    #[test]
+    fn covered_actions_are_listed_within_a_budget() {
+        let actions = vec!["\"ec2:*\""; 20_000].join(",");
+        let text = format!(
+            r#"{{"Statement": [{{"Effect": "Allow", "Action": [{actions}], "Resource": "*"}}]}}"#
+        );
+        let source = load_text("many.json", &text, &Options::default());
+        let o = Outline::build_with(&[source], Some(&crate::catalog::covered));
+        let listed = o
+            .nodes()
+            .iter()
+            .filter(|n| n.kind == NodeKind::Covered)
+            .count();
+        assert!(listed <= MAX_LISTED_ACTIONS, "{listed} rows listed");
+        assert!(listed > 0, "the first wildcards are listed");
+        let last = o.nodes().iter().rev().find(|n| n.label == "ec2:*").unwrap();
+        assert!(
+            last.summary.ends_with(" actions"),
+            "later ones show their count: {}",
+            last.summary
+        );
     }
 }
