@@ -8,7 +8,7 @@
 //! principals only, capitals with underscores such as `UPSOLVER_ORG_ID` (elsewhere those are
 //! real values, such as the KMS key spec `SYMMETRIC_DEFAULT`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -209,9 +209,7 @@ pub fn collect(source: &mut Source) {
             if !entry.syntax.iter().any(|s| s == syntax) {
                 entry.syntax.push(syntax.to_string());
             }
-            if !entry.locations.contains(&loc) {
-                entry.locations.push(loc);
-            }
+            entry.locations.push(loc);
         }
     };
     // A managed policy attached to many holders is one shared document: read it once.
@@ -241,6 +239,7 @@ pub fn collect(source: &mut Source) {
     }
     for p in by_name.values_mut() {
         p.locations.sort();
+        p.locations.dedup();
     }
     source.placeholders = by_name.into_values().collect();
 }
@@ -257,6 +256,11 @@ pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
             fill_str(n, false, vars);
         }
     };
+    // A document shared by several holders (a managed policy) is filled once and stays
+    // shared: each original maps to its filled copy, and is kept alive so its address
+    // cannot be reused by another document meanwhile.
+    let mut filled: HashMap<*const PolicyDocument, (Arc<PolicyDocument>, Arc<PolicyDocument>)> =
+        HashMap::new();
     for role in &mut source.roles {
         fill_str(&mut role.name, false, vars);
         fill_note(&mut role.note);
@@ -266,22 +270,29 @@ pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
             let Some(doc) = policy.document.as_mut() else {
                 continue;
             };
+            if let Some((_, done)) = filled.get(&Arc::as_ptr(doc)) {
+                *doc = Arc::clone(done);
+                continue;
+            }
             if !needs_fill(doc, vars) {
                 continue;
             }
-            let doc = Arc::make_mut(doc);
-            doc.statements
+            let mut copy = PolicyDocument::clone(doc);
+            copy.statements
                 .iter_mut()
                 .for_each(|s| fill_note(&mut s.note));
-            doc.texts_mut(|field, s| {
+            copy.texts_mut(|field, s| {
                 fill_str(s, capitals_count_in(field), vars);
             });
-            let statements = doc.statements.iter_mut().flat_map(|s| &mut s.unknown);
-            for u in doc.unknown.iter_mut().chain(statements) {
+            let statements = copy.statements.iter_mut().flat_map(|s| &mut s.unknown);
+            for u in copy.unknown.iter_mut().chain(statements) {
                 json_strings_mut(&mut u.value, &mut |s| {
                     fill_str(s, true, vars);
                 });
             }
+            let copy = Arc::new(copy);
+            let original = std::mem::replace(doc, Arc::clone(&copy));
+            filled.insert(Arc::as_ptr(&original), (original, copy));
         }
     }
     for p in &mut source.placeholders {
@@ -399,5 +410,44 @@ mod tests {
         );
         let mut untouched = "arn:aws:s3:::${Region}".to_string();
         assert!(!fill_str(&mut untouched, false, &vars));
+    }
+
+    #[test]
+    fn a_shared_document_is_filled_once_and_stays_shared() {
+        use crate::model::{Policy, PolicyKind, Role, RoleKind};
+        let text = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${Bucket}/*"}]}"#;
+        let loaded = crate::load::load_text("p.json", text, &crate::load::Options::default());
+        let shared = loaded.roles[0].policies[0].document.clone().unwrap();
+        let mut source = Source::new("s", crate::model::Format::Json);
+        for name in ["a", "b", "c"] {
+            let mut role = Role::new(name, RoleKind::Role);
+            let mut policy = Policy::new("shared", PolicyKind::Identity, Default::default());
+            policy.document = Some(Arc::clone(&shared));
+            role.policies.push(policy);
+            source.roles.push(role);
+        }
+        collect(&mut source);
+        fill(
+            &mut source,
+            &BTreeMap::from([("Bucket".into(), "logs".into())]),
+        );
+        let docs: Vec<_> = source
+            .roles
+            .iter()
+            .map(|r| r.policies[0].document.clone().unwrap())
+            .collect();
+        assert!(
+            docs.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])),
+            "still one document"
+        );
+        assert!(!Arc::ptr_eq(&docs[0], &shared), "a filled copy");
+        assert_eq!(
+            docs[0].statements[0].resource.as_ref().unwrap().items[0].value,
+            "arn:aws:s3:::logs/*"
+        );
+        assert_eq!(
+            shared.statements[0].resource.as_ref().unwrap().items[0].value,
+            "arn:aws:s3:::${Bucket}/*"
+        );
     }
 }
