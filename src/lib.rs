@@ -10,5 +10,6 @@ pub mod cli;
 pub mod eval;
 pub mod load;
 pub mod model;
+pub mod session;
 pub mod text;
 pub mod tui;

@@ -7,9 +7,17 @@ use iamscope::cli;
 use iamscope::tui;
 
 fn main() -> ExitCode {
-    let args = cli::version::parse();
+    let args = cli::args::parse();
     match args.command {
-        Some(command) => cli::run(command, &args.common),
-        None => tui::run(&args.paths, &args.common),
+        Some(command) => cli::run(command),
+        None => match cli::args::misplaced_command(&args.paths) {
+            Some(name) => {
+                eprintln!(
+                    "iamscope: options go after the command: `iamscope {name} [OPTIONS] PATH...`"
+                );
+                ExitCode::from(cli::EXIT_USAGE)
+            }
+            None => tui::run(&args.paths, &args.common),
+        },
     }
 }

@@ -1,9 +1,8 @@
 //! The command line: every command, argument and option, with the help text users read.
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::model::Format;
+use crate::session::{Common, parse_key_value};
 
 const ABOUT: &str = "Read AWS IAM permissions in the terminal: vendor pages, templates, policies and account dumps, offline.";
 
@@ -55,30 +54,6 @@ pub struct Cli {
 
     #[command(flatten)]
     pub common: Common,
-}
-
-/// Options every command takes.
-#[derive(Args, Debug, Clone, Default)]
-pub struct Common {
-    /// Fill a placeholder everywhere it occurs, e.g. `--var AccountId=111122223333` fills
-    /// `${AccountId}`. Repeat for more.
-    #[arg(long = "var", value_name = "NAME=VALUE", global = true, value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
-
-    /// Never colour the output. Setting the NO_COLOR environment variable does the same.
-    #[arg(long, global = true)]
-    pub no_color: bool,
-
-    /// Read every input as this format instead of telling it from the content (a file's
-    /// name never decides).
-    #[arg(
-        long,
-        global = true,
-        value_name = "FORMAT",
-        value_parser = PossibleValuesParser::new(Format::ALL.map(Format::as_str))
-            .map(|name| Format::parse(&name).unwrap_or_default())
-    )]
-    pub input_format: Option<Format>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -189,12 +164,15 @@ pub struct WhyArgs {
 
     /// A request context key and value, e.g. `--context aws:SourceIp=203.0.113.7`. Repeat a
     /// key for several values.
-    #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_var, conflicts_with = "scenario")]
+    #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_key_value, conflicts_with = "scenario")]
     pub context: Vec<(String, String)>,
 
     /// Output format: text, or JSON (the `why` shape of DESIGN.md).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub common: Common,
 }
 
 const MATRIX_EXAMPLES: &str = "\
@@ -231,6 +209,9 @@ pub struct MatrixArgs {
     /// Output format: a table per role, or JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(Args, Debug)]
@@ -258,6 +239,9 @@ pub struct TreeArgs {
     /// statement mapping each pattern to its actions).
     #[arg(long)]
     pub expand: bool,
+
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(Args, Debug)]
@@ -281,6 +265,9 @@ pub struct CheckArgs {
     /// Read suppression rules from this file instead of ./.iamscope-ignore.
     #[arg(long, value_name = "FILE")]
     pub ignore_file: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub common: Common,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -332,13 +319,30 @@ pub enum OutputFormat {
     Json,
 }
 
-fn parse_var(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_string(), value.to_string()))
-        }
-        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
-    }
+/// The command line definition, with the version texts (which name the built-in catalog)
+/// filled in.
+pub fn command() -> clap::Command {
+    let info = crate::catalog::info();
+    Cli::command()
+        .version(super::version::short(&info).leak() as &str)
+        .long_version(super::version::long(&info).leak() as &str)
+}
+
+/// Parses the process's arguments, exiting with clap's message on bad usage (and printing
+/// help or version when asked).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The command a viewer PATH names, when options came before it (`iamscope --var X=1 tree
+/// page.md` reads `tree` as a path) and no file of that name exists.
+pub fn misplaced_command(paths: &[String]) -> Option<String> {
+    let first = paths.first()?;
+    let is_command = Cli::command()
+        .get_subcommands()
+        .any(|c| c.get_name() == first);
+    (is_command && !std::path::Path::new(first).exists()).then(|| first.clone())
 }
 
 #[cfg(test)]
@@ -349,13 +353,5 @@ mod tests {
     #[test]
     fn command_line_is_well_formed() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn vars_need_a_name_and_an_equals_sign() {
-        assert_eq!(parse_var("A=b=c"), Ok(("A".into(), "b=c".into())));
-        assert_eq!(parse_var("A="), Ok(("A".into(), String::new())));
-        assert!(parse_var("=x").is_err());
-        assert!(parse_var("A").is_err());
     }
 }

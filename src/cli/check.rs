@@ -8,7 +8,7 @@ use serde_json::json;
 use super::args::{CheckArgs, CheckFormat, FailOn};
 use super::output::{emit, emit_json};
 use super::style::Style;
-use super::{Common, EXIT_FINDINGS, EXIT_USAGE};
+use super::{EXIT_FINDINGS, EXIT_USAGE};
 use crate::analyze::ignore::{self, Suppressed};
 use crate::analyze::{self, Finding};
 use crate::model::Severity;
@@ -17,7 +17,8 @@ use crate::text::escape;
 /// The ignore file read from the current directory when `--ignore-file` is not given.
 pub const IGNORE_FILE: &str = ".iamscope-ignore";
 
-pub fn run(args: &CheckArgs, common: &Common) -> ExitCode {
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let common = &args.common;
     let rules = match ignore_rules(args) {
         Ok(rules) => rules,
         Err(code) => return code,

@@ -6,16 +6,17 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
+use super::EXIT_USAGE;
 use super::args::{MatrixArgs, OutputFormat};
 use super::output::{emit, emit_json};
 use super::style::Style;
-use super::{Common, EXIT_USAGE};
 use crate::analyze::matrix::{RoleMatrix, ServiceRow, matrix};
 use crate::catalog::AccessLevel;
 use crate::model::PolicyKind;
 use crate::text::escape;
 
-pub fn run(args: &MatrixArgs, common: &Common) -> ExitCode {
+pub fn run(args: &MatrixArgs) -> ExitCode {
+    let common = &args.common;
     let (sources, all_read) = super::load_reporting(&args.paths, common);
     let roles = match matrix(&sources, args.role.as_deref()) {
         Ok(roles) => roles,

@@ -5,15 +5,16 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
+use super::EXIT_USAGE;
 use super::args::{OutputFormat, TreeArgs};
 use super::outline::Item;
 use super::output::{emit, emit_json};
-use super::{Common, EXIT_USAGE};
 use crate::catalog::Catalog;
 use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Values};
 use crate::text::escape;
 
-pub fn run(args: &TreeArgs, common: &Common) -> ExitCode {
+pub fn run(args: &TreeArgs) -> ExitCode {
+    let common = &args.common;
     let (sources, all_read) = super::load_reporting(&args.paths, common);
     match args.format {
         OutputFormat::Json => emit_json(&sources_json_with(&sources, args.expand)),

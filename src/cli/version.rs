@@ -1,10 +1,7 @@
-//! The command line with its version text: iamscope's version plus the embedded catalog's
-//! source, date and counts, read from the asset headers without decoding anything.
+//! The version texts: iamscope's version plus the embedded catalog's source, date and counts,
+//! read from the asset headers without decoding anything.
 
-use clap::{CommandFactory, FromArgMatches};
-
-use super::args::Cli;
-use crate::catalog::{CatalogInfo, info};
+use crate::catalog::CatalogInfo;
 
 /// `-V`: the version and the catalog's date.
 pub fn short(i: &CatalogInfo) -> String {
@@ -35,24 +32,10 @@ pub fn long(i: &CatalogInfo) -> String {
     )
 }
 
-/// The command line definition with the version texts filled in.
-pub fn command() -> clap::Command {
-    let i = info();
-    Cli::command()
-        .version(short(&i).leak() as &str)
-        .long_version(long(&i).leak() as &str)
-}
-
-/// Parses the process's arguments, exiting with clap's message on bad usage (and printing
-/// help or version when asked).
-pub fn parse() -> Cli {
-    let matches = command().get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::info;
 
     #[test]
     fn version_names_the_catalog_and_its_counts() {

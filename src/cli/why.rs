@@ -15,8 +15,13 @@ use crate::eval::{Context, Decision, Explanation, explain};
 use crate::model::{Loc, PolicyKind};
 use crate::text::escape;
 
-pub fn run(args: &WhyArgs, common: &Common) -> ExitCode {
+pub fn run(args: &WhyArgs) -> ExitCode {
+    let common = &args.common;
     let explanation = match &args.scenario {
+        Some(_) if !common.vars.is_empty() || common.input_format.is_some() => Err(
+            "--var and --input-format apply to PATHs; a scenario file holds its policies as JSON"
+                .to_string(),
+        ),
         Some(file) => from_scenario(file),
         None => from_paths(args, common),
     };

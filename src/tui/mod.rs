@@ -16,8 +16,8 @@ use std::process::ExitCode;
 
 use ratatui::crossterm::event::Event;
 
-use crate::cli::{self, Common, EXIT_USAGE};
 use crate::load::samples;
+use crate::session::{self, Common, EXIT_USAGE};
 
 pub use action::Action;
 pub use app::{App, Mode};
@@ -26,9 +26,9 @@ pub use app::{App, Mode};
 /// cannot be read is reported before the screen changes, and the viewer does not open.
 pub fn run(paths: &[String], common: &Common) -> ExitCode {
     let sources = if paths.is_empty() {
-        samples::load(&cli::options(common))
+        samples::load(&session::options(common))
     } else {
-        let (sources, all_read) = cli::load_reporting(paths, common);
+        let (sources, all_read) = session::load_reporting(paths, common);
         if !all_read {
             return ExitCode::from(EXIT_USAGE);
         }
