@@ -36,24 +36,6 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Like [`escape`], but keeps line breaks and tabs, for multi-line text such as a policy
-/// pretty-printed for display.
-pub fn escape_keep_lines(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
-        return Cow::Borrowed(s);
-    }
-    let lines: Vec<Cow<str>> = s.split('\n').map(|l| escape_keep_tabs(l)).collect();
-    Cow::Owned(lines.join("\n"))
-}
-
-fn escape_keep_tabs(s: &str) -> Cow<'_, str> {
-    if !s.contains('\t') {
-        return escape(s);
-    }
-    let parts: Vec<Cow<str>> = s.split('\t').map(escape).collect();
-    Cow::Owned(parts.join("\t"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +50,5 @@ mod tests {
         assert_eq!(escape("a\x1b[31mb\u{7}"), "a\\x1b[31mb\\x07");
         assert_eq!(escape("x\u{202e}y\u{9b}"), "x\\u{202e}y\\x9b");
         assert_eq!(escape("l1\nl2\t"), "l1\\nl2\\t");
-        assert_eq!(escape_keep_lines("l1\n\tl2\x1b"), "l1\n\tl2\\x1b");
     }
 }

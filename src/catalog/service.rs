@@ -412,12 +412,6 @@ impl ConditionKey {
     pub fn description(&self) -> &'static str {
         super::descriptions::condition_key(self.index)
     }
-
-    /// Whether the name holds a template part (`${TagKey}`, `<key>`) that stands for any
-    /// text.
-    pub fn is_templated(&self) -> bool {
-        is_template(self.name)
-    }
 }
 
 /// Whether a condition key name holds a template part.

@@ -33,11 +33,6 @@ pub fn run(args: &TreeArgs) -> ExitCode {
     }
 }
 
-/// The `tree` JSON of DESIGN.md for these sources.
-pub fn sources_json(sources: &[Source]) -> Value {
-    sources_json_with(sources, false)
-}
-
 /// The `tree` JSON; with `expand`, each statement maps its action patterns to the actions
 /// they cover.
 pub fn sources_json_with(sources: &[Source], expand: bool) -> Value {
@@ -199,11 +194,6 @@ fn at(loc: Loc) -> String {
     } else {
         String::new()
     }
-}
-
-/// The source as an outline for text output.
-pub fn source_outline(source: &Source) -> Item {
-    source_outline_with(source, false)
 }
 
 /// The source as an outline; with `expand`, each wildcard action lists the actions it

@@ -1,6 +1,7 @@
 //! Strings of a policy compiled once for matching: wildcards (`*`, `?`), policy variables
 //! (`${aws:username}`, `${aws:PrincipalTag/team, 'default'}`, and the escapes `${*}`,
-//! `${?}`, `${$}`), and ARNs compared segment by segment.
+//! `${?}`, `${$}`), and ARNs compared part by part (where, in a Resource element, a part
+//! ending in `*` may reach past colons).
 //!
 //! A substituted value is always literal: `Bob*` from a variable matches only `Bob*`.
 //! A variable whose key the request lacks, and that has no default, makes the pattern
@@ -102,12 +103,12 @@ impl Pattern {
         self.variables().find(|v| v.value(context).is_none())
     }
 
-    /// Whether the pattern is the single wildcard `*`.
     /// Whether the pattern's last piece is a `*` wildcard.
     pub fn ends_with_star(&self) -> bool {
         matches!(self.pieces.last(), Some(Piece::Star))
     }
 
+    /// Whether the pattern is the single wildcard `*`.
     pub fn is_any(&self) -> bool {
         self.pieces == [Piece::Star]
     }
@@ -264,8 +265,9 @@ impl Segment for Pieces<'_> {
 
 /// A compiled ARN pattern, as the Resource element and the `Arn...` condition operators
 /// use: the six colon-separated parts (`arn:partition:service:region:account:resource`)
-/// are matched one by one, so a wildcard never spans a colon before the resource part.
-/// `*` alone matches anything; a string that is not a six-part ARN is matched whole.
+/// are matched one by one ([`ArnPattern::matches`]); for the Resource element a part ending
+/// in `*` may also reach past colons ([`ArnPattern::matches_resource`]). `*` alone matches
+/// anything; a string that is not a six-part ARN is matched whole.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArnPattern {
     Any,

