@@ -12,7 +12,7 @@ use super::{EXIT_FINDINGS, EXIT_USAGE};
 use crate::analyze::ignore::{self, Suppressed};
 use crate::analyze::{self, Finding};
 use crate::model::Severity;
-use crate::text::escape;
+use crate::text::{escape, plural};
 
 /// The ignore file read from the current directory when `--ignore-file` is not given.
 pub const IGNORE_FILE: &str = ".iamscope-ignore";
@@ -155,24 +155,16 @@ pub fn text(findings: &[Finding], suppressed: Suppressed, style: Style) -> Strin
     out
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 || word == "info" {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 fn summary(findings: &[Finding], suppressed: Suppressed) -> String {
     let mut s = if findings.is_empty() {
         "no findings".to_string()
     } else {
         format!(
             "{}: {}, {}, {}",
-            plural(findings.len(), "finding"),
-            plural(count(findings, Severity::Error), "error"),
-            plural(count(findings, Severity::Warning), "warning"),
-            plural(count(findings, Severity::Info), "info"),
+            plural(findings.len(), "finding", "findings"),
+            plural(count(findings, Severity::Error), "error", "errors"),
+            plural(count(findings, Severity::Warning), "warning", "warnings"),
+            plural(count(findings, Severity::Info), "info", "info"),
         )
     };
     let total = suppressed.ignore_option + suppressed.ignore_file;

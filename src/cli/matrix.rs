@@ -13,7 +13,7 @@ use super::style::Style;
 use crate::analyze::matrix::{RoleMatrix, ServiceRow, matrix};
 use crate::catalog::AccessLevel;
 use crate::model::PolicyKind;
-use crate::text::escape;
+use crate::text::{escape, plural};
 
 pub fn run(args: &MatrixArgs) -> ExitCode {
     let common = &args.common;
@@ -106,7 +106,7 @@ fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
         let denied: Vec<String> = role
             .denied_only
             .iter()
-            .map(|d| format!("{} ({} action{})", d.service, d.actions, plural(d.actions)))
+            .map(|d| format!("{} ({})", d.service, plural(d.actions, "action", "actions")))
             .collect();
         out.push_str(&format!("  denied only: {}\n", denied.join(", ")));
     }
@@ -121,10 +121,6 @@ fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
             unknown.join(", ")
         ));
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// The aligned table: a row per service, then its resources and conditions indented.

@@ -15,6 +15,7 @@ use std::rc::Rc;
 use super::Loc;
 use super::policy::{Principal, Statement, Values};
 use super::source::{Policy, Role, RoleKind, Severity, Source};
+use crate::text::plural;
 
 /// Index of a node in an [`Outline`]. Preorder: a node's descendants follow it directly.
 pub type NodeId = usize;
@@ -350,11 +351,6 @@ impl Outline {
         let first = (id < self.nodes.len()).then_some(id);
         std::iter::successors(first, move |&x| self.next_visible(x, &is_open))
     }
-}
-
-/// "1 policy", "2 policies".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {

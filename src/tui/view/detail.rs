@@ -11,11 +11,9 @@ use super::theme::Theme;
 use super::{field, json, location, plain};
 use crate::catalog::{Action as CatalogAction, Catalog};
 use crate::model::json::statement_to_json;
-use crate::model::outline::{
-    At, Element, Node, NodeKind, plural, severity_counts, statement_label,
-};
+use crate::model::outline::{At, Element, Node, NodeKind, severity_counts, statement_label};
 use crate::model::{Diagnostic, Loc, Placeholder, Policy, Role, RoleKind, Severity, Source};
-use crate::text::escape;
+use crate::text::{escape, plural};
 use crate::tui::app::App;
 
 /// How many positions of one placeholder the detail lists before `…`.

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Paragraph};
 use super::theme::Theme;
 use super::{fit, plain};
 use crate::model::Severity;
-use crate::model::outline::{Node, NodeId, NodeKind, plural};
-use crate::text::escape;
+use crate::model::outline::{Node, NodeId, NodeKind};
+use crate::text::{escape, plural};
 use crate::tui::app::App;
 
 pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme: Theme) {
