@@ -143,3 +143,58 @@ fn encodings_and_diagnostics_with_positions() {
         ]
     );
 }
+
+#[test]
+fn entries_without_their_identifying_field_are_reported_not_dropped() {
+    let dump = r#"{
+  "UserDetailList": [],
+  "GroupDetailList": [],
+  "Policies": [{"PolicyName": "NoArn", "DefaultVersionId": "v1", "PolicyVersionList": []}],
+  "RoleDetailList": [{
+    "RoleName": "R",
+    "Arn": "arn:aws:iam::111122223333:role/R",
+    "RolePolicyList": [{"PolicyName": "inline"}],
+    "AttachedManagedPolicies": [{"PolicyName": "X"}, {}],
+    "PermissionsBoundary": {"PermissionsBoundaryType": "Policy"}
+  }]
+}"#;
+    let s = iamscope::load::load_text("dump.json", dump, &Default::default());
+    assert_eq!(s.format, Format::AuthorizationDetails);
+    let diags: Vec<(&str, Loc, &str)> = s
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.loc, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        diags,
+        [
+            (
+                "incomplete-dump-entry",
+                Loc::new(4, 16),
+                "managed policy NoArn has no Arn; it is not shown, and nothing can attach it"
+            ),
+            (
+                "incomplete-dump-entry",
+                Loc::new(8, 24),
+                "inline policy inline of R has no PolicyDocument; it is not shown"
+            ),
+            (
+                "incomplete-dump-entry",
+                Loc::new(9, 33),
+                "R attaches managed policy X without its PolicyArn; it is not shown"
+            ),
+            (
+                "incomplete-dump-entry",
+                Loc::new(9, 54),
+                "R attaches a managed policy without its PolicyArn; it is not shown"
+            ),
+            (
+                "incomplete-dump-entry",
+                Loc::new(10, 28),
+                "the permissions boundary of R has no PermissionsBoundaryArn; it is not shown"
+            ),
+        ]
+    );
+    assert_eq!(s.roles.len(), 1);
+    assert!(s.roles[0].policies.is_empty());
+}

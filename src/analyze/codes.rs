@@ -198,6 +198,9 @@ codes! {
     NO_DEFAULT_VERSION "no-default-version", Warning, Validity,
     "A managed policy with no default version in the dump.",
     "The account dump lists the policy but none of its versions is marked default, so what it grants is unknown.";
+    INCOMPLETE_DUMP_ENTRY "incomplete-dump-entry", Warning, Validity,
+    "An entry of an account dump lacks the field that identifies it.",
+    "A managed policy without `Arn`, an attachment without `PolicyArn`, a permissions boundary without `PermissionsBoundaryArn` or an inline policy without `PolicyDocument` cannot be read into the tree; iamscope skips it and says so. The dump was probably edited or filtered by hand.";
     UNFILLED_PLACEHOLDER "unfilled-placeholder", Warning, Security,
     "A template placeholder that has not been filled.",
     "The source is a template: values such as `${AccountId}` must be filled before the policy does what the vendor means. Fill them with `--var NAME=VALUE` (or `v` in the viewer).";

@@ -21,6 +21,7 @@ use crate::model::{
 
 pub const URL_ENCODED: &str = "url-encoded-policy";
 pub const NO_DEFAULT_VERSION: &str = "no-default-version";
+pub const INCOMPLETE_DUMP_ENTRY: &str = "incomplete-dump-entry";
 
 /// The top-level lists of a dump.
 const LISTS: [&str; 4] = [
@@ -243,7 +244,17 @@ impl<'m> Reader<'m> {
 
     /// A managed policy of the dump's `Policies` list, with its ARN, at its default version.
     fn managed_policy(&mut self, p: &Node) -> Option<(String, Managed)> {
-        let arn = text(p, "Arn")?;
+        let Some(arn) = text(p, "Arn") else {
+            let name = text(p, "PolicyName").map_or_else(
+                || "a managed policy".to_string(),
+                |n| format!("managed policy {}", crate::text::escape(n)),
+            );
+            self.incomplete(
+                p.loc,
+                format!("{name} has no Arn; it is not shown, and nothing can attach it"),
+            );
+            return None;
+        };
         let name = text(p, "PolicyName").unwrap_or(arn).to_string();
         let versions = items(p, "PolicyVersionList");
         let default_id = text(p, "DefaultVersionId");
@@ -276,27 +287,66 @@ impl<'m> Reader<'m> {
         let mut role = Role::new(name, kind);
         role.loc = node.loc;
         role.arn = text(node, "Arn").map(str::to_string);
+        let holder = crate::text::escape(name);
         for p in items(node, inline_key) {
             let name = text(p, "PolicyName").unwrap_or("inline policy");
-            if let Some(doc) = p.get("PolicyDocument").and_then(|d| self.document(d)) {
-                role.policies
-                    .push(Policy::new(name, PolicyKind::Identity, doc));
+            match p.get("PolicyDocument") {
+                Some(d) => {
+                    if let Some(doc) = self.document(d) {
+                        role.policies
+                            .push(Policy::new(name, PolicyKind::Identity, doc));
+                    }
+                }
+                None => self.incomplete(
+                    p.loc,
+                    format!(
+                        "inline policy {} of {holder} has no PolicyDocument; it is not shown",
+                        crate::text::escape(name)
+                    ),
+                ),
             }
         }
         for p in items(node, "AttachedManagedPolicies") {
-            if let Some(arn) = text(p, "PolicyArn") {
-                let name = text(p, "PolicyName");
-                role.policies
-                    .push(self.attach(arn, name, PolicyKind::Identity, p.loc));
+            let name = text(p, "PolicyName");
+            match text(p, "PolicyArn") {
+                Some(arn) => {
+                    role.policies
+                        .push(self.attach(arn, name, PolicyKind::Identity, p.loc))
+                }
+                None => {
+                    let name = name.map_or_else(
+                        || "a managed policy".to_string(),
+                        |n| format!("managed policy {}", crate::text::escape(n)),
+                    );
+                    self.incomplete(
+                        p.loc,
+                        format!("{holder} attaches {name} without its PolicyArn; it is not shown"),
+                    );
+                }
             }
         }
         if let Some(boundary) = node.get("PermissionsBoundary")
-            && let Some(arn) = text(boundary, "PermissionsBoundaryArn")
+            && boundary.value != Value::Null
         {
-            role.policies
-                .push(self.attach(arn, None, PolicyKind::Boundary, boundary.loc));
+            match text(boundary, "PermissionsBoundaryArn") {
+                Some(arn) => role
+                    .policies
+                    .push(self.attach(arn, None, PolicyKind::Boundary, boundary.loc)),
+                None => self.incomplete(
+                    boundary.loc,
+                    format!(
+                        "the permissions boundary of {holder} has no PermissionsBoundaryArn; it is not shown"
+                    ),
+                ),
+            }
         }
         role
+    }
+
+    /// Reports an entry that cannot be read into the tree.
+    fn incomplete(&mut self, loc: Loc, message: String) {
+        self.diags
+            .push(Diagnostic::warning(INCOMPLETE_DUMP_ENTRY, loc, message));
     }
 
     /// A managed policy attached by ARN: with its document when the dump has it.

@@ -15,15 +15,27 @@ const MAX_OBJECT_BYTES: usize = 4 << 20;
 
 /// The byte ranges of the policy-like JSON objects in `text`, outside the `skip` ranges.
 pub fn json_objects(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
+    let balanced = balanced_ends(text);
+    let skip = merged(skip);
+    let (mut b, mut k) = (0, 0);
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
         let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = &text[pos..line_end];
-        let start = pos + (line.len() - line.trim_start().len());
+        let start = first_on_line(text, pos, line_end);
         let mut next = line_end + 1;
-        if text[start..].starts_with('{') && !skip.iter().any(|r| r.contains(&start)) {
-            let end = object_end(text, start);
+        while skip.get(k).is_some_and(|r| r.end <= start) {
+            k += 1;
+        }
+        if text[start..].starts_with('{') && skip.get(k).is_none_or(|r| r.start > start) {
+            while balanced.get(b).is_some_and(|&(s, _)| s < start) {
+                b += 1;
+            }
+            let limit = limit(text, start);
+            let end = match balanced.get(b) {
+                Some(&(s, e)) if s == start && e <= limit => e,
+                _ => unbalanced_end(text, start, limit),
+            };
             let candidate = &text[start..end];
             if candidate.contains("\"Statement\"") || candidate.contains("\"Effect\"") {
                 out.push(start..end);
@@ -35,49 +47,100 @@ pub fn json_objects(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
     out
 }
 
-/// Where the object starting at `start` ends (exclusive).
-fn object_end(text: &str, start: usize) -> usize {
+/// Where the line from `pos` to `line_end` has its first character after indentation.
+fn first_on_line(text: &str, pos: usize, line_end: usize) -> usize {
+    let line = &text[pos..line_end];
+    pos + (line.len() - line.trim_start().len())
+}
+
+/// The furthest a candidate starting at `start` may reach, on a character boundary.
+fn limit(text: &str, start: usize) -> usize {
     let mut limit = text.len().min(start + MAX_OBJECT_BYTES);
     while !text.is_char_boundary(limit) {
         limit -= 1;
     }
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut i = start;
-    while i < limit {
-        match (in_string, b[i]) {
-            (true, b'\\') => i += 1,
-            (true, b'"' | b'\n') => in_string = false,
-            (false, b'"') => in_string = true,
-            (false, b'{' | b'[') => depth += 1,
-            (false, b'}' | b']') => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
+    limit
+}
+
+/// Ranges sorted, overlapping ones joined.
+fn merged(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
         }
-        i += 1;
     }
-    unbalanced_end(text, start, limit)
+    out
+}
+
+/// For every `{` that starts a line (after indentation), where its braces and brackets
+/// balance (exclusive), in order; strings are taken into account, and end at the end of
+/// their line, as broken JSON often leaves one open. One pass for the whole text, so that
+/// scanning a candidate costs nothing however many candidates overlap.
+fn balanced_ends(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    // Open candidates: where each starts and the depth outside it.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut pos = 0;
+    while pos < b.len() {
+        let line_end = text[pos..].find('\n').map_or(b.len(), |i| pos + i);
+        let first = first_on_line(text, pos, line_end);
+        // A line break always ends a string.
+        let mut in_string = false;
+        let mut i = pos;
+        while i < line_end {
+            match (in_string, b[i]) {
+                (true, b'\\') => i += 1,
+                (true, b'"') => in_string = false,
+                (false, b'"') => in_string = true,
+                (false, c @ (b'{' | b'[')) => {
+                    if c == b'{' && i == first {
+                        open.push((i, depth));
+                    }
+                    depth += 1;
+                }
+                (false, b'}' | b']') => {
+                    depth = depth.saturating_sub(1);
+                    if let Some(&(start, outside)) = open.last()
+                        && outside == depth
+                    {
+                        open.pop();
+                        out.push((start, i + 1));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        pos = line_end + 1;
+    }
+    out.sort_unstable();
+    out
 }
 
 /// The end of broken JSON: the first blank line after which the text does not go on as
 /// JSON, else `limit`.
 fn unbalanced_end(text: &str, start: usize, limit: usize) -> usize {
+    let region = &text[..limit];
     let mut at = start;
-    while let Some(i) = text[at..limit]
-        .find("\n\n")
-        .or_else(|| text[at..limit].find("\n\r\n"))
-    {
-        let blank = at + i + 1;
-        let rest = text[blank..limit].trim_start();
-        if !rest.starts_with(['{', '}', '[', ']', '"', ',']) {
-            return text[..blank].trim_end().len();
+    while let Some(i) = region[at..].find('\n') {
+        let line = at + i + 1;
+        let rest = &region[line..];
+        if !(rest.starts_with('\n') || rest.starts_with("\r\n")) {
+            at = line;
+            continue;
         }
-        at = blank;
+        let after = rest.trim_start();
+        if !after.starts_with(['{', '}', '[', ']', '"', ',']) {
+            return text[..line].trim_end().len();
+        }
+        // Every blank line up to `after` leads to it: go on from there.
+        at = limit - after.len();
     }
     limit
 }

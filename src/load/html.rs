@@ -171,11 +171,16 @@ impl Reader<'_> {
         next
     }
 
-    /// Skips a hidden element's content, to its end tag.
+    /// Skips a hidden element's content, to its end tag (in any case).
     fn skip_hidden(&mut self, tag: &Tag, end: usize) -> usize {
-        let closing = format!("</{}", tag.name);
         let rest = &self.text[tag.end..end];
-        match rest.to_ascii_lowercase().find(&closing) {
+        let name = tag.name.as_bytes();
+        let closing = rest.match_indices("</").map(|(i, _)| i).find(|&i| {
+            rest.as_bytes()[i + 2..]
+                .get(..name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        });
+        match closing {
             Some(i) => rest[i..].find('>').map_or(end, |j| tag.end + i + j + 1),
             None => end,
         }
@@ -361,9 +366,10 @@ impl Reader<'_> {
             return;
         };
         let origin = self.index.loc(at);
+        let mut positions = page::Positions::new(&content, origin);
         if crate::load::looks_like_json(&content) {
             let text = content.trim_start_matches(['\n', '\r']);
-            let origin = page::advance(origin, &content[..content.len() - text.len()]);
+            let origin = positions.loc(content.len() - text.len());
             self.out.push(Block::Code {
                 text: text.to_string(),
                 origin,
@@ -374,7 +380,7 @@ impl Reader<'_> {
         for r in embedded::json_objects(&content, &[]) {
             self.out.push(Block::Code {
                 text: content[r.clone()].to_string(),
-                origin: page::advance(origin, &content[..r.start]),
+                origin: positions.loc(r.start),
                 label: None,
             });
         }

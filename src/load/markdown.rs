@@ -364,10 +364,11 @@ impl Reader<'_> {
             self.out.push((range, block));
             return;
         }
+        let mut positions = page::Positions::new(content, origin);
         for r in embedded::json_objects(content, &[]) {
             let block = Block::Code {
                 text: content[r.clone()].to_string(),
-                origin: page::advance(origin, &content[..r.start]),
+                origin: positions.loc(r.start),
                 label: None,
             };
             self.out.push((range.clone(), block));
@@ -379,11 +380,12 @@ impl Reader<'_> {
     fn finish(mut self) -> Vec<Block> {
         let found = embedded::json_objects(self.text, &self.covered);
         if !found.is_empty() {
+            // The objects come in order and do not overlap: the first one ending after a
+            // paragraph starts is the only one that can overlap it.
             self.out.retain(|(range, block)| {
+                let next = found.partition_point(|f| f.end <= range.start);
                 !matches!(block, Block::Prose { .. })
-                    || !found
-                        .iter()
-                        .any(|f| f.start < range.end && range.start < f.end)
+                    || found.get(next).is_none_or(|f| f.start >= range.end)
             });
             for r in found {
                 let block = Block::Code {

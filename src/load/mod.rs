@@ -8,6 +8,7 @@ pub mod cfn;
 pub mod detect;
 pub mod document;
 pub mod embedded;
+pub mod files;
 pub mod holders;
 pub mod html;
 pub mod json;
@@ -23,22 +24,12 @@ pub mod yaml;
 pub use detect::detect;
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::model::{Diagnostic, Format, Loc, PolicyDocument, PolicyKind, Role, RoleKind, Source};
 
 /// Files larger than this are not read (account dumps of a few hundred MB are fine).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
-
-/// How many directory levels a walk descends.
-const MAX_WALK_DEPTH: usize = 32;
-
-/// File name endings a directory walk loads; a file named on the command line is always
-/// loaded, whatever its name.
-const WALKED_EXTENSIONS: [&str; 11] = [
-    "json", "md", "markdown", "txt", "html", "htm", "yaml", "yml", "template", "tf", "hcl",
-];
 
 pub const NO_POLICIES: &str = "no-policies";
 pub const INVALID_UTF8: &str = "invalid-utf8";
@@ -72,17 +63,14 @@ pub struct Loaded {
     pub errors: Vec<ReadError>,
 }
 
-/// Loads files, directories (walked, in name order) and `-` (standard input).
+/// Loads files, directories (walked, in name order, see [`files::walk`]) and `-`
+/// (standard input).
 pub fn load_paths(paths: &[String], options: &Options) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
         if path == "-" {
-            let mut bytes = Vec::new();
-            match std::io::stdin()
-                .take(MAX_FILE_BYTES)
-                .read_to_end(&mut bytes)
-            {
-                Ok(_) => loaded.sources.push(load_bytes("-", &bytes, options)),
+            match files::read_at_most(std::io::stdin()) {
+                Ok(bytes) => loaded.sources.push(load_bytes("-", &bytes, options)),
                 Err(e) => loaded.errors.push(ReadError {
                     path: "-".into(),
                     message: format!("cannot read standard input: {e}"),
@@ -92,11 +80,11 @@ pub fn load_paths(paths: &[String], options: &Options) -> Loaded {
         }
         let p = Path::new(path);
         if p.is_dir() {
-            let mut files = Vec::new();
-            walk(p, 0, &mut files, &mut loaded.errors);
-            for file in files {
+            let walk = files::walk(p);
+            for file in walk.files {
                 load_file(&file.to_string_lossy(), &file, options, &mut loaded);
             }
+            loaded.errors.extend(walk.errors);
         } else {
             load_file(path, p, options, &mut loaded);
         }
@@ -105,67 +93,12 @@ pub fn load_paths(paths: &[String], options: &Options) -> Loaded {
 }
 
 fn load_file(shown: &str, path: &Path, options: &Options, loaded: &mut Loaded) {
-    let error = |message: String| ReadError {
-        path: shown.to_string(),
-        message,
-    };
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            loaded.errors.push(error(format!(
-                "{} bytes is larger than the {} bytes iamscope reads",
-                m.len(),
-                MAX_FILE_BYTES
-            )));
-            return;
-        }
-        Err(e) => {
-            loaded.errors.push(error(e.to_string()));
-            return;
-        }
-        Ok(_) => {}
-    }
-    match std::fs::read(path) {
+    match files::read(path) {
         Ok(bytes) => loaded.sources.push(load_bytes(shown, &bytes, options)),
-        Err(e) => loaded.errors.push(error(e.to_string())),
-    }
-}
-
-/// Collects the loadable files under `dir`, sorted, skipping hidden entries and not
-/// following links to directories.
-fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
-    if depth > MAX_WALK_DEPTH {
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(ReadError {
-                path: dir.to_string_lossy().into_owned(),
-                message: e.to_string(),
-            });
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            walk(&path, depth + 1, files, errors);
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| WALKED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            files.push(path);
-        }
+        Err(message) => loaded.errors.push(ReadError {
+            path: shown.to_string(),
+            message,
+        }),
     }
 }
 
@@ -210,28 +143,20 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     source
 }
 
+/// The text of the bytes, and what was wrong with them (said in an `invalid-utf8`
+/// diagnostic): UTF-8, or UTF-16 after its byte-order mark.
 fn decode(bytes: &[u8]) -> (String, Option<String>) {
-    let utf16 = |be: bool| {
-        let units: Vec<u16> = bytes[2..]
-            .chunks_exact(2)
-            .map(|c| {
-                if be {
-                    u16::from_be_bytes([c[0], c[1]])
-                } else {
-                    u16::from_le_bytes([c[0], c[1]])
-                }
-            })
-            .collect();
-        String::from_utf16_lossy(&units)
-    };
     match bytes {
-        [0xFF, 0xFE, ..] => (utf16(false), None),
-        [0xFE, 0xFF, ..] => (utf16(true), None),
+        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes),
         _ => match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), None),
             Err(e) => {
-                let at = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
-                let line = at.matches('\n').count() + 1;
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
                 (
                     String::from_utf8_lossy(bytes).into_owned(),
                     Some(format!(
@@ -241,6 +166,42 @@ fn decode(bytes: &[u8]) -> (String, Option<String>) {
             }
         },
     }
+}
+
+/// UTF-16 text; unpaired surrogates are read as U+FFFD, an odd last byte is dropped.
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, Option<String>) {
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut line = 1;
+    let mut bad: Option<(usize, usize)> = None;
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => {
+                line += usize::from(c == '\n');
+                text.push(c);
+            }
+            Err(_) => {
+                bad.get_or_insert((line, 0)).1 += 1;
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    if let Some((line, count)) = bad {
+        let s = if count == 1 { "" } else { "s" };
+        problems.push(format!(
+            "{count} unpaired UTF-16 surrogate{s} (the first on line {line}) read as U+FFFD"
+        ));
+    }
+    if bytes.len() % 2 == 1 {
+        problems.push(format!(
+            "UTF-16 text with an odd number of bytes: its last byte (0x{:02X}) is dropped",
+            bytes[bytes.len() - 1]
+        ));
+    }
+    let problem =
+        (!problems.is_empty()).then(|| format!("not valid UTF-16: {}", problems.join("; ")));
+    (text, problem)
 }
 
 /// Whether text starts (after white space, a byte-order mark and comments) with `{` or `[`.
@@ -344,5 +305,55 @@ pub fn kind_of(doc: &PolicyDocument) -> PolicyKind {
         PolicyKind::Trust
     } else {
         PolicyKind::Resource
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    }
+
+    #[test]
+    fn utf16_reads_with_either_byte_order() {
+        assert_eq!(
+            decode(&utf16le("{\"a\": \"é\"}")),
+            ("{\"a\": \"é\"}".into(), None)
+        );
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("[1]".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(&be), ("[1]".into(), None));
+    }
+
+    #[test]
+    fn utf16_flaws_are_said_not_dropped() {
+        let mut bytes = utf16le("{\n\"a\":\n\"");
+        bytes.extend([0x00, 0xD8, 0x22, 0x00]); // a lone high surrogate, then `"`
+        bytes.extend([0x00, 0xDC, 0x7D, 0x00]); // a lone low surrogate, then `}`
+        bytes.push(0x0A); // half a unit
+        assert_eq!(
+            decode(&bytes),
+            (
+                "{\n\"a\":\n\"\u{FFFD}\"\u{FFFD}}".into(),
+                Some(
+                    "not valid UTF-16: 2 unpaired UTF-16 surrogates (the first on line 3) read as U+FFFD; UTF-16 text with an odd number of bytes: its last byte (0x0A) is dropped"
+                        .into()
+                )
+            )
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_line() {
+        let (text, problem) = decode(b"{\n\"a\": \"\xFF\"}");
+        assert_eq!(text, "{\n\"a\": \"\u{FFFD}\"}");
+        assert_eq!(
+            problem.unwrap(),
+            "not valid UTF-8 (first bad byte on line 2); bad bytes read as U+FFFD"
+        );
     }
 }

@@ -44,12 +44,14 @@ pub fn blocks(text: &str, index: &LineIndex) -> Vec<Block> {
     let mut out = Vec::new();
     let mut paragraph: Vec<Line> = Vec::new();
     let mut i = 0;
+    // The objects come in order: `next` is the first one that starts at or after the line.
+    let mut next = 0;
     while i < lines.len() {
         let (at, line) = lines[i];
-        if let Some(r) = json
-            .iter()
-            .find(|r| r.start >= at && r.start <= at + line.len())
-        {
+        while json.get(next).is_some_and(|r| r.start < at) {
+            next += 1;
+        }
+        if let Some(r) = json.get(next).filter(|r| r.start <= at + line.len()) {
             let label = embedded::label_before(text, r.start);
             if label.is_some() && paragraph.last().is_some_and(|(_, l)| !l.trim().is_empty()) {
                 paragraph.pop();

@@ -253,7 +253,7 @@ impl Builder {
                         Value::Bool(b) => b.to_string(),
                         Value::Null => String::new(),
                         _ => {
-                            self.out.diagnostics.push(Diagnostic::warning(
+                            self.out.diagnostics.push(Diagnostic::error(
                                 MALFORMED_YAML,
                                 node.loc,
                                 format!(

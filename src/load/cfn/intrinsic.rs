@@ -434,7 +434,7 @@ impl Resolver<'_, '_> {
             return placeholder();
         }
         let Some(param) = self.t.params.get(target) else {
-            self.diags.push(Diagnostic::warning(
+            self.diags.push(Diagnostic::error(
                 INVALID_FUNCTION,
                 loc,
                 format!(
@@ -573,7 +573,7 @@ impl Resolver<'_, '_> {
             Some(p) => {
                 let resource = p.split('.').next().unwrap_or_default();
                 if !self.t.resources.contains_key(resource) {
-                    self.diags.push(Diagnostic::warning(
+                    self.diags.push(Diagnostic::error(
                         INVALID_FUNCTION,
                         loc,
                         format!(

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{add_note, document_mut, table};
+use super::{add_notes, document_mut, table};
 use crate::model::glob;
 use crate::model::{Diagnostic, Effect, Policy, Statement, Text};
 use crate::text::escape;
@@ -93,18 +93,28 @@ pub fn compare(policies: &mut [&mut Policy], tables: &[&table::Read], diags: &mu
         };
         for s in &mut doc.statements {
             let mut rows: Vec<usize> = Vec::new();
+            // Whether each action is documented; an action written twice is looked up once.
+            let mut done: HashMap<String, bool> = HashMap::new();
             for action in granted(s) {
                 let lower = action.value.to_lowercase();
-                let matched: Vec<usize> = if is_pattern(&lower) {
-                    (0..documented.len())
-                        .filter(|&i| covers(&lower, &documented[i].action))
-                        .collect()
-                } else {
-                    let found = exact.get(lower.as_str()).cloned().unwrap_or_default();
-                    granted_exact.insert(lower);
-                    found
+                let is_documented = match done.get(&lower) {
+                    Some(&d) => d,
+                    None => {
+                        let matched: Vec<usize> = if is_pattern(&lower) {
+                            (0..documented.len())
+                                .filter(|&i| covers(&lower, &documented[i].action))
+                                .collect()
+                        } else {
+                            granted_exact.insert(lower.clone());
+                            exact.get(lower.as_str()).cloned().unwrap_or_default()
+                        };
+                        let d = !matched.is_empty();
+                        rows.extend(matched);
+                        done.insert(lower, d);
+                        d
+                    }
                 };
-                if matched.is_empty() {
+                if !is_documented {
                     diags.push(Diagnostic::info(
                         GRANTED_NOT_DOCUMENTED,
                         action.loc,
@@ -114,19 +124,12 @@ pub fn compare(policies: &mut [&mut Policy], tables: &[&table::Read], diags: &mu
                         ),
                     ));
                 }
-                rows.extend(matched);
             }
-            let mut notes: Vec<&str> = Vec::new();
-            for i in rows {
-                if let Some(n) = documented[i].note
-                    && !notes.contains(&n)
-                {
-                    notes.push(n);
-                }
-            }
-            for n in notes {
-                add_note(&mut s.note, n);
-            }
+            add_notes(
+                &mut s.note,
+                rows.iter().filter_map(|&i| documented[i].note),
+                "more rows of the table describe its actions",
+            );
         }
     }
     for d in &documented {

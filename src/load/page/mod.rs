@@ -155,7 +155,7 @@ impl Page {
         let mut granted: Vec<Placed> = Vec::new();
         let mut managed: Vec<Placed> = Vec::new();
         let mut tables: Vec<(table::Read, Option<String>)> = Vec::new();
-        let mut mentions: Vec<(String, HashSet<String>)> = Vec::new();
+        let mut mentions = prose::Mentions::default();
         let mut last_prose: Option<String> = None;
         for block in blocks {
             match block {
@@ -165,10 +165,7 @@ impl Page {
                     for m in prose::managed_in_prose(&pieces, &raw, loc) {
                         managed.push(scope.place(managed_policy(&m, None)));
                     }
-                    let words = prose::action_words(&text);
-                    if !words.is_empty() {
-                        mentions.push((text.clone(), words));
-                    }
+                    mentions.add(&text);
                     if !text.is_empty() {
                         last_prose = Some(text);
                     }
@@ -336,15 +333,37 @@ fn document_mut(policy: &mut Policy) -> Option<&mut crate::model::PolicyDocument
     policy.document.as_mut().map(Arc::make_mut)
 }
 
-/// Appends `text` to a note, once.
-fn add_note(note: &mut Option<String>, text: &str) {
-    match note {
-        Some(n) if n.contains(text) => {}
-        Some(n) => {
-            n.push(' ');
-            n.push_str(text);
+/// How many texts (row descriptions, paragraphs) one call adds to a statement's note.
+const MAX_ADDED_NOTES: usize = 64;
+
+/// How long a note grows (in bytes) before no more texts are added to it.
+const MAX_NOTE_BYTES: usize = 16 << 10;
+
+/// Appends to a note, in order, the texts it does not already hold, each once. A page that
+/// names one action in thousands of rows or paragraphs would copy them all into every
+/// statement granting it: past [`MAX_ADDED_NOTES`] texts or [`MAX_NOTE_BYTES`], the note
+/// ends with "(and `more`)" instead.
+fn add_notes<'t>(note: &mut Option<String>, texts: impl IntoIterator<Item = &'t str>, more: &str) {
+    let held = note.as_deref().map_or(0, str::len);
+    let mut added: HashSet<&str> = HashSet::new();
+    for text in texts {
+        if note.as_deref().is_some_and(|n| n[..held].contains(text)) || added.contains(text) {
+            continue;
         }
-        None => *note = Some(text.to_string()),
+        match note {
+            Some(n) if added.len() == MAX_ADDED_NOTES || n.len() > MAX_NOTE_BYTES => {
+                n.push_str(" (and ");
+                n.push_str(more);
+                n.push(')');
+                return;
+            }
+            Some(n) => {
+                n.push(' ');
+                n.push_str(text);
+            }
+            None => *note = Some(text.to_string()),
+        }
+        added.insert(text);
     }
 }
 
@@ -368,6 +387,43 @@ pub fn loc_in(pieces: &[Piece], offset: usize) -> Option<Loc> {
         start = end;
     }
     None
+}
+
+/// Positions of increasing byte offsets in one text whose first character stands at a
+/// known position. Each position is counted on from the one before, so finding the
+/// positions of all the words of a long cell or block costs one pass over it, not one pass
+/// per word.
+pub struct Positions<'a> {
+    text: &'a str,
+    start: Loc,
+    /// The last offset asked for and its position.
+    at: usize,
+    loc: Loc,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(text: &'a str, start: Loc) -> Self {
+        Positions {
+            text,
+            start,
+            at: 0,
+            loc: start,
+        }
+    }
+
+    /// The position of byte `offset` (a character boundary) of the text. An offset before
+    /// the last one asked for counts again from the start.
+    pub fn loc(&mut self, offset: usize) -> Loc {
+        if offset < self.at {
+            self.at = 0;
+            self.loc = self.start;
+        }
+        if let Some(between) = self.text.get(self.at..offset) {
+            self.loc = advance(self.loc, between);
+            self.at = offset;
+        }
+        self.loc
+    }
 }
 
 /// The position just after `text`, which starts at `at`.
@@ -497,5 +553,15 @@ mod tests {
         assert_eq!(loc_in(&pieces, 4), Some(Loc::new(3, 6)));
         assert_eq!(loc_in(&pieces, 8), Some(Loc::new(4, 3)));
         assert_eq!(loc_in(&pieces, 9), None);
+    }
+
+    #[test]
+    fn positions_count_on_from_the_last_one() {
+        let mut p = Positions::new("ab\né x\ny", Loc::new(4, 7));
+        assert_eq!(p.loc(1), Loc::new(4, 8));
+        assert_eq!(p.loc(6), Loc::new(5, 3), "é is one character");
+        assert_eq!(p.loc(8), Loc::new(6, 1));
+        assert_eq!(p.loc(0), Loc::new(4, 7), "back to the start");
+        assert_eq!(p.loc(3), Loc::new(5, 1));
     }
 }

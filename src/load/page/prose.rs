@@ -9,9 +9,9 @@
 //! - in prose that says "policy", a name in bold or code ending in Access, ReadOnly, Policy or
 //!   Audit (`attach the **ReadOnlyAccess** policy`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::{Piece, add_note, document_mut};
+use super::{Piece, Positions, add_notes, document_mut};
 use crate::model::{InferredCondition, Loc, Policy, RoleKind};
 
 /// The ARN prefix of AWS managed policies.
@@ -95,18 +95,20 @@ pub fn managed_arns(text: &str) -> Vec<(usize, String)> {
 
 /// The managed policies a paragraph names (see the module comment).
 pub fn managed_in_prose(pieces: &[Piece], raw: &str, loc: Loc) -> Vec<ManagedName> {
+    let mut positions = Positions::new(raw, loc);
     let mut out: Vec<ManagedName> = managed_arns(raw)
         .into_iter()
-        .map(|(at, path)| managed(&path, super::advance(loc, &raw[..at])))
+        .map(|(at, path)| managed(&path, positions.loc(at)))
         .collect();
     let says_policy = super::plain(pieces).to_lowercase().contains("polic");
+    let mut named: HashSet<String> = out.iter().map(|m| m.name.clone()).collect();
     for piece in pieces {
         if let Piece::Bold(s, at) | Piece::Code(s, at) = piece {
             let s = s.trim();
             if says_policy
                 && is_managed_name(s)
                 && MANAGED_ENDINGS.iter().any(|e| s.ends_with(e))
-                && !out.iter().any(|m| m.name == s)
+                && named.insert(s.to_string())
             {
                 out.push(managed(s, *at));
             }
@@ -182,50 +184,100 @@ pub fn action_words(text: &str) -> HashSet<String> {
         .collect()
 }
 
+/// The paragraphs of a section that name actions, each once, by the actions they name
+/// (lower-cased, see [`action_words`]).
+#[derive(Default)]
+pub struct Mentions {
+    paragraphs: Vec<String>,
+    seen: HashSet<String>,
+    /// For every action, the paragraphs that name it, in order.
+    by_action: HashMap<String, Vec<usize>>,
+}
+
+impl Mentions {
+    /// Adds a paragraph (cleaned text) if it names actions.
+    pub fn add(&mut self, text: &str) {
+        let words = action_words(text);
+        if words.is_empty() || !self.seen.insert(text.to_string()) {
+            return;
+        }
+        for word in words {
+            self.by_action
+                .entry(word)
+                .or_default()
+                .push(self.paragraphs.len());
+        }
+        self.paragraphs.push(text.to_string());
+    }
+}
+
 /// Adds to each statement's note the paragraphs of its section that name one of its actions
-/// (such as the prose that limits `iam:passRole` to four named roles). Each paragraph comes
-/// with its [`action_words`].
-pub fn annotate_mentions(policy: &mut Policy, paragraphs: &[(String, HashSet<String>)]) {
-    if paragraphs.is_empty() {
+/// (such as the prose that limits `iam:passRole` to four named roles), in order.
+pub fn annotate_mentions(policy: &mut Policy, mentions: &Mentions) {
+    if mentions.paragraphs.is_empty() {
         return;
     }
     let Some(doc) = document_mut(policy) else {
         return;
     };
     for s in &mut doc.statements {
-        let actions: Vec<String> = s
+        let actions: HashSet<String> = s
             .action
             .iter()
             .flat_map(|v| v.iter())
             .map(str::to_ascii_lowercase)
             .collect();
-        for (text, words) in paragraphs {
-            if actions.iter().any(|a| words.contains(a)) {
-                add_note(&mut s.note, text);
-            }
-        }
+        // The note takes the first paragraphs only, and each of them is among the first
+        // ones of the list of every action it names.
+        let mut found: Vec<usize> = actions
+            .iter()
+            .filter_map(|a| mentions.by_action.get(a))
+            .flat_map(|list| list.iter().take(super::MAX_ADDED_NOTES + 1))
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        add_notes(
+            &mut s.note,
+            found.iter().map(|&i| mentions.paragraphs[i].as_str()),
+            "more paragraphs of this section name its actions",
+        );
     }
 }
 
-/// Adds to each statement the tag conditions its note implies.
+/// Adds to each statement the tag conditions its note implies, each once.
 pub fn infer_conditions(policy: &mut Policy) {
     let Some(doc) = document_mut(policy) else {
         return;
     };
     for s in &mut doc.statements {
         let Some(note) = &s.note else { continue };
+        let mut seen: HashSet<(String, Vec<String>)> = s
+            .inferred
+            .iter()
+            .map(|c| (c.key.clone(), c.values.clone()))
+            .collect();
         for c in inferred(note) {
-            if !s.inferred.contains(&c) {
+            if seen.insert((c.key.clone(), c.values.clone())) {
                 s.inferred.push(c);
             }
         }
     }
 }
 
+/// How many conditions one note implies at most; a vendor note states one or two.
+const MAX_INFERRED: usize = 16;
+
+/// How much prose around a `Key=Value` pair a condition keeps as what it was inferred from,
+/// in characters on each side.
+const FROM_CONTEXT_CHARS: usize = 80;
+
 /// The tag conditions a note states plainly: a `Key=Value` pair in prose that speaks of
 /// resources and of "where" or "tag", such as "Limited to Epsio resources (where
 /// `Owner=Epsio`)", read as `StringEquals aws:ResourceTag/Owner = Epsio`. A key already
-/// written as a condition key (`aws:ResourceTag/Owner`) is kept as written.
+/// written as a condition key (`aws:ResourceTag/Owner`) is kept as written. Each keeps the
+/// prose it comes from: the note, or in a long note the words around the pair. At most
+/// [`MAX_INFERRED`] (the note itself is kept whole).
 pub fn inferred(note: &str) -> Vec<InferredCondition> {
     let lower = note.to_lowercase();
     if !lower.contains("resource") || !(lower.contains("where") || lower.contains("tag")) {
@@ -234,6 +286,9 @@ pub fn inferred(note: &str) -> Vec<InferredCondition> {
     let part = |c: char| c.is_ascii_alphanumeric() || "_.:/+-@".contains(c);
     let mut out = Vec::new();
     for (at, _) in note.match_indices('=') {
+        if out.len() == MAX_INFERRED {
+            break;
+        }
         let key: String = note[..at]
             .chars()
             .rev()
@@ -254,9 +309,41 @@ pub fn inferred(note: &str) -> Vec<InferredCondition> {
                 operator: "StringEquals".into(),
                 key,
                 values: vec![value.to_string()],
-                from: note.to_string(),
+                from: context(note, at),
             });
         }
+    }
+    out
+}
+
+/// The note when it is short, else the words within [`FROM_CONTEXT_CHARS`] of byte `at`,
+/// with `…` where the note goes on.
+fn context(note: &str, at: usize) -> String {
+    if note.chars().count() <= 2 * FROM_CONTEXT_CHARS {
+        return note.to_string();
+    }
+    let start = note[..at]
+        .char_indices()
+        .rev()
+        .nth(FROM_CONTEXT_CHARS - 1)
+        .map_or(0, |(i, _)| {
+            // From the start of a word.
+            note[i..at].find(' ').map_or(i, |j| i + j + 1)
+        });
+    let end = note[at..]
+        .char_indices()
+        .nth(FROM_CONTEXT_CHARS)
+        .map_or(note.len(), |(i, _)| {
+            let limit = at + i;
+            note[at..limit].rfind(' ').map_or(limit, |j| at + j)
+        });
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(note[start..end].trim());
+    if end < note.len() {
+        out.push('…');
     }
     out
 }

@@ -7,7 +7,9 @@
 //! the row's label (its Sid); the rest of the action cell ("Limited to selected VPC &
 //! Subnet") and the cells after it are the row's note.
 
-use super::{Piece, Row, advance, prose};
+use std::collections::HashSet;
+
+use super::{Piece, Positions, Row, prose};
 use crate::model::{Loc, Text};
 
 /// A label longer than this is prose, kept in the note rather than as a Sid.
@@ -93,13 +95,14 @@ fn cell(pieces: &[Piece]) -> Cell {
         match piece {
             Piece::Text(s, at) | Piece::Bold(s, at) => {
                 let mut kept = 0;
+                let mut positions = Positions::new(s, *at);
                 for (start, word) in words(s) {
                     let (offset, token) = trim_word(word);
                     if prose::is_action(token) {
                         prose.push_str(&s[kept..start]);
                         prose.push(' ');
                         kept = start + word.len();
-                        let loc = advance(*at, &s[..start + offset]);
+                        let loc = positions.loc(start + offset);
                         out.actions.push(Text::new(token, loc));
                     }
                 }
@@ -108,9 +111,9 @@ fn cell(pieces: &[Piece]) -> Cell {
             Piece::Code(s, at) => {
                 let tokens = words(s);
                 if !tokens.is_empty() && tokens.iter().all(|(_, t)| prose::is_action(t)) {
+                    let mut positions = Positions::new(s, *at);
                     for (start, token) in tokens {
-                        out.actions
-                            .push(Text::new(token, advance(*at, &s[..start])));
+                        out.actions.push(Text::new(token, positions.loc(start)));
                     }
                 } else {
                     prose.push('`');
@@ -208,12 +211,13 @@ fn action_row(row: &Row, cells: &[Cell], a: usize) -> ActionRow {
             note.push(&c.plain);
         }
     }
-    let mut actions: Vec<Text> = Vec::new();
-    for action in &cells[a].actions {
-        if !actions.iter().any(|t| t.value == action.value) {
-            actions.push(action.clone());
-        }
-    }
+    let mut seen = HashSet::new();
+    let actions: Vec<Text> = cells[a]
+        .actions
+        .iter()
+        .filter(|t| seen.insert(t.value.as_str()))
+        .cloned()
+        .collect();
     ActionRow {
         label,
         actions,

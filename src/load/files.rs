@@ -1,0 +1,292 @@
+//! Reading input files and walking directories, never blocking and never dropping an entry
+//! without saying so.
+//!
+//! A walk loads only regular files (or links to them) whose name ends in one of
+//! [`WALKED_EXTENSIONS`]: a FIFO or device named `x.json` would block the read or never end.
+//! Hidden entries and links to directories are passed over. A directory that yields no file
+//! is an error that says what it skipped, so `iamscope check dir/` never passes on nothing.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{MAX_FILE_BYTES, ReadError};
+
+/// How many directory levels a walk descends.
+const MAX_WALK_DEPTH: usize = 32;
+
+/// File name endings a directory walk loads; a file named on the command line is always
+/// loaded, whatever its name.
+pub const WALKED_EXTENSIONS: [&str; 11] = [
+    "json", "md", "markdown", "txt", "html", "htm", "yaml", "yml", "template", "tf", "hcl",
+];
+
+/// Reads a file (or anything that reads like one: a pipe named on the command line), at
+/// most [`MAX_FILE_BYTES`].
+pub fn read(path: &Path) -> Result<Vec<u8>, String> {
+    if let Ok(m) = std::fs::metadata(path)
+        && m.len() > MAX_FILE_BYTES
+    {
+        return Err(too_large(m.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    read_at_most(file)
+}
+
+/// Reads a stream to its end, at most [`MAX_FILE_BYTES`].
+pub fn read_at_most(stream: impl Read) -> Result<Vec<u8>, String> {
+    read_limited(stream, MAX_FILE_BYTES)
+}
+
+fn read_limited(stream: impl Read, limit: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    stream
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("more than the {limit} bytes iamscope reads"));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: u64) -> String {
+    format!("{len} bytes is larger than the {MAX_FILE_BYTES} bytes iamscope reads")
+}
+
+/// What a walk found and passed over.
+#[derive(Default)]
+pub struct Walk {
+    /// The files to load, in name order.
+    pub files: Vec<PathBuf>,
+    /// Entries that could not be read, links that lead nowhere, files that are not regular.
+    pub errors: Vec<ReadError>,
+    /// How many files were passed over for their name, by ending (`.policy`, or "no
+    /// extension").
+    other_extensions: BTreeMap<String, usize>,
+    /// Hidden entries, passed over.
+    hidden: usize,
+    /// Links to directories, not followed.
+    directory_links: usize,
+}
+
+/// Walks `dir`. A directory that yields no file to load adds an error saying what it
+/// skipped.
+pub fn walk(dir: &Path) -> Walk {
+    let mut out = Walk::default();
+    descend(dir, 0, &mut out);
+    if out.files.is_empty() {
+        out.errors.push(ReadError {
+            path: dir.to_string_lossy().into_owned(),
+            message: out.nothing_found(),
+        });
+    }
+    out
+}
+
+impl Walk {
+    /// The message for a directory that yields no file.
+    fn nothing_found(&self) -> String {
+        let mut skipped = Vec::new();
+        let count: usize = self.other_extensions.values().sum();
+        if count > 0 {
+            let endings: Vec<&str> = self.other_extensions.keys().map(String::as_str).collect();
+            skipped.push(format!(
+                "{count} {} with other extensions: {}",
+                if count == 1 { "file" } else { "files" },
+                endings.join(", ")
+            ));
+        }
+        if self.hidden > 0 {
+            let noun = if self.hidden == 1 { "entry" } else { "entries" };
+            skipped.push(format!("{} hidden {noun}", self.hidden));
+        }
+        if self.directory_links > 0 {
+            let noun = if self.directory_links == 1 {
+                "link"
+            } else {
+                "links"
+            };
+            skipped.push(format!("{} {noun} to directories", self.directory_links));
+        }
+        let skipped = if skipped.is_empty() {
+            String::new()
+        } else {
+            format!(" (skipped {})", skipped.join("; "))
+        };
+        format!(
+            "no file iamscope reads here{skipped}; a directory walk reads files ending in .{}; name a file to read it whatever its name",
+            WALKED_EXTENSIONS.join(", .")
+        )
+    }
+
+    fn error(&mut self, path: &Path, message: impl Into<String>) {
+        self.errors.push(ReadError {
+            path: path.to_string_lossy().into_owned(),
+            message: message.into(),
+        });
+    }
+}
+
+fn descend(dir: &Path, depth: usize, out: &mut Walk) {
+    if depth > MAX_WALK_DEPTH {
+        out.error(
+            dir,
+            format!("more than {MAX_WALK_DEPTH} directory levels deep; not walked"),
+        );
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return out.error(dir, e.to_string()),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => names.push(entry.file_name()),
+            Err(e) => out.error(dir, format!("an entry could not be read: {e}")),
+        }
+    }
+    names.sort();
+    for name in names {
+        let path = dir.join(&name);
+        if name.to_string_lossy().starts_with('.') {
+            out.hidden += 1;
+            continue;
+        }
+        let link = match std::fs::symlink_metadata(&path) {
+            Ok(m) => m.file_type().is_symlink(),
+            Err(e) => {
+                out.error(&path, e.to_string());
+                continue;
+            }
+        };
+        // A link is followed to a file, never to a directory (a walk could loop).
+        let kind = match std::fs::metadata(&path) {
+            Ok(m) => m.file_type(),
+            Err(e) => {
+                out.error(&path, format!("cannot follow the link: {e}"));
+                continue;
+            }
+        };
+        if kind.is_dir() {
+            if link {
+                out.directory_links += 1;
+            } else {
+                descend(&path, depth + 1, out);
+            }
+            continue;
+        }
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match extension {
+            Some(e) if WALKED_EXTENSIONS.contains(&e.as_str()) => {
+                if kind.is_file() {
+                    out.files.push(path);
+                } else {
+                    out.error(
+                        &path,
+                        "not a regular file (a pipe, socket or device); a walk does not read it",
+                    );
+                }
+            }
+            other => {
+                let ending = other.map_or_else(|| "no extension".to_string(), |e| format!(".{e}"));
+                *out.other_extensions.entry(ending).or_default() += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tempdir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("iamscope-files-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_directory_without_loadable_files_says_what_it_skipped() {
+        let dir = tempdir("skipped");
+        std::fs::write(dir.join("trust.policy"), "{}").unwrap();
+        std::fs::write(dir.join("b.policy"), "{}").unwrap();
+        std::fs::write(dir.join("Makefile"), "").unwrap();
+        std::fs::write(dir.join(".hidden.json"), "{}").unwrap();
+        let walk = walk(&dir);
+        assert!(walk.files.is_empty());
+        assert_eq!(walk.errors.len(), 1);
+        assert_eq!(walk.errors[0].path, dir.to_string_lossy());
+        assert!(
+            walk.errors[0].message.starts_with(
+                "no file iamscope reads here (skipped 3 files with other extensions: .policy, no extension; 1 hidden entry); a directory walk reads files ending in .json, .md,"
+            ),
+            "{}",
+            walk.errors[0].message
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_regular_files_are_read_and_links_to_directories_are_not_followed() {
+        let dir = tempdir("kinds");
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("sub/a.JSON"), "{}").unwrap();
+        std::fs::write(dir.join("z.md"), "").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.join("sub"), dir.join("loop")).unwrap();
+            std::os::unix::fs::symlink(dir.join("z.md"), dir.join("link.md")).unwrap();
+            std::os::unix::fs::symlink(dir.join("gone"), dir.join("dangling.json")).unwrap();
+            let fifo = dir.join("x.json");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        }
+        let walk = walk(&dir);
+        let names: Vec<String> = walk
+            .files
+            .iter()
+            .map(|f| f.strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
+            .collect();
+        #[cfg(unix)]
+        {
+            assert_eq!(names, ["link.md", "sub/a.JSON", "z.md"]);
+            let errors: Vec<(String, &str)> = walk
+                .errors
+                .iter()
+                .map(|e| {
+                    let name = Path::new(&e.path).file_name().unwrap().to_string_lossy();
+                    (name.into_owned(), e.message.split(':').next().unwrap())
+                })
+                .collect();
+            assert_eq!(
+                errors,
+                [
+                    ("dangling.json".to_string(), "cannot follow the link"),
+                    (
+                        "x.json".to_string(),
+                        "not a regular file (a pipe, socket or device); a walk does not read it"
+                    )
+                ]
+            );
+        }
+        #[cfg(not(unix))]
+        assert_eq!(names, ["sub/a.JSON", "z.md"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn reads_stop_past_the_limit() {
+        assert_eq!(read_limited(&b"{}"[..], 2).unwrap(), b"{}");
+        let endless = std::io::repeat(b' ');
+        assert_eq!(
+            read_limited(endless, 2).unwrap_err(),
+            "more than the 2 bytes iamscope reads"
+        );
+    }
+}
