@@ -151,14 +151,13 @@ fn place_of(source: &Source, loc: Loc) -> Place<'_> {
 fn placeholders(source: &Source, out: &mut Vec<Finding>) {
     for p in source.placeholders.iter().filter(|p| p.value.is_none()) {
         let loc = p.locations.first().copied().unwrap_or_default();
-        let places = p.locations.len();
         out.push(place_of(source, loc).finding(
             codes::UNFILLED_PLACEHOLDER,
             loc,
             format!(
-                "placeholder {} is not filled ({places} place{}); fill it with --var {}=VALUE",
+                "placeholder {} is not filled ({}); fill it with --var {}=VALUE",
                 esc(&p.syntax.join(", ")),
-                if places == 1 { "" } else { "s" },
+                crate::text::plural(p.locations.len(), "place", "places"),
                 esc(&p.name)
             ),
         ));

@@ -11,7 +11,7 @@ use super::outline::Item;
 use super::output::{emit, emit_json};
 use crate::catalog::Catalog;
 use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Values};
-use crate::text::escape;
+use crate::text::{escape, plural};
 
 pub fn run(args: &TreeArgs) -> ExitCode {
     let common = &args.common;
@@ -222,12 +222,11 @@ pub fn source_outline_with(source: &Source, expand: bool) -> Item {
                 Some(v) => format!("= {}", escape(v)),
                 None => "unfilled".into(),
             };
-            let places = ph.locations.len();
             p.leaf(format!(
-                "{}  {}  {state}  ({places} place{})",
+                "{}  {}  {state}  ({})",
                 escape(&ph.name),
                 escape(&ph.syntax.join(" ")),
-                if places == 1 { "" } else { "s" }
+                plural(ph.locations.len(), "place", "places")
             ));
         }
         root.child(p);

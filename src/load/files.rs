@@ -11,6 +11,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{MAX_FILE_BYTES, ReadError};
+use crate::text::plural;
 
 /// How many directory levels a walk descends.
 const MAX_WALK_DEPTH: usize = 32;
@@ -92,22 +93,17 @@ impl Walk {
         if count > 0 {
             let endings: Vec<&str> = self.other_extensions.keys().map(String::as_str).collect();
             skipped.push(format!(
-                "{count} {} with other extensions: {}",
-                if count == 1 { "file" } else { "files" },
+                "{} with other extensions: {}",
+                plural(count, "file", "files"),
                 endings.join(", ")
             ));
         }
         if self.hidden > 0 {
-            let noun = if self.hidden == 1 { "entry" } else { "entries" };
-            skipped.push(format!("{} hidden {noun}", self.hidden));
+            skipped.push(plural(self.hidden, "hidden entry", "hidden entries"));
         }
         if self.directory_links > 0 {
-            let noun = if self.directory_links == 1 {
-                "link"
-            } else {
-                "links"
-            };
-            skipped.push(format!("{} {noun} to directories", self.directory_links));
+            let links = plural(self.directory_links, "link", "links");
+            skipped.push(format!("{links} to directories"));
         }
         let skipped = if skipped.is_empty() {
             String::new()

@@ -188,9 +188,13 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, Option<Strin
     }
     let mut problems = Vec::new();
     if let Some((line, count)) = bad {
-        let s = if count == 1 { "" } else { "s" };
+        let surrogates = crate::text::plural(
+            count,
+            "unpaired UTF-16 surrogate",
+            "unpaired UTF-16 surrogates",
+        );
         problems.push(format!(
-            "{count} unpaired UTF-16 surrogate{s} (the first on line {line}) read as U+FFFD"
+            "{surrogates} (the first on line {line}) read as U+FFFD"
         ));
     }
     if bytes.len() % 2 == 1 {
