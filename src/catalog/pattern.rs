@@ -8,27 +8,42 @@ use super::Catalog;
 use super::service::Action;
 use crate::model::glob::{has_wildcard, matches_ignore_ascii_case};
 
-/// Why a pattern can never match an action.
+/// Why a pattern can never match an action: IAM reads it as one string, so it matches no
+/// action name. The evaluator, the findings and `expand` all judge patterns by this.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PatternError {
     Empty,
+    /// `s3:GetObject,s3:PutObject`: two actions written as one string.
+    Comma,
+    /// `s3:Get Object`, or a stray space around the name.
+    WhiteSpace,
     /// No `service:` prefix, and not `*`.
     NoPrefix,
+    /// `:GetObject`.
+    EmptyPrefix,
     /// `*` or `?` in the service prefix, such as `*:GetObject` or `s?:Get*`.
     WildcardInPrefix,
 }
 
+impl PatternError {
+    /// The reason, as a clause about the pattern ("it contains a comma; ...").
+    pub fn reason(self) -> &'static str {
+        match self {
+            PatternError::Empty => "it is empty",
+            PatternError::Comma => "it contains a comma; list each action as its own string",
+            PatternError::WhiteSpace => "it contains white space",
+            PatternError::NoPrefix => "it has no service prefix (service:action)",
+            PatternError::EmptyPrefix => "its service prefix is empty",
+            PatternError::WildcardInPrefix => {
+                "its service prefix has a wildcard, which IAM does not expand"
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for PatternError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            PatternError::Empty => "an action cannot be empty",
-            PatternError::NoPrefix => {
-                "an action is written service:Action (or `*` for every action)"
-            }
-            PatternError::WildcardInPrefix => {
-                "a wildcard in the service prefix is invalid in AWS and matches nothing"
-            }
-        })
+        f.write_str(self.reason())
     }
 }
 
@@ -46,16 +61,25 @@ pub struct ActionPattern<'a> {
 impl<'a> ActionPattern<'a> {
     /// Reads `text` as IAM does: `*`, or `prefix:action` with wildcards only in the action.
     pub fn parse(text: &'a str) -> Result<ActionPattern<'a>, PatternError> {
-        if text.is_empty() {
-            return Err(PatternError::Empty);
-        }
         if text == "*" {
             return Ok(ActionPattern {
                 service: None,
                 action: "*",
             });
         }
+        if text.is_empty() {
+            return Err(PatternError::Empty);
+        }
+        if text.contains(',') {
+            return Err(PatternError::Comma);
+        }
+        if text.chars().any(char::is_whitespace) {
+            return Err(PatternError::WhiteSpace);
+        }
         let (service, action) = text.split_once(':').ok_or(PatternError::NoPrefix)?;
+        if service.is_empty() {
+            return Err(PatternError::EmptyPrefix);
+        }
         if has_wildcard(service) {
             return Err(PatternError::WildcardInPrefix);
         }

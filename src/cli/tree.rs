@@ -465,7 +465,7 @@ mod tests {
                 "      │  │  │  ├─ kms:CreateGrant  Permissions management",
                 "      │  │  │  └─ kms:CreateKey  Write",
                 "      │  │  ├─ s3:GetObjekt  (unknown action)",
-                "      │  │  └─ *:GetObject  (invalid: a wildcard in the service prefix is invalid in AWS and matches nothing)",
+                "      │  │  └─ *:GetObject  (invalid: its service prefix has a wildcard, which IAM does not expand)",
             ]
         );
     }

@@ -1,28 +1,16 @@
 //! Action patterns (`s3:Get*`, `*`): matched against action names ignoring case, with the
 //! rules that make a pattern match nothing at all, which the findings reuse.
 
+use crate::catalog::{ActionPattern, PatternError};
 use crate::model::glob;
 
-/// Why an action pattern can never match any action, if it cannot. `*` matches every
-/// action; anything else needs a `service:` prefix written without wildcards.
+/// Why an action pattern can never match any action, if it cannot (see
+/// [`PatternError`]). `*` matches every action; anything else needs a `service:` prefix
+/// written without wildcards.
 pub fn action_pattern_problem(pattern: &str) -> Option<&'static str> {
-    if pattern == "*" {
-        return None;
-    }
-    if pattern.contains(',') {
-        return Some("it contains a comma; list each action as its own string");
-    }
-    if pattern.chars().any(char::is_whitespace) {
-        return Some("it contains white space");
-    }
-    match pattern.split_once(':') {
-        None => Some("it has no service prefix (service:action)"),
-        Some(("", _)) => Some("its service prefix is empty"),
-        Some((service, _)) if glob::has_wildcard(service) => {
-            Some("its service prefix has a wildcard, which IAM does not expand")
-        }
-        Some(_) => None,
-    }
+    ActionPattern::parse(pattern)
+        .err()
+        .map(PatternError::reason)
 }
 
 /// Whether `pattern` matches the action name `action` (case-insensitive, `*` and `?`).
@@ -32,7 +20,7 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 
 /// An action pattern compiled for matching lower-cased action names quickly.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActionPattern {
+pub struct ActionMatcher {
     pub written: String,
     matcher: Matcher,
 }
@@ -46,8 +34,8 @@ enum Matcher {
     Glob(String),
 }
 
-impl ActionPattern {
-    pub fn compile(written: &str) -> ActionPattern {
+impl ActionMatcher {
+    pub fn compile(written: &str) -> ActionMatcher {
         let lower = written.to_ascii_lowercase();
         let matcher = match action_pattern_problem(written) {
             Some(problem) => Matcher::Never(problem),
@@ -58,7 +46,7 @@ impl ActionPattern {
                 _ => Matcher::Glob(lower),
             },
         };
-        ActionPattern {
+        ActionMatcher {
             written: written.to_string(),
             matcher,
         }
@@ -116,7 +104,7 @@ mod tests {
             "s3:?et*",
             "*:Get",
         ] {
-            let compiled = ActionPattern::compile(pattern);
+            let compiled = ActionMatcher::compile(pattern);
             for action in ["s3:GetObject", "s3:PutObject", "iam:Get"] {
                 assert_eq!(
                     compiled.matches(&action.to_ascii_lowercase()),

@@ -2,7 +2,7 @@
 //! read ahead, so judging a request allocates nothing (unless it substitutes variables
 //! into a case-insensitive comparison).
 
-use super::action::ActionPattern;
+use super::action::ActionMatcher;
 use super::condition::Clause;
 use super::context::Request;
 use super::pattern::ArnPattern;
@@ -100,7 +100,7 @@ pub struct CompiledStatement {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionSet {
     pub not: bool,
-    pub patterns: Vec<ActionPattern>,
+    pub patterns: Vec<ActionMatcher>,
 }
 
 impl ActionSet {
@@ -139,7 +139,7 @@ impl CompiledStatement {
     fn compile(s: &Statement, index: usize, variables: bool) -> CompiledStatement {
         let actions = s.actions().map(|(values, not)| ActionSet {
             not,
-            patterns: values.iter().map(ActionPattern::compile).collect(),
+            patterns: values.iter().map(ActionMatcher::compile).collect(),
         });
         let resources = s.resources().map(|(values, not)| ResourceSet {
             not,
