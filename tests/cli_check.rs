@@ -217,6 +217,65 @@ fn cross_account_trust_without_external_id_is_flagged() {
     assert_eq!(run.code, 1);
 }
 
+/// `sts:AssumeRole*` lets the other account assume the role too, and only a positive
+/// String condition requires an external ID: not Null, StringNotEquals or IfExists.
+#[test]
+fn cross_account_trust_reads_wildcards_and_conditions_that_require_an_external_id() {
+    let dir = tempdir();
+    let statement = |action: &str, condition: &str| {
+        format!(
+            r#"{{"Effect": "Allow", "Principal": {{"AWS": "444455556666"}}, "Action": "{action}"{condition}}}"#
+        )
+    };
+    let statements = [
+        statement("sts:AssumeRole*", ""),
+        statement(
+            "sts:AssumeRole",
+            r#", "Condition": {"Null": {"sts:ExternalId": "false"}}"#,
+        ),
+        statement(
+            "sts:AssumeRole",
+            r#", "Condition": {"StringNotEquals": {"sts:ExternalId": "x"}}"#,
+        ),
+        statement(
+            "sts:AssumeRole",
+            r#", "Condition": {"StringEqualsIfExists": {"sts:ExternalId": "x"}}"#,
+        ),
+        statement(
+            "STS:ASSUMEROLE",
+            r#", "Condition": {"StringEquals": {"sts:externalid": "x"}}"#,
+        ),
+        statement(
+            "sts:AssumeRole",
+            r#", "Condition": {"StringLike": {"sts:ExternalId": "x-*"}}"#,
+        ),
+        statement("sts:TagSession", ""),
+    ];
+    std::fs::write(
+        dir.join("trust.json"),
+        format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}]}}",
+            statements.join(",\n")
+        ),
+    )
+    .unwrap();
+    let run = iamscope_in(&dir, &["check", "trust.json", "--format", "json"]);
+    let r: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        located(&r, "cross-account-trust-without-external-id"),
+        [
+            (2, 42, Some(1)),
+            (3, 42, Some(2)),
+            (4, 42, Some(3)),
+            (5, 42, Some(4))
+        ]
+    );
+    assert_eq!(
+        messages(&r, "cross-account-trust-without-external-id")[0],
+        "444455556666 may assume this role with no condition requiring an sts:ExternalId"
+    );
+}
+
 #[test]
 fn clean_samples_have_no_errors_and_exit_0() {
     for sample in [

@@ -8,8 +8,9 @@
 //! ([`may_name`]), which type it is ([`resource_type_of`]) and whether it names every one
 //! ([`names_every`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::catalog::Catalog;
 use crate::model::glob;
@@ -115,12 +116,45 @@ const ARN_PARTS: usize = 6;
 
 /// `s` with every `${...}` (a catalog template part, a policy variable or a placeholder)
 /// and every other placeholder spelling replaced by `*`: text that could be anything.
-fn open_templates(s: &str) -> String {
+fn open_templates(s: &str) -> Cow<'_, str> {
     fill_templates(s, "*")
 }
 
+/// A resource type's ARN pattern (from the catalog, so `'static`) opened as
+/// [`open_templates`] does, each pattern once: rules compare the same patterns with every
+/// Resource value. The opened patterns are kept for the rest of the program, like the
+/// catalog they come from.
+fn open_template(template: &'static str) -> &'static str {
+    static OPENED: Mutex<Option<HashMap<&'static str, &'static str>>> = Mutex::new(None);
+    let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
+    opened
+        .get_or_insert_default()
+        .entry(template)
+        .or_insert_with(|| match open_templates(template) {
+            Cow::Borrowed(same) => same,
+            Cow::Owned(text) => text.leak(),
+        })
+}
+
+/// The six parts of an ARN, the last holding any further colons; `None` with fewer.
+fn parts(arn: &str) -> Option<[&str; ARN_PARTS]> {
+    let mut p = arn.splitn(ARN_PARTS, ':');
+    Some([
+        p.next()?,
+        p.next()?,
+        p.next()?,
+        p.next()?,
+        p.next()?,
+        p.next()?,
+    ])
+}
+
 /// `s` with every `${...}` and every other placeholder spelling replaced by `with`.
-fn fill_templates(s: &str, with: &str) -> String {
+fn fill_templates<'s>(s: &'s str, with: &str) -> Cow<'s, str> {
+    // Every spelling holds one of these; most values have none.
+    if !s.contains(['$', '{', '<', '_']) {
+        return Cow::Borrowed(s);
+    }
     let mut spans: Vec<std::ops::Range<usize>> = crate::model::placeholder::find(s, true)
         .into_iter()
         .map(|f| f.range)
@@ -147,20 +181,17 @@ fn fill_templates(s: &str, with: &str) -> String {
         at = span.end;
     }
     out.push_str(&s[at..]);
-    out
+    Cow::Owned(out)
 }
 
 /// Whether the Resource value `resource` may match some ARN of the resource type whose
 /// pattern is `template`. Placeholders, policy variables and wildcards count as anything,
 /// and letter case is ignored, so `false` is certain: the resource can never be one.
-pub fn may_name(resource: &str, template: &str) -> bool {
-    let (r, t) = (open_templates(resource), open_templates(template));
-    let rp: Vec<&str> = r.splitn(ARN_PARTS, ':').collect();
-    let tp: Vec<&str> = t.splitn(ARN_PARTS, ':').collect();
-    if rp.len() == ARN_PARTS && tp.len() == ARN_PARTS {
-        rp.iter().zip(&tp).all(|(r, t)| glob::overlaps(r, t, true))
-    } else {
-        glob::overlaps(&r, &t, true)
+pub fn may_name(resource: &str, template: &'static str) -> bool {
+    let (r, t) = (open_templates(resource), open_template(template));
+    match (parts(&r), parts(t)) {
+        (Some(rp), Some(tp)) => rp.iter().zip(&tp).all(|(r, t)| glob::overlaps(r, t, true)),
+        _ => glob::overlaps(&r, t, true),
     }
 }
 
@@ -205,7 +236,7 @@ pub fn resource_type_of(resource: &str) -> Option<&'static str> {
 /// `template`, taking each placeholder and policy variable in it for a single name (no
 /// `/`, no `:`): `arn:aws:s3:::logs-${AccountId}` is a bucket, not an object. For showing
 /// what a grant covers, never for a finding.
-pub fn likely_names(resource: &str, template: &str) -> bool {
+pub fn likely_names(resource: &str, template: &'static str) -> bool {
     may_name(&fill_templates(resource, "x"), template)
 }
 
@@ -213,17 +244,16 @@ pub fn likely_names(resource: &str, template: &str) -> bool {
 /// whatever partition, region and account it names: `*`, `arn:aws:iam::*:role/*` and
 /// `arn:aws:iam::111122223333:role/*` name every role. Placeholders and policy variables
 /// are taken as the specific values they will be.
-pub fn names_every(resource: &str, template: &str) -> bool {
+pub fn names_every(resource: &str, template: &'static str) -> bool {
     if resource == "*" {
         return true;
     }
-    let t = open_templates(template);
-    let rp: Vec<&str> = resource.splitn(ARN_PARTS, ':').collect();
-    let tp: Vec<&str> = t.splitn(ARN_PARTS, ':').collect();
-    if rp.len() == ARN_PARTS && tp.len() == ARN_PARTS {
-        glob::covers(rp[2], tp[2], true) && glob::covers(rp[5], tp[5], false)
-    } else {
-        glob::covers(resource, &t, false)
+    let t = open_template(template);
+    match (parts(resource), parts(t)) {
+        (Some(rp), Some(tp)) => {
+            glob::covers(rp[2], tp[2], true) && glob::covers(rp[5], tp[5], false)
+        }
+        _ => glob::covers(resource, t, false),
     }
 }
 

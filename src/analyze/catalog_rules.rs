@@ -2,24 +2,59 @@
 //! service does not define (with the nearest real names), Resources that no resource type
 //! of an action can be, and `iam:PassRole` on every role.
 
-use super::codes::{PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE};
+use std::collections::HashMap;
+
+use super::codes::{Code, PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE};
 use super::finding::{Finding, Place};
 use super::grants::{is_catalog_pattern, may_apply};
-use super::{arn, esc, list, suggest};
+use super::suggest::{self, Hints};
+use super::{arn, esc, list};
 use crate::catalog::{Action, ActionPattern, Catalog};
 use crate::model::glob::has_wildcard;
-use crate::model::{Effect, PolicyKind, Statement, Text};
+use crate::model::{Effect, PolicyKind, Statement};
 
 /// The ARN pattern of an IAM role, as the catalog writes it.
 const ROLE_ARN: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
 
-pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Finding>) {
+pub fn statement(
+    place: Place,
+    kind: PolicyKind,
+    s: &Statement,
+    names: &mut Names,
+    out: &mut Vec<Finding>,
+) {
     for action in s.action.iter().chain(&s.not_action).flat_map(|v| &v.items) {
-        unknown_action(place, action, out);
+        if let Some((code, message)) = names.judge(&action.value) {
+            out.push(
+                place
+                    .finding(code, action.loc, message)
+                    .about_action(&action.value),
+            );
+        }
     }
     resource_mismatch(place, s, out);
     if kind == PolicyKind::Identity {
         pass_role_star(place, s, out);
+    }
+}
+
+/// What the actions one source writes were found to be, so that an action written many
+/// times is looked up once; and the source's "did you mean" hints.
+#[derive(Default)]
+pub struct Names {
+    judged: HashMap<String, Option<(&'static Code, String)>>,
+    pub hints: Hints,
+}
+
+impl Names {
+    /// The code and message for an action the catalog does not know, as written.
+    fn judge(&mut self, written: &str) -> Option<(&'static Code, String)> {
+        if let Some(found) = self.judged.get(written) {
+            return found.clone();
+        }
+        let found = unknown_action(written, &mut self.hints);
+        self.judged.insert(written.to_string(), found.clone());
+        found
     }
 }
 
@@ -29,39 +64,41 @@ fn one_of(names: &[String]) -> String {
     quoted.join(" or ")
 }
 
-/// An action whose service or name the catalog does not know.
-fn unknown_action(place: Place, action: &Text, out: &mut Vec<Finding>) {
-    let written = action.value.as_str();
+/// The finding for an action whose service or name the catalog does not know.
+fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, String)> {
     if !is_catalog_pattern(written) {
-        return;
+        return None;
     }
     let Ok(ActionPattern {
         service: Some(prefix),
         action: name,
     }) = ActionPattern::parse(written)
     else {
-        return;
+        return None;
     };
     let catalog = Catalog::get();
-    let (code, message) = match catalog.service(prefix) {
+    Some(match catalog.service(prefix) {
         None => {
-            // Prefer the services that define an action of that name.
-            let defining: Vec<&str> = catalog
-                .services()
-                .iter()
-                .filter(|s| !has_wildcard(name) && s.action(name).is_some())
-                .map(|s| s.prefix)
-                .collect();
-            let mut near = suggest::nearest(prefix, defining);
-            if near.is_empty() {
-                near = suggest::nearest(prefix, catalog.services().iter().map(|s| s.prefix));
-            }
-            let prefixes: Vec<String> = near.into_iter().map(|p| format!("{p}:{name}")).collect();
-            let hint = if !prefixes.is_empty() {
-                format!("; did you mean {}?", one_of(&prefixes))
-            } else {
-                elsewhere(name, None)
-            };
+            let hint = hints.get(format!("action {written}"), || {
+                // Prefer the services that define an action of that name.
+                let defining: Vec<&str> = catalog
+                    .services()
+                    .iter()
+                    .filter(|s| !has_wildcard(name) && s.action(name).is_some())
+                    .map(|s| s.prefix)
+                    .collect();
+                let mut near = suggest::nearest(prefix, defining);
+                if near.is_empty() {
+                    near = suggest::nearest(prefix, catalog.services().iter().map(|s| s.prefix));
+                }
+                let prefixes: Vec<String> =
+                    near.into_iter().map(|p| format!("{p}:{name}")).collect();
+                if !prefixes.is_empty() {
+                    format!("; did you mean {}?", one_of(&prefixes))
+                } else {
+                    elsewhere(name, None)
+                }
+            });
             (
                 UNKNOWN_SERVICE,
                 format!(
@@ -73,23 +110,26 @@ fn unknown_action(place: Place, action: &Text, out: &mut Vec<Finding>) {
         }
         Some(service) => {
             if !catalog.expand(written).unwrap_or_default().is_empty() {
-                return;
+                return None;
             }
             let hint = if has_wildcard(name) {
                 String::new()
             } else {
-                let near: Vec<String> =
-                    suggest::nearest(name, service.actions().iter().map(|a| a.name))
-                        .into_iter()
-                        .map(|n| format!("{}:{n}", service.prefix))
-                        .collect();
-                if catalog.condition_key(written).is_some() {
-                    format!("; `{}` is a condition key", esc(written))
-                } else if near.is_empty() {
-                    elsewhere(name, Some(service.prefix))
-                } else {
-                    format!("; did you mean {}?", one_of(&near))
-                }
+                hints.get(format!("action {written}"), || {
+                    if catalog.condition_key(written).is_some() {
+                        return format!("; `{}` is a condition key", esc(written));
+                    }
+                    let near: Vec<String> =
+                        suggest::nearest(name, service.actions().iter().map(|a| a.name))
+                            .into_iter()
+                            .map(|n| format!("{}:{n}", service.prefix))
+                            .collect();
+                    if near.is_empty() {
+                        elsewhere(name, Some(service.prefix))
+                    } else {
+                        format!("; did you mean {}?", one_of(&near))
+                    }
+                })
             };
             let verb = if has_wildcard(name) {
                 "matches no action"
@@ -106,12 +146,7 @@ fn unknown_action(place: Place, action: &Text, out: &mut Vec<Finding>) {
                 ),
             )
         }
-    };
-    out.push(
-        place
-            .finding(code, action.loc, message)
-            .about_action(written),
-    );
+    })
 }
 
 /// `; DeleteFunction is an action of cloudfront, lambda`: the services (other than
@@ -324,6 +359,53 @@ mod tests {
                     "`s3:prefix` is not an action of Amazon S3 (s3); `s3:prefix` is a condition key".into()
                 ),
             ]
+        );
+    }
+
+    /// Each of 4,000 unknown names gets its finding; "did you mean" is worked out for the
+    /// first [`HINTED_NAMES`](crate::analyze::suggest::HINTED_NAMES) different names only.
+    #[test]
+    fn thousands_of_unknown_actions() {
+        let names: Vec<String> = (0..4000).map(|i| format!(r#""ec2:Describ{i}X""#)).collect();
+        let found = findings(&format!(
+            r#"{{"Effect": "Allow", "Action": [{}], "Resource": "*"}}"#,
+            names.join(", ")
+        ));
+        let expected: Vec<(String, String)> = (0..4000)
+            .map(|i| {
+                let message = format!("`ec2:Describ{i}X` is not an action of Amazon EC2 (ec2)");
+                ("unknown-action".to_string(), message)
+            })
+            .collect();
+        assert_eq!(found, expected);
+
+        // DescribeInstancesaa, DescribeInstancesab, ...: two letters from a real name.
+        let names: Vec<String> = (b'a'..=b'z')
+            .flat_map(|a| {
+                (b'a'..=b'z')
+                    .map(move |b| format!("ec2:DescribeInstances{}{}", a as char, b as char))
+            })
+            .take(201)
+            .collect();
+        let quoted: Vec<String> = names.iter().map(|n| format!(r#""{n}""#)).collect();
+        let found = findings(&format!(
+            r#"{{"Effect": "Allow", "Action": [{}, "{}"], "Resource": "*"}}"#,
+            quoted.join(", "),
+            names[0]
+        ));
+        let messages: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages[0],
+            "`ec2:DescribeInstancesaa` is not an action of Amazon EC2 (ec2); did you mean `ec2:DescribeInstances`?"
+        );
+        assert!(messages[..200].iter().all(|m| m.contains("did you mean")));
+        assert_eq!(
+            messages[200],
+            "`ec2:DescribeInstanceshs` is not an action of Amazon EC2 (ec2)"
+        );
+        assert_eq!(
+            messages[201], messages[0],
+            "a name written again keeps its hint"
         );
     }
 

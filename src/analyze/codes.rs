@@ -239,7 +239,7 @@ codes! {
     "Principal `*` (or `{\"AWS\": \"*\"}`) allows every caller, anonymous ones included, unless a condition narrows them (aws:SourceAccount, aws:PrincipalOrgID, aws:SourceArn, aws:SourceVpce...).";
     CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID "cross-account-trust-without-external-id", Warning, Security,
     "Another account may assume the role with no external ID.",
-    "A vendor that assumes roles in many customers' accounts must be made to name yours: without an `sts:ExternalId` condition, anyone who can make the vendor act for them can reach your role (the confused deputy problem).";
+    "A vendor that assumes roles in many customers' accounts must be made to name yours: without a condition requiring an `sts:ExternalId` (StringEquals or StringLike; StringNotEquals, Null or IfExists require none), anyone who can make the vendor act for them can reach your role (the confused deputy problem).";
     PRIVILEGE_ESCALATION "privilege-escalation", Warning, PrivilegeEscalation,
     "Granted actions that let the holder raise its own privileges.",
     "The combination named lets the holder give itself (or a role it can use) more permissions than this policy grants: new credentials, policy changes, or passing a privileged role to compute it controls.";

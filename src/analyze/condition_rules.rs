@@ -4,15 +4,16 @@
 
 use super::codes::{CONDITION_TYPE_MISMATCH, FOR_ALL_VALUES_SINGLE_VALUED, UNKNOWN_CONDITION_KEY};
 use super::finding::{Finding, Place};
-use super::grants::covered;
-use super::{esc, list, suggest};
+use super::grants::{covered, distinct_patterns};
+use super::suggest::{self, Hints};
+use super::{esc, list};
 use crate::catalog::conditions::template_glob;
 use crate::catalog::{Action, Catalog, ConditionKeyInfo, ConditionKeyType, KeySource};
 use crate::eval::{SetQualifier, ValueType, parse_operator};
 use crate::model::glob::matches_ignore_ascii_case;
 use crate::model::{ConditionEntry, Statement};
 
-pub fn statement(place: Place, s: &Statement, out: &mut Vec<Finding>) {
+pub fn statement(place: Place, s: &Statement, hints: &mut Hints, out: &mut Vec<Finding>) {
     let Some(condition) = &s.condition else {
         return;
     };
@@ -29,7 +30,7 @@ pub fn statement(place: Place, s: &Statement, out: &mut Vec<Finding>) {
                 continue;
             }
             let Some(info) = Catalog::get().condition_key(key) else {
-                unknown_key(place, entry, out);
+                unknown_key(place, entry, hints, out);
                 continue;
             };
             if let KeySource::Service(_) = info.source {
@@ -79,7 +80,7 @@ fn is_template(key: &str) -> bool {
 /// A key the catalog does not know. Keys of web identity providers
 /// (`oidc.eks.us-east-1.amazonaws.com/id/ABC:sub`, `token.actions.githubusercontent.com:sub`)
 /// are named after the provider, so any such key may be real.
-fn unknown_key(place: Place, entry: &ConditionEntry, out: &mut Vec<Finding>) {
+fn unknown_key(place: Place, entry: &ConditionEntry, hints: &mut Hints, out: &mut Vec<Finding>) {
     let key = entry.key.value.as_str();
     let Some((prefix, name)) = key.split_once(':') else {
         out.push(place.finding(
@@ -96,30 +97,32 @@ fn unknown_key(place: Place, entry: &ConditionEntry, out: &mut Vec<Finding>) {
         return;
     }
     let catalog = Catalog::get();
-    let known: Vec<&str> = if prefix.eq_ignore_ascii_case("aws") {
-        crate::catalog::GLOBAL_KEYS
+    let hint = hints.get(format!("key {key}"), || {
+        let known: Vec<&str> = if prefix.eq_ignore_ascii_case("aws") {
+            crate::catalog::GLOBAL_KEYS
+                .iter()
+                .map(|(k, _)| *k)
+                .collect()
+        } else {
+            catalog
+                .service(prefix)
+                .map(|s| s.condition_keys().iter().map(|k| k.name).collect())
+                .unwrap_or_default()
+        };
+        let names: Vec<&str> = known
             .iter()
-            .map(|(k, _)| *k)
-            .collect()
-    } else {
-        catalog
-            .service(prefix)
-            .map(|s| s.condition_keys().iter().map(|k| k.name).collect())
-            .unwrap_or_default()
-    };
-    let names: Vec<&str> = known
-        .iter()
-        .filter_map(|k| k.split_once(':').map(|(_, n)| n))
-        .collect();
-    let near: Vec<String> = suggest::nearest(name, names)
-        .into_iter()
-        .map(|n| format!("`{prefix}:{n}`"))
-        .collect();
-    let hint = if near.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", near.join(" or "))
-    };
+            .filter_map(|k| k.split_once(':').map(|(_, n)| n))
+            .collect();
+        let near: Vec<String> = suggest::nearest(name, names)
+            .into_iter()
+            .map(|n| format!("`{prefix}:{n}`"))
+            .collect();
+        if near.is_empty() {
+            String::new()
+        } else {
+            format!("; did you mean {}?", near.join(" or "))
+        }
+    });
     let whose = if prefix.eq_ignore_ascii_case("aws") {
         "a global condition key".to_string()
     } else if catalog.service(prefix).is_some() {
@@ -138,7 +141,7 @@ fn unknown_key(place: Place, entry: &ConditionEntry, out: &mut Vec<Finding>) {
 /// say which keys they support.
 fn statement_actions(s: &Statement) -> Option<Vec<&'static Action>> {
     let written = s.action.as_ref()?;
-    if written.items.iter().any(|p| {
+    if distinct_patterns(written).into_iter().any(|p| {
         p.value == "*"
             || Catalog::get()
                 .expand(&p.value)

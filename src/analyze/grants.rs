@@ -7,41 +7,58 @@ use std::collections::HashSet;
 
 use super::arn;
 use crate::catalog::{Action, Catalog};
-use crate::model::{Policy, PolicyKind, Role, RoleKind, Source, Statement, Text};
+use crate::model::{Policy, PolicyKind, Role, RoleKind, Source, Statement, Text, Values};
 
 /// The catalog actions a statement's Action (or NotAction) covers, each once, with the
 /// Action pattern that covers it first (`None` under NotAction, which covers every action
-/// its patterns do not name).
+/// its patterns do not name). Each pattern is expanded once however often it is written
+/// (in any letter case), and `*` ends the list: it covers every action.
 pub fn covered(s: &Statement) -> Vec<(&'static Action, Option<&Text>)> {
     let catalog = Catalog::get();
     if let Some(action) = &s.action {
-        if let [pattern] = action.items.as_slice() {
+        let patterns = distinct_patterns(action);
+        if let [pattern] = patterns.as_slice() {
             let actions = catalog.expand(&pattern.value).unwrap_or_default();
-            return actions.into_iter().map(|a| (a, Some(pattern))).collect();
+            return actions.into_iter().map(|a| (a, Some(*pattern))).collect();
         }
-        let mut seen = HashSet::new();
+        let mut seen = vec![false; catalog.action_count()];
         let mut out = Vec::new();
-        for pattern in &action.items {
+        for pattern in patterns {
             for a in catalog.expand(&pattern.value).unwrap_or_default() {
-                if seen.insert(a.id()) {
+                if !std::mem::replace(&mut seen[a.id()], true) {
                     out.push((a, Some(pattern)));
                 }
+            }
+            if pattern.value == "*" {
+                break;
             }
         }
         return out;
     }
-    match &s.not_action {
-        Some(not) => {
-            let patterns: Vec<&str> = not.iter().collect();
-            catalog
-                .not_action(&patterns)
-                .0
-                .into_iter()
-                .map(|a| (a, None))
-                .collect()
-        }
-        None => Vec::new(),
-    }
+    let Some(not) = &s.not_action else {
+        return Vec::new();
+    };
+    let patterns: Vec<&str> = distinct_patterns(not)
+        .into_iter()
+        .map(|t| t.value.as_str())
+        .collect();
+    catalog
+        .not_action(&patterns)
+        .0
+        .into_iter()
+        .map(|a| (a, None))
+        .collect()
+}
+
+/// The patterns of an Action or NotAction, each once ignoring letter case (which matching
+/// ignores too), in the order first written.
+pub fn distinct_patterns(values: &Values) -> Vec<&Text> {
+    let mut seen = HashSet::new();
+    values
+        .items
+        .iter()
+        .filter(|t| seen.insert(t.value.to_ascii_lowercase()))
+        .collect()
 }
 
 /// Whether the resource ARN pattern of a catalog resource type is one iamscope can reason
@@ -71,7 +88,7 @@ fn names_every(resources: &[Text], action: &Action) -> bool {
     if resources.iter().any(|r| r.value == "*") {
         return true;
     }
-    let covered = |template: &str| {
+    let covered = |template: &'static str| {
         resources
             .iter()
             .any(|r| arn::names_every(&r.value, template))
@@ -92,6 +109,12 @@ pub fn unconstrained(s: &Statement, action: &Action) -> bool {
         Some((values, false)) => names_every(&values.items, action),
         None => false,
     }
+}
+
+/// Whether a Deny statement's resources deny `action` everywhere: its Resource names every
+/// resource of it. A NotResource spares what it lists, so it never does.
+pub fn denied_everywhere(s: &Statement, action: &Action) -> bool {
+    matches!(s.resources(), Some((values, false)) if names_every(&values.items, action))
 }
 
 /// Whether `pattern` is an action pattern the catalog can expand: valid, with no

@@ -1,9 +1,9 @@
 //! Noise control: findings suppressed with `--ignore CODE` or by rules in an
 //! `.iamscope-ignore` file, counted so the summary can say how many were hidden.
 //!
-//! The file holds one rule a line: a code (or `*` for every code), then optionally a path
-//! glob (`*` matches any characters, slashes included; `?` one) and/or `sid=NAME`; `#`
-//! starts a comment.
+//! The file holds one rule a line: a code (or `*` for every code), then optionally one path
+//! glob (`*` matches any characters, slashes included; `?` one) and/or one `sid=NAME`; `#`
+//! starts a comment. A line with a second glob or Sid is an error, as is an unknown code.
 //!
 //! ```text
 //! # the vendor's account is in every trust policy on purpose
@@ -64,13 +64,28 @@ pub fn parse(text: &str) -> (Vec<Rule>, Vec<BadLine>) {
             path: None,
             sid: None,
         };
-        for word in words {
-            match word.strip_prefix("sid=") {
-                Some(sid) => rule.sid = Some(sid.to_string()),
-                None => rule.path = Some(word.to_string()),
+        // A rule takes one path glob and one Sid; a second would silently replace the first.
+        let second = words.find_map(|word| {
+            let (slot, value, what) = match word.strip_prefix("sid=") {
+                Some(sid) => (&mut rule.sid, sid, "`sid=`"),
+                None => (&mut rule.path, word, "path glob"),
+            };
+            if slot.is_some() {
+                return Some(format!(
+                    "`{}` is a second {what}; a rule takes one (write one rule a line)",
+                    crate::text::escape(word)
+                ));
             }
+            *slot = Some(value.to_string());
+            None
+        });
+        match second {
+            Some(message) => bad.push(BadLine {
+                line: i + 1,
+                message,
+            }),
+            None => rules.push(rule),
         }
-        rules.push(rule);
     }
     (rules, bad)
 }
@@ -130,6 +145,36 @@ mod tests {
                 line: 5,
                 message: "`no-such-code` is not a finding code".into()
             }]
+        );
+    }
+
+    /// A rule takes one path glob and one Sid: a second is an error, not a silent
+    /// replacement of the first.
+    #[test]
+    fn a_second_glob_or_sid_is_an_error() {
+        let (rules, bad) = parse(
+            "service-wildcard vendors/a/* vendors/b/*\nfull-admin sid=A x.md sid=B\nfull-admin x.md sid=A\n",
+        );
+        assert_eq!(
+            rules,
+            [Rule {
+                code: "full-admin".into(),
+                path: Some("x.md".into()),
+                sid: Some("A".into())
+            }]
+        );
+        assert_eq!(
+            bad,
+            [
+                BadLine {
+                    line: 1,
+                    message: "`vendors/b/*` is a second path glob; a rule takes one (write one rule a line)".into()
+                },
+                BadLine {
+                    line: 2,
+                    message: "`sid=B` is a second `sid=`; a rule takes one (write one rule a line)".into()
+                },
+            ]
         );
     }
 

@@ -9,15 +9,16 @@
 //! Trust policies, permissions boundaries, session policies, SCPs and RCPs limit or
 //! delegate access but grant none, so they do not count. Granted counts come from
 //! expanding each Allow's actions (and NotAction complements) against the catalog, minus
-//! the actions an unconditional Deny covers on every resource.
+//! the actions an unconditional Deny covers on every resource (a Deny with NotResource
+//! spares what it lists, so it removes none).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::arn;
-use super::grants::{self, covered, unconstrained};
+use super::grants::{self, covered, denied_everywhere};
 use crate::catalog::{AccessLevel, Action, Catalog};
 use crate::model::{Effect, Policy, PolicyKind, Role, RoleKind, Source, Statement, Values};
 
@@ -199,77 +200,85 @@ fn counted<'a>(source: &'a Source, role: &'a Role) -> (Option<PolicyKind>, Vec<&
 struct ServiceGrants {
     /// Each granted action once.
     granted: Vec<&'static Action>,
-    /// Each granting statement with the actions of the service it grants.
-    by_statement: Vec<(usize, Vec<&'static Action>)>,
+    /// Resource → access levels granted on it, keyed to sort all resources first.
+    resources: BTreeMap<(bool, bool, String), [bool; 5]>,
+    /// The granting statements, by index.
+    statements: Vec<usize>,
 }
 
-/// What one holder is granted.
+/// What one holder is granted. Each statement's actions are expanded, read and dropped in
+/// turn, so the work and memory follow the statements and the catalog, never their
+/// product.
 pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
     let catalog = Catalog::get();
     let (basis, policies) = counted(source, role);
     let statements: Vec<&Statement> = policies.iter().flat_map(|p| p.statements()).collect();
     let mut unknown = BTreeSet::new();
-    let mut covers: Vec<Vec<&'static Action>> = Vec::with_capacity(statements.len());
     for s in &statements {
-        for pattern in s.action.iter().flat_map(|a| &a.items) {
+        for pattern in s.action.iter().flat_map(grants::distinct_patterns) {
             if grants::is_catalog_pattern(&pattern.value)
                 && catalog.expand(&pattern.value).is_ok_and(|a| a.is_empty())
             {
                 unknown.insert(pattern.value.clone());
             }
         }
-        let mut actions: Vec<&'static Action> = covered(s).into_iter().map(|(a, _)| a).collect();
-        actions.sort_by_key(|a| a.service);
-        covers.push(actions);
     }
     let mut denied = vec![false; catalog.action_count()];
-    let mut deny_named: BTreeMap<&'static str, HashSet<usize>> = BTreeMap::new();
-    for (s, actions) in statements.iter().zip(&covers) {
-        if s.effect() != Some(Effect::Deny) {
-            continue;
-        }
-        for a in actions {
-            deny_named.entry(a.service).or_default().insert(a.id());
-            if s.condition.is_none() && unconstrained(s, a) {
+    let mut deny_named = vec![false; catalog.action_count()];
+    // How many actions of each service a Deny names.
+    let mut deny_named_services: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for s in statements
+        .iter()
+        .filter(|s| s.effect() == Some(Effect::Deny))
+    {
+        for (a, _) in covered(s) {
+            if !std::mem::replace(&mut deny_named[a.id()], true) {
+                *deny_named_services.entry(a.service).or_default() += 1;
+            }
+            if s.condition.is_none() && !denied[a.id()] && denied_everywhere(s, a) {
                 denied[a.id()] = true;
             }
         }
     }
     let mut seen = vec![false; catalog.action_count()];
     let mut by_service: BTreeMap<&'static str, ServiceGrants> = BTreeMap::new();
-    for (k, (s, actions)) in statements.iter().zip(&covers).enumerate() {
+    for (k, s) in statements.iter().enumerate() {
         if s.effect() != Some(Effect::Allow) {
             continue;
         }
-        for chunk in actions.chunk_by(|a, b| a.service == b.service) {
-            let grants = by_service.entry(chunk[0].service).or_default();
-            let mut here = Vec::new();
-            for a in chunk.iter().filter(|a| !denied[a.id()]) {
-                if !seen[a.id()] {
-                    seen[a.id()] = true;
+        let mut actions: Vec<&'static Action> = covered(s)
+            .into_iter()
+            .map(|(a, _)| a)
+            .filter(|a| !denied[a.id()])
+            .collect();
+        // Catalog order, which groups each service's actions.
+        actions.sort_unstable_by_key(|a| a.id());
+        let mut fits = Fits::new(s);
+        for here in actions.chunk_by(|a, b| a.service == b.service) {
+            let grants = by_service.entry(here[0].service).or_default();
+            for a in here {
+                if !std::mem::replace(&mut seen[a.id()], true) {
                     grants.granted.push(a);
                 }
-                here.push(*a);
             }
-            if !here.is_empty() {
-                grants.by_statement.push((k, here));
-            }
+            grants.statements.push(k);
+            fits.add_resources(here, &mut grants.resources);
         }
     }
-    by_service.retain(|_, g| !g.granted.is_empty());
     let services: Vec<ServiceRow> = by_service
-        .iter()
+        .into_iter()
         .filter_map(|(service, grants)| service_row(service, grants, &statements))
         .collect();
-    let denied_only = deny_named
+    let granted: HashSet<&str> = services.iter().map(|row| row.service).collect();
+    let denied_only = deny_named_services
         .into_iter()
-        .filter(|(service, _)| !by_service.contains_key(service))
-        .filter_map(|(service, ids)| {
+        .filter(|(service, _)| !granted.contains(service))
+        .filter_map(|(service, actions)| {
             let s = catalog.service(service)?;
             Some(DeniedService {
                 service: s.prefix,
                 name: s.name,
-                actions: ids.len(),
+                actions,
             })
         })
         .collect();
@@ -287,7 +296,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
 
 fn service_row(
     prefix: &str,
-    grants: &ServiceGrants,
+    grants: ServiceGrants,
     statements: &[&Statement],
 ) -> Option<ServiceRow> {
     let service = Catalog::get().service(prefix)?;
@@ -298,34 +307,10 @@ fn service_row(
     for a in &grants.granted {
         levels.0[level_index(a.access_level)].granted += 1;
     }
-    // Resource → levels granted on it (all resources first).
-    let mut resources: BTreeMap<(bool, bool, &str), [bool; 5]> = BTreeMap::new();
-    for (k, actions) in &grants.by_statement {
-        let Some((values, not)) = statements[*k].resources() else {
-            continue;
-        };
-        let mut add = |r, level| {
-            resources.entry((r != "*", not, r)).or_default()[level_index(level)] = true;
-        };
-        if not || values.iter().all(|r| r == "*") {
-            // Every value applies to every action alike.
-            for r in values.iter() {
-                for a in actions {
-                    add(r, a.access_level);
-                }
-            }
-        } else {
-            for a in actions {
-                for r in applying(values, a) {
-                    add(r, a.access_level);
-                }
-            }
-        }
-    }
     let conditions: BTreeSet<ConditionSummary> = grants
-        .by_statement
+        .statements
         .iter()
-        .flat_map(|(k, _)| statements[*k].condition.iter().flat_map(|c| &c.operators))
+        .flat_map(|k| statements[*k].condition.iter().flat_map(|c| &c.operators))
         .flat_map(|block| {
             block.entries.iter().map(|e| ConditionSummary {
                 operator: block.operator.value.clone(),
@@ -339,10 +324,11 @@ fn service_row(
         name: service.name,
         summary: levels.summary(),
         levels,
-        resources: resources
+        resources: grants
+            .resources
             .into_iter()
             .map(|((_, not, resource), levels)| ResourceGrant {
-                resource: resource.to_string(),
+                resource,
                 not,
                 levels: AccessLevel::ALL
                     .into_iter()
@@ -355,36 +341,109 @@ fn service_row(
     })
 }
 
-/// The Resource values of a statement that apply to `action`, as shown in the matrix:
-/// the values that are likely one of its resource types (and
-/// of those, when some have as many `/` as that type's ARN pattern, only those, so
-/// `s3:ListBucket` shows on `arn:aws:s3:::b` rather than also on `arn:aws:s3:::b/*`); all
-/// of them when none is (the grant is shown as written).
-fn applying<'a>(values: &'a Values, action: &Action) -> Vec<&'a str> {
-    if action.resource_types.is_empty() {
-        return values.iter().collect();
+/// A statement's Resource (or NotResource) values and which of them fit each resource
+/// type's ARN pattern, each pattern read once.
+struct Fits<'s> {
+    /// The values, and whether written as NotResource.
+    values: Option<(&'s Values, bool)>,
+    /// Per ARN pattern, per value: whether it likely names that type, and whether it also
+    /// has as many `/` as the pattern.
+    by_pattern: HashMap<&'static str, Vec<(bool, bool)>>,
+}
+
+impl<'s> Fits<'s> {
+    fn new(s: &'s Statement) -> Self {
+        Fits {
+            values: s.resources(),
+            by_pattern: HashMap::new(),
+        }
     }
-    let slashes = |s: &str| s.splitn(6, ':').nth(5).map(|p| p.matches('/').count());
-    let fitting = |shaped: bool| -> Vec<&str> {
-        values
-            .iter()
-            .filter(|r| {
-                *r == "*"
-                    || action.resource_types.iter().any(|rt| {
-                        (!shaped || slashes(r) == slashes(rt.arn)) && arn::likely_names(r, rt.arn)
+
+    /// Adds to `resources` the access levels these actions are granted on each value.
+    fn add_resources(
+        &mut self,
+        actions: &[&'static Action],
+        resources: &mut BTreeMap<(bool, bool, String), [bool; 5]>,
+    ) {
+        let Some((values, not)) = self.values else {
+            return;
+        };
+        let mut add = |r: &str, level: usize| {
+            let key = (r != "*", not, r.to_string());
+            match resources.get_mut(&key) {
+                Some(levels) => levels[level] = true,
+                None => {
+                    let mut levels = [false; 5];
+                    levels[level] = true;
+                    resources.insert(key, levels);
+                }
+            }
+        };
+        if not || values.items.len() == 1 || values.iter().all(|r| r == "*") {
+            // Every value applies to every action alike.
+            let mut granted = [false; 5];
+            for a in actions {
+                granted[level_index(a.access_level)] = true;
+            }
+            for r in values.iter() {
+                for (level, _) in granted.iter().enumerate().filter(|(_, g)| **g) {
+                    add(r, level);
+                }
+            }
+            return;
+        }
+        for a in actions {
+            for r in self.applying(values, a) {
+                add(r, level_index(a.access_level));
+            }
+        }
+    }
+
+    /// The Resource values that apply to `action`, as shown in the matrix: the values that
+    /// are likely one of its resource types (and of those, when some have as many `/` as
+    /// that type's ARN pattern, only those, so `s3:ListBucket` shows on `arn:aws:s3:::b`
+    /// rather than also on `arn:aws:s3:::b/*`); all of them when none is (the grant is
+    /// shown as written).
+    fn applying(&mut self, values: &'s Values, action: &Action) -> Vec<&'s str> {
+        if action.resource_types.is_empty() {
+            return values.iter().collect();
+        }
+        let slashes = |s: &str| s.splitn(6, ':').nth(5).map(|p| p.matches('/').count());
+        for rt in &action.resource_types {
+            self.by_pattern.entry(rt.arn).or_insert_with(|| {
+                values
+                    .iter()
+                    .map(|r| {
+                        let likely = arn::likely_names(r, rt.arn);
+                        (likely, likely && slashes(r) == slashes(rt.arn))
                     })
-            })
-            .collect()
-    };
-    let shaped = fitting(true);
-    if !shaped.is_empty() {
-        return shaped;
-    }
-    let loose = fitting(false);
-    if loose.is_empty() {
-        values.iter().collect()
-    } else {
-        loose
+                    .collect()
+            });
+        }
+        let fitting = |shaped: bool| -> Vec<&str> {
+            values
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| {
+                    *r == "*"
+                        || action.resource_types.iter().any(|rt| {
+                            let (likely, same_shape) = self.by_pattern[rt.arn][*i];
+                            if shaped { same_shape } else { likely }
+                        })
+                })
+                .map(|(_, r)| r)
+                .collect()
+        };
+        let shaped = fitting(true);
+        if !shaped.is_empty() {
+            return shaped;
+        }
+        let loose = fitting(false);
+        if loose.is_empty() {
+            values.iter().collect()
+        } else {
+            loose
+        }
     }
 }
 
@@ -472,6 +531,49 @@ mod tests {
             "{denied:?}"
         );
         assert_eq!(m.unknown_actions, ["ec2:NoSuchAction"]);
+    }
+
+    /// A Deny with NotResource spares what it lists, so it takes no action away: s3 stays
+    /// granted (on mybucket), as `why s3:GetObject` on mybucket says, rather than "denied
+    /// only".
+    #[test]
+    fn a_deny_with_not_resource_takes_no_action_away() {
+        let m = one(r#"{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:*", "NotResource": ["arn:aws:s3:::mybucket", "arn:aws:s3:::mybucket/*"]}
+            ]}"#);
+        let services: Vec<(&str, &str)> = m
+            .services
+            .iter()
+            .map(|s| (s.service, s.summary.as_str()))
+            .collect();
+        assert_eq!(services, [("s3", "Full access")]);
+        assert!(m.denied_only.is_empty());
+    }
+
+    /// 2,000 `*` in one Action grant every action of the catalog once, on every resource.
+    #[test]
+    fn two_thousand_stars_grant_every_action_once() {
+        let stars = vec![r#""*""#; 2000].join(", ");
+        let m = one(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": [{stars}], "Resource": "*"}}]}}"#
+        ));
+        let catalog = Catalog::get();
+        let services = catalog.services().iter();
+        assert_eq!(
+            m.services.len(),
+            services.filter(|s| !s.actions().is_empty()).count()
+        );
+        let granted: usize = m
+            .services
+            .iter()
+            .flat_map(|s| s.levels.0.iter().map(|l| l.granted))
+            .sum();
+        assert_eq!(granted, catalog.action_count());
+        assert!(m.services.iter().all(|s| s.resources.len() == 1
+            && s.resources[0].resource == "*"
+            && s.levels.0.iter().all(|l| l.granted == l.total)));
+        assert!(m.denied_only.is_empty() && m.unknown_actions.is_empty());
     }
 
     #[test]

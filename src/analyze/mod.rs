@@ -34,10 +34,10 @@ pub fn check(sources: &[Source]) -> Vec<Finding> {
     for source in sources {
         let start = out.len();
         diagnostics(source, &mut out);
-        placeholders(source, &mut out);
         // A policy attached to several holders (a customer managed policy in an account
         // dump) is one document: it is linted once, under the first of them.
         let mut linted = HashSet::new();
+        let mut names = catalog_rules::Names::default();
         for role in &source.roles {
             for policy in &role.policies {
                 let Some(shared) = policy.document.as_ref() else {
@@ -64,8 +64,8 @@ pub fn check(sources: &[Source]) -> Vec<Finding> {
                         validity::statement(place, policy.kind, s, &mut out);
                         redundancy::actions(place, s, &mut out);
                     }
-                    catalog_rules::statement(place, policy.kind, s, &mut out);
-                    condition_rules::statement(place, s, &mut out);
+                    catalog_rules::statement(place, policy.kind, s, &mut names, &mut out);
+                    condition_rules::statement(place, s, &mut names.hints, &mut out);
                     security::statement(place, policy.kind, role.arn.as_deref(), s, &mut out);
                     inferred(place, s, &mut out);
                 }
@@ -105,53 +105,23 @@ pub(crate) fn list(names: &[String]) -> String {
     text
 }
 
-/// Loader diagnostics as findings, placed in the policy and statement they fall in.
+/// Loader diagnostics and unfilled placeholders as findings, placed in the holder, policy
+/// and statement they fall in.
 fn diagnostics(source: &Source, out: &mut Vec<Finding>) {
+    let places = Places::new(source);
     for d in &source.diagnostics {
         let place = if SOURCE_LEVEL.contains(&d.code) {
             Place::source(source)
         } else {
-            place_of(source, d.loc)
+            places.of(d.loc)
         };
         let category = codes::find(d.code).map_or(Category::Validity, |c| c.category);
         out.push(place.finding_with(d.code, d.severity, category, d.loc, d.message.clone()));
     }
-}
-
-/// The holder, policy and statement a position falls in: the last statement (or policy, or
-/// holder) that starts at or before it.
-fn place_of(source: &Source, loc: Loc) -> Place<'_> {
-    let mut best = Place::source(source);
-    let mut best_loc = Loc::default();
-    for role in &source.roles {
-        if role.loc <= loc && role.loc >= best_loc && role.loc.is_known() {
-            best = Place {
-                role: Some(role),
-                ..Place::source(source)
-            };
-            best_loc = role.loc;
-        }
-        for policy in &role.policies {
-            if policy.loc <= loc && policy.loc >= best_loc && policy.loc.is_known() {
-                best = Place::policy(source, role, policy);
-                best_loc = policy.loc;
-            }
-            for (i, s) in policy.statements().iter().enumerate() {
-                if s.loc <= loc && s.loc >= best_loc && s.loc.is_known() {
-                    best = Place::policy(source, role, policy).with_statement(i, s);
-                    best_loc = s.loc;
-                }
-            }
-        }
-    }
-    best
-}
-
-/// One finding per placeholder still unfilled, at its first occurrence.
-fn placeholders(source: &Source, out: &mut Vec<Finding>) {
+    // One finding per placeholder still unfilled, at its first occurrence.
     for p in source.placeholders.iter().filter(|p| p.value.is_none()) {
         let loc = p.locations.first().copied().unwrap_or_default();
-        out.push(place_of(source, loc).finding(
+        out.push(places.of(loc).finding(
             codes::UNFILLED_PLACEHOLDER,
             loc,
             format!(
@@ -161,6 +131,46 @@ fn placeholders(source: &Source, out: &mut Vec<Finding>) {
                 esc(&p.name)
             ),
         ));
+    }
+}
+
+/// Where each holder, policy and statement of a source starts, sorted, to find which one
+/// a position falls in.
+struct Places<'a> {
+    source: &'a Source,
+    /// Starts in input order, stably sorted by position.
+    starts: Vec<(Loc, Place<'a>)>,
+}
+
+impl<'a> Places<'a> {
+    fn new(source: &'a Source) -> Self {
+        let mut starts = Vec::new();
+        for role in &source.roles {
+            let holder = Place {
+                role: Some(role),
+                ..Place::source(source)
+            };
+            starts.push((role.loc, holder));
+            for policy in &role.policies {
+                let place = Place::policy(source, role, policy);
+                starts.push((policy.loc, place));
+                for (i, s) in policy.statements().iter().enumerate() {
+                    starts.push((s.loc, place.with_statement(i, s)));
+                }
+            }
+        }
+        starts.retain(|(loc, _)| loc.is_known());
+        starts.sort_by_key(|(loc, _)| *loc);
+        Places { source, starts }
+    }
+
+    /// The holder, policy and statement `loc` falls in: the last one (in input order, of
+    /// those starting at the same position) that starts at or before it.
+    fn of(&self, loc: Loc) -> Place<'a> {
+        let after = self.starts.partition_point(|(start, _)| *start <= loc);
+        after
+            .checked_sub(1)
+            .map_or(Place::source(self.source), |i| self.starts[i].1)
     }
 }
 
@@ -221,6 +231,63 @@ mod tests {
         assert_eq!(count("service-wildcard"), 1);
         assert_eq!(count("pass-role-star"), 1);
         assert_eq!(count("data-exfiltration"), 2);
+    }
+
+    /// (code, how many) of the findings of one policy with these statements.
+    fn counts(statements: &str) -> Vec<(String, usize)> {
+        let all: Vec<&str> = codes::CODES.iter().map(|c| c.code).collect();
+        let mut counts = std::collections::BTreeMap::new();
+        for (code, _, _) in findings_of(&all, statements) {
+            *counts.entry(code).or_default() += 1;
+        }
+        counts.into_iter().collect()
+    }
+
+    /// 2,000 `*` in one Action: each repeat is redundant, and the grant of everything is
+    /// judged once.
+    #[test]
+    fn two_thousand_stars() {
+        let stars = vec![r#""*""#; 2000].join(", ");
+        let found = counts(&format!(
+            r#"{{"Effect": "Allow", "Action": [{stars}], "Resource": "*"}}"#
+        ));
+        let expected = [
+            ("credentials-exposure", 1),
+            ("data-exfiltration", 1),
+            ("full-admin", 1),
+            ("pass-role-star", 1),
+            ("privilege-escalation", 1),
+            ("redundant-action", 1999),
+            ("resource-exposure", 1),
+        ];
+        assert_eq!(found, expected.map(|(c, n)| (c.to_string(), n)));
+    }
+
+    /// Loader diagnostics and duplicate Sids among 2,000 statements are placed in the
+    /// statement they are in.
+    #[test]
+    fn findings_in_two_thousand_statements_are_placed() {
+        let statements: Vec<String> = (0..2000)
+            .map(|i| {
+                format!(
+                    r#"{{"Sid": "S{}", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/k{i}", "Foo": 1}}"#,
+                    i % 1000
+                )
+            })
+            .collect();
+        let found = findings_of(
+            &["unknown-element", "duplicate-sid"],
+            &statements.join(",\n"),
+        );
+        let placed = |code: &str| -> Vec<usize> {
+            found
+                .iter()
+                .filter(|f| f.0 == code)
+                .filter_map(|f| f.1)
+                .collect()
+        };
+        assert_eq!(placed("unknown-element"), (1..=2000).collect::<Vec<_>>());
+        assert_eq!(placed("duplicate-sid"), (1001..=2000).collect::<Vec<_>>());
     }
 
     /// Every code a loader or rule reports on the samples is defined, so it has help text,

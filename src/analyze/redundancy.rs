@@ -4,7 +4,7 @@
 //! each of its actions, resources and principals pattern by pattern, and has no condition
 //! the redundant one lacks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::codes::{REDUNDANT_ACTION, REDUNDANT_STATEMENT};
 use super::esc;
@@ -12,7 +12,29 @@ use super::finding::{Finding, Place};
 use crate::eval::action::action_pattern_problem;
 use crate::eval::parse_operator;
 use crate::model::glob::{covers, has_wildcard};
-use crate::model::{Effect, PolicyDocument, PolicyKind, Principal, Statement, Values};
+use crate::model::{Effect, PolicyDocument, PolicyKind, Principal, Statement};
+
+/// An action pattern read once for comparing: as written, lower-cased, and its service.
+struct Key<'a> {
+    text: &'a str,
+    lower: String,
+    /// The service part, lower-cased; `*` for `*`.
+    service: String,
+    wild: bool,
+}
+
+impl<'a> Key<'a> {
+    fn new(text: &'a str) -> Self {
+        let lower = text.to_ascii_lowercase();
+        let service = lower.split_once(':').map_or("*", |(s, _)| s).to_string();
+        Key {
+            text,
+            lower,
+            service,
+            wild: has_wildcard(text),
+        }
+    }
+}
 
 /// A list of action patterns indexed for "which of them covers this one": exact names by
 /// lower-cased text, wildcards by service (only a pattern of the same service, or `*`, can
@@ -20,14 +42,6 @@ use crate::model::{Effect, PolicyDocument, PolicyKind, Principal, Statement, Val
 struct Patterns<'a> {
     exact: HashMap<String, usize>,
     wild: HashMap<String, Vec<(usize, &'a str)>>,
-}
-
-/// The service part of an action pattern, lower-cased; `*` for `*`.
-fn service_of(pattern: &str) -> String {
-    pattern
-        .split_once(':')
-        .map_or("*", |(service, _)| service)
-        .to_ascii_lowercase()
 }
 
 impl<'a> Patterns<'a> {
@@ -40,10 +54,11 @@ impl<'a> Patterns<'a> {
             if action_pattern_problem(p).is_some() {
                 continue;
             }
-            if has_wildcard(p) {
-                patterns.wild.entry(service_of(p)).or_default().push((i, p));
+            let key = Key::new(p);
+            if key.wild {
+                patterns.wild.entry(key.service).or_default().push((i, p));
             } else {
-                patterns.exact.entry(p.to_ascii_lowercase()).or_insert(i);
+                patterns.exact.entry(key.lower).or_insert(i);
             }
         }
         patterns
@@ -51,25 +66,19 @@ impl<'a> Patterns<'a> {
 
     /// The first pattern (other than the one at `skip`) that covers `pattern`, and whether
     /// it is the same text.
-    fn covering(&self, pattern: &str, skip: Option<usize>) -> Option<(usize, bool)> {
-        if !has_wildcard(pattern)
-            && let Some(&j) = self.exact.get(&pattern.to_ascii_lowercase())
+    fn covering(&self, pattern: &Key, skip: Option<usize>) -> Option<(usize, bool)> {
+        if !pattern.wild
+            && let Some(&j) = self.exact.get(&pattern.lower)
             && Some(j) != skip
         {
             return Some((j, true));
         }
-        let service = service_of(pattern);
-        let candidates = self.wild.get(&service).into_iter().flatten();
+        let candidates = self.wild.get(&pattern.service).into_iter().flatten();
         let everything = self.wild.get("*").into_iter().flatten();
         candidates
-            .chain(everything.filter(|_| service != "*"))
-            .find(|&&(j, p)| Some(j) != skip && covers(p, pattern, true))
-            .map(|&(j, p)| (j, p.eq_ignore_ascii_case(pattern)))
-    }
-
-    /// Whether every pattern of `other` is covered by one of these.
-    fn cover_all(&self, other: &Values) -> bool {
-        other.iter().all(|p| self.covering(p, None).is_some())
+            .chain(everything.filter(|_| pattern.service != "*"))
+            .find(|&&(j, p)| Some(j) != skip && covers(p, pattern.text, true))
+            .map(|&(j, p)| (j, p.eq_ignore_ascii_case(pattern.text)))
     }
 }
 
@@ -83,7 +92,7 @@ pub fn actions(place: Place, s: &Statement, out: &mut Vec<Finding>) {
             if action_pattern_problem(&a.value).is_some() {
                 continue;
             }
-            let Some((j, same)) = patterns.covering(&a.value, Some(i)) else {
+            let Some((j, same)) = patterns.covering(&Key::new(&a.value), Some(i)) else {
                 continue;
             };
             let b = &items[j];
@@ -114,33 +123,43 @@ pub fn actions(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     }
 }
 
+/// How many statements one statement is compared with at most: the first of those that
+/// could cover it (same effect, and an action or resource they could share).
+const CANDIDATES: usize = 64;
+
+/// How many comparison steps (an action, resource, principal or condition of a statement
+/// looked up in another's) one policy may take; past them, no more statements are
+/// compared. Real policies stay far below; a generated one cannot make `check` slow.
+const STEPS: usize = 1_000_000;
+
 /// Statements of the policy that another statement covers.
 pub fn statements(place: Place, kind: PolicyKind, doc: &PolicyDocument, out: &mut Vec<Finding>) {
     let all = &doc.statements;
-    let indexed: Vec<Option<Patterns>> = all
+    let shapes: Vec<Option<Shape>> = all
         .iter()
-        .map(|s| {
-            comparable(s, kind)
-                .then(|| s.action.as_ref().map(|a| Patterns::new(a.iter())))
-                .flatten()
-        })
+        .map(|s| comparable(s, kind).then(|| Shape::new(s)).flatten())
         .collect();
-    let covers_statement = |t: usize, s: usize| match (&indexed[t], &all[s].action) {
-        (Some(patterns), Some(actions)) => {
-            patterns.cover_all(actions) && statement_covers(&all[t], &all[s])
+    let index = Index::new(&shapes);
+    let mut steps = STEPS;
+    let mut covers_statement = |t: usize, s: usize| match (&shapes[t], &shapes[s]) {
+        (Some(t), Some(s)) => {
+            let cost = t.cost_against(s);
+            if cost > steps {
+                steps = 0;
+                return false;
+            }
+            steps -= cost;
+            t.covers(s)
         }
         _ => false,
     };
     for (i, s) in all.iter().enumerate() {
-        if indexed[i].is_none() {
-            continue;
-        }
-        let by = (0..all.len()).find(|&j| {
-            j != i
-                && all[j].effect() == s.effect()
-                && covers_statement(j, i)
-                && (j < i || !covers_statement(i, j))
-        });
+        let Some(shape) = &shapes[i] else { continue };
+        let by = index
+            .candidates(shape)
+            .filter(|&j| j != i)
+            .take(CANDIDATES)
+            .find(|&j| covers_statement(j, i) && (j < i || !covers_statement(i, j)));
         let Some(j) = by else { continue };
         let t = &all[j];
         let verb = if t.effect() == Some(Effect::Deny) {
@@ -177,18 +196,228 @@ fn comparable(s: &Statement, kind: PolicyKind) -> bool {
         && (s.resource.is_some() || kind == PolicyKind::Trust)
 }
 
-/// Whether `t` applies to everything `s` applies to, its actions aside (compared through
-/// [`Patterns`]): every resource and principal of `s` covered by one of `t`'s, and every
-/// condition of `t` also in `s`.
-fn statement_covers(t: &Statement, s: &Statement) -> bool {
-    let resources = match (&s.resource, &t.resource) {
-        (None, None) => true,
-        (Some(sv), Some(tv)) => sv.iter().all(|a| tv.iter().any(|b| arn_covers(b, a))),
-        _ => false,
-    };
-    resources
-        && principal_covers(t.principal.as_ref(), s.principal.as_ref())
-        && conditions_within(t, s)
+/// A condition clause: operator (canonical), key (lower-cased) and its set of values.
+type Clause = (String, String, Vec<String>);
+
+/// A comparable statement, read once for comparing it with the others.
+struct Shape<'a> {
+    effect: Effect,
+    /// Its action patterns, as the covered side.
+    actions: Vec<Key<'a>>,
+    /// Its action patterns, as the covering side.
+    patterns: Patterns<'a>,
+    /// Resource values without a wildcard (which only cover themselves) and with one;
+    /// `None` without Resource.
+    resources: Option<(HashSet<&'a str>, Vec<&'a str>)>,
+    /// Whether the Principal names everyone, and its (type, value) pairs, sorted; `None`
+    /// without Principal.
+    principals: Option<(bool, Vec<(&'a str, &'a str)>)>,
+    /// Its condition clauses, sorted.
+    clauses: Vec<Clause>,
+}
+
+impl<'a> Shape<'a> {
+    /// `None` when a condition operator cannot be read (nothing can be said of it).
+    fn new(s: &'a Statement) -> Option<Self> {
+        let actions = s.action.as_ref()?;
+        let resources = s.resource.as_ref().map(|r| {
+            let (wild, exact): (Vec<&str>, Vec<&str>) = r.iter().partition(|v| has_wildcard(v));
+            (exact.into_iter().collect(), wild)
+        });
+        let principals = s.principal.as_ref().map(|p| match p {
+            Principal::Wildcard(_) => (true, vec![("AWS", "*")]),
+            Principal::Map { entries, .. } => {
+                let mut pairs: Vec<(&str, &str)> = entries
+                    .iter()
+                    .flat_map(|e| e.values.iter().map(|v| (e.key.value.as_str(), v)))
+                    .collect();
+                pairs.sort_unstable();
+                let everyone = pairs.iter().any(|&(k, v)| k == "AWS" && v == "*");
+                (everyone, pairs)
+            }
+        });
+        let mut clauses = Vec::new();
+        for block in s.condition.iter().flat_map(|c| &c.operators) {
+            let op = parse_operator(&block.operator.value).ok()?.canonical();
+            for e in &block.entries {
+                let mut values: Vec<String> = e.values.iter().map(|v| v.text.clone()).collect();
+                values.sort();
+                values.dedup();
+                clauses.push((op.clone(), e.key.value.to_ascii_lowercase(), values));
+            }
+        }
+        clauses.sort();
+        Some(Shape {
+            effect: s.effect()?,
+            actions: actions.iter().map(Key::new).collect(),
+            patterns: Patterns::new(actions.iter()),
+            resources,
+            principals,
+            clauses,
+        })
+    }
+
+    /// How many steps [`Shape::covers`] may take.
+    fn cost_against(&self, s: &Shape) -> usize {
+        let wild = self.resources.as_ref().map_or(0, |(_, w)| w.len());
+        let resources = s.resources.as_ref().map_or(0, |(e, w)| e.len() + w.len());
+        1 + s.actions.len()
+            + resources * (1 + wild)
+            + s.principals.as_ref().map_or(0, |p| p.1.len())
+            + self.clauses.len()
+    }
+
+    /// Whether this statement applies to everything `s` applies to: every action, resource
+    /// and principal of `s` covered by one of these, and every condition of this one also
+    /// in `s`.
+    fn covers(&self, s: &Shape) -> bool {
+        self.effect == s.effect
+            && s.actions
+                .iter()
+                .all(|a| self.patterns.covering(a, None).is_some())
+            && self.covers_resources(s)
+            && self.covers_principals(s)
+            && self
+                .clauses
+                .iter()
+                .all(|c| s.clauses.binary_search(c).is_ok())
+    }
+
+    fn covers_resources(&self, s: &Shape) -> bool {
+        match (&self.resources, &s.resources) {
+            (None, None) => true,
+            (Some((exact, wild)), Some((s_exact, s_wild))) => s_exact
+                .iter()
+                .chain(s_wild)
+                .all(|a| exact.contains(a) || wild.iter().any(|b| arn_covers(b, a))),
+            _ => false,
+        }
+    }
+
+    /// Every principal of `s` is one of these (or these name everyone).
+    fn covers_principals(&self, s: &Shape) -> bool {
+        match (&self.principals, &s.principals) {
+            (None, None) => true,
+            (Some((everyone, pairs)), Some((_, s_pairs))) => {
+                *everyone || s_pairs.iter().all(|p| pairs.binary_search(p).is_ok())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Which statements could cover a given one, by effect: those holding the same exact
+/// action (lower-cased), a wildcard of its service or `*`; and those holding the same exact
+/// resource or a wildcard one. Each list ascends.
+#[derive(Default)]
+struct Index {
+    by_effect: [Lists; 2],
+}
+
+#[derive(Default)]
+struct Lists {
+    all: Vec<usize>,
+    exact_actions: HashMap<String, Vec<usize>>,
+    wild_actions: HashMap<String, Vec<usize>>,
+    exact_resources: HashMap<String, Vec<usize>>,
+    wild_resources: Vec<usize>,
+    no_resource: Vec<usize>,
+}
+
+/// Adds `i` to a list that ascends, once.
+fn push(list: &mut Vec<usize>, i: usize) {
+    if list.last() != Some(&i) {
+        list.push(i);
+    }
+}
+
+fn effect_index(effect: Effect) -> usize {
+    usize::from(effect == Effect::Deny)
+}
+
+impl Index {
+    fn new(shapes: &[Option<Shape>]) -> Self {
+        let mut index = Index::default();
+        for (i, shape) in shapes.iter().enumerate() {
+            let Some(shape) = shape else { continue };
+            let lists = &mut index.by_effect[effect_index(shape.effect)];
+            lists.all.push(i);
+            for a in &shape.actions {
+                let list = if a.wild {
+                    lists.wild_actions.entry(a.service.clone())
+                } else {
+                    lists.exact_actions.entry(a.lower.clone())
+                };
+                push(list.or_default(), i);
+            }
+            match &shape.resources {
+                None => lists.no_resource.push(i),
+                Some((exact, wild)) => {
+                    for r in exact {
+                        push(lists.exact_resources.entry(r.to_string()).or_default(), i);
+                    }
+                    if !wild.is_empty() {
+                        lists.wild_resources.push(i);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// The statements that could cover `s`, ascending: the shortest of the lists one of its
+    /// actions or resources selects.
+    fn candidates<'s>(&'s self, s: &Shape) -> impl Iterator<Item = usize> + 's {
+        let lists = &self.by_effect[effect_index(s.effect)];
+        let get = |map: &'s HashMap<String, Vec<usize>>, key: &str| {
+            map.get(key).map_or(&[][..], Vec::as_slice)
+        };
+        let by_action = s.actions.iter().map(|a| {
+            [
+                if a.wild {
+                    &[][..]
+                } else {
+                    get(&lists.exact_actions, &a.lower)
+                },
+                get(&lists.wild_actions, &a.service),
+                if a.service == "*" {
+                    &[][..]
+                } else {
+                    get(&lists.wild_actions, "*")
+                },
+            ]
+        });
+        let by_resource: Vec<[&[usize]; 3]> = match &s.resources {
+            None => vec![[&lists.no_resource, &[], &[]]],
+            Some((exact, wild)) => exact
+                .iter()
+                .chain(wild)
+                .map(|r| [get(&lists.exact_resources, r), &lists.wild_resources, &[]])
+                .collect(),
+        };
+        let shortest = by_action
+            .chain(by_resource)
+            .min_by_key(|group| group.iter().map(|l| l.len()).sum::<usize>())
+            .unwrap_or([&lists.all, &[], &[]]);
+        Merged(shortest)
+    }
+}
+
+/// Three ascending lists merged into one, each number once.
+struct Merged<'a>([&'a [usize]; 3]);
+
+impl Iterator for Merged<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let next = self.0.iter().filter_map(|l| l.first().copied()).min()?;
+        for list in &mut self.0 {
+            if list.first() == Some(&next) {
+                *list = &list[1..];
+            }
+        }
+        Some(next)
+    }
 }
 
 /// ARN pattern `general` covers `specific`: part by part when both have the six parts of
@@ -203,53 +432,6 @@ fn arn_covers(general: &str, specific: &str) -> bool {
         (6, 6) => g.iter().zip(&s).all(|(g, s)| covers(g, s, false)),
         (6, _) => false,
         _ => covers(general, specific, false),
-    }
-}
-
-/// Every principal of `s` is one of `t`'s (or `t` names everyone).
-fn principal_covers(t: Option<&Principal>, s: Option<&Principal>) -> bool {
-    let pairs = |p: &Principal| -> Vec<(String, String)> {
-        match p {
-            Principal::Wildcard(_) => vec![("AWS".into(), "*".into())],
-            Principal::Map { entries, .. } => entries
-                .iter()
-                .flat_map(|e| {
-                    e.values
-                        .iter()
-                        .map(|v| (e.key.value.clone(), v.to_string()))
-                })
-                .collect(),
-        }
-    };
-    match (t, s) {
-        (None, None) => true,
-        (Some(t), Some(s)) => {
-            let t = pairs(t);
-            t.iter().any(|(k, v)| k == "AWS" && v == "*") || pairs(s).iter().all(|p| t.contains(p))
-        }
-        _ => false,
-    }
-}
-
-/// Every condition clause of `t` (operator, key, set of values) is also one of `s`'s, so
-/// `t` applies whenever `s` does.
-fn conditions_within(t: &Statement, s: &Statement) -> bool {
-    let clauses = |st: &Statement| -> Option<Vec<(String, String, Vec<String>)>> {
-        let mut out = Vec::new();
-        for block in st.condition.iter().flat_map(|c| &c.operators) {
-            let op = parse_operator(&block.operator.value).ok()?.canonical();
-            for e in &block.entries {
-                let mut values: Vec<String> = e.values.iter().map(|v| v.text.clone()).collect();
-                values.sort();
-                values.dedup();
-                out.push((op.clone(), e.key.value.to_ascii_lowercase(), values));
-            }
-        }
-        Some(out)
-    };
-    match (clauses(t), clauses(s)) {
-        (Some(t), Some(s)) => t.iter().all(|c| s.contains(c)),
-        _ => false,
     }
 }
 
@@ -306,6 +488,56 @@ mod tests {
                     "statement 1 \"All\" already allows everything this statement does, with no more conditions".into()
                 ),
             ]
+        );
+    }
+
+    /// `Principal: *` is covered only by a statement that also names everyone.
+    #[test]
+    fn everyone_is_covered_only_by_everyone() {
+        let found = found(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+               {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(
+            found,
+            [(
+                "redundant-statement".into(),
+                Some(1),
+                "statement 2 already allows everything this statement does, with no more conditions".into()
+            )]
+        );
+    }
+
+    /// Thousands of statements, each compared with those that share an action or resource
+    /// with it: 2,000 single-object grants under a bucket-wide one written last, and 2,000
+    /// identical Denies of which all but the first are redundant.
+    #[test]
+    fn thousands_of_statements() {
+        let mut statements: Vec<String> = (0..2000)
+            .map(|i| format!(r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/k{i}"}}"#))
+            .collect();
+        statements.push(
+            r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#
+                .into(),
+        );
+        // Statements `from..=to`, each covered by the one `by` says.
+        let redundant =
+            |from: usize, to: usize, by: &str| -> Vec<(String, Option<usize>, String)> {
+                let message = format!(
+                    "statement {by} everything this statement does, with no more conditions"
+                );
+                (from..=to)
+                    .map(|i| ("redundant-statement".into(), Some(i), message.clone()))
+                    .collect()
+            };
+        assert_eq!(
+            found(&statements.join(",\n")),
+            redundant(1, 2000, "2001 already allows")
+        );
+        let same = vec![r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}"#; 2000];
+        assert_eq!(
+            found(&same.join(",\n")),
+            redundant(2, 2000, "1 already denies")
         );
     }
 }

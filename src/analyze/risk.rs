@@ -29,6 +29,7 @@
 //!   cloudsplaining defines the category, less the ones that only read permissions.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::codes::{
     CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, PRIVILEGE_ESCALATION, RESOURCE_EXPOSURE,
@@ -261,25 +262,56 @@ pub fn source(source: &Source, out: &mut Vec<Finding>) {
     }
 }
 
-/// What the policies grant on every resource, action by action, where first granted.
+/// Whether `action` is one the risk categories name: in a list above, or changing who can
+/// access resources. `known` holds the answers given so far, by action id.
+fn in_a_category(action: &Action, known: &mut [Option<bool>]) -> bool {
+    *known[action.id()]
+        .get_or_insert_with(|| listed().contains(&action.id()) || changes_access(action))
+}
+
+/// The ids of the actions the lists above name.
+fn listed() -> &'static HashSet<usize> {
+    static LISTED: OnceLock<HashSet<usize>> = OnceLock::new();
+    LISTED.get_or_init(|| {
+        let catalog = Catalog::get();
+        PRIVILEGE_ESCALATION_METHODS
+            .iter()
+            .flat_map(|m| m.iter())
+            .chain(CREDENTIALS_EXPOSURE_ACTIONS)
+            .chain(DATA_EXFILTRATION_ACTIONS)
+            .filter_map(|name| catalog.action(name))
+            .map(Action::id)
+            .collect()
+    })
+}
+
+/// What the policies grant on every resource, by action id, where first granted: only
+/// the actions the categories name, so each statement's other actions cost nothing.
 fn unconstrained_grants<'a>(
     policies: &[(&'a Role, &'a Policy)],
-) -> HashMap<usize, (&'static Action, Grant<'a>)> {
-    let mut granted = HashMap::new();
-    let mut denied = HashSet::new();
+) -> Vec<Option<(&'static Action, Grant<'a>)>> {
+    let count = Catalog::get().action_count();
+    let mut granted = vec![None; count];
+    let mut denied = vec![false; count];
+    let mut known = vec![None; count];
     for (_, policy) in policies {
         for (index, s) in policy.statements().iter().enumerate() {
             match s.effect() {
+                // A Deny with NotResource leaves the action granted at most on what it
+                // lists, so no longer on every resource.
                 Some(Effect::Deny) if s.condition.is_none() => {
                     for (a, _) in covered(s) {
-                        if unconstrained(s, a) {
-                            denied.insert(a.id());
+                        if !denied[a.id()] && in_a_category(a, &mut known) && unconstrained(s, a) {
+                            denied[a.id()] = true;
                         }
                     }
                 }
                 Some(Effect::Allow) if !narrows(s) => {
                     for (a, pattern) in covered(s) {
-                        if !unconstrained(s, a) {
+                        if granted[a.id()].is_some()
+                            || !in_a_category(a, &mut known)
+                            || !unconstrained(s, a)
+                        {
                             continue;
                         }
                         let loc = pattern
@@ -288,7 +320,7 @@ fn unconstrained_grants<'a>(
                             .filter(|l| l.is_known())
                             .or(Some(s.loc).filter(|l| l.is_known()))
                             .unwrap_or(policy.loc);
-                        granted.entry(a.id()).or_insert((
+                        granted[a.id()] = Some((
                             a,
                             Grant {
                                 policy,
@@ -303,7 +335,11 @@ fn unconstrained_grants<'a>(
             }
         }
     }
-    granted.retain(|id, _| !denied.contains(id));
+    for (grant, denied) in granted.iter_mut().zip(denied) {
+        if denied {
+            *grant = None;
+        }
+    }
     granted
 }
 
@@ -312,15 +348,15 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
         return;
     }
     let granted = unconstrained_grants(policies);
-    if granted.is_empty() {
+    if granted.iter().all(Option::is_none) {
         return;
     }
     let catalog = Catalog::get();
     let grant_of = |name: &str| {
         catalog
             .action(name)
-            .and_then(|a| granted.get(&a.id()))
-            .map(|(_, g)| *g)
+            .and_then(|a| granted[a.id()])
+            .map(|(_, g)| g)
     };
     let mut found: Vec<(Grant, &Code, String)> = Vec::new();
     for method in PRIVILEGE_ESCALATION_METHODS {
@@ -339,16 +375,12 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
             }
         }
     }
-    let mut exposure: Vec<(&Action, Grant)> = granted
-        .values()
-        .filter(|(a, _)| changes_access(a))
-        .map(|(a, g)| (*a, *g))
-        .collect();
-    exposure.sort_by_key(|(a, _)| a.id());
     found.extend(
-        exposure
-            .into_iter()
-            .map(|(a, g)| (g, RESOURCE_EXPOSURE, a.full_name())),
+        granted
+            .iter()
+            .flatten()
+            .filter(|(a, _)| changes_access(a))
+            .map(|(a, g)| (*g, RESOURCE_EXPOSURE, a.full_name())),
     );
     report(source, role, found, out);
 }
@@ -361,14 +393,13 @@ fn report(
     out: &mut Vec<Finding>,
 ) {
     let mut groups: Vec<(Grant, &Code, Vec<String>)> = Vec::new();
+    let mut group_of = HashMap::new();
     for (grant, code, name) in found {
-        match groups
-            .iter_mut()
-            .find(|(g, c, _)| g.key() == grant.key() && c.code == code.code)
-        {
-            Some((_, _, names)) => names.push(name),
-            None => groups.push((grant, code, vec![name])),
-        }
+        let i = *group_of.entry((grant.key(), code.code)).or_insert_with(|| {
+            groups.push((grant, code, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].2.push(name);
     }
     for (grant, code, names) in groups {
         let what = match code.code {

@@ -8,6 +8,8 @@ use super::codes::{
 };
 use super::finding::{Finding, Place};
 use super::{arn, esc};
+use crate::eval::action::action_matches;
+use crate::eval::{SetQualifier, ValueType, parse_operator};
 use crate::model::{Effect, PolicyKind, Principal, PrincipalType, Statement};
 
 /// Condition keys that narrow who the caller can be, so `Principal: *` is not public.
@@ -146,13 +148,29 @@ fn is_public(p: &Principal) -> bool {
 /// Whether a positive condition on a key that identifies the caller limits the statement.
 fn narrows_caller(s: &Statement) -> bool {
     s.condition.iter().flat_map(|c| &c.operators).any(|block| {
-        let op = block.operator.value.to_ascii_lowercase();
-        let negated = op.contains("not") && !op.starts_with("null");
-        !negated
+        parse_operator(&block.operator.value).is_ok_and(|op| !op.is_negated())
             && block
                 .entries
                 .iter()
                 .any(|e| NARROWING_KEYS.contains(&e.key.value.to_ascii_lowercase().as_str()))
+    })
+}
+
+/// Whether a condition requires the caller to pass an `sts:ExternalId` with a value it
+/// names: a positive String operator on the key (`StringEquals`, `StringLike`, ...), not
+/// one that holds without the key (`...IfExists`, `ForAllValues:`), a negated one
+/// (`StringNotEquals`) or `Null`.
+fn requires_external_id(s: &Statement) -> bool {
+    s.condition.iter().flat_map(|c| &c.operators).any(|block| {
+        parse_operator(&block.operator.value).is_ok_and(|op| {
+            op.value_type() == ValueType::String
+                && !op.is_negated()
+                && !op.if_exists
+                && op.set != Some(SetQualifier::ForAllValues)
+        }) && block
+            .entries
+            .iter()
+            .any(|e| e.key.value.eq_ignore_ascii_case("sts:ExternalId"))
     })
 }
 
@@ -171,14 +189,12 @@ fn cross_account_trust(
     s: &Statement,
     out: &mut Vec<Finding>,
 ) {
-    let assumes = s.action.iter().flat_map(|a| a.iter()).any(|a| {
-        let a = a.to_ascii_lowercase();
-        a == "sts:assumerole" || a == "sts:*" || a == "*"
-    });
-    let has_external_id = s
-        .condition_keys()
-        .any(|k| k.value.eq_ignore_ascii_case("sts:ExternalId"));
-    if !assumes || has_external_id {
+    let assumes = s
+        .action
+        .iter()
+        .flat_map(|a| a.iter())
+        .any(|a| action_matches(a, "sts:AssumeRole"));
+    if !assumes || requires_external_id(s) {
         return;
     }
     let own_account = role_arn.and_then(principal_account);
@@ -200,7 +216,7 @@ fn cross_account_trust(
                 CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID,
                 v.loc,
                 format!(
-                    "{} may assume this role without an sts:ExternalId condition",
+                    "{} may assume this role with no condition requiring an sts:ExternalId",
                     esc(&v.value)
                 ),
             ));

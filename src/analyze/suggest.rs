@@ -3,8 +3,34 @@
 //! (`CancelSpotRequests` → `CancelSpotInstanceRequests`) or fewer (`SourceVpcId` →
 //! `SourceVpc`). Names compare ignoring case.
 
+use std::collections::HashMap;
+
 /// Longest name compared; longer ones get no suggestion (the distance is quadratic).
 const MAX_LEN: usize = 128;
+
+/// How many different names of one source get a "did you mean" hint; the names past it get
+/// none, so a generated file of misspellings cannot make `check` slow.
+pub const HINTED_NAMES: usize = 200;
+
+/// The hints of one source: each name's computed once, and at most [`HINTED_NAMES`] names'.
+#[derive(Default)]
+pub struct Hints(HashMap<String, String>);
+
+impl Hints {
+    /// The hint for `name` (what `compute` says the first time it is asked), or nothing
+    /// once [`HINTED_NAMES`] other names have had theirs computed.
+    pub fn get(&mut self, name: String, compute: impl FnOnce() -> String) -> String {
+        if let Some(hint) = self.0.get(&name) {
+            return hint.clone();
+        }
+        if self.0.len() >= HINTED_NAMES {
+            return String::new();
+        }
+        let hint = compute();
+        self.0.insert(name, hint.clone());
+        hint
+    }
+}
 
 /// The candidates nearest to `written` (at most three, nearest first), if any is near
 /// enough. Several come back when they are equally near, as `CancelSpotFleetRequests` and
@@ -14,13 +40,30 @@ pub fn nearest<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>)
         return Vec::new();
     }
     let words = camel_words(written);
-    let allowed = (written.chars().count() / 6).clamp(1, 3);
+    let length = written.chars().count();
+    let allowed = (length / 6).clamp(1, 3);
+    // Extra words need the shorter name's first word in the longer one, and that is one of
+    // the first three words of each (the longer has at most two more).
+    let may_share_words = |c: &str| {
+        words
+            .iter()
+            .take(3)
+            .any(|w| contains_ignore_ascii_case(c, w))
+    };
     let mut near: Vec<(usize, usize, &str)> = candidates
         .into_iter()
         .filter(|c| c.len() <= MAX_LEN)
         .filter_map(|c| {
-            let distance = edit_distance(written, c);
+            // More characters apart than allowed is more edits apart too.
+            let near_in_length = c.chars().count().abs_diff(length) <= allowed;
+            if !near_in_length && !may_share_words(c) {
+                return None;
+            }
             let extra = extra_words(&words, &camel_words(c)).filter(|&n| n <= 2);
+            if !near_in_length && extra.is_none() {
+                return None;
+            }
+            let distance = edit_distance(written, c);
             let rank = extra.unwrap_or(usize::MAX).min(distance);
             (distance <= allowed || extra.is_some()).then_some((rank, distance, c))
         })
@@ -32,6 +75,16 @@ pub fn nearest<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>)
         .take(3)
         .map(|n| n.2)
         .collect()
+}
+
+/// Whether `text` holds `lower` (lower-cased), ignoring ASCII case.
+fn contains_ignore_ascii_case(text: &str, lower: &str) -> bool {
+    let needle = lower.as_bytes();
+    needle.is_empty()
+        || text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The words of a CamelCase name, lower-cased: `CancelSpotRequests` → cancel, spot,
@@ -81,13 +134,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
     let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
+        current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let replace = previous[j] + usize::from(ca != cb);
             current[j + 1] = replace.min(previous[j + 1] + 1).min(current[j] + 1);
         }
-        previous = current;
+        std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()]
 }

@@ -2,6 +2,8 @@
 //! element say what it seems to? (Version, Sid, Effect, the element pairs, resources as
 //! ARNs.) Rules that need the AWS catalog live in `catalog_rules`.
 
+use std::collections::HashMap;
+
 use super::codes::{
     ACTION_AND_NOT_ACTION, DUPLICATE_SID, ELEMENT_SPELLING, INVALID_ACTION_WILDCARD, INVALID_ARN,
     INVALID_EFFECT, INVALID_SID, INVALID_VERSION, MISSING_ACTION, MISSING_EFFECT,
@@ -31,12 +33,11 @@ pub fn document(place: Place, doc: &PolicyDocument, out: &mut Vec<Finding>) {
         )),
         Some(_) => {}
     }
+    let mut first_with: HashMap<&str, usize> = HashMap::new();
     for (i, s) in doc.statements.iter().enumerate() {
         let Some(sid) = &s.sid else { continue };
-        let first = doc.statements[..i]
-            .iter()
-            .position(|earlier| earlier.sid.as_ref().is_some_and(|e| e.value == sid.value));
-        if let Some(first) = first {
+        let first = *first_with.entry(sid.value.as_str()).or_insert(i);
+        if first != i {
             out.push(place.with_statement(i, s).finding(
                 DUPLICATE_SID,
                 sid.loc,

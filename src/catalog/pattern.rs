@@ -123,21 +123,18 @@ impl Catalog {
 
     /// The actions a NotAction with these patterns covers: every catalogued action none of
     /// them matches. An invalid pattern matches nothing, as in AWS, so it excludes nothing;
-    /// the first one is returned as the error so the caller can report it.
+    /// the first one is returned as the error so the caller can report it. Each pattern is
+    /// expanded within its service, not matched against every action.
     pub fn not_action(&self, patterns: &[&str]) -> (Vec<&Action>, Option<PatternError>) {
         let mut error = None;
-        let parsed: Vec<ActionPattern> = patterns
-            .iter()
-            .filter_map(|p| {
-                ActionPattern::parse(p)
-                    .map_err(|e| error = error.or(Some(e)))
-                    .ok()
-            })
-            .collect();
-        let actions = self
-            .actions()
-            .filter(|a| !parsed.iter().any(|p| p.matches(a.service, a.name)))
-            .collect();
+        let mut named = vec![false; self.action_count()];
+        for p in patterns {
+            match self.expand(p) {
+                Ok(actions) => actions.into_iter().for_each(|a| named[a.id()] = true),
+                Err(e) => error = error.or(Some(e)),
+            }
+        }
+        let actions = self.actions().filter(|a| !named[a.id()]).collect();
         (actions, error)
     }
 }
