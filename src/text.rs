@@ -41,6 +41,23 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Levenshtein distance, ignoring ASCII case.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let replace = previous[j] + usize::from(ca != cb);
+            current[j + 1] = replace.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +72,12 @@ mod tests {
         assert_eq!(escape("a\x1b[31mb\u{7}"), "a\\x1b[31mb\\x07");
         assert_eq!(escape("x\u{202e}y\u{9b}"), "x\\u{202e}y\\x9b");
         assert_eq!(escape("l1\nl2\t"), "l1\\nl2\\t");
+    }
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("S3", "s3"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::catalog::Catalog;
+use crate::eval::context::is_account_id;
 use crate::model::glob;
 
 /// The partitions AWS defines.
@@ -26,10 +27,6 @@ const PARTITIONS: [&str; 8] = [
     "aws-iso-f",
     "aws-eusc",
 ];
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
 
 /// Why `resource` is not a valid resource ARN, or `None` when it is.
 pub fn problem(resource: &str) -> Option<String> {
@@ -58,7 +55,7 @@ pub fn problem(resource: &str) -> Option<String> {
     let parts: Vec<&str> = rest.splitn(5, ':').collect();
     if parts.len() < 5 {
         // `arn:aws:s3:::*` style prefixes with a wildcard swallow the rest legitimately.
-        if parts.last().is_some_and(|p| has_wildcard(p)) {
+        if parts.last().is_some_and(|p| glob::has_wildcard(p)) {
             return None;
         }
         return Some(format!(
@@ -67,7 +64,7 @@ pub fn problem(resource: &str) -> Option<String> {
         ));
     }
     let (partition, service, region, account) = (parts[0], parts[1], parts[2], parts[3]);
-    let judged = |p: &str| !has_wildcard(p);
+    let judged = |p: &str| !glob::has_wildcard(p);
     if judged(partition) && !PARTITIONS.contains(&partition) {
         return Some(format!(
             "`{resource}` has partition `{partition}`; AWS partitions are {}",
@@ -105,10 +102,6 @@ fn is_region(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
         && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
         && !parts[parts.len() - 1].is_empty()
-}
-
-pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// How many colon-separated parts an ARN has (the resource part may hold more colons).

@@ -4,7 +4,7 @@
 
 use super::codes::{CONDITION_TYPE_MISMATCH, FOR_ALL_VALUES_SINGLE_VALUED, UNKNOWN_CONDITION_KEY};
 use super::finding::{Finding, Place};
-use super::grants::{covered, distinct_patterns};
+use super::grants::{self, distinct_patterns};
 use super::suggest::{self, Hints};
 use super::{esc, list};
 use crate::catalog::conditions::template_glob;
@@ -34,7 +34,7 @@ pub fn statement(place: Place, s: &Statement, hints: &mut Hints, out: &mut Vec<F
                 continue;
             };
             if let KeySource::Service(_) = info.source {
-                let actions = actions.get_or_insert_with(|| statement_actions(s));
+                let actions = actions.get_or_insert_with(|| keyed_actions(s));
                 if let Some(actions) = actions
                     && !actions.iter().any(|a| supports(a, key, &info))
                 {
@@ -139,7 +139,7 @@ fn unknown_key(place: Place, entry: &ConditionEntry, hints: &mut Hints, out: &mu
 
 /// The statement's actions, or `None` when they cover too much (or something unknown) to
 /// say which keys they support.
-fn statement_actions(s: &Statement) -> Option<Vec<&'static Action>> {
+fn keyed_actions(s: &Statement) -> Option<Vec<&'static Action>> {
     let written = s.action.as_ref()?;
     if distinct_patterns(written).into_iter().any(|p| {
         p.value == "*"
@@ -149,7 +149,12 @@ fn statement_actions(s: &Statement) -> Option<Vec<&'static Action>> {
     }) {
         return None;
     }
-    Some(covered(s).into_iter().map(|(a, _)| a).collect())
+    Some(
+        grants::statement_actions(s)
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect(),
+    )
 }
 
 /// Whether `action` supports the condition key `key` (defined as `info`): listed for the

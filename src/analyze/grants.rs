@@ -13,7 +13,7 @@ use crate::model::{Policy, PolicyKind, Role, RoleKind, Source, Statement, Text, 
 /// Action pattern that covers it first (`None` under NotAction, which covers every action
 /// its patterns do not name). Each pattern is expanded once however often it is written
 /// (in any letter case), and `*` ends the list: it covers every action.
-pub fn covered(s: &Statement) -> Vec<(&'static Action, Option<&Text>)> {
+pub fn statement_actions(s: &Statement) -> Vec<(&'static Action, Option<&Text>)> {
     let catalog = Catalog::get();
     if let Some(action) = &s.action {
         let patterns = distinct_patterns(action);
@@ -167,7 +167,7 @@ mod tests {
         let s = statement(
             r#"{"Statement": [{"Effect": "Allow", "Action": ["kms:Create*", "kms:CreateKey", "nosuch:X"], "Resource": "*"}]}"#,
         );
-        let names: Vec<String> = covered(&s)
+        let names: Vec<String> = statement_actions(&s)
             .iter()
             .map(|(a, p)| format!("{} {}", a.full_name(), p.unwrap().value))
             .collect();
@@ -185,7 +185,7 @@ mod tests {
         );
         let catalog = Catalog::get();
         let s3 = catalog.service("s3").unwrap().actions().len();
-        assert_eq!(covered(&s).len(), catalog.action_count() - s3);
+        assert_eq!(statement_actions(&s).len(), catalog.action_count() - s3);
     }
 
     #[test]

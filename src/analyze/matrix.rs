@@ -18,7 +18,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::arn;
-use super::grants::{self, covered, denied_everywhere};
+use super::grants::{self, denied_everywhere, statement_actions};
 use crate::catalog::{AccessLevel, Action, Catalog};
 use crate::model::{Effect, Policy, PolicyKind, Role, RoleKind, Source, Statement, Values};
 
@@ -70,12 +70,12 @@ pub struct LevelCount {
 }
 
 impl LevelCount {
-    /// "Full", "Limited (n of m)" or "None".
+    /// `Full`, `None`, or `n of m` when Limited (n of the m actions at that level).
     pub fn describe(&self) -> String {
         match self.granted {
             0 => "None".into(),
             g if g == self.total => "Full".into(),
-            g => format!("Limited ({g} of {})", self.total),
+            g => format!("{g} of {}", self.total),
         }
     }
 }
@@ -231,7 +231,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         .iter()
         .filter(|s| s.effect() == Some(Effect::Deny))
     {
-        for (a, _) in covered(s) {
+        for (a, _) in statement_actions(s) {
             if !std::mem::replace(&mut deny_named[a.id()], true) {
                 *deny_named_services.entry(a.service).or_default() += 1;
             }
@@ -246,7 +246,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         if s.effect() != Some(Effect::Allow) {
             continue;
         }
-        let mut actions: Vec<&'static Action> = covered(s)
+        let mut actions: Vec<&'static Action> = statement_actions(s)
             .into_iter()
             .map(|(a, _)| a)
             .filter(|a| !denied[a.id()])
@@ -477,7 +477,7 @@ mod tests {
         };
         some.0[2].total = 4;
         assert_eq!(some.summary(), "Full: List; Limited: Read");
-        assert_eq!(some.get(AccessLevel::Read).describe(), "Limited (1 of 5)");
+        assert_eq!(some.get(AccessLevel::Read).describe(), "1 of 5");
         assert_eq!(some.get(AccessLevel::List).describe(), "Full");
         assert_eq!(some.get(AccessLevel::Write).describe(), "None");
     }

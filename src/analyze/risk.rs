@@ -35,7 +35,7 @@ use super::codes::{
     CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, PRIVILEGE_ESCALATION, RESOURCE_EXPOSURE,
 };
 use super::finding::{Finding, Place};
-use super::grants::{covered, identity_policies, unconstrained};
+use super::grants::{identity_policies, statement_actions, unconstrained};
 use super::list;
 use crate::catalog::{AccessLevel, Action, Catalog};
 use crate::model::{Effect, Loc, Policy, Role, RoleKind, Source, Statement};
@@ -300,14 +300,14 @@ fn unconstrained_grants<'a>(
                 // A Deny with NotResource leaves the action granted at most on what it
                 // lists, so no longer on every resource.
                 Some(Effect::Deny) if s.condition.is_none() => {
-                    for (a, _) in covered(s) {
+                    for (a, _) in statement_actions(s) {
                         if !denied[a.id()] && in_a_category(a, &mut known) && unconstrained(s, a) {
                             denied[a.id()] = true;
                         }
                     }
                 }
                 Some(Effect::Allow) if !narrows(s) => {
-                    for (a, pattern) in covered(s) {
+                    for (a, pattern) in statement_actions(s) {
                         if granted[a.id()].is_some()
                             || !in_a_category(a, &mut known)
                             || !unconstrained(s, a)

@@ -6,8 +6,8 @@ use super::codes::{
     CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID, FULL_ADMIN, NOT_ACTION_WITH_ALLOW,
     NOT_PRINCIPAL_WITH_ALLOW, NOT_RESOURCE_WITH_ALLOW, PUBLIC_PRINCIPAL, SERVICE_WILDCARD,
 };
+use super::esc;
 use super::finding::{Finding, Place};
-use super::{arn, esc};
 use crate::eval::action::action_matches;
 use crate::eval::{SetQualifier, ValueType, parse_operator};
 use crate::model::{Effect, PolicyKind, Principal, PrincipalType, Statement};
@@ -176,7 +176,7 @@ fn requires_external_id(s: &Statement) -> bool {
 
 /// The account of an AWS principal value (an account ID, or the account field of an ARN).
 fn principal_account(value: &str) -> Option<&str> {
-    if arn::is_account_id(value) {
+    if crate::eval::context::is_account_id(value) {
         return Some(value);
     }
     let rest = value.strip_prefix("arn:")?;

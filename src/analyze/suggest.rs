@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::text::edit_distance;
+
 /// Longest name compared; longer ones get no suggestion (the distance is quadratic).
 const MAX_LEN: usize = 128;
 
@@ -129,23 +131,6 @@ fn extra_words(written: &[String], candidate: &[String]) -> Option<usize> {
         .then(|| long.len() - short.len())
 }
 
-/// Levenshtein distance, ignoring ASCII case.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let replace = previous[j] + usize::from(ca != cb);
-            current[j + 1] = replace.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,12 +160,5 @@ mod tests {
         );
         assert_eq!(camel_words("GetIPSet"), ["get", "ipset"]);
         assert_eq!(camel_words("x-amz-acl"), ["x", "amz", "acl"]);
-    }
-
-    #[test]
-    fn distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("S3", "s3"), 0);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

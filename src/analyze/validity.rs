@@ -212,7 +212,7 @@ fn principal_values(place: Place, s: &Statement, out: &mut Vec<Finding>) {
             for v in &e.values.items {
                 let value = v.value.as_str();
                 let fine = value == "*"
-                    || arn::is_account_id(value)
+                    || crate::eval::context::is_account_id(value)
                     || value.contains("${")
                     || !crate::model::placeholder::find(value, true).is_empty()
                     || (value.starts_with("arn:") && arn::problem(value).is_none());

@@ -39,16 +39,6 @@ pub fn run(args: &MatrixArgs) -> ExitCode {
 /// The column headings, in the console's order of access levels.
 const HEADINGS: [&str; 5] = ["List", "Read", "Write", "Perm mgmt", "Tagging"];
 
-/// A level's cell: `Full`, `None`, or `n of m` for Limited (n of m).
-fn cell(row: &ServiceRow, level: AccessLevel) -> String {
-    let count = row.levels.get(level);
-    match count.granted {
-        0 => "None".into(),
-        g if g == count.total => "Full".into(),
-        g => format!("{g} of {}", count.total),
-    }
-}
-
 /// Every role's table, one after the other.
 pub fn text(roles: &[RoleMatrix], style: Style) -> String {
     if roles.is_empty() {
@@ -128,7 +118,14 @@ fn table(role: &RoleMatrix, style: Style, out: &mut String) {
     let rows: Vec<(&ServiceRow, Vec<String>)> = role
         .services
         .iter()
-        .map(|row| (row, AccessLevel::ALL.map(|l| cell(row, l)).to_vec()))
+        .map(|row| {
+            (
+                row,
+                AccessLevel::ALL
+                    .map(|l| row.levels.get(l).describe())
+                    .to_vec(),
+            )
+        })
         .collect();
     let service_width = rows
         .iter()

@@ -112,28 +112,12 @@ fn unknown(key: &Text, what: &str, known: &[&str]) -> Diagnostic {
 /// The known element nearest to `key`: the same after removing a plural `s`, or at most
 /// two edits away.
 fn suggestion<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let lower = key.to_ascii_lowercase();
     known
         .iter()
-        .map(|k| (k, edit_distance(&lower, &k.to_ascii_lowercase())))
+        .map(|k| (k, crate::text::edit_distance(key, k)))
         .filter(|&(_, d)| d <= 2)
         .min_by_key(|&(_, d)| d)
         .map(|(k, _)| *k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 fn esc(s: &str) -> std::borrow::Cow<'_, str> {

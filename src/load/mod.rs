@@ -282,8 +282,9 @@ fn file_stem(path: &str) -> String {
 }
 
 /// The kind a document reads as when nothing else says: a trust policy when its principal
-/// statements only grant role assumption, a resource policy when it names principals
-/// otherwise, an identity policy when it names none.
+/// statements only name STS actions (`sts:AssumeRole`, `sts:TagSession`, `STS:Assume*`:
+/// a role's trust policy is the only resource policy STS reads), a resource policy when it
+/// names principals otherwise, an identity policy when it names none.
 pub fn kind_of(doc: &PolicyDocument) -> PolicyKind {
     let with_principal: Vec<_> = doc
         .statements
@@ -293,13 +294,7 @@ pub fn kind_of(doc: &PolicyDocument) -> PolicyKind {
     if with_principal.is_empty() {
         return PolicyKind::Identity;
     }
-    let assumes_role = |a: &str| {
-        let a = a.to_ascii_lowercase();
-        a.starts_with("sts:assumerole")
-            || a == "sts:tagsession"
-            || a == "sts:setsourceidentity"
-            || a == "sts:setcontext"
-    };
+    let assumes_role = |a: &str| a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sts:"));
     let trust = with_principal.iter().all(|s| {
         s.action
             .as_ref()
@@ -359,5 +354,25 @@ mod tests {
             problem.unwrap(),
             "not valid UTF-8 (first bad byte on line 2); bad bytes read as U+FFFD"
         );
+    }
+
+    #[test]
+    fn a_policy_whose_principal_statements_name_only_sts_actions_is_a_trust_policy() {
+        let kind = |actions: &str| {
+            let text = format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "111122223333"}}, "Action": {actions}}}]}}"#
+            );
+            load_text("p.json", &text, &Options::default()).roles[0].policies[0].kind
+        };
+        assert_eq!(kind(r#""STS:Assume*""#), PolicyKind::Trust);
+        assert_eq!(
+            kind(r#"["sts:AssumeRole", "sts:TagSession"]"#),
+            PolicyKind::Trust
+        );
+        assert_eq!(
+            kind(r#"["sts:AssumeRole", "s3:GetObject"]"#),
+            PolicyKind::Resource
+        );
+        assert_eq!(kind(r#""*""#), PolicyKind::Resource);
     }
 }
