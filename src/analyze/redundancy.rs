@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::codes::{REDUNDANT_ACTION, REDUNDANT_STATEMENT};
+use super::codes::{REDUNDANCY_NOT_CHECKED, REDUNDANT_ACTION, REDUNDANT_STATEMENT};
 use super::esc;
 use super::finding::{Finding, Place};
 use crate::eval::action::action_pattern_problem;
@@ -140,21 +140,33 @@ pub fn statements(place: Place, kind: PolicyKind, doc: &PolicyDocument, out: &mu
         .map(|s| comparable(s, kind).then(|| Shape::new(s)).flatten())
         .collect();
     let index = Index::new(&shapes);
-    let mut steps = STEPS;
-    let mut covers_statement = |t: usize, s: usize| match (&shapes[t], &shapes[s]) {
+    let steps = std::cell::Cell::new(STEPS);
+    let covers_statement = |t: usize, s: usize| match (&shapes[t], &shapes[s]) {
         (Some(t), Some(s)) => {
             let cost = t.cost_against(s);
-            if cost > steps {
-                steps = 0;
+            if cost > steps.get() {
+                steps.set(0);
                 return false;
             }
-            steps -= cost;
+            steps.set(steps.get() - cost);
             t.covers(s)
         }
         _ => false,
     };
     for (i, s) in all.iter().enumerate() {
         let Some(shape) = &shapes[i] else { continue };
+        if steps.get() == 0 {
+            out.push(place.with_statement(i, s).finding(
+                REDUNDANCY_NOT_CHECKED,
+                s.loc,
+                format!(
+                    "statements {} to {} were not all compared with the others (more than {STEPS} comparison steps); redundant ones among them may not be reported",
+                    i + 1,
+                    all.len()
+                ),
+            ));
+            break;
+        }
         let by = index
             .candidates(shape)
             .filter(|&j| j != i)
@@ -538,6 +550,31 @@ mod tests {
         assert_eq!(
             found(&same.join(",\n")),
             redundant(2, 2000, "1 already denies")
+        );
+    }
+
+    #[test]
+    fn a_policy_past_the_comparison_budget_says_where_comparing_stopped() {
+        let actions: Vec<String> = (0..100).map(|j| format!(r#""s3:Get{j}""#)).collect();
+        let resources: Vec<String> = (0..100)
+            .map(|k| format!(r#""arn:aws:s3:::b/*x{k}*""#))
+            .collect();
+        let statements: Vec<String> = (0..20)
+            .map(|i| {
+                format!(
+                    r#"{{"Effect": "Allow", "Action": [{}], "Resource": [{}], "Condition": {{"StringEquals": {{"aws:username": "u{i}"}}}}}}"#,
+                    actions.join(", "),
+                    resources.join(", ")
+                )
+            })
+            .collect();
+        assert_eq!(
+            findings_of(&["redundancy-not-checked"], &statements.join(",\n")),
+            [(
+                "redundancy-not-checked".into(),
+                Some(7),
+                "statements 7 to 20 were not all compared with the others (more than 1000000 comparison steps); redundant ones among them may not be reported".into()
+            )]
         );
     }
 }
