@@ -112,9 +112,20 @@ pub fn unconstrained(s: &Statement, action: &Action) -> bool {
 }
 
 /// Whether a Deny statement's resources deny `action` everywhere: its Resource names every
-/// resource of it. A NotResource spares what it lists, so it never does.
+/// resource of it, or its NotResource spares none of them (no value may name one of the
+/// action's resource types; an action with none acts on `*`, which no ARN spares).
 pub fn denied_everywhere(s: &Statement, action: &Action) -> bool {
-    matches!(s.resources(), Some((values, false)) if names_every(&values.items, action))
+    match s.resources() {
+        Some((values, false)) => names_every(&values.items, action),
+        Some((values, true)) => !values.iter().any(|r| {
+            r == "*"
+                || action
+                    .resource_types
+                    .iter()
+                    .any(|rt| arn::may_name(r, rt.arn))
+        }),
+        None => false,
+    }
 }
 
 /// Whether `pattern` is an action pattern the catalog can expand: valid, with no
@@ -215,5 +226,15 @@ mod tests {
         assert!(unconstrained(&with("*"), pass));
         assert!(unconstrained(&with("arn:aws:iam::*:role/*"), pass));
         assert!(!unconstrained(&with("arn:aws:iam::*:role/app-*"), pass));
+    }
+
+    #[test]
+    fn a_deny_with_not_resource_denies_everywhere_only_what_it_cannot_spare() {
+        let s = statement(
+            r#"{"Statement": [{"Effect": "Deny", "Action": "s3:*", "NotResource": ["arn:aws:s3:::mybucket", "arn:aws:s3:::mybucket/*"]}]}"#,
+        );
+        let denied = |name: &str| denied_everywhere(&s, Catalog::get().action(name).unwrap());
+        assert!(!denied("s3:GetObject") && !denied("s3:ListBucket"));
+        assert!(denied("s3:ListAllMyBuckets") && denied("s3:GetAccessPoint"));
     }
 }

@@ -537,18 +537,24 @@ mod tests {
     /// granted (on mybucket), as `why s3:GetObject` on mybucket says, rather than "denied
     /// only".
     #[test]
-    fn a_deny_with_not_resource_takes_no_action_away() {
+    fn a_deny_with_not_resource_takes_away_only_what_it_spares_nowhere() {
         let m = one(r#"{"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-                {"Effect": "Deny", "Action": "s3:*", "NotResource": ["arn:aws:s3:::mybucket", "arn:aws:s3:::mybucket/*"]}
+                {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                {"Effect": "Deny", "Action": ["s3:*", "iam:*"], "NotResource": ["arn:aws:s3:::mybucket", "arn:aws:s3:::mybucket/*"]}
             ]}"#);
-        let services: Vec<(&str, &str)> = m
-            .services
-            .iter()
-            .map(|s| (s.service, s.summary.as_str()))
+        // Bucket and object actions stay granted on mybucket; s3:ListAllMyBuckets (no
+        // resource type) and access point actions are denied everywhere.
+        let s3 = m.services.iter().find(|s| s.service == "s3").unwrap();
+        let cells: Vec<String> = AccessLevel::ALL
+            .into_iter()
+            .map(|l| s3.levels.get(l).describe())
             .collect();
-        assert_eq!(services, [("s3", "Full access")]);
-        assert!(m.denied_only.is_empty());
+        assert_eq!(
+            cells,
+            ["7 of 18", "41 of 66", "41 of 57", "9 of 27", "8 of 12"]
+        );
+        assert!(m.services.iter().all(|s| s.service != "iam"));
+        assert!(m.denied_only.iter().any(|d| d.service == "iam"));
     }
 
     /// 2,000 `*` in one Action grant every action of the catalog once, on every resource.

@@ -123,13 +123,10 @@ pub fn actions(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     }
 }
 
-/// How many statements one statement is compared with at most: the first of those that
-/// could cover it (same effect, and an action or resource they could share).
-const CANDIDATES: usize = 64;
-
-/// How many comparison steps (an action, resource, principal or condition of a statement
-/// looked up in another's) one policy may take; past them, no more statements are
-/// compared. Real policies stay far below; a generated one cannot make `check` slow.
+/// How many comparison steps one policy may take, each comparison charged its worst case
+/// (an action, resource, principal or condition of a statement looked up in another's);
+/// past them, no more statements are compared and `redundancy-not-checked` says from
+/// which one. Real policies stay far below; a generated one cannot make `check` slow.
 const STEPS: usize = 1_000_000;
 
 /// Statements of the policy that another statement covers.
@@ -153,33 +150,54 @@ pub fn statements(place: Place, kind: PolicyKind, doc: &PolicyDocument, out: &mu
         }
         _ => false,
     };
+    // The first statement not (wholly) compared, once the budget has run out.
+    let mut unchecked = None;
     for (i, s) in all.iter().enumerate() {
         let Some(shape) = &shapes[i] else { continue };
-        if steps.get() == 0 {
-            out.push(place.with_statement(i, s).finding(
-                REDUNDANCY_NOT_CHECKED,
-                s.loc,
-                format!(
-                    "statements {} to {} were not all compared with the others (more than {STEPS} comparison steps); redundant ones among them may not be reported",
-                    i + 1,
-                    all.len()
-                ),
-            ));
-            break;
-        }
         let by = index
             .candidates(shape)
             .filter(|&j| j != i)
-            .take(CANDIDATES)
+            .take_while(|_| steps.get() > 0)
             .find(|&j| covers_statement(j, i) && (j < i || !covers_statement(i, j)));
-        let Some(j) = by else { continue };
-        let t = &all[j];
-        let verb = if t.effect() == Some(Effect::Deny) {
-            "denies"
-        } else {
-            "allows"
-        };
-        out.push(place.with_statement(i, s).finding(
+        if steps.get() == 0 {
+            unchecked = Some(if by.is_some() { i + 1 } else { i });
+        }
+        if let Some(j) = by {
+            redundant_statement(place, (i, s), (j, &all[j]), out);
+        }
+        if unchecked.is_some() {
+            break;
+        }
+    }
+    if let Some(i) = unchecked.filter(|&i| i < all.len()) {
+        out.push(place.with_statement(i, &all[i]).finding(
+            REDUNDANCY_NOT_CHECKED,
+            all[i].loc,
+            format!(
+                "{} not wholly compared with the others (the policy is too large for the comparison budget); a redundant one may not be reported",
+                if i + 1 == all.len() {
+                    format!("statement {} was", i + 1)
+                } else {
+                    format!("statements {} to {} were", i + 1, all.len())
+                }
+            ),
+        ));
+    }
+}
+
+/// Reports statement `s` (at index `i`) as covered by statement `t` (at index `j`).
+fn redundant_statement(
+    place: Place,
+    (i, s): (usize, &Statement),
+    (j, t): (usize, &Statement),
+    out: &mut Vec<Finding>,
+) {
+    let verb = if t.effect() == Some(Effect::Deny) {
+        "denies"
+    } else {
+        "allows"
+    };
+    out.push(place.with_statement(i, s).finding(
             REDUNDANT_STATEMENT,
             s.loc,
             format!(
@@ -191,7 +209,6 @@ pub fn statements(place: Place, kind: PolicyKind, doc: &PolicyDocument, out: &mu
                     .unwrap_or_default()
             ),
         ));
-    }
 }
 
 /// Statements simple enough to compare: a valid effect, Action (not NotAction), Resource
@@ -572,9 +589,31 @@ mod tests {
             findings_of(&["redundancy-not-checked"], &statements.join(",\n")),
             [(
                 "redundancy-not-checked".into(),
-                Some(7),
-                "statements 7 to 20 were not all compared with the others (more than 1000000 comparison steps); redundant ones among them may not be reported".into()
+                Some(6),
+                "statements 6 to 20 were not wholly compared with the others (the policy is too large for the comparison budget); a redundant one may not be reported".into()
             )]
         );
+    }
+
+    #[test]
+    fn the_covering_statement_is_found_however_many_candidates_come_first() {
+        let conditional: Vec<String> = (0..70)
+            .map(|i| {
+                format!(
+                    r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {{"StringEquals": {{"aws:username": "u{i}"}}}}}}"#
+                )
+            })
+            .collect();
+        let policy = format!(
+            r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/x"}}, {},
+               {{"Sid": "All", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}"#,
+            conditional.join(", ")
+        );
+        let found = found(&policy);
+        assert_eq!(found.len(), 71);
+        let statements: Vec<usize> = found.iter().filter_map(|f| f.1).collect();
+        assert_eq!(statements, (1..=71).collect::<Vec<_>>());
+        assert!(found.iter().all(|f| f.2
+            == "statement 72 \"All\" already allows everything this statement does, with no more conditions"));
     }
 }

@@ -9,7 +9,7 @@ use super::codes::{
 use super::esc;
 use super::finding::{Finding, Place};
 use crate::eval::action::action_matches;
-use crate::eval::{SetQualifier, ValueType, parse_operator};
+use crate::eval::{Operator, SetQualifier, ValueType, parse_operator};
 use crate::model::{Effect, PolicyKind, Principal, PrincipalType, Statement};
 
 /// Condition keys that narrow who the caller can be, so `Principal: *` is not public.
@@ -145,32 +145,41 @@ fn is_public(p: &Principal) -> bool {
     }
 }
 
-/// Whether a positive condition on a key that identifies the caller limits the statement.
+/// Whether a condition requires a key that identifies the caller to have a value it names,
+/// so it limits who may call.
 fn narrows_caller(s: &Statement) -> bool {
-    s.condition.iter().flat_map(|c| &c.operators).any(|block| {
-        parse_operator(&block.operator.value).is_ok_and(|op| !op.is_negated())
-            && block
-                .entries
-                .iter()
-                .any(|e| NARROWING_KEYS.contains(&e.key.value.to_ascii_lowercase().as_str()))
-    })
+    requires_value(
+        s,
+        |op| op.value_type() != ValueType::Null,
+        |key| NARROWING_KEYS.contains(&key.to_ascii_lowercase().as_str()),
+    )
 }
 
 /// Whether a condition requires the caller to pass an `sts:ExternalId` with a value it
-/// names: a positive String operator on the key (`StringEquals`, `StringLike`, ...), not
-/// one that holds without the key (`...IfExists`, `ForAllValues:`), a negated one
-/// (`StringNotEquals`) or `Null`.
+/// names: a String operator on the key (`StringEquals`, `StringLike`, ...).
 fn requires_external_id(s: &Statement) -> bool {
+    requires_value(
+        s,
+        |op| op.value_type() == ValueType::String,
+        |key| key.eq_ignore_ascii_case("sts:ExternalId"),
+    )
+}
+
+/// Whether a condition block of the statement, with an operator `kind` accepts, requires a
+/// key `key` accepts to be present with a value it names: not an operator that holds
+/// without the key (`...IfExists`, `ForAllValues:`) nor a negated one (`StringNotEquals`).
+fn requires_value(
+    s: &Statement,
+    kind: impl Fn(&Operator) -> bool,
+    key: impl Fn(&str) -> bool,
+) -> bool {
     s.condition.iter().flat_map(|c| &c.operators).any(|block| {
         parse_operator(&block.operator.value).is_ok_and(|op| {
-            op.value_type() == ValueType::String
+            kind(&op)
                 && !op.is_negated()
                 && !op.if_exists
                 && op.set != Some(SetQualifier::ForAllValues)
-        }) && block
-            .entries
-            .iter()
-            .any(|e| e.key.value.eq_ignore_ascii_case("sts:ExternalId"))
+        }) && block.entries.iter().any(|e| key(&e.key.value))
     })
 }
 
@@ -221,5 +230,34 @@ fn cross_account_trust(
                 ),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::findings_of;
+
+    #[test]
+    fn only_a_condition_requiring_the_callers_identity_keeps_a_public_principal_private() {
+        let statement = |condition: &str| {
+            format!(
+                r#"{{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"{condition}}}"#
+            )
+        };
+        let statements = [
+            statement(r#", "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}"#),
+            statement(r#", "Condition": {"Null": {"aws:SourceAccount": "true"}}"#),
+            statement(
+                r#", "Condition": {"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}}"#,
+            ),
+            statement(
+                r#", "Condition": {"StringNotEquals": {"aws:SourceAccount": "111122223333"}}"#,
+            ),
+        ];
+        let public: Vec<Option<usize>> = findings_of(&["public-principal"], &statements.join(", "))
+            .into_iter()
+            .map(|f| f.1)
+            .collect();
+        assert_eq!(public, [Some(2), Some(3), Some(4)]);
     }
 }

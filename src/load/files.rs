@@ -11,14 +11,17 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{MAX_FILE_BYTES, ReadError};
-use crate::text::plural;
+use crate::text::{escape, plural};
 
 /// How many directory levels a walk descends.
 const MAX_WALK_DEPTH: usize = 32;
 
+/// How many endings of skipped files the error for an empty walk names.
+const LISTED_ENDINGS: usize = 10;
+
 /// File name endings a directory walk loads; a file named on the command line is always
 /// loaded, whatever its name.
-pub const WALKED_EXTENSIONS: [&str; 11] = [
+const WALKED_EXTENSIONS: [&str; 11] = [
     "json", "md", "markdown", "txt", "html", "htm", "yaml", "yml", "template", "tf", "hcl",
 ];
 
@@ -91,7 +94,18 @@ impl Walk {
         let mut skipped = Vec::new();
         let count: usize = self.other_extensions.values().sum();
         if count > 0 {
-            let endings: Vec<&str> = self.other_extensions.keys().map(String::as_str).collect();
+            let mut endings: Vec<String> = self
+                .other_extensions
+                .keys()
+                .take(LISTED_ENDINGS)
+                .map(|e| escape(e).into_owned())
+                .collect();
+            if self.other_extensions.len() > LISTED_ENDINGS {
+                endings.push(format!(
+                    "and {} more",
+                    self.other_extensions.len() - LISTED_ENDINGS
+                ));
+            }
             skipped.push(format!(
                 "{} with other extensions: {}",
                 plural(count, "file", "files"),
@@ -114,6 +128,12 @@ impl Walk {
             "no file iamscope reads here{skipped}; a directory walk reads files ending in .{}; name a file to read it whatever its name",
             WALKED_EXTENSIONS.join(", .")
         )
+    }
+
+    /// Counts a file passed over for its name's ending (lower-cased, or `None`).
+    fn skip(&mut self, extension: Option<String>) {
+        let ending = extension.map_or_else(|| "no extension".to_string(), |e| format!(".{e}"));
+        *self.other_extensions.entry(ending).or_default() += 1;
     }
 
     fn error(&mut self, path: &Path, message: impl Into<String>) {
@@ -157,11 +177,22 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
                 continue;
             }
         };
-        // A link is followed to a file, never to a directory (a walk could loop).
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let walked = extension
+            .as_ref()
+            .is_some_and(|e| WALKED_EXTENSIONS.contains(&e.as_str()));
+        // A link is followed to a file, never to a directory (a walk could loop). A link
+        // that leads nowhere matters only when its name is one a walk reads.
         let kind = match std::fs::metadata(&path) {
             Ok(m) => m.file_type(),
-            Err(e) => {
+            Err(e) if walked => {
                 out.error(&path, format!("cannot follow the link: {e}"));
+                continue;
+            }
+            Err(_) => {
+                out.skip(extension);
                 continue;
             }
         };
@@ -173,11 +204,8 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
             }
             continue;
         }
-        let extension = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
         match extension {
-            Some(e) if WALKED_EXTENSIONS.contains(&e.as_str()) => {
+            Some(_) if walked => {
                 if kind.is_file() {
                     out.files.push(path);
                 } else {
@@ -187,10 +215,7 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
                     );
                 }
             }
-            other => {
-                let ending = other.map_or_else(|| "no extension".to_string(), |e| format!(".{e}"));
-                *out.other_extensions.entry(ending).or_default() += 1;
-            }
+            other => out.skip(other),
         }
     }
 }
@@ -239,6 +264,8 @@ mod tests {
             std::os::unix::fs::symlink(dir.join("sub"), dir.join("loop")).unwrap();
             std::os::unix::fs::symlink(dir.join("z.md"), dir.join("link.md")).unwrap();
             std::os::unix::fs::symlink(dir.join("gone"), dir.join("dangling.json")).unwrap();
+            // A stale link the walk would not read anyway is no error.
+            std::os::unix::fs::symlink(dir.join("gone"), dir.join("build")).unwrap();
             let fifo = dir.join("x.json");
             let made = std::process::Command::new("mkfifo").arg(&fifo).status();
             assert!(made.is_ok_and(|s| s.success()), "mkfifo");
@@ -284,5 +311,24 @@ mod tests {
             read_limited(endless, 2).unwrap_err(),
             "more than the 2 bytes iamscope reads"
         );
+    }
+
+    #[test]
+    fn skipped_endings_are_escaped_and_listed_at_most_ten() {
+        let dir = tempdir("endings");
+        std::fs::write(dir.join("a.\u{1b}x\u{7}"), "").unwrap();
+        for i in 0..12 {
+            std::fs::write(dir.join(format!("f.e{i:02}")), "").unwrap();
+        }
+        let walk = walk(&dir);
+        let message = &walk.errors[0].message;
+        assert!(
+            message.starts_with(
+                "no file iamscope reads here (skipped 13 files with other extensions: .\\x1bx\\x07, .e00, .e01, .e02, .e03, .e04, .e05, .e06, .e07, .e08, and 3 more);"
+            ),
+            "{message}"
+        );
+        assert!(!message.contains('\u{1b}'));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

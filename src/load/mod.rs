@@ -294,11 +294,11 @@ pub fn kind_of(doc: &PolicyDocument) -> PolicyKind {
     if with_principal.is_empty() {
         return PolicyKind::Identity;
     }
-    let assumes_role = |a: &str| a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sts:"));
+    let is_sts_action = |a: &str| a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sts:"));
     let trust = with_principal.iter().all(|s| {
         s.action
             .as_ref()
-            .is_some_and(|a| !a.items.is_empty() && a.iter().all(assumes_role))
+            .is_some_and(|a| !a.items.is_empty() && a.iter().all(is_sts_action))
     });
     if trust {
         PolicyKind::Trust
