@@ -49,6 +49,12 @@ pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Whether output may be coloured: neither `--no-color` nor a non-empty `NO_COLOR` says
+/// otherwise (whether the output is a terminal is the caller's question).
+pub fn wants_color(common: &Common) -> bool {
+    !common.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// The load options the common flags ask for.
 pub fn options(common: &Common) -> Options {
     Options {
@@ -57,11 +63,19 @@ pub fn options(common: &Common) -> Options {
     }
 }
 
-/// Loads `paths`, reporting on standard error what could not be read and any `--var` that
-/// names no placeholder. Returns the sources and whether everything could be read.
+/// Loads `paths` (the bundled samples when there are none, as the viewer opens them),
+/// reporting on standard error what could not be read and any `--var` that names no
+/// placeholder. Returns the sources and whether everything could be read.
 pub fn load_reporting(paths: &[String], common: &Common) -> (Vec<Source>, bool) {
     let options = options(common);
-    let loaded = load::load_paths(paths, &options);
+    let loaded = if paths.is_empty() {
+        load::Loaded {
+            sources: load::samples::load(&options),
+            errors: Vec::new(),
+        }
+    } else {
+        load::load_paths(paths, &options)
+    };
     for e in &loaded.errors {
         eprintln!("iamscope: {e}");
     }

@@ -11,7 +11,10 @@ use std::borrow::Cow;
 /// bidirectional overrides and isolates that can make text read differently than it is.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// `s` with every unsafe character replaced by a visible escape. Borrows when nothing needs
@@ -71,6 +74,7 @@ mod tests {
     fn controls_and_bidi_are_escaped() {
         assert_eq!(escape("a\x1b[31mb\u{7}"), "a\\x1b[31mb\\x07");
         assert_eq!(escape("x\u{202e}y\u{9b}"), "x\\u{202e}y\\x9b");
+        assert_eq!(escape("a\u{61c}b"), "a\\u{61c}b");
         assert_eq!(escape("l1\nl2\t"), "l1\\nl2\\t");
     }
 

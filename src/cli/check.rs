@@ -27,11 +27,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut findings = analyze::check(&sources);
     let suppressed = ignore::apply(&mut findings, &args.ignore, &rules);
     match args.format {
-        CheckFormat::Text => emit(&text(
-            &findings,
-            suppressed,
-            Style::for_stdout(common.no_color),
-        )),
+        CheckFormat::Text => emit(&text(&findings, suppressed, Style::for_stdout(common))),
         CheckFormat::Json => emit_json(&report_json(&findings, suppressed)),
         CheckFormat::Sarif => emit_json(&super::sarif::log(&findings)),
     }
@@ -50,7 +46,9 @@ fn ignore_rules(args: &CheckArgs) -> Result<Vec<ignore::Rule>, ExitCode> {
         Some(p) => (p.clone(), true),
         None => (IGNORE_FILE.into(), false),
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::load::files::read(&path)
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string()))
+    {
         Ok(text) => text,
         Err(_) if !required => return Ok(Vec::new()),
         Err(e) => {

@@ -27,7 +27,7 @@ pub fn run(args: &MatrixArgs) -> ExitCode {
     };
     match args.format {
         OutputFormat::Json => emit_json(&json!({ "roles": roles })),
-        OutputFormat::Text => emit(&text(&roles, Style::for_stdout(common.no_color))),
+        OutputFormat::Text => emit(&text(&roles, Style::for_stdout(common))),
     }
     if all_read {
         ExitCode::SUCCESS

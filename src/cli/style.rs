@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 
 use crate::model::Severity;
+use crate::session::{self, Common};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
@@ -12,15 +13,10 @@ pub struct Style {
 
 impl Style {
     /// The style for standard output under these options.
-    pub fn for_stdout(no_color: bool) -> Self {
-        let env_off = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    pub fn for_stdout(common: &Common) -> Self {
         Style {
-            color: !no_color && !env_off && std::io::stdout().is_terminal(),
+            color: session::wants_color(common) && std::io::stdout().is_terminal(),
         }
-    }
-
-    pub fn plain() -> Self {
-        Style { color: false }
     }
 
     fn paint(self, code: &str, text: &str) -> String {

@@ -3,6 +3,7 @@
 //! the first line, the deciding statements, and the trace of every policy and statement;
 //! or the `why` JSON of DESIGN.md.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use super::args::{OutputFormat, WhyArgs};
@@ -50,17 +51,11 @@ pub fn run(args: &WhyArgs) -> ExitCode {
 }
 
 fn from_scenario(file: &str) -> Result<Explanation, String> {
-    let bytes = match std::fs::metadata(file) {
-        Ok(m) if m.len() > crate::load::MAX_FILE_BYTES => {
-            return Err(format!(
-                "{file}: {} bytes is too large for a scenario",
-                m.len()
-            ));
-        }
-        _ => std::fs::read(file).map_err(|e| format!("{file}: {e}"))?,
-    };
+    let bytes = crate::load::files::read(Path::new(file)).map_err(|e| format!("{file}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not valid UTF-8"))?;
     let scenario = scenario::parse(&text).map_err(|e| format!("{file}:{e}"))?;
+    // Errors are escaped where they are printed; warnings are printed here.
+    let file = escape(file);
     for w in &scenario.warnings {
         eprintln!(
             "iamscope: {file}:{}: {}: {}",

@@ -83,7 +83,7 @@ pub fn statement_to_json(s: &Statement) -> Value {
     Value::Object(out)
 }
 
-pub fn values_to_json(v: &Values) -> Value {
+fn values_to_json(v: &Values) -> Value {
     if v.single && v.items.len() == 1 {
         Value::from(v.items[0].value.as_str())
     } else {
@@ -96,7 +96,7 @@ pub fn values_to_json(v: &Values) -> Value {
     }
 }
 
-pub fn principal_to_json(p: &Principal) -> Value {
+fn principal_to_json(p: &Principal) -> Value {
     match p {
         Principal::Wildcard(t) => Value::from(t.value.as_str()),
         Principal::Map { entries, .. } => Value::Object(
@@ -108,7 +108,7 @@ pub fn principal_to_json(p: &Principal) -> Value {
     }
 }
 
-pub fn condition_to_json(c: &Condition) -> Value {
+fn condition_to_json(c: &Condition) -> Value {
     Value::Object(
         c.operators
             .iter()

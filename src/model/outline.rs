@@ -184,11 +184,11 @@ impl Node {
     }
 }
 
-/// Builds an outline in preorder: `open` a node, add what goes under it, `close` it.
-/// The model's own levels are added by [`Outline::build`]; modules that know more (the
-/// catalog, for the actions a wildcard covers) add their nodes the same way.
+/// Builds an outline in preorder: `open` a node, add what goes under it, `close` it. What
+/// an action pattern covers comes from the [`ActionLookup`] given to
+/// [`Outline::build_with`].
 #[derive(Default)]
-pub struct Builder<'a> {
+struct Builder<'a> {
     nodes: Vec<Node>,
     open: Vec<NodeId>,
     actions: Option<&'a ActionLookup>,
@@ -217,14 +217,14 @@ impl Builder<'_> {
     }
 
     /// Adds `node` and makes it the parent of the nodes added until [`Builder::close`].
-    pub fn open(&mut self, node: Node) -> NodeId {
+    fn open(&mut self, node: Node) -> NodeId {
         let id = self.leaf(node);
         self.open.push(id);
         id
     }
 
     /// Adds `node` with nothing under it.
-    pub fn leaf(&mut self, mut node: Node) -> NodeId {
+    fn leaf(&mut self, mut node: Node) -> NodeId {
         let id = self.nodes.len();
         node.parent = self.open.last().copied();
         node.depth = u16::try_from(self.open.len()).unwrap_or(u16::MAX);
@@ -234,13 +234,13 @@ impl Builder<'_> {
     }
 
     /// Ends the node opened last.
-    pub fn close(&mut self) {
+    fn close(&mut self) {
         if let Some(id) = self.open.pop() {
             self.nodes[id].end = self.nodes.len();
         }
     }
 
-    pub fn finish(mut self) -> Outline {
+    fn finish(mut self) -> Outline {
         while !self.open.is_empty() {
             self.close();
         }
@@ -255,11 +255,6 @@ pub struct Outline {
 }
 
 impl Outline {
-    /// The outline of every source, in order.
-    pub fn build(sources: &[Source]) -> Outline {
-        Self::build_with(sources, None)
-    }
-
     /// The outline of every source, with what each action pattern covers (for a wildcard,
     /// the actions under it) when `actions` can look it up.
     pub fn build_with(sources: &[Source], actions: Option<&ActionLookup>) -> Outline {
@@ -680,7 +675,7 @@ mod tests {
 ]}"#;
 
     fn outline() -> Outline {
-        Outline::build(&[load_text("p.json", POLICY, &Options::default())])
+        Outline::build_with(&[load_text("p.json", POLICY, &Options::default())], None)
     }
 
     fn rows(o: &Outline, ids: impl Iterator<Item = NodeId>) -> Vec<String> {
@@ -747,7 +742,7 @@ mod tests {
         let mut source = load_text("p.json", POLICY, &Options::default());
         source.roles[0].kind = RoleKind::Role;
         source.roles[0].name = "Admin".into();
-        let o = Outline::build(&[source]);
+        let o = Outline::build_with(&[source], None);
         assert_eq!(
             rows(&o, 0..4),
             [
@@ -763,7 +758,7 @@ mod tests {
     #[test]
     fn references_resolve_into_the_model() {
         let sources = [load_text("p.json", POLICY, &Options::default())];
-        let o = Outline::build(&sources);
+        let o = Outline::build_with(&sources, None);
         let at = o.nodes()[11].at;
         let sid = |n: usize| {
             o.nodes()[n]
@@ -804,7 +799,7 @@ mod tests {
     #[test]
     fn source_level_groups_list_placeholders_and_diagnostics() {
         let text = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::${Bucket}",}]}"#;
-        let o = Outline::build(&[load_text("t.json", text, &Options::default())]);
+        let o = Outline::build_with(&[load_text("t.json", text, &Options::default())], None);
         let tail: Vec<String> = rows(&o, o.len() - 4..o.len());
         assert_eq!(
             tail,

@@ -16,7 +16,6 @@ use std::process::ExitCode;
 
 use ratatui::crossterm::event::Event;
 
-use crate::load::samples;
 use crate::session::{self, Common, EXIT_USAGE};
 
 pub use action::Action;
@@ -25,23 +24,17 @@ pub use app::{App, Mode};
 /// Opens the viewer on `paths`, or on the bundled samples when there are none. Input that
 /// cannot be read is reported before the screen changes, and the viewer does not open.
 pub fn run(paths: &[String], common: &Common) -> ExitCode {
-    let sources = if paths.is_empty() {
-        samples::load(&session::options(common))
-    } else {
-        let (sources, all_read) = session::load_reporting(paths, common);
-        if !all_read {
-            return ExitCode::from(EXIT_USAGE);
-        }
-        sources
-    };
+    let (sources, all_read) = session::load_reporting(paths, common);
+    if !all_read {
+        return ExitCode::from(EXIT_USAGE);
+    }
     if !std::io::stdout().is_terminal() {
         eprintln!(
             "iamscope: the viewer needs a terminal; to print the tree instead, run `iamscope tree PATH...`"
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let mut app = App::new(sources, !(common.no_color || no_color_env));
+    let mut app = App::new(sources, session::wants_color(common));
     match terminal::run(&mut app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

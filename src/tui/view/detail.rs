@@ -346,8 +346,6 @@ fn statement_lines(app: &App, at: At, theme: Theme) -> Vec<Line<'static>> {
     out
 }
 
-/// A node inside a statement (or a policy, or a holder): what it is and where, then the
-/// statement (or policy, or holder) it belongs to, in full.
 /// What the catalog says of one action: what it does, its access level, the resource types
 /// it works on and the condition keys it supports.
 fn action_lines(action: &CatalogAction, theme: Theme) -> Vec<Line<'static>> {
@@ -377,6 +375,8 @@ fn action_lines(action: &CatalogAction, theme: Theme) -> Vec<Line<'static>> {
     out
 }
 
+/// A node inside a statement (or a policy, or a holder): what it is and where, then the
+/// statement (or policy, or holder) it belongs to, in full.
 fn part_lines(
     app: &App,
     source: &Source,
