@@ -204,3 +204,45 @@ fn many_statements_and_paragraphs_naming_one_action() {
     assert!(note.contains("job 63.") && !note.contains("job 64."));
     assert!(note.ends_with(" (and more paragraphs of this section name its actions)"));
 }
+
+/// One `AWS::IAM::Policy` attached to 20,000 roles by name: each is found or created once.
+#[test]
+fn a_policy_attached_to_twenty_thousand_roles() {
+    let roles: Vec<String> = (0..20_000).map(|i| format!("r{i}")).collect();
+    let text = format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n      Roles: [{}]\n      PolicyDocument:\n        Statement:\n          - {{Effect: Allow, Action: s3:GetObject, Resource: '*'}}\n",
+        roles.join(", ")
+    );
+    let s = load("t.yaml", &text);
+    assert_eq!(s.roles.len(), 20_000);
+    assert_eq!(s.roles[19_999].name, "r19999");
+    assert!(s.roles.iter().all(|r| r.policies.len() == 1));
+}
+
+/// A mapping of 20,000 keys merged into another of 20,000 (`<<: *b`).
+#[test]
+fn a_merge_of_twenty_thousand_keys() {
+    let keys =
+        |prefix: &str| -> String { (0..20_000).map(|i| format!("  {prefix}{i}: x\n")).collect() };
+    let text = format!("base: &b\n{}other:\n  <<: *b\n{}", keys("k"), keys("o"));
+    let parsed = iamscope::load::yaml::parse(&text, Loc::new(1, 1));
+    let other = parsed.documents[0].get("other").unwrap();
+    assert_eq!(other.as_object().unwrap().len(), 40_000);
+}
+
+/// 8,000 account-dump `Document` members that never close: each is read by the repairing
+/// parser without rescanning the rest of the file.
+#[test]
+fn eight_thousand_unclosed_documents_in_a_dump() {
+    let text = format!(
+        "{{\"UserDetailList\": [], \"x\": {{{}",
+        "\"Document\": {\"a\": [1},\n".repeat(8_000)
+    );
+    let s = load("dump.json", &text);
+    assert_eq!(s.format, Format::AuthorizationDetails);
+    let codes: Vec<(&str, Loc)> = s.diagnostics.iter().map(|d| (d.code, d.loc)).collect();
+    assert_eq!(codes.len(), 8_002);
+    assert_eq!(codes[1], ("malformed-json", Loc::new(2, 21)));
+    assert_eq!(codes[7_999], ("malformed-json", Loc::new(8_000, 21)));
+    assert_eq!(codes[8_001], ("no-policies", Loc::new(1, 1)));
+}

@@ -382,9 +382,7 @@ impl<'m> Reader<'m> {
             }
             &decoded
         };
-        let parsed = parse::parse(json, node.loc);
-        self.diags.extend(parsed.diagnostics);
-        let value = parsed.values.into_iter().next()?;
+        let value = super::json::first_value(json, node.loc, &mut self.diags)?;
         Some(document::build(&value, &mut self.diags))
     }
 }

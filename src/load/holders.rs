@@ -2,7 +2,7 @@
 //! logical ID, a Terraform address) or by name; a holder named but not defined is created
 //! and noted as defined elsewhere.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{Loc, ManagedRef, Policy, PolicyKind, Role, RoleKind};
 
@@ -10,24 +10,31 @@ use crate::model::{Loc, ManagedRef, Policy, PolicyKind, Role, RoleKind};
 pub struct Holders {
     pub roles: Vec<Role>,
     pub by_key: BTreeMap<String, usize>,
+    /// The first holder of each kind and name, so finding one by name stays constant-time
+    /// in templates naming thousands.
+    by_name: HashMap<(RoleKind, String), usize>,
 }
 
 impl Holders {
     /// Adds a holder the template defines under `key`.
     pub fn define(&mut self, key: &str, role: Role) -> usize {
         self.by_key.insert(key.to_string(), self.roles.len());
+        self.push(role)
+    }
+
+    fn push(&mut self, role: Role) -> usize {
+        let i = self.roles.len();
+        self.by_name
+            .entry((role.kind, role.name.clone()))
+            .or_insert(i);
         self.roles.push(role);
-        self.roles.len() - 1
+        i
     }
 
     /// The holder named `name` of `kind`, created when missing (noted as defined outside
     /// the template, except for resources, which templates name by reference).
     pub fn named(&mut self, name: &str, kind: RoleKind, loc: Loc) -> usize {
-        if let Some(i) = self
-            .roles
-            .iter()
-            .position(|r| r.kind == kind && r.name == name)
-        {
+        if let Some(&i) = self.by_name.get(&(kind, name.to_string())) {
             return i;
         }
         let mut role = Role::new(name, kind);
@@ -35,8 +42,7 @@ impl Holders {
         if kind != RoleKind::Resource {
             role.note = Some(format!("{} defined outside this template", kind.as_str()));
         }
-        self.roles.push(role);
-        self.roles.len() - 1
+        self.push(role)
     }
 }
 

@@ -13,7 +13,7 @@
 //! column, keeping everything read before it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
@@ -77,6 +77,9 @@ enum Frame {
     },
     Map {
         members: Vec<Member>,
+        /// The members of mappings merged in with `<<`, in order; applied when the mapping
+        /// closes, where its own keys are known.
+        merged: Vec<Member>,
         key: Option<Text>,
         loc: Loc,
         anchor: usize,
@@ -145,6 +148,7 @@ impl Builder {
             }),
             Event::MappingStart(anchor, tag) => self.stack.push(Frame::Map {
                 members: Vec::new(),
+                merged: Vec::new(),
                 key: None,
                 loc,
                 anchor,
@@ -171,6 +175,7 @@ impl Builder {
             } => (Node::new(Value::Array(items), loc), anchor, tag),
             Frame::Map {
                 members,
+                merged,
                 key,
                 loc,
                 anchor,
@@ -185,6 +190,7 @@ impl Builder {
                         value: Node::new(Value::Null, at),
                     });
                 }
+                merge(&mut members, merged);
                 (Node::new(Value::Object(members), loc), anchor, tag)
             }
         };
@@ -246,7 +252,12 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.out.documents.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { members, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                members,
+                merged,
+                key,
+                ..
+            }) => match key.take() {
                 None => {
                     let text = match &node.value {
                         Value::String(s) | Value::Number(s) => s.clone(),
@@ -266,7 +277,12 @@ impl Builder {
                     };
                     *key = Some(Text::new(text, node.loc));
                 }
-                Some(k) if k.value == "<<" => merge(members, node),
+                Some(k) if k.value == "<<" => match node.value {
+                    Value::Array(items) => {
+                        merged.extend(items.into_iter().flat_map(object_members))
+                    }
+                    value => merged.extend(object_members(Node::new(value, node.loc))),
+                },
                 Some(k) => members.push(Member {
                     key: k,
                     value: node,
@@ -276,22 +292,26 @@ impl Builder {
     }
 }
 
-/// Applies a merge key: the members of the mapping (or mappings) given, except those the
-/// mapping already has.
-fn merge(members: &mut Vec<Member>, node: Node) {
-    let sources = match node.value {
-        Value::Array(items) => items,
-        _ => vec![node],
-    };
-    for source in sources {
-        if let Value::Object(extra) = source.value {
-            for m in extra {
-                if !members.iter().any(|have| have.key.value == m.key.value) {
-                    members.push(m);
-                }
-            }
-        }
+/// The members of a mapping given to a merge key (nothing for any other value).
+fn object_members(node: Node) -> Vec<Member> {
+    match node.value {
+        Value::Object(members) => members,
+        _ => Vec::new(),
     }
+}
+
+/// Applies merge keys: the merged members whose key the mapping has neither written nor
+/// merged earlier.
+fn merge(members: &mut Vec<Member>, merged: Vec<Member>) {
+    if merged.is_empty() {
+        return;
+    }
+    let mut have: HashSet<String> = members.iter().map(|m| m.key.value.clone()).collect();
+    members.extend(
+        merged
+            .into_iter()
+            .filter(|m| have.insert(m.key.value.clone())),
+    );
 }
 
 /// How many values a tree holds, for the alias budget.
@@ -418,6 +438,12 @@ mod tests {
             doc.get("other").unwrap().to_json(),
             serde_json::json!({"y": 3, "x": 1})
         );
+        // A key written after the merge is not also merged in.
+        let Value::Object(members) = &doc.get("other").unwrap().value else {
+            panic!("a mapping");
+        };
+        let keys: Vec<&str> = members.iter().map(|m| m.key.value.as_str()).collect();
+        assert_eq!(keys, ["y", "x"]);
     }
 
     #[test]

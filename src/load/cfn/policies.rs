@@ -452,7 +452,12 @@ pub fn documents(
     for dv in variants(t, world, diags, |r| r.shallow(node)) {
         let Some(shell) = dv.value else { continue };
         let shell = match &shell.value {
-            Value::String(s) => match crate::load::json::parse::parse(s, shell.loc).values.pop() {
+            // Positions count from the character after the opening quote.
+            Value::String(s) => match crate::load::json::first_value(
+                s,
+                crate::model::Loc::new(shell.loc.line, shell.loc.column + 1),
+                diags,
+            ) {
                 Some(parsed) => parsed,
                 None => continue,
             },

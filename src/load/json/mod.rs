@@ -154,6 +154,14 @@ fn bare_statements(
     });
 }
 
+/// The first JSON value of `text` (a policy document given as a string, at `origin`),
+/// with the parse's repairs and errors added to `diags`.
+pub fn first_value(text: &str, origin: Loc, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+    let parsed = parse::parse(text, origin);
+    diags.extend(parsed.diagnostics);
+    parsed.values.into_iter().next()
+}
+
 /// A `not-a-policy` diagnostic that says what the value looks like, when it can tell.
 pub fn not_a_policy(node: &Node) -> Diagnostic {
     let has = |k: &str| node.get(k).is_some();

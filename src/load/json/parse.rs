@@ -54,6 +54,7 @@ pub fn parse_keeping_raw(text: &str, origin: Loc, raw_keys: &[&str]) -> Parsed {
         failed: false,
         depth: 0,
         reported_nbsp: false,
+        raw_unclosed: false,
     };
     if p.b.starts_with("\u{feff}".as_bytes()) {
         p.pos = 3;
@@ -109,6 +110,9 @@ struct Parser<'a> {
     failed: bool,
     depth: usize,
     reported_nbsp: bool,
+    /// A raw object ran to the end of the text without closing; any later one would scan
+    /// to the end too, so no more are tried (keeping the parse linear).
+    raw_unclosed: bool,
 }
 
 const LEFT_QUOTE: &[u8] = "\u{201c}".as_bytes();
@@ -571,7 +575,7 @@ impl Parser<'_> {
     /// matched outside strings, line and column kept. `None` (parse it normally) for other
     /// members and for an object that does not close cleanly, so repairs still apply.
     fn raw_object(&mut self, key: &str) -> Option<Node> {
-        if self.raw_keys.is_empty() || !self.raw_keys.contains(&key) {
+        if self.raw_unclosed || self.raw_keys.is_empty() || !self.raw_keys.contains(&key) {
             return None;
         }
         self.skip_trivia();
@@ -583,7 +587,10 @@ impl Parser<'_> {
         let (mut i, mut depth, mut in_string) = (start, 0usize, false);
         let (mut lines, mut last_newline) = (0u32, None);
         loop {
-            let c = *b.get(i)?;
+            let Some(&c) = b.get(i) else {
+                self.raw_unclosed = true;
+                return None;
+            };
             if in_string {
                 match c {
                     b'\\' => i += 1,

@@ -46,8 +46,7 @@ pub fn from_expression(
     match expr {
         Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
             let arg = call.args.iter().next()?;
-            let node = src.node(arg, false);
-            Some(build(&node, diags))
+            first(json::policies_in(&src.node(arg, false), diags))
         }
         Expression::HeredocTemplate(h) => {
             // The JSON is read from the file itself, so every position is exact.
@@ -102,13 +101,6 @@ pub fn from_expression(
 
 fn first(found: Vec<json::Found>) -> Option<PolicyDocument> {
     found.into_iter().next().map(|f| f.document)
-}
-
-fn build(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
-    if node.get_ignore_case("Statement").is_none() && document::looks_like_statements(node) {
-        return document::build_from_statements(node, diags);
-    }
-    document::build(node, diags)
 }
 
 fn not_followed(

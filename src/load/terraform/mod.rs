@@ -13,6 +13,8 @@
 pub mod document;
 pub mod expr;
 
+use std::collections::HashMap;
+
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body};
 
@@ -83,7 +85,7 @@ pub fn load_at(text: &str, origin: Loc, source: &mut Source) {
         data: &data,
         holders: Holders::default(),
         managed: Vec::new(),
-        used: Vec::new(),
+        managed_at: HashMap::new(),
         diags: &mut source.diagnostics,
     };
     // Managed policies first: holders defined before them refer to them.
@@ -104,9 +106,9 @@ pub fn load_at(text: &str, origin: Loc, source: &mut Source) {
     let mut roles = config.holders.roles;
     let unattached: Vec<Policy> = config
         .managed
-        .iter()
-        .filter(|(address, _)| !config.used.contains(address))
-        .map(|(_, p)| p.clone())
+        .into_iter()
+        .filter(|(_, used)| !used)
+        .map(|(p, _)| p)
         .collect();
     if !unattached.is_empty() {
         let mut role = Role::new(super::file_name(&source.path), RoleKind::Document);
@@ -309,10 +311,11 @@ struct Config<'a, 'd> {
     hcl: &'a Hcl<'a>,
     data: &'a DataDocuments<'a>,
     holders: Holders,
-    /// `aws_iam_policy` resources by address.
-    managed: Vec<(String, Policy)>,
-    /// Addresses of the `aws_iam_policy` resources something attaches.
-    used: Vec<String>,
+    /// `aws_iam_policy` resources in the order defined, each with whether something
+    /// attaches it.
+    managed: Vec<(Policy, bool)>,
+    /// Where each `aws_iam_policy` address is in `managed`.
+    managed_at: HashMap<String, usize>,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -366,7 +369,8 @@ impl Config<'_, '_> {
                     arn: format!("${{{address}.arn}}"),
                     resolved: true,
                 });
-                self.managed.push((address, p));
+                self.managed_at.entry(address).or_insert(self.managed.len());
+                self.managed.push((p, false));
             }
             return;
         }
@@ -449,13 +453,10 @@ impl Config<'_, '_> {
     /// The policy an ARN names: an `aws_iam_policy` of this file (with its document), else
     /// a reference for the catalog to resolve.
     fn managed_policy(&mut self, arn: &str, kind: PolicyKind, loc: Loc) -> Policy {
-        let target = referenced_address(arn);
-        let found = self
-            .managed
-            .iter()
-            .find(|(address, _)| Some(address.as_str()) == target);
-        if let Some((address, policy)) = found {
-            self.used.push(address.clone());
+        let found = referenced_address(arn).and_then(|a| self.managed_at.get(a));
+        if let Some(&i) = found {
+            let (policy, used) = &mut self.managed[i];
+            *used = true;
             let mut p = policy.clone();
             p.kind = kind;
             p.loc = loc;
