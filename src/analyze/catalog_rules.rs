@@ -91,8 +91,10 @@ fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, St
                 if near.is_empty() {
                     near = suggest::nearest(prefix, catalog.services().iter().map(|s| s.prefix));
                 }
-                let prefixes: Vec<String> =
-                    near.into_iter().map(|p| format!("{p}:{name}")).collect();
+                let prefixes: Vec<String> = near
+                    .into_iter()
+                    .map(|p| format!("{p}:{}", esc(name)))
+                    .collect();
                 if !prefixes.is_empty() {
                     format!("; did you mean {}?", one_of(&prefixes))
                 } else {

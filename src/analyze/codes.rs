@@ -259,8 +259,8 @@ codes! {
     "A statement another statement already covers.",
     "Everything this statement allows, another statement of the policy allows with no more conditions; remove one.";
     REDUNDANCY_NOT_CHECKED "redundancy-not-checked", Info, Suggestion,
-    "A policy too large to compare every statement with the others.",
-    "Looking for redundant statements stops after a million comparison steps in one policy, so that a generated policy cannot make `check` slow; the statements from the one named on are not compared, and redundant ones among them are not reported. Every other rule still reads every statement.";
+    "A policy or Action list too large to compare every statement or pattern with the others.",
+    "Looking for redundant statements (or action patterns within one statement) stops after a budget of comparisons, so that a generated policy cannot make `check` slow; from the statement or pattern named on, they are not wholly compared, and redundant ones among them may not be reported. Every other rule still reads every statement and pattern.";
     GRANTED_NOT_DOCUMENTED "granted-not-documented", Info, Documentation,
     "The policy grants an action the documentation does not mention.",
     "The vendor's policy grants this action, but their table of permissions never explains it. Ask why it is needed.";

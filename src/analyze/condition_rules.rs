@@ -2,6 +2,8 @@
 //! statement's actions supports, operators of another type than the key's, and
 //! `ForAllValues:` on single-valued keys.
 
+use std::cell::OnceCell;
+
 use super::codes::{CONDITION_TYPE_MISMATCH, FOR_ALL_VALUES_SINGLE_VALUED, UNKNOWN_CONDITION_KEY};
 use super::finding::{Finding, Place};
 use super::grants::{self, distinct_patterns};
@@ -35,8 +37,9 @@ pub fn statement(place: Place, s: &Statement, hints: &mut Hints, out: &mut Vec<F
             };
             if let KeySource::Service(_) = info.source {
                 let actions = actions.get_or_insert_with(|| keyed_actions(s));
+                let support = KeySupport::new(key, &info);
                 if let Some(actions) = actions
-                    && !actions.iter().any(|a| supports(a, key, &info))
+                    && !actions.iter().any(|a| support.by(a))
                 {
                     unsupported_key(place, entry, actions, out);
                 }
@@ -157,49 +160,77 @@ fn keyed_actions(s: &Statement) -> Option<Vec<&'static Action>> {
     )
 }
 
-/// Whether `action` supports the condition key `key` (defined as `info`): listed for the
-/// action, for one of its resource types as the action uses it, or for that resource type
-/// in general. The reference is not always consistent, so some silences count as yes: a
+/// Which actions support one condition key (defined as `info`): listed for the action,
+/// for one of its resource types as the action uses it, or for that resource type in
+/// general. The reference is not always consistent, so some silences count as yes: a
 /// templated key the action lists under another template name
 /// (`secretsmanager:ResourceTag/tag-key` for `secretsmanager:ResourceTag/${TagKey}`), any
 /// key of its own service for an action that lists no key at all, and a key its service
-/// defines but lists for no action (a key of the whole service).
-fn supports(action: &Action, key: &str, info: &ConditionKeyInfo) -> bool {
-    let stem = info
-        .name
-        .find(['$', '<'])
-        .map(|at| info.name[..at].to_ascii_lowercase());
-    let fits = |listed: &str| {
-        listed.eq_ignore_ascii_case(key)
-            || matches_ignore_ascii_case(&template_glob(listed), key)
-            || stem.as_deref().is_some_and(|stem| {
-                listed.len() > stem.len() && listed.to_ascii_lowercase().starts_with(stem)
-            })
-    };
-    let catalog = Catalog::get();
-    let service = catalog.service(action.service);
-    let listed = |a: &Action| -> Vec<&'static str> {
-        let mut keys: Vec<&str> = a.condition_keys().collect();
-        for rt in &a.resource_types {
-            keys.extend(rt.condition_keys());
-            if let Some(t) = service.and_then(|s| s.resource_type(rt.name)) {
-                keys.extend(t.condition_keys());
-            }
+/// defines but lists for no action (a key of the whole service, worked out once per key).
+struct KeySupport<'k> {
+    key: &'k str,
+    info: &'k ConditionKeyInfo,
+    /// The key's name up to its first template variable, lower-cased.
+    stem: Option<String>,
+    /// Whether no action of the key's service lists it.
+    listed_by_none: OnceCell<bool>,
+}
+
+impl<'k> KeySupport<'k> {
+    fn new(key: &'k str, info: &'k ConditionKeyInfo) -> Self {
+        KeySupport {
+            key,
+            info,
+            stem: info
+                .name
+                .find(['$', '<'])
+                .map(|at| info.name[..at].to_ascii_lowercase()),
+            listed_by_none: OnceCell::new(),
         }
-        keys
-    };
-    let own = listed(action);
-    if own.iter().any(|k| fits(k)) {
-        return true;
     }
-    let same_service = info.source == KeySource::Service(action.service);
-    same_service
-        && (own.is_empty()
-            || !service.is_some_and(|s| {
-                s.actions()
-                    .iter()
-                    .any(|a| listed(a).iter().any(|k| fits(k)))
-            }))
+
+    /// Whether a key an action lists is this one.
+    fn fits(&self, listed: &str) -> bool {
+        listed.eq_ignore_ascii_case(self.key)
+            || (listed.contains(['$', '<'])
+                && matches_ignore_ascii_case(&template_glob(listed), self.key))
+            || self.stem.as_deref().is_some_and(|stem| {
+                listed.len() > stem.len()
+                    && listed.is_char_boundary(stem.len())
+                    && listed[..stem.len()].eq_ignore_ascii_case(stem)
+            })
+    }
+
+    /// Whether `action` supports the key.
+    fn by(&self, action: &Action) -> bool {
+        let own = listed_keys(action);
+        if own.iter().any(|k| self.fits(k)) {
+            return true;
+        }
+        self.info.source == KeySource::Service(action.service)
+            && (own.is_empty()
+                || *self.listed_by_none.get_or_init(|| {
+                    !Catalog::get().service(action.service).is_some_and(|s| {
+                        s.actions()
+                            .iter()
+                            .any(|a| listed_keys(a).iter().any(|k| self.fits(k)))
+                    })
+                }))
+    }
+}
+
+/// The condition keys the catalog lists for an action: its own, and those of its resource
+/// types (as the action uses them, and in general).
+fn listed_keys(action: &Action) -> Vec<&'static str> {
+    let service = Catalog::get().service(action.service);
+    let mut keys: Vec<&str> = action.condition_keys().collect();
+    for rt in &action.resource_types {
+        keys.extend(rt.condition_keys());
+        if let Some(t) = service.and_then(|s| s.resource_type(rt.name)) {
+            keys.extend(t.condition_keys());
+        }
+    }
+    keys
 }
 
 fn unsupported_key(

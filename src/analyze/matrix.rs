@@ -368,45 +368,41 @@ impl<'s> Fits<'s> {
         let Some((values, not)) = self.values else {
             return;
         };
-        let mut add = |r: &str, level: usize| {
-            let key = (r != "*", not, r.to_string());
-            match resources.get_mut(&key) {
-                Some(levels) => levels[level] = true,
-                None => {
-                    let mut levels = [false; 5];
-                    levels[level] = true;
-                    resources.insert(key, levels);
-                }
-            }
-        };
+        // The levels granted on each value, gathered here and added once per value.
+        let mut granted = vec![[false; 5]; values.items.len()];
         if not || values.items.len() == 1 || values.iter().all(|r| r == "*") {
             // Every value applies to every action alike.
-            let mut granted = [false; 5];
             for a in actions {
-                granted[level_index(a.access_level)] = true;
+                granted[0][level_index(a.access_level)] = true;
             }
-            for r in values.iter() {
-                for (level, _) in granted.iter().enumerate().filter(|(_, g)| **g) {
-                    add(r, level);
+            let all = granted[0];
+            granted.fill(all);
+        } else {
+            for a in actions {
+                for i in self.applying(values, a) {
+                    granted[i][level_index(a.access_level)] = true;
                 }
             }
-            return;
         }
-        for a in actions {
-            for r in self.applying(values, a) {
-                add(r, level_index(a.access_level));
+        for (r, levels) in values.iter().zip(granted) {
+            if levels.iter().any(|&g| g) {
+                let have = resources.entry((r != "*", not, r.to_string())).or_default();
+                for (have, new) in have.iter_mut().zip(levels) {
+                    *have |= new;
+                }
             }
         }
     }
 
-    /// The Resource values that apply to `action`, as shown in the matrix: the values that
-    /// are likely one of its resource types (and of those, when some have as many `/` as
-    /// that type's ARN pattern, only those, so `s3:ListBucket` shows on `arn:aws:s3:::b`
-    /// rather than also on `arn:aws:s3:::b/*`); all of them when none is (the grant is
-    /// shown as written).
-    fn applying(&mut self, values: &'s Values, action: &Action) -> Vec<&'s str> {
+    /// The Resource values (by index) that apply to `action`, as shown in the matrix: the
+    /// values that are likely one of its resource types (and of those, when some have as
+    /// many `/` as that type's ARN pattern, only those, so `s3:ListBucket` shows on
+    /// `arn:aws:s3:::b` rather than also on `arn:aws:s3:::b/*`); all of them when none is
+    /// (the grant is shown as written).
+    fn applying(&mut self, values: &'s Values, action: &Action) -> Vec<usize> {
+        let all = || (0..values.items.len()).collect();
         if action.resource_types.is_empty() {
-            return values.iter().collect();
+            return all();
         }
         let slashes = |s: &str| s.splitn(6, ':').nth(5).map(|p| p.matches('/').count());
         for rt in &action.resource_types {
@@ -420,7 +416,7 @@ impl<'s> Fits<'s> {
                     .collect()
             });
         }
-        let fitting = |shaped: bool| -> Vec<&str> {
+        let fitting = |shaped: bool| -> Vec<usize> {
             values
                 .iter()
                 .enumerate()
@@ -431,7 +427,7 @@ impl<'s> Fits<'s> {
                             if shaped { same_shape } else { likely }
                         })
                 })
-                .map(|(_, r)| r)
+                .map(|(i, _)| i)
                 .collect()
         };
         let shaped = fitting(true);
@@ -439,11 +435,7 @@ impl<'s> Fits<'s> {
             return shaped;
         }
         let loose = fitting(false);
-        if loose.is_empty() {
-            values.iter().collect()
-        } else {
-            loose
-        }
+        if loose.is_empty() { all() } else { loose }
     }
 }
 

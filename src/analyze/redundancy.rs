@@ -4,6 +4,7 @@
 //! each of its actions, resources and principals pattern by pattern, and has no condition
 //! the redundant one lacks.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use super::codes::{REDUNDANCY_NOT_CHECKED, REDUNDANT_ACTION, REDUNDANT_STATEMENT};
@@ -42,13 +43,22 @@ impl<'a> Key<'a> {
 struct Patterns<'a> {
     exact: HashMap<String, usize>,
     wild: HashMap<String, Vec<(usize, &'a str)>>,
+    /// What wildcard comparisons may still cost (see [`PATTERN_STEPS`]).
+    steps: Cell<usize>,
 }
+
+/// How much comparing wildcards with each other may cost in one list of patterns, each
+/// comparison charged the two lengths together. Past it, no more
+/// patterns are found covered: thousands of wildcards of one service cannot make `check`
+/// slow, and `redundancy-not-checked` says where comparing stopped.
+const PATTERN_STEPS: usize = 20_000_000;
 
 impl<'a> Patterns<'a> {
     fn new(items: impl Iterator<Item = &'a str>) -> Self {
         let mut patterns = Patterns {
             exact: HashMap::new(),
             wild: HashMap::new(),
+            steps: Cell::new(PATTERN_STEPS),
         };
         for (i, p) in items.enumerate() {
             if action_pattern_problem(p).is_some() {
@@ -77,8 +87,30 @@ impl<'a> Patterns<'a> {
         let everything = self.wild.get("*").into_iter().flatten();
         candidates
             .chain(everything.filter(|_| pattern.service != "*"))
-            .find(|&&(j, p)| Some(j) != skip && covers(p, pattern.text, true))
+            .find(|&&(j, p)| {
+                Some(j) != skip && self.spend(p, pattern.text) && covers(p, pattern.text, true)
+            })
             .map(|&(j, p)| (j, p.eq_ignore_ascii_case(pattern.text)))
+    }
+
+    /// Charges comparing `a` with `b`; false once the budget is spent.
+    fn spend(&self, a: &str, b: &str) -> bool {
+        let cost = a.len() + b.len() + 1;
+        match self.steps.get().checked_sub(cost) {
+            Some(left) => {
+                self.steps.set(left);
+                true
+            }
+            None => {
+                self.steps.set(0);
+                false
+            }
+        }
+    }
+
+    /// Whether the comparison budget has run out.
+    fn exhausted(&self) -> bool {
+        self.steps.get() == 0
     }
 }
 
@@ -92,7 +124,20 @@ pub fn actions(place: Place, s: &Statement, out: &mut Vec<Finding>) {
             if action_pattern_problem(&a.value).is_some() {
                 continue;
             }
-            let Some((j, same)) = patterns.covering(&Key::new(&a.value), Some(i)) else {
+            let covering = patterns.covering(&Key::new(&a.value), Some(i));
+            if patterns.exhausted() {
+                out.push(place.finding(
+                    REDUNDANCY_NOT_CHECKED,
+                    a.loc,
+                    format!(
+                        "`{}` and the {} patterns after it were not wholly compared with the others (too many wildcards to compare); a redundant one may not be reported",
+                        esc(&a.value),
+                        items.len() - i - 1
+                    ),
+                ));
+                break;
+            }
+            let Some((j, same)) = covering else {
                 continue;
             };
             let b = &items[j];
@@ -137,7 +182,7 @@ pub fn statements(place: Place, kind: PolicyKind, doc: &PolicyDocument, out: &mu
         .map(|s| comparable(s, kind).then(|| Shape::new(s)).flatten())
         .collect();
     let index = Index::new(&shapes);
-    let steps = std::cell::Cell::new(STEPS);
+    let steps = Cell::new(STEPS);
     let covers_statement = |t: usize, s: usize| match (&shapes[t], &shapes[s]) {
         (Some(t), Some(s)) => {
             let cost = t.cost_against(s);
@@ -615,5 +660,22 @@ mod tests {
         assert_eq!(statements, (1..=71).collect::<Vec<_>>());
         assert!(found.iter().all(|f| f.2
             == "statement 72 \"All\" already allows everything this statement does, with no more conditions"));
+    }
+
+    #[test]
+    fn thousands_of_wildcards_in_one_list_stop_at_the_budget_and_say_so() {
+        let patterns: Vec<String> = (0..4000).map(|i| format!(r#""s3:Get{i}x*""#)).collect();
+        let statement = format!(
+            r#"{{"Effect": "Allow", "Action": [{}], "Resource": "*"}}"#,
+            patterns.join(", ")
+        );
+        assert_eq!(
+            findings_of(&["redundant-action", "redundancy-not-checked"], &statement),
+            [(
+                "redundancy-not-checked".into(),
+                Some(1),
+                "`s3:Get215x*` and the 3784 patterns after it were not wholly compared with the others (too many wildcards to compare); a redundant one may not be reported".into()
+            )]
+        );
     }
 }

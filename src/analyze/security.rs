@@ -92,27 +92,27 @@ pub fn statement(
         }
     }
     let mut push = |code, loc, message: String| out.push(place.finding(code, loc, message));
-    if let Some(n) = &s.not_action {
-        let listed: Vec<_> = n.iter().map(|a| esc(a).into_owned()).collect();
-        push(
-            NOT_ACTION_WITH_ALLOW,
-            n.loc,
-            format!(
-                "Allow with NotAction allows every action except {}",
-                listed.join(", ")
-            ),
-        );
-    }
-    if let Some(n) = &s.not_resource {
-        let listed: Vec<_> = n.iter().map(|r| esc(r).into_owned()).collect();
-        push(
+    let not_elements = [
+        (&s.not_action, NOT_ACTION_WITH_ALLOW, "NotAction", "action"),
+        (
+            &s.not_resource,
             NOT_RESOURCE_WITH_ALLOW,
-            n.loc,
-            format!(
-                "Allow with NotResource allows every resource except {}",
-                listed.join(", ")
-            ),
-        );
+            "NotResource",
+            "resource",
+        ),
+    ];
+    for (values, code, element, what) in not_elements {
+        if let Some(n) = values {
+            let listed: Vec<String> = n.iter().map(|v| esc(v).into_owned()).collect();
+            push(
+                code,
+                n.loc,
+                format!(
+                    "Allow with {element} allows every {what} except {}",
+                    super::list(&listed)
+                ),
+            );
+        }
     }
     if let Some(n) = &s.not_principal {
         push(

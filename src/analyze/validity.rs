@@ -13,7 +13,7 @@ use super::codes::{
 };
 use super::finding::{Finding, Place};
 use super::{arn, esc};
-use crate::eval::action::action_pattern_problem;
+use crate::catalog::{ActionPattern, PatternError};
 use crate::eval::{BaseOperator, parse_operator};
 use crate::model::policy::{VERSION_2008, VERSION_2012};
 use crate::model::{PolicyDocument, PolicyKind, Principal, PrincipalType, Statement};
@@ -140,10 +140,10 @@ pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Fi
         _ => {}
     }
     for action in s.action.iter().chain(&s.not_action).flat_map(|v| &v.items) {
-        let Some(problem) = action_pattern_problem(&action.value) else {
+        let Err(problem) = ActionPattern::parse(&action.value) else {
             continue;
         };
-        let code = if problem.contains("wildcard") {
+        let code = if problem == PatternError::WildcardInPrefix {
             INVALID_ACTION_WILDCARD
         } else {
             UNKNOWN_ACTION

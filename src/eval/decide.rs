@@ -47,7 +47,8 @@ pub struct PolicySet {
     pub rcps: Vec<Vec<CompiledPolicy>>,
 }
 
-/// Decides a request without building a trace: the fast path for the permission matrix.
+/// Decides a request without building a trace, for questions asked in bulk (`explain`
+/// builds the trace `why` shows).
 pub fn decide(set: &PolicySet, request: &Request) -> Decision {
     verdict(&layers(set, request, None), set, request).decision()
 }

@@ -58,20 +58,29 @@ impl Pattern {
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let mut rest = s;
+        // The first `}` at or after the position reached (`s.len()` when there is none),
+        // found again only once passed, so a text of many `${` stays linear.
+        let mut close: Option<usize> = None;
         while let Some(c) = rest.chars().next() {
-            if syntax.variables
-                && rest.starts_with("${")
-                && let Some((piece, len)) = variable_at(rest)
-            {
-                match piece {
-                    Piece::Literal(text) => literal.push_str(&text),
-                    piece => {
-                        flush(&mut literal, &mut pieces);
-                        pieces.push(piece);
-                    }
+            let at = s.len() - rest.len();
+            if syntax.variables && rest.starts_with("${") {
+                if close.is_none_or(|close| close < at) {
+                    close = Some(s[at..].find('}').map_or(s.len(), |i| at + i));
                 }
-                rest = &rest[len..];
-                continue;
+                let close = close.unwrap_or(s.len());
+                if close < s.len()
+                    && let Some((piece, len)) = variable_at(rest, close - at)
+                {
+                    match piece {
+                        Piece::Literal(text) => literal.push_str(&text),
+                        piece => {
+                            flush(&mut literal, &mut pieces);
+                            pieces.push(piece);
+                        }
+                    }
+                    rest = &rest[len..];
+                    continue;
+                }
             }
             match c {
                 '*' if syntax.wildcards => {
@@ -190,10 +199,10 @@ fn flush(literal: &mut String, pieces: &mut Vec<Piece>) {
     }
 }
 
-/// The variable (or escape) at the start of `s` (which starts with `${`) and its length.
-/// `None` when it is not one (no closing brace, empty key): the text is then literal.
-fn variable_at(s: &str) -> Option<(Piece, usize)> {
-    let close = s.find('}')?;
+/// The variable (or escape) at the start of `s` (which starts with `${`, and has its
+/// first `}` at `close`) and its length. `None` when it is not one (an empty key): the text
+/// is then literal.
+fn variable_at(s: &str, close: usize) -> Option<(Piece, usize)> {
     let inner = &s[2..close];
     let piece = match inner {
         "*" => Piece::Literal("*".into()),
@@ -440,6 +449,13 @@ mod tests {
         assert!(p.matches("home/Bob*/x", &c));
         assert!(!p.matches("home/Bobby/x", &c));
         assert_eq!(p.resolve(&c).as_deref(), Some("home/Bob*/*"));
+    }
+
+    #[test]
+    fn unclosed_variables_are_literal_text_however_many() {
+        let c = context(&[("aws:username", "bob")]);
+        let unclosed = "${".repeat(200_000);
+        assert!(Pattern::parse(&unclosed, EQUALS).matches(&unclosed, &c));
     }
 
     #[test]
