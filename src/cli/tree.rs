@@ -1,7 +1,10 @@
 //! `iamscope tree`: the loaded tree as an indented outline or as JSON (the `tree` shape of
 //! DESIGN.md).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use serde_json::{Value, json};
 
@@ -9,7 +12,8 @@ use super::EXIT_USAGE;
 use super::args::{OutputFormat, TreeArgs};
 use super::outline::Item;
 use super::output::{emit, emit_json};
-use crate::catalog::Catalog;
+use crate::catalog::{Action, Catalog, PatternError};
+use crate::model::glob::has_wildcard;
 use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Values};
 use crate::text::{escape, plural};
 
@@ -19,9 +23,10 @@ pub fn run(args: &TreeArgs) -> ExitCode {
     match args.format {
         OutputFormat::Json => emit_json(&sources_json_with(&sources, args.expand)),
         OutputFormat::Text => {
+            let catalog = Expansions::new(args.expand);
             let text: String = sources
                 .iter()
-                .map(|s| source_outline_with(s, args.expand).render())
+                .map(|s| source_outline(s, &catalog).render())
                 .collect();
             emit(&text);
         }
@@ -36,31 +41,32 @@ pub fn run(args: &TreeArgs) -> ExitCode {
 /// The `tree` JSON; with `expand`, each statement maps its action patterns to the actions
 /// they cover.
 pub fn sources_json_with(sources: &[Source], expand: bool) -> Value {
-    json!({ "sources": sources.iter().map(|s| source_json(s, expand)).collect::<Vec<_>>() })
+    let catalog = Expansions::new(expand);
+    json!({ "sources": sources.iter().map(|s| source_json(s, &catalog)).collect::<Vec<_>>() })
 }
 
-fn source_json(source: &Source, expand: bool) -> Value {
+fn source_json(source: &Source, catalog: &Expansions) -> Value {
     json!({
         "path": source.path,
         "format": source.format,
-        "roles": source.roles.iter().map(|r| role_json(r, expand)).collect::<Vec<_>>(),
+        "roles": source.roles.iter().map(|r| role_json(r, catalog)).collect::<Vec<_>>(),
         "placeholders": source.placeholders,
         "diagnostics": source.diagnostics,
     })
 }
 
-fn role_json(role: &Role, expand: bool) -> Value {
+fn role_json(role: &Role, catalog: &Expansions) -> Value {
     json!({
         "name": role.name,
         "kind": role.kind,
         "arn": role.arn,
         "line": role.loc.line,
         "column": role.loc.column,
-        "policies": role.policies.iter().map(|p| policy_json(p, expand)).collect::<Vec<_>>(),
+        "policies": role.policies.iter().map(|p| policy_json(p, catalog)).collect::<Vec<_>>(),
     })
 }
 
-fn policy_json(policy: &Policy, expand: bool) -> Value {
+fn policy_json(policy: &Policy, catalog: &Expansions) -> Value {
     let doc = policy.document.as_deref();
     json!({
         "name": policy.name,
@@ -76,7 +82,7 @@ fn policy_json(policy: &Policy, expand: bool) -> Value {
         "statements": policy
             .statements()
             .iter()
-            .map(|s| with_catalog(statement_json(s), s, expand))
+            .map(|s| with_catalog(statement_json(s), s, catalog))
             .collect::<Vec<_>>(),
     })
 }
@@ -165,12 +171,13 @@ fn action_patterns(s: &Statement) -> impl Iterator<Item = &str> {
 /// Adds what the catalog says of the statement's actions: `unknown_actions` (patterns that
 /// name no action AWS has, invalid ones included) and, with `expand`, `expanded` (each
 /// pattern with the actions it covers).
-fn with_catalog(mut value: Value, s: &Statement, expand: bool) -> Value {
-    let catalog = Catalog::get();
+fn with_catalog(mut value: Value, s: &Statement, catalog: &Expansions) -> Value {
+    let expand = catalog.expand;
     let mut unknown = Vec::new();
     let mut expanded = serde_json::Map::new();
     for pattern in action_patterns(s) {
-        let actions = catalog.expand(pattern).unwrap_or_default();
+        let covered = catalog.of(pattern);
+        let actions = covered.as_deref().unwrap_or_default();
         if actions.is_empty() {
             unknown.push(pattern.to_string());
         }
@@ -196,9 +203,38 @@ fn at(loc: Loc) -> String {
     }
 }
 
-/// The source as an outline; with `expand`, each wildcard action lists the actions it
+/// What an action pattern covers: the catalog's actions, or why it names none.
+type Covered = Rc<Result<Vec<&'static Action>, PatternError>>;
+
+/// What the catalog says each action pattern covers, looked up once per spelling (ignoring
+/// case), and whether wildcards list the actions they cover (`--expand`).
+struct Expansions {
+    expand: bool,
+    covered: RefCell<HashMap<String, Covered>>,
+}
+
+impl Expansions {
+    fn new(expand: bool) -> Self {
+        Expansions {
+            expand,
+            covered: RefCell::default(),
+        }
+    }
+
+    fn of(&self, pattern: &str) -> Covered {
+        let key = pattern.to_ascii_lowercase();
+        if let Some(found) = self.covered.borrow().get(&key) {
+            return Rc::clone(found);
+        }
+        let found = Rc::new(Catalog::get().expand(pattern));
+        self.covered.borrow_mut().insert(key, Rc::clone(&found));
+        found
+    }
+}
+
+/// The source as an outline; with `--expand`, each wildcard action lists the actions it
 /// covers.
-pub fn source_outline_with(source: &Source, expand: bool) -> Item {
+fn source_outline(source: &Source, catalog: &Expansions) -> Item {
     let mut root = Item::new(format!("{}  ({})", escape(&source.path), source.format));
     for role in &source.roles {
         let mut r = Item::new(format!(
@@ -211,7 +247,7 @@ pub fn source_outline_with(source: &Source, expand: bool) -> Item {
             r.leaf(format!("note: {}", escape(note)));
         }
         for policy in &role.policies {
-            r.child(policy_outline(policy, expand));
+            r.child(policy_outline(policy, catalog));
         }
         root.child(r);
     }
@@ -248,7 +284,7 @@ pub fn source_outline_with(source: &Source, expand: bool) -> Item {
     root
 }
 
-fn policy_outline(policy: &Policy, expand: bool) -> Item {
+fn policy_outline(policy: &Policy, catalog: &Expansions) -> Item {
     let count = policy.statements().len();
     let from_table = if policy.document.as_ref().is_some_and(|d| d.synthesized) {
         ", from a table"
@@ -256,10 +292,10 @@ fn policy_outline(policy: &Policy, expand: bool) -> Item {
         ""
     };
     let mut label = format!(
-        "{}  {} policy, {count} statement{}{from_table}{}",
+        "{}  {} policy, {}{from_table}{}",
         escape(&policy.name),
         policy.kind.as_str(),
-        if count == 1 { "" } else { "s" },
+        plural(count, "statement", "statements"),
         at(policy.loc)
     );
     if let Some(m) = &policy.managed {
@@ -284,12 +320,12 @@ fn policy_outline(policy: &Policy, expand: bool) -> Item {
         }
     }
     for (i, s) in policy.statements().iter().enumerate() {
-        p.child(statement_outline(i, s, expand));
+        p.child(statement_outline(i, s, catalog));
     }
     p
 }
 
-fn statement_outline(index: usize, s: &Statement, expand: bool) -> Item {
+fn statement_outline(index: usize, s: &Statement, catalog: &Expansions) -> Item {
     let sid = s
         .sid
         .as_ref()
@@ -331,7 +367,7 @@ fn statement_outline(index: usize, s: &Statement, expand: bool) -> Item {
         if let Some(v) = v {
             let mut node = Item::new(name);
             for value in v.iter() {
-                node.child(action_outline(value, expand));
+                node.child(action_outline(value, catalog));
             }
             item.child(node);
         }
@@ -384,17 +420,15 @@ fn statement_outline(index: usize, s: &Statement, expand: bool) -> Item {
 
 /// One action pattern: marked when the catalog knows no action it names; with `expand`, a
 /// wildcard lists the actions it covers.
-fn action_outline(pattern: &str, expand: bool) -> Item {
-    match Catalog::get().expand(pattern) {
+fn action_outline(pattern: &str, catalog: &Expansions) -> Item {
+    match catalog.of(pattern).as_ref() {
         Err(e) => Item::new(format!("{}  (invalid: {e})", escape(pattern))),
         Ok(actions) if actions.is_empty() => {
             Item::new(format!("{}  (unknown action)", escape(pattern)))
         }
         Ok(actions) => {
             let mut item = Item::new(escape(pattern));
-            let wildcard =
-                crate::catalog::ActionPattern::parse(pattern).is_ok_and(|p| p.is_wildcard());
-            if expand && wildcard {
+            if catalog.expand && has_wildcard(pattern) {
                 for a in actions {
                     item.leaf(format!("{}  {}", a.full_name(), a.access_level));
                 }
@@ -449,7 +483,7 @@ mod tests {
     #[test]
     fn text_marks_unknown_and_invalid_actions_and_lists_expansions() {
         let source = load_text("p.json", POLICY, &Options::default());
-        let text = source_outline_with(&source, true).render();
+        let text = source_outline(&source, &Expansions::new(true)).render();
         let action_lines: Vec<&str> = text
             .lines()
             .skip_while(|l| !l.ends_with("Action"))
