@@ -91,7 +91,7 @@ fn lines(app: &App, node: &Node, theme: Theme, budget: usize) -> Vec<Line<'stati
             .policy(sources)
             .map(|p| policy_lines(source, p, theme, budget))
             .unwrap_or_default(),
-        NodeKind::Statement => statement_lines(app, node.at, theme),
+        NodeKind::Statement => statement_lines(app, node.at, theme, budget),
         NodeKind::Placeholders => placeholders_lines(source, theme, budget),
         NodeKind::Placeholder => node
             .at
@@ -321,7 +321,7 @@ fn policy_lines(
     out
 }
 
-fn statement_lines(app: &App, at: At, theme: Theme) -> Vec<Line<'static>> {
+fn statement_lines(app: &App, at: At, theme: Theme, budget: usize) -> Vec<Line<'static>> {
     let (Some(source), Some(s)) = (at.source(app.sources()), at.statement(app.sources())) else {
         return Vec::new();
     };
@@ -342,7 +342,7 @@ fn statement_lines(app: &App, at: At, theme: Theme) -> Vec<Line<'static>> {
         ));
     }
     out.push(Line::default());
-    out.extend(json::lines(&statement_to_json(s), theme));
+    out.extend(json::lines(&statement_to_json(s), theme, budget));
     out
 }
 
@@ -406,7 +406,7 @@ fn part_lines(
     if let (Some(s), Some(i)) = (at.statement(sources), at.statement) {
         let label = escape(&statement_label(i, s)).into_owned();
         out.push(heading(&format!("In statement {label}"), theme));
-        out.extend(statement_lines(app, at, theme));
+        out.extend(statement_lines(app, at, theme, budget));
     } else if let Some(p) = at.policy(sources) {
         out.push(heading(&format!("In policy {}", escape(&p.name)), theme));
         out.extend(policy_lines(source, p, theme, budget));

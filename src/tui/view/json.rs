@@ -27,18 +27,58 @@ pub fn document_lines(doc: &PolicyDocument, theme: Theme, budget: usize) -> Vec<
             loc: doc.loc,
             synthesized: doc.synthesized,
         };
-        lines(&document_to_json(&head), theme)
+        lines(&document_to_json(&head), theme, budget)
     } else {
-        lines(&document_to_json(doc), theme)
+        lines(&document_to_json(doc), theme, budget)
     };
     out.truncate(budget);
     out
 }
 
-/// `value` pretty-printed, one line per line.
-pub fn lines(value: &Value, theme: Theme) -> Vec<Line<'static>> {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.lines().map(|l| line(&escape(l), theme)).collect()
+/// The first `budget` lines of `value` pretty-printed: printing stops there, so a statement
+/// of a hundred thousand actions costs one screen a frame.
+pub fn lines(value: &Value, theme: Theme, budget: usize) -> Vec<Line<'static>> {
+    let mut text = FirstLines {
+        bytes: Vec::new(),
+        left: budget,
+    };
+    // Stopping at the budget is an error to the serializer; what was printed is kept.
+    let _ = serde_json::to_writer_pretty(&mut text, value);
+    String::from_utf8_lossy(&text.bytes)
+        .lines()
+        .map(|l| line(&escape(l), theme))
+        .collect()
+}
+
+/// A writer that keeps the first lines written and refuses the rest.
+struct FirstLines {
+    bytes: Vec<u8>,
+    /// How many more line ends it takes.
+    left: usize,
+}
+
+impl std::io::Write for FirstLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other("enough lines"));
+        }
+        let mut taken = buf.len();
+        for (i, &b) in buf.iter().enumerate() {
+            if b == b'\n' {
+                self.left -= 1;
+                if self.left == 0 {
+                    taken = i + 1;
+                    break;
+                }
+            }
+        }
+        self.bytes.extend_from_slice(&buf[..taken]);
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One line of pretty JSON: an indent, maybe a `"key": `, then a value or punctuation.
@@ -160,5 +200,20 @@ mod tests {
         assert_eq!(allow.spans[3].style, theme.effect("Allow"));
         let other = line(r#"  "Sid": "Allow","#, theme);
         assert_eq!(other.spans[3].style, Style::new());
+    }
+
+    #[test]
+    fn printing_stops_at_the_budget() {
+        let actions: Vec<String> = (0..100_000).map(|i| format!("s3:Get{i}")).collect();
+        let value = serde_json::json!({"Action": actions});
+        let text = |budget| -> Vec<String> {
+            lines(&value, Theme::new(false), budget)
+                .iter()
+                .map(|l| l.to_string())
+                .collect()
+        };
+        assert_eq!(text(3), ["{", "  \"Action\": [", "    \"s3:Get0\","]);
+        assert!(text(0).is_empty());
+        assert_eq!(lines(&serde_json::json!([1]), Theme::new(false), 10).len(), 3);
     }
 }
