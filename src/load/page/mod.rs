@@ -170,11 +170,11 @@ impl Page {
                         last_prose = Some(text);
                     }
                 }
-                Block::Code { text, origin, .. } if template(&text).is_some() => {
+                Block::Code { text, origin, .. } if let Some(format) = template(&text) => {
                     // A CloudFormation or Terraform snippet names its own holders.
                     let mut snippet = Source::new(source.path.clone(), Format::Json);
-                    match template(&text) {
-                        Some(Format::Cloudformation) => {
+                    match format {
+                        Format::Cloudformation => {
                             crate::load::cfn::load_at(&text, origin, &mut snippet);
                         }
                         _ => crate::load::terraform::load_at(&text, origin, &mut snippet),

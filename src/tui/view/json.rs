@@ -214,6 +214,9 @@ mod tests {
         };
         assert_eq!(text(3), ["{", "  \"Action\": [", "    \"s3:Get0\","]);
         assert!(text(0).is_empty());
-        assert_eq!(lines(&serde_json::json!([1]), Theme::new(false), 10).len(), 3);
+        assert_eq!(
+            lines(&serde_json::json!([1]), Theme::new(false), 10).len(),
+            3
+        );
     }
 }
