@@ -12,6 +12,7 @@ pub mod asset;
 pub mod conditions;
 mod descriptions;
 pub mod managed;
+pub mod operations;
 pub mod pattern;
 pub mod resolve;
 pub mod service;
