@@ -3,6 +3,7 @@
 //! decision and the statements that decided it (for an implicit deny: that none did, and
 //! which policy type failed to allow).
 
+use iamscope::eval::rules::Rule;
 use iamscope::eval::scenario;
 use iamscope::eval::trace::{ClauseTrace, StatementTrace};
 use iamscope::eval::{Decision, Explanation, explain};
@@ -821,4 +822,195 @@ fn case_40_ip_ranges_dates_and_numbers_compare_as_their_types() {
         r#""s3:max-keys": "9""#,
     );
     assert_decision(&number, Allowed, &["identity_policies[0] #1 Conditional"]);
+}
+
+// Rules of AWS that no policy can change (issue 14). The headline names the rule; no
+// statement decides.
+
+fn assert_rule(e: &Explanation, decision: Decision, rule: Rule, headline: &str) {
+    assert_eq!(e.decision, decision, "reason: {}", e.reason);
+    assert_eq!(e.rule, Some(rule));
+    assert!(e.deciding.is_empty());
+    assert!(e.reason.starts_with(headline), "reason: {}", e.reason);
+}
+
+#[test]
+fn get_caller_identity_needs_no_permission_and_cannot_be_denied() {
+    let e = identity_only(
+        r#"{"Sid": "DenyAll", "Effect": "Deny", "Action": "*", "Resource": "*"}"#,
+        "sts:GetCallerIdentity",
+        "*",
+        "",
+    );
+    assert_rule(
+        &e,
+        Allowed,
+        Rule::NoPermissionNeeded,
+        "sts:GetCallerIdentity needs no permission and cannot be denied",
+    );
+    // The Deny is still traced as applying: the rule is what overrides it.
+    assert!(statement(&e, "identity_policies[0]", 1).applies);
+}
+
+#[test]
+fn aws_managed_policies_cannot_be_modified_by_anyone() {
+    let all = r#"{"Sid": "All", "Effect": "Allow", "Action": "iam:*", "Resource": "*"}"#;
+    for action in [
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicy",
+        "iam:SetDefaultPolicyVersion",
+        "iam:TagPolicy",
+    ] {
+        let e = identity_only(
+            all,
+            action,
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "",
+        );
+        assert_rule(
+            &e,
+            ExplicitDeny,
+            Rule::AwsManagedPolicy,
+            "AWS managed policies cannot be modified by anyone",
+        );
+    }
+    let own = identity_only(
+        all,
+        "iam:CreatePolicyVersion",
+        "arn:aws:iam::111122223333:policy/AdministratorAccess",
+        "",
+    );
+    assert_decision(&own, Allowed, &["identity_policies[0] #1 All"]);
+    let read = identity_only(
+        all,
+        "iam:GetPolicyVersion",
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "",
+    );
+    assert_decision(&read, Allowed, &["identity_policies[0] #1 All"]);
+}
+
+#[test]
+fn service_linked_and_reserved_roles_cannot_be_changed() {
+    let all = r#"{"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": "*"}"#;
+    let slr = "arn:aws:iam::111122223333:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing";
+    for action in [
+        "iam:AttachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:DeleteRole",
+        "iam:PutRolePermissionsBoundary",
+        "iam:TagRole",
+    ] {
+        let e = identity_only(all, action, slr, "");
+        assert_rule(
+            &e,
+            ExplicitDeny,
+            Rule::ServiceLinkedRole,
+            "service-linked roles are protected",
+        );
+    }
+    for action in [
+        "iam:DeleteServiceLinkedRole",
+        "iam:UpdateRoleDescription",
+        "iam:GetRole",
+    ] {
+        let e = identity_only(all, action, slr, "");
+        assert_decision(&e, Allowed, &["identity_policies[0] #1 All"]);
+    }
+    let sso = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef";
+    let e = identity_only(all, "iam:AttachRolePolicy", sso, "");
+    assert_rule(
+        &e,
+        ExplicitDeny,
+        Rule::ReservedRole,
+        "roles under the /aws-reserved/ path",
+    );
+    let service_role = "arn:aws:iam::111122223333:role/service-role/my-lambda";
+    let e = identity_only(all, "iam:AttachRolePolicy", service_role, "");
+    assert_decision(&e, Allowed, &["identity_policies[0] #1 All"]);
+}
+
+#[test]
+fn kms_alias_actions_are_decided_on_the_alias() {
+    let alias = "arn:aws:kms:us-east-1:111122223333:alias/app";
+    let allow = format!(
+        r#"{{"Sid": "Alias", "Effect": "Allow", "Action": ["kms:DeleteAlias", "kms:CreateAlias"], "Resource": "{alias}"}}"#
+    );
+    let e = identity_only(&allow, "kms:DeleteAlias", alias, "");
+    assert_decision(&e, Allowed, &["identity_policies[0] #1 Alias"]);
+    // On the key, the key policy must allow too, and there is none.
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let e = identity_only(
+        r#"{"Sid": "Keys", "Effect": "Allow", "Action": "kms:CreateAlias", "Resource": "*"}"#,
+        "kms:CreateAlias",
+        key,
+        "",
+    );
+    assert_implicit_deny(&e, PolicyKind::Resource, None);
+}
+
+#[test]
+fn a_deny_with_not_principal_denies_a_caller_with_a_boundary_whatever_it_lists() {
+    let scenario = |boundary: bool| {
+        let boundary = if boundary {
+            format!(
+                r#", "permission_boundary": {}"#,
+                policy(r#"{"Sid": "S3", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}"#)
+            )
+        } else {
+            String::new()
+        };
+        why(&format!(
+            r#"{{"request": {{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "{ALICE}"}},
+                "identity_policies": [{}],
+                "resource_policy": {}{boundary}}}"#,
+            policy(
+                r#"{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#
+            ),
+            policy(&format!(
+                r#"{{"Sid": "OnlyAlice", "Effect": "Deny", "NotPrincipal": {{"AWS": "{ALICE}"}}, "Action": "s3:*", "Resource": "*"}}"#
+            ))
+        ))
+    };
+    let plain = scenario(false);
+    assert_decision(&plain, Allowed, &["identity_policies[0] #1 Read"]);
+    let bounded = scenario(true);
+    assert_decision(&bounded, ExplicitDeny, &["resource_policy #1 OnlyAlice"]);
+    assert_eq!(
+        statement(&bounded, "resource_policy", 1).principal.reason,
+        "a Deny with NotPrincipal denies every IAM principal that has a permissions boundary, whatever NotPrincipal lists (IAM User Guide, permissions boundaries)"
+    );
+}
+
+#[test]
+fn a_session_policy_limits_a_grant_to_the_role_arn_but_not_to_the_session_arn() {
+    let scenario = |named: &str| {
+        why(&format!(
+            r#"{{"request": {{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "{SESSION}"}},
+                "resource_policy": {},
+                "session_policy": {}}}"#,
+            policy(&format!(
+                r#"{{"Sid": "Named", "Effect": "Allow", "Principal": {{"AWS": "{named}"}}, "Action": "s3:GetObject", "Resource": "*"}}"#
+            )),
+            policy(
+                r#"{"Sid": "OnlyList", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}"#
+            )
+        ))
+    };
+    let role = scenario("arn:aws:iam::111122223333:role/dev-app");
+    assert_implicit_deny(&role, PolicyKind::Session, None);
+    assert_eq!(
+        role.reason,
+        "the session policy does not allow it (the resource policy names the role ARN, not the session ARN, so the session policy limits what it grants)"
+    );
+    let session = scenario(SESSION);
+    assert_decision(&session, Allowed, &["resource_policy #1 Named"]);
+    assert!(
+        session.reason.starts_with(
+            "the resource policy names the caller itself (the session ARN, not the role ARN)"
+        ),
+        "{}",
+        session.reason
+    );
 }

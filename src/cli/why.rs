@@ -123,7 +123,12 @@ pub fn render(e: &Explanation) -> Vec<String> {
     }
     out.push(String::new());
     out.push("Deciding statements:".into());
-    if e.deciding.is_empty() {
+    if let Some(rule) = e.rule {
+        out.push(format!(
+            "  none; the AWS rule `{}` decided, whatever the policies say",
+            rule.as_str()
+        ));
+    } else if e.deciding.is_empty() {
         let by = e.denied_by.as_ref().map_or(String::new(), |d| {
             let level = d
                 .level

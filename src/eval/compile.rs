@@ -200,6 +200,20 @@ impl CompiledStatement {
         self.conditions.iter().all(|c| c.matches(request.context()))
     }
 
+    /// Whether this is a resource policy's Deny with NotPrincipal that would apply but for
+    /// NotPrincipal, to an IAM principal: such a statement denies every principal with a
+    /// permissions boundary, whatever NotPrincipal lists (IAM User Guide, permissions
+    /// boundaries).
+    pub fn denies_bounded_caller(&self, request: &Request, policy: &CompiledPolicy) -> bool {
+        self.effect == Some(Effect::Deny)
+            && policy.is_on_resource()
+            && self.principals.as_ref().is_some_and(|p| p.not)
+            && request.caller().is_iam_principal()
+            && self.action_matches(request)
+            && self.resource_matches(request, policy.unstated_resource())
+            && self.conditions_hold(request)
+    }
+
     /// Whether the statement applies to the request, and how directly it names the caller.
     pub fn applies(&self, request: &Request, policy: &CompiledPolicy) -> Option<Grant> {
         self.effect?;

@@ -19,10 +19,18 @@
 //!    policy (when there is one; a federated user session without one gets nothing).
 //!
 //! The account root user needs no identity policy in its own account.
+//!
+//! Before any of this, the rules no policy can change ([`Rule`]) decide the requests they
+//! cover (`sts:GetCallerIdentity`, changes to AWS managed policies and service-linked
+//! roles). Two readings from the User Guide's boundary and session-policy pages apply to
+//! resource policies: a Deny with NotPrincipal denies every IAM principal that has a
+//! permissions boundary, whatever NotPrincipal lists; and a resource policy naming the
+//! session ARN is not limited by the session policy, while one naming the role ARN is.
 
 use super::compile::CompiledPolicy;
 use super::context::{Arn, Caller, Request};
 use super::principal::Grant;
+use super::rules::Rule;
 use super::statement;
 use super::trace::{
     Deciding, Decision, DeniedBy, Explanation, PolicyResult, PolicyTrace, RequestTrace,
@@ -50,6 +58,9 @@ pub struct PolicySet {
 /// Decides a request without building a trace, for questions asked in bulk (`explain`
 /// builds the trace `why` shows).
 pub fn decide(set: &PolicySet, request: &Request) -> Decision {
+    if let Some(rule) = Rule::for_request(request) {
+        return rule.decision();
+    }
     verdict(&layers(set, request, None), set, request).decision()
 }
 
@@ -58,8 +69,11 @@ pub fn explain(set: &PolicySet, request: &Request) -> Explanation {
     let mut traces = Vec::new();
     let layers = layers(set, request, Some(&mut traces));
     let why = verdict(&layers, set, request);
-    let decision = why.decision();
+    let rule = Rule::for_request(request);
+    let decision = rule.map_or(why.decision(), Rule::decision);
     let wanted = match decision {
+        // A rule decided: no statement did.
+        _ if rule.is_some() => Some(""),
         Decision::Allowed => Some("Allow"),
         Decision::ExplicitDeny => Some("Deny"),
         Decision::ImplicitDeny => None,
@@ -85,10 +99,15 @@ pub fn explain(set: &PolicySet, request: &Request) -> Explanation {
         .collect();
     Explanation {
         decision,
-        reason: why.text(request),
+        reason: rule.map_or_else(|| why.text(request, set), |r| r.text().to_string()),
         request: request_trace(request),
         deciding,
-        denied_by: why.denied_by(),
+        denied_by: if rule.is_some() {
+            None
+        } else {
+            why.denied_by()
+        },
+        rule,
         policies: traces,
         notes: Vec::new(),
     }
@@ -151,40 +170,56 @@ fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<Policy
             not_applicable(policies, level + 1, note, traces.as_deref_mut());
             continue;
         }
-        let said = group(policies, request, Some(level + 1), traces.as_deref_mut());
+        let said = group(
+            policies,
+            request,
+            Some(level + 1),
+            false,
+            traces.as_deref_mut(),
+        );
         layers.deny |= said.deny;
         if said.allow.is_none() && layers.scp_missing.is_none() {
             layers.scp_missing = Some(level + 1);
         }
     }
     for (level, policies) in set.rcps.iter().enumerate() {
-        let said = group(policies, request, Some(level + 1), traces.as_deref_mut());
+        let said = group(
+            policies,
+            request,
+            Some(level + 1),
+            false,
+            traces.as_deref_mut(),
+        );
         layers.deny |= said.deny;
         if said.allow.is_none() && layers.rcp_missing.is_none() {
             layers.rcp_missing = Some(level + 1);
         }
     }
-    let resource = group(&set.resource, request, None, traces.as_deref_mut());
+    let bounded = !set.boundary.is_empty();
+    let resource = group(&set.resource, request, None, bounded, traces.as_deref_mut());
     layers.deny |= resource.deny;
     layers.resource = resource.allow;
-    let identity = group(&set.identity, request, None, traces.as_deref_mut());
+    let identity = group(&set.identity, request, None, false, traces.as_deref_mut());
     layers.deny |= identity.deny;
     layers.identity = identity.allow.is_some();
     for (policies, slot) in [
         (&set.boundary, &mut layers.boundary),
         (&set.session, &mut layers.session),
     ] {
-        let said = group(policies, request, None, traces.as_deref_mut());
+        let said = group(policies, request, None, false, traces.as_deref_mut());
         layers.deny |= said.deny;
         *slot = (!policies.is_empty()).then_some(said.allow.is_some());
     }
     layers
 }
 
+/// `bounded`: the caller has a permissions boundary, so a resource policy's Deny with
+/// NotPrincipal denies it whatever NotPrincipal lists.
 fn group(
     policies: &[CompiledPolicy],
     request: &Request,
     level: Option<usize>,
+    bounded: bool,
     mut traces: Option<&mut Vec<PolicyTrace>>,
 ) -> Said {
     let mut said = Said::default();
@@ -194,7 +229,9 @@ fn group(
         match traces.as_deref_mut() {
             None => {
                 for s in &policy.statements {
-                    if let Some(grant) = s.applies(request, policy) {
+                    if bounded && s.denies_bounded_caller(request, policy) {
+                        deny = true;
+                    } else if let Some(grant) = s.applies(request, policy) {
                         match s.effect {
                             Some(Effect::Deny) => deny = true,
                             _ => allow = allow.max(Some(grant)),
@@ -205,8 +242,11 @@ fn group(
             Some(traces) => {
                 let mut statements = Vec::with_capacity(policy.statements.len());
                 for s in &policy.statements {
-                    let (trace, grant) = statement::trace(s, request, policy);
-                    if let Some(grant) = grant {
+                    let (mut trace, grant) = statement::trace(s, request, policy);
+                    if bounded && s.denies_bounded_caller(request, policy) {
+                        statement::bounded_not_principal(&mut trace);
+                        deny = true;
+                    } else if let Some(grant) = grant {
                         match s.effect {
                             Some(Effect::Deny) => deny = true,
                             _ => allow = allow.max(Some(grant)),
@@ -281,6 +321,7 @@ enum Why {
     },
     Session {
         none_passed: bool,
+        role_grant: bool,
     },
     Allowed {
         by: AllowedBy,
@@ -331,7 +372,7 @@ impl Why {
         Some(DeniedBy { kind, level })
     }
 
-    fn text(self, request: &Request) -> String {
+    fn text(self, request: &Request, set: &PolicySet) -> String {
         let policy = |trust: bool| {
             if trust {
                 "trust policy"
@@ -356,17 +397,20 @@ impl Why {
             Why::ResourceMust { cross: true, .. } => "the request crosses accounts, so the resource's own policy must allow it too, and none does".into(),
             Why::ResourceMust { trust: true, .. } => "a role's trust policy must allow the caller, and none of its statements does".into(),
             Why::ResourceMust { .. } => "a KMS key's key policy must allow the caller, and none does".into(),
+            Why::Direct if !set.session.is_empty() => "the resource policy names the caller itself (the session ARN, not the role ARN), which allows it in the same account: the session policy does not limit it, nor do the identity policies or boundary".into(),
             Why::Direct => "the resource policy names the caller itself, which allows it in the same account whatever the identity policies, boundary and session policy say".into(),
             Why::IdentityMissing { cross: true, .. } => "the request crosses accounts, so an identity policy of the caller must allow it too, and none does".into(),
             Why::IdentityMissing { account_grant: true, .. } => "the resource policy names only the caller's account, which leaves the decision to the caller's identity policies, and none allows it".into(),
             Why::IdentityMissing { .. } => "no identity policy allows it".into(),
             Why::Boundary { role_grant: true } => "the permissions boundary does not allow it (a resource policy naming the role, not the session, does not get past the boundary)".into(),
             Why::Boundary { .. } => "the permissions boundary does not allow it".into(),
-            Why::Session { none_passed: true } => "a federated user session without a session policy has no permissions of its own".into(),
+            Why::Session { none_passed: true, .. } => "a federated user session without a session policy has no permissions of its own".into(),
+            Why::Session { role_grant: true, .. } => "the session policy does not allow it (the resource policy names the role ARN, not the session ARN, so the session policy limits what it grants)".into(),
             Why::Session { .. } => "the session policy does not allow it".into(),
             Why::Allowed { by, trust } => {
                 let policy = policy(trust);
                 let by = match by {
+                    AllowedBy::Role if !set.session.is_empty() => format!("the {policy} names the role of the caller's session (the role ARN, so the session policy must allow it too, and does)"),
                     AllowedBy::Role => format!("the {policy} names the role of the caller's session"),
                     AllowedBy::BothSides => {
                         format!("both the caller's identity policies and the {policy} allow it")
@@ -408,7 +452,10 @@ fn verdict(l: &Layers, set: &PolicySet, request: &Request) -> Why {
         };
     }
     let cross = request.is_cross_account();
-    let on_kms_key = Arn::parse(request.resource()).is_some_and(|a| a.service == "kms");
+    // Only a key has a key policy: an alias ARN (kms:DeleteAlias on the alias) is decided
+    // on the alias, by the identity policies.
+    let on_kms_key = Arn::parse(request.resource())
+        .is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
     if l.resource.is_none() && (cross || trust || on_kms_key) {
         return Why::ResourceMust { cross, trust };
     }
@@ -433,6 +480,7 @@ fn verdict(l: &Layers, set: &PolicySet, request: &Request) -> Why {
     };
     if !session {
         return Why::Session {
+            role_grant,
             none_passed: l.session.is_none(),
         };
     }

@@ -19,6 +19,7 @@ pub mod holder;
 pub mod operator;
 pub mod pattern;
 pub mod principal;
+pub mod rules;
 pub mod scenario;
 pub mod statement;
 pub mod trace;

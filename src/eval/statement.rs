@@ -64,6 +64,15 @@ pub fn trace(
     (trace, grant)
 }
 
+/// Marks the trace of a resource policy's Deny with NotPrincipal as applying to a caller
+/// with a permissions boundary (see `CompiledStatement::denies_bounded_caller`).
+pub fn bounded_not_principal(trace: &mut StatementTrace) {
+    trace.applies = true;
+    trace.reason = None;
+    trace.principal.matched = true;
+    trace.principal.reason = "a Deny with NotPrincipal denies every IAM principal that has a permissions boundary, whatever NotPrincipal lists (IAM User Guide, permissions boundaries)".into();
+}
+
 /// At most a few items, then how many there are in all.
 pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     const SHOWN: usize = 6;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::principal::Grant;
+use super::rules::Rule;
 use crate::model::PolicyKind;
 
 /// The outcome of a request.
@@ -41,6 +42,8 @@ pub struct Explanation {
     pub deciding: Vec<Deciding>,
     /// For `ImplicitDeny`: the policy type that had to allow and did not.
     pub denied_by: Option<DeniedBy>,
+    /// The AWS rule that decided whatever the policies say, when one did.
+    pub rule: Option<Rule>,
     /// Every policy considered, in the order AWS evaluates them.
     pub policies: Vec<PolicyTrace>,
     /// Anything the reader should know about the inputs (assumptions made, references that
