@@ -1014,3 +1014,64 @@ fn a_session_policy_limits_a_grant_to_the_role_arn_but_not_to_the_session_arn() 
         session.reason
     );
 }
+
+#[test]
+fn a_resource_with_wildcards_is_decided_by_intersection() {
+    let statements = r#"{"Sid": "Logs", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*/AWSLogs/*"},
+        {"Sid": "NoSecret", "Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::example-bucket/secret/*"}"#;
+    let some = identity_only(
+        statements,
+        "s3:GetObject",
+        "arn:aws:s3:::example-bucket/*",
+        "",
+    );
+    assert_decision(&some, Allowed, &["identity_policies[0] #1 Logs"]);
+    assert_eq!(
+        statement(&some, "identity_policies[0]", 1).resource.reason,
+        "`arn:aws:s3:::*/AWSLogs/*` ∩ `arn:aws:s3:::example-bucket/*`: some resource of the requested shape matches both"
+    );
+    // The Deny covers only part of the shape: it does not decide.
+    assert!(!statement(&some, "identity_policies[0]", 2).applies);
+    let secret = identity_only(
+        statements,
+        "s3:GetObject",
+        "arn:aws:s3:::example-bucket/secret/*",
+        "",
+    );
+    assert_decision(&secret, ExplicitDeny, &["identity_policies[0] #2 NoSecret"]);
+    let elsewhere = identity_only(
+        statements,
+        "s3:GetObject",
+        "arn:aws:s3:::other/report-?.csv",
+        "",
+    );
+    assert_implicit_deny(&elsewhere, PolicyKind::Identity, None);
+    let anything = identity_only(statements, "s3:GetObject", "*", "");
+    assert_decision(&anything, Allowed, &["identity_policies[0] #1 Logs"]);
+}
+
+#[test]
+fn a_principal_written_as_a_bare_arn_is_read_as_aws_with_a_warning() {
+    let s = scenario::parse(&format!(
+        r#"{{"request": {{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "{ALICE}"}},
+            "resource_policy": {}}}"#,
+        policy(&format!(
+            r#"{{"Sid": "Alice", "Effect": "Allow", "Principal": "{ALICE}", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}"#
+        ))
+    ))
+    .expect("a bare ARN Principal is repaired, not refused");
+    let warnings: Vec<_> = s
+        .warnings
+        .iter()
+        .map(|w| (w.severity.to_string(), w.message.clone()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            "warning".to_string(),
+            format!(r#"Principal as a string must be "*"; read as {{"AWS": "{ALICE}"}}"#)
+        )]
+    );
+    let e = explain(&s.set, &s.request);
+    assert_decision(&e, Allowed, &["resource_policy #1 Alice"]);
+}

@@ -7,6 +7,7 @@ use super::condition::Clause;
 use super::context::Request;
 use super::pattern::ArnPattern;
 use super::principal::{Grant, PrincipalSet};
+use crate::model::glob;
 use crate::model::{Effect, Loc, PolicyDocument, PolicyKind, Statement, Values};
 
 /// A policy ready to be evaluated, with the names the trace shows.
@@ -125,6 +126,35 @@ impl ResourceSet {
             .position(|(_, p)| p.matches_resource(request.resource(), request.context()))
     }
 
+    /// For a request whose resource is itself a pattern (`arn:aws:s3:::b/*`, `*`: "on
+    /// some resource of this shape"), the first pattern that overlaps it (some resource
+    /// matches both) or, with `covering`, that covers it (every resource of its shape
+    /// matches). Patterns are compared whole, `*` crossing `/` and `:`.
+    pub fn find_shape(&self, request: &Request, covering: bool) -> Option<usize> {
+        let shape = request.resource();
+        self.patterns.iter().position(|(_, p)| {
+            p.resolve(request.context()).is_some_and(|written| {
+                if covering {
+                    glob::covers(&written, shape, false)
+                } else {
+                    glob::overlaps(&written, shape, false)
+                }
+            })
+        })
+    }
+
+    /// The pattern that decides whether the element matches the request for a statement
+    /// of this effect: for a resource shape, an Allow needs an overlap and a Deny must
+    /// cover the whole shape (for NotResource the other way round), so that "Allowed" means
+    /// "allowed on some resource of that shape".
+    pub fn decisive(&self, request: &Request, effect: Option<Effect>) -> Option<usize> {
+        if request.resource_is_shape() {
+            self.find_shape(request, (effect == Some(Effect::Deny)) != self.not)
+        } else {
+            self.find(request)
+        }
+    }
+
     /// Whether a Resource element names the request's resource by something more specific
     /// than `*`.
     pub fn names(&self, request: &Request) -> bool {
@@ -180,7 +210,7 @@ impl CompiledStatement {
     /// without one covers.
     pub fn resource_matches(&self, request: &Request, unstated: UnstatedResource) -> bool {
         match &self.resources {
-            Some(r) => r.find(request).is_some() != r.not,
+            Some(r) => r.decisive(request, self.effect).is_some() != r.not,
             None => unstated != UnstatedResource::Nothing,
         }
     }

@@ -392,11 +392,16 @@ pub struct Request {
     caller: Caller,
     resource_account: Option<String>,
     context: Context,
+    /// The resource was given with wildcards: the request asks about some resource of
+    /// that shape.
+    shape: bool,
 }
 
 impl Request {
     /// A request for `action` on `resource` (`None`: the action names no resource, as for
     /// `s3:ListAllMyBuckets`, which matches only `"Resource": "*"`) by `caller`.
+    /// A resource with `*` or `?` asks about some resource of that shape (see
+    /// [`Request::resource_is_shape`]).
     /// `resource_account` is the account that owns the resource; without it, the account
     /// in the resource ARN, else the caller's. A caller whose account is unknown is taken to
     /// be in the resource's account. Context keys that follow from the caller and the
@@ -410,6 +415,7 @@ impl Request {
         resource_account: Option<&str>,
         mut context: Context,
     ) -> Request {
+        let shape = resource.is_some_and(crate::model::glob::has_wildcard);
         let resource = resource.unwrap_or("*").to_string();
         let resource_account = resource_account
             .map(str::to_string)
@@ -431,7 +437,15 @@ impl Request {
             caller,
             resource_account,
             context,
+            shape,
         }
+    }
+
+    /// Whether the resource was given with wildcards (`arn:aws:s3:::b/*`, `*`), asking
+    /// whether the action is allowed on some resource of that shape. (A request without a
+    /// resource is not a shape: its `*` matches only `"Resource": "*"`.)
+    pub fn resource_is_shape(&self) -> bool {
+        self.shape
     }
 
     /// Changes the action, keeping everything else.

@@ -109,7 +109,14 @@ pub fn explain(set: &PolicySet, request: &Request) -> Explanation {
         },
         rule,
         policies: traces,
-        notes: Vec::new(),
+        notes: request
+            .resource_is_shape()
+            .then(|| format!(
+                "`{}` has wildcards, so the question is whether some resource of that shape is allowed: an Allow counts when its Resource overlaps the shape, a Deny only when it covers all of it",
+                request.resource()
+            ))
+            .into_iter()
+            .collect(),
     }
 }
 

@@ -312,6 +312,11 @@ fn policies(
 ) -> Result<Vec<CompiledPolicy>, ScenarioError> {
     let mut diags = Vec::new();
     let found = json::policies_in(node, &mut diags);
+    for d in &mut diags {
+        if is_repaired_element(d) {
+            d.severity = Severity::Warning;
+        }
+    }
     if let Some(d) = diags.iter().find(|d| d.severity == Severity::Error) {
         return error(d.loc, format!("{path}: {}", d.message));
     }
@@ -337,6 +342,14 @@ fn policies(
             CompiledPolicy::compile(&f.document, kind, name, None)
         })
         .collect())
+}
+
+/// Whether a loader error is about an element it repaired the way people mean it (a
+/// Principal written as a bare ARN, read as `{"AWS": ARN}`; a number read as its text):
+/// the scenario is judged with the repair and the error shown as a warning, rather than
+/// refusing the whole question.
+fn is_repaired_element(d: &Diagnostic) -> bool {
+    d.code == crate::load::document::INVALID_ELEMENT && d.message.contains("read as")
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::operator::SetQualifier;
 use super::principal::Grant;
 use super::trace::{ClauseTrace, ConditionTrace, ElementTrace, StatementTrace};
 use super::values;
+use crate::model::Effect;
 
 /// The trace of `statement` for `request`, and how directly it names the caller when it
 /// applies.
@@ -123,6 +124,68 @@ fn listed<'a>(
     }
 }
 
+/// How a resource shape (a requested resource with wildcards) compared: an Allow needs
+/// some resource of the shape to match, a Deny must match every one.
+fn shape<'a>(
+    shape: &str,
+    written: impl IntoIterator<Item = &'a str>,
+    found: Option<&str>,
+    not: bool,
+    effect: Option<Effect>,
+) -> ElementTrace {
+    let by = found.unwrap_or("");
+    let deny = effect == Some(Effect::Deny);
+    let (matched, reason) = match (found.is_some(), not, deny) {
+        (true, false, false) => (
+            true,
+            format!("`{by}` ∩ `{shape}`: some resource of the requested shape matches both"),
+        ),
+        (false, false, false) => (
+            false,
+            format!(
+                "no resource of the shape `{shape}` matches {}",
+                list(written)
+            ),
+        ),
+        (true, false, true) => (
+            true,
+            format!("`{by}` covers every resource of the shape `{shape}`"),
+        ),
+        (false, false, true) => (
+            false,
+            format!(
+                "none of {} covers every resource of the shape `{shape}` (a Deny counts only when it does)",
+                list(written)
+            ),
+        ),
+        (true, true, false) => (
+            false,
+            format!("NotResource `{by}` covers every resource of the shape `{shape}`"),
+        ),
+        (false, true, false) => (
+            true,
+            format!(
+                "some resource of the shape `{shape}` is outside NotResource {}",
+                list(written)
+            ),
+        ),
+        (true, true, true) => (
+            false,
+            format!(
+                "NotResource `{by}` ∩ `{shape}`: some resource of the shape is left out of the Deny"
+            ),
+        ),
+        (false, true, true) => (
+            true,
+            format!(
+                "every resource of the shape `{shape}` is outside NotResource {}",
+                list(written)
+            ),
+        ),
+    };
+    element(matched, found, reason)
+}
+
 fn action(s: &CompiledStatement, request: &Request) -> ElementTrace {
     let Some(set) = &s.actions else {
         return element(false, None, "no Action or NotAction element".into());
@@ -165,14 +228,14 @@ fn resource(s: &CompiledStatement, request: &Request, unstated: UnstatedResource
             }
         };
     };
-    let found = set.find(request);
-    let mut trace = listed(
-        "Resource",
-        request.resource(),
-        set.patterns.iter().map(|(w, _)| w.as_str()),
-        found.map(|i| set.patterns[i].0.as_str()),
-        set.not,
-    );
+    let found = set.decisive(request, s.effect);
+    let written = set.patterns.iter().map(|(w, _)| w.as_str());
+    let by = found.map(|i| set.patterns[i].0.as_str());
+    let mut trace = if request.resource_is_shape() {
+        shape(request.resource(), written, by, set.not, s.effect)
+    } else {
+        listed("Resource", request.resource(), written, by, set.not)
+    };
     for (w, p) in &set.patterns {
         if let Some(v) = p.unresolved(request.context()) {
             trace.reason.push_str(&format!(
