@@ -327,3 +327,126 @@ fn statements_from_a_documentation_table_cover_any_resource() {
         "the documentation this statement comes from names no resources; read as any resource"
     ));
 }
+
+const USERS_AND_TRUST: &str = "tests/fixtures/why/users-and-trust.json";
+
+fn users_and_trust(extra: &[&str]) -> Run {
+    let mut args = vec!["why", USERS_AND_TRUST, "--format", "json"];
+    args.extend_from_slice(extra);
+    iamscope(&args)
+}
+
+#[test]
+fn a_user_of_an_account_dump_is_judged_as_a_user() {
+    let run = users_and_trust(&[
+        "--role",
+        "TestUser1",
+        "--action",
+        "iam:CreateAccessKey",
+        "--resource",
+        "arn:aws:iam::111122223333:user/TestUser1",
+    ]);
+    let json = run.decided(0, "Allowed");
+    assert_eq!(deciding(&json), ["TestUser1/own-keys #1 OwnKeys"]);
+    let request = &json["request"];
+    assert_eq!(
+        request["principal"],
+        "arn:aws:iam::111122223333:user/TestUser1"
+    );
+    assert_eq!(request["principal_type"], "User");
+    let derived = &request["derived_context"];
+    assert_eq!(derived["aws:PrincipalType"], serde_json::json!(["User"]));
+    assert_eq!(derived["aws:username"], serde_json::json!(["TestUser1"]));
+    assert_eq!(
+        derived["aws:PrincipalArn"],
+        serde_json::json!(["arn:aws:iam::111122223333:user/TestUser1"])
+    );
+    // Its group's policy counts; the group the dump lacks is named.
+    let run = users_and_trust(&[
+        "--role",
+        "TestUser1",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::reports/q1.csv",
+    ]);
+    let json = run.decided(0, "Allowed");
+    assert_eq!(deciding(&json), ["Readers/read-reports #1 Reports"]);
+    assert_eq!(
+        json["notes"],
+        serde_json::json!([
+            "group `Auditors` of `TestUser1` is not in the input; its policies are not counted"
+        ])
+    );
+}
+
+#[test]
+fn matrix_names_the_missing_group_as_why_does() {
+    let run = iamscope(&[
+        "matrix",
+        USERS_AND_TRUST,
+        "--role",
+        "TestUser1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.json()["roles"][0]["notes"],
+        serde_json::json!([
+            "group `Auditors` of `TestUser1` is not in the input; its policies are not counted"
+        ])
+    );
+}
+
+#[test]
+fn a_group_is_judged_for_a_user_in_it() {
+    let run = users_and_trust(&[
+        "--role",
+        "Readers",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::reports/q1.csv",
+    ]);
+    let json = run.decided(0, "Allowed");
+    assert_eq!(deciding(&json), ["Readers/read-reports #1 Reports"]);
+    assert_eq!(
+        json["request"]["principal"],
+        "a user in group Readers (account 111122223333)"
+    );
+    assert_eq!(json["request"]["principal_type"], "User");
+}
+
+#[test]
+fn can_the_vendor_assume_our_role_is_asked_of_the_trust_policy() {
+    let assume = |external_id: &str| {
+        let context = format!("sts:ExternalId={external_id}");
+        users_and_trust(&[
+            "--action",
+            "sts:AssumeRole",
+            "--principal",
+            "arn:aws:iam::999988887777:role/vendor",
+            "--context",
+            &context,
+        ])
+    };
+    let json = assume("vendor-123").decided(1, "ImplicitDeny");
+    assert_eq!(
+        json["reason"],
+        "the trust policy allows it; the caller's own account must also allow it (its policies are not in these inputs)"
+    );
+    assert_eq!(
+        json["request"]["resource"],
+        "arn:aws:iam::111122223333:role/VendorAccess"
+    );
+    assert_eq!(json["request"]["resource_account"], "111122223333");
+    assert_eq!(json["request"]["cross_account"], true);
+    assert_eq!(statement_by_sid(&json, "Vendor")["applies"], true);
+    let json = assume("wrong").decided(1, "ImplicitDeny");
+    assert_eq!(
+        json["reason"],
+        "the request crosses accounts, so the resource's own policy must allow it too, and none does"
+    );
+    assert_eq!(json["denied_by"]["kind"], "trust");
+}

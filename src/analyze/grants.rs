@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use super::arn;
 use crate::catalog::{Action, Catalog};
-use crate::model::{Policy, PolicyKind, Role, RoleKind, Source, Statement, Text, Values};
+use crate::model::{Policy, PolicyKind, Role, Source, Statement, Text, Values};
 
 /// The catalog actions a statement's Action (or NotAction) covers, each once, with the
 /// Action pattern that covers it first (`None` under NotAction, which covers every action
@@ -138,7 +138,8 @@ pub fn is_catalog_pattern(pattern: &str) -> bool {
 }
 
 /// A holder's identity policies with the holder of each: its own, and for a user the
-/// identity policies of its groups (when the source holds them).
+/// identity policies of its groups (when the source holds them; those it does not are
+/// named by [`crate::eval::holder::groups`]).
 pub fn identity_policies<'a>(source: &'a Source, role: &'a Role) -> Vec<(&'a Role, &'a Policy)> {
     let mut out: Vec<(&Role, &Policy)> = role
         .policies
@@ -146,19 +147,16 @@ pub fn identity_policies<'a>(source: &'a Source, role: &'a Role) -> Vec<(&'a Rol
         .filter(|p| p.kind == PolicyKind::Identity)
         .map(|p| (role, p))
         .collect();
-    for group in &role.groups {
-        if let Some(g) = source
-            .roles
-            .iter()
-            .find(|r| r.kind == RoleKind::Group && &r.name == group)
-        {
-            out.extend(
-                g.policies
-                    .iter()
-                    .filter(|p| p.kind == PolicyKind::Identity)
-                    .map(|p| (g, p)),
-            );
-        }
+    for g in crate::eval::holder::groups(source, role)
+        .into_iter()
+        .flatten()
+    {
+        out.extend(
+            g.policies
+                .iter()
+                .filter(|p| p.kind == PolicyKind::Identity)
+                .map(|p| (g, p)),
+        );
     }
     out
 }

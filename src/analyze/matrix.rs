@@ -39,6 +39,9 @@ pub struct RoleMatrix {
     pub denied_only: Vec<DeniedService>,
     /// Action patterns the catalog does not know, which count for nothing.
     pub unknown_actions: Vec<String>,
+    /// What was not counted for want of input (a user's group the source does not hold),
+    /// said as `why` says it.
+    pub notes: Vec<String>,
 }
 
 /// One service's row.
@@ -291,6 +294,11 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         services,
         denied_only,
         unknown_actions: unknown.into_iter().collect(),
+        notes: crate::eval::holder::groups(source, role)
+            .into_iter()
+            .filter_map(Result::err)
+            .map(|group| crate::eval::holder::missing_group_note(group, &role.name))
+            .collect(),
     }
 }
 

@@ -67,6 +67,9 @@ fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
         .iter()
         .map(|p| escape(p).into_owned())
         .collect();
+    for note in &role.notes {
+        out.push_str(&format!("  note: {}\n", escape(note)));
+    }
     match role.basis {
         None => {
             out.push_str("  grants nothing: no identity or resource policy (trust policies, boundaries, SCPs and RCPs grant nothing)\n");
@@ -86,6 +89,13 @@ fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
             },
             names.join(", ")
         )),
+    }
+    for note in &role.notes {
+        out.push_str(&format!(
+            "  note: {}
+",
+            escape(note)
+        ));
     }
     if role.services.is_empty() {
         out.push_str("  no action of the catalog is granted\n");

@@ -6,6 +6,7 @@
 //! holds, when known, so input can be checked before evaluation.
 
 use super::operator::ValueType;
+use crate::model::RoleKind;
 
 /// Request context keys and their values. Key names are case-insensitive.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -99,12 +100,14 @@ pub enum Caller {
     Anonymous,
     /// The account's root user (`arn:aws:iam::111122223333:root` or a bare account ID).
     Root { partition: String, account: String },
-    /// An IAM user; `name` is the last part of its path.
+    /// An IAM user. `path` is what follows `user/` in its ARN (`team/alice`), empty for an
+    /// unnamed member of `group` (a group's policies are judged for its members);
+    /// `account` is `None` when the input does not say.
     User {
-        arn: String,
         partition: String,
-        account: String,
-        name: String,
+        account: Option<String>,
+        path: String,
+        group: Option<String>,
     },
     /// A session of an IAM role. `session` is `None` when only the role is known (a role
     /// ARN given as the principal, or `--role` alone); `account` is `None` when the input
@@ -173,10 +176,10 @@ impl Caller {
         match (arn.service, arn.resource.split_once('/')) {
             ("iam", None) if arn.resource == "root" => Caller::Root { partition, account },
             ("iam", Some(("user", path))) => Caller::User {
-                arn: s.into(),
                 partition,
-                account,
-                name: last_path_part(path).into(),
+                account: Some(account),
+                path: path.into(),
+                group: None,
             },
             ("iam", Some(("role", path))) => Caller::RoleSession {
                 partition,
@@ -230,13 +233,51 @@ impl Caller {
         }
     }
 
+    /// The caller for a holder of the input: a user is itself, a group's caller is an
+    /// unnamed member of it (a user), anything else a session of the role it names.
+    pub fn for_holder(kind: RoleKind, name: &str, arn: Option<&str>) -> Caller {
+        let account = || {
+            arn.and_then(Arn::parse)
+                .map(|a| (a.partition.to_string(), a.account.to_string()))
+        };
+        match kind {
+            RoleKind::User => match arn.map(Caller::parse) {
+                Some(user @ Caller::User { .. }) => user,
+                _ => Caller::User {
+                    partition: account().map_or_else(|| "aws".into(), |a| a.0),
+                    account: None,
+                    path: name.into(),
+                    group: None,
+                },
+            },
+            RoleKind::Group => {
+                let (partition, account) = account().unzip();
+                Caller::User {
+                    partition: partition.unwrap_or_else(|| "aws".into()),
+                    account,
+                    path: String::new(),
+                    group: Some(name.into()),
+                }
+            }
+            _ => Caller::session_of(name, arn),
+        }
+    }
+
+    /// A user's name (the last part of its path), when known.
+    pub fn user_name(&self) -> Option<&str> {
+        match self {
+            Caller::User { path, .. } if !path.is_empty() => Some(last_path_part(path)),
+            _ => None,
+        }
+    }
+
     /// The caller's account, when it has one and it is known.
     pub fn account(&self) -> Option<&str> {
         match self {
-            Caller::Root { account, .. }
-            | Caller::User { account, .. }
-            | Caller::FederatedUser { account, .. } => Some(account),
-            Caller::RoleSession { account, .. } => account.as_deref(),
+            Caller::Root { account, .. } | Caller::FederatedUser { account, .. } => Some(account),
+            Caller::RoleSession { account, .. } | Caller::User { account, .. } => {
+                account.as_deref()
+            }
             _ => None,
         }
     }
@@ -293,7 +334,13 @@ impl Caller {
             Caller::Root { partition, account } => {
                 Some(format!("arn:{partition}:iam::{account}:root"))
             }
-            Caller::User { arn, .. } | Caller::FederatedUser { arn, .. } => Some(arn.clone()),
+            Caller::User {
+                partition,
+                account: Some(account),
+                path,
+                ..
+            } if !path.is_empty() => Some(format!("arn:{partition}:iam::{account}:user/{path}")),
+            Caller::FederatedUser { arn, .. } => Some(arn.clone()),
             Caller::RoleSession { .. } => self.role_arn(),
             _ => None,
         }
@@ -316,7 +363,14 @@ impl Caller {
         match self {
             Caller::Anonymous => "anonymous".into(),
             Caller::Root { .. } => self.principal_arn().unwrap_or_default(),
-            Caller::User { arn, .. } | Caller::FederatedUser { arn, .. } => arn.clone(),
+            Caller::User { group: Some(g), .. } => match self.account() {
+                Some(account) => format!("a user in group {g} (account {account})"),
+                None => format!("a user in group {g} (account unknown)"),
+            },
+            Caller::User { path, .. } => self
+                .principal_arn()
+                .unwrap_or_else(|| format!("user {path} (account unknown)")),
+            Caller::FederatedUser { arn, .. } => arn.clone(),
             Caller::RoleSession { role, .. } => match (self.session_arn(), self.role_arn()) {
                 (Some(arn), _) => arn,
                 (None, Some(arn)) => format!("a session of {arn}"),
@@ -330,6 +384,9 @@ impl Caller {
     /// name).
     fn assume_account(&mut self, account: &str) {
         if let Caller::RoleSession {
+            account: a @ None, ..
+        }
+        | Caller::User {
             account: a @ None, ..
         } = self
         {
@@ -501,8 +558,20 @@ fn derive_context(context: &mut Context, caller: &Caller, resource_account: Opti
     if let Some(kind) = caller.principal_type() {
         context.derive("aws:PrincipalType", kind.to_string());
     }
-    if let Caller::User { name, .. } = caller {
-        context.derive("aws:username", name.clone());
+    if let Some(name) = caller.user_name() {
+        context.derive("aws:username", name.to_string());
+    }
+    // aws:userid where it follows from the caller; a user's or role's unique ID is not in
+    // the inputs (give it with --context).
+    match caller {
+        Caller::Anonymous => context.derive("aws:userid", "anonymous".into()),
+        Caller::Root { account, .. } => context.derive("aws:userid", account.clone()),
+        Caller::FederatedUser { arn, account, .. } => {
+            if let Some((_, name)) = arn.rsplit_once('/') {
+                context.derive("aws:userid", format!("{account}:{name}"));
+            }
+        }
+        _ => {}
     }
     if caller.is_iam_principal() {
         context.derive("aws:PrincipalIsAWSService", "false".into());
@@ -511,7 +580,7 @@ fn derive_context(context: &mut Context, caller: &Caller, resource_account: Opti
         context.derive("aws:PrincipalIsAWSService", "true".into());
         context.derive("aws:PrincipalServiceName", service.clone());
     }
-    if let Some(account) = resource_account {
+    if let Some(account) = resource_account.filter(|a| is_account_id(a)) {
         context.derive("aws:ResourceAccount", account.to_string());
     }
 }
@@ -547,7 +616,11 @@ mod tests {
             Caller::Root { .. }
         ));
         let user = Caller::parse("arn:aws:iam::111122223333:user/team/alice");
-        assert!(matches!(&user, Caller::User { name, .. } if name == "alice"));
+        assert_eq!(user.user_name(), Some("alice"));
+        assert_eq!(
+            user.principal_arn().as_deref(),
+            Some("arn:aws:iam::111122223333:user/team/alice")
+        );
         let session = Caller::parse("arn:aws:sts::111122223333:assumed-role/dev/s1");
         assert_eq!(
             session.role_arn().as_deref(),

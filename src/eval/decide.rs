@@ -53,6 +53,10 @@ pub struct PolicySet {
     pub scps: Vec<Vec<CompiledPolicy>>,
     /// RCPs of the resource's organization, one list per level, root first.
     pub rcps: Vec<Vec<CompiledPolicy>>,
+    /// The caller's own policies are not in the inputs (a caller from another account
+    /// assuming a role of the inputs): `identity` is empty for want of them, which the
+    /// headline says.
+    pub caller_policies_unknown: bool,
 }
 
 /// Decides a request without building a trace, for questions asked in bulk (`explain`
@@ -406,6 +410,10 @@ impl Why {
             Why::ResourceMust { .. } => "a KMS key's key policy must allow the caller, and none does".into(),
             Why::Direct if !set.session.is_empty() => "the resource policy names the caller itself (the session ARN, not the role ARN), which allows it in the same account: the session policy does not limit it, nor do the identity policies or boundary".into(),
             Why::Direct => "the resource policy names the caller itself, which allows it in the same account whatever the identity policies, boundary and session policy say".into(),
+            Why::IdentityMissing { cross: true, account_grant: true } if set.caller_policies_unknown => format!(
+                "the {} allows it; the caller's own account must also allow it (its policies are not in these inputs)",
+                policy(set.resource.iter().any(|p| p.kind == PolicyKind::Trust))
+            ),
             Why::IdentityMissing { cross: true, .. } => "the request crosses accounts, so an identity policy of the caller must allow it too, and none does".into(),
             Why::IdentityMissing { account_grant: true, .. } => "the resource policy names only the caller's account, which leaves the decision to the caller's identity policies, and none allows it".into(),
             Why::IdentityMissing { .. } => "no identity policy allows it".into(),

@@ -12,6 +12,10 @@ use crate::model::{
     Effect, Loc, PolicyDocument, PolicyKind, Role, RoleKind, Source, Statement, Text, Values,
 };
 
+/// Stands for the account of a role whose ARN the input does not give: an account of its
+/// own, which is not the caller's.
+const ROLE_ACCOUNT: &str = "(the role's account)";
+
 /// What is asked: the request, and whose policies to judge it by.
 #[derive(Clone, Debug, Default)]
 pub struct Question<'a> {
@@ -97,20 +101,30 @@ fn holds_identity(role: &Role) -> bool {
 /// Prepares the request `question` asks about the loaded `sources`.
 pub fn prepare(sources: &[Source], question: Question) -> Result<Prepared, String> {
     let mut notes = Vec::new();
+    let assume = is_assume_role(question.action) && question.principal.is_some();
     let holder = match question.role {
         Some(name) => Some(find_role(sources, name)?),
-        None => only_holder(sources)?,
+        None if assume => only_holder(sources, holds_trust)?,
+        None => only_holder(sources, holds_identity)?,
     };
-    let assume = is_assume_role(question.action) && question.principal.is_some();
     let caller = match (question.principal, holder) {
         (Some(p), _) => Caller::parse(p),
         (None, Some((_, role))) => {
-            let caller = Caller::session_of(&role.name, role.arn.as_deref());
+            let caller = Caller::for_holder(role.kind, &role.name, role.arn.as_deref());
+            let who = match role.kind {
+                RoleKind::User => format!("user `{}`", role.name),
+                RoleKind::Group => format!(
+                    "a user in group `{}`, judged by the group's policies",
+                    role.name
+                ),
+                _ => format!("a session of `{}`", role.name),
+            };
             if role.arn.is_none() {
                 notes.push(format!(
-                    "the caller is a session of `{}`, whose ARN the input does not give; it is taken to be in the resource's account",
-                    role.name
+                    "the caller is {who}, whose ARN the input does not give; it is taken to be in the resource's account"
                 ));
+            } else if role.kind == RoleKind::Group {
+                notes.push(format!("the caller is {who}"));
             }
             caller
         }
@@ -126,19 +140,28 @@ pub fn prepare(sources: &[Source], question: Question) -> Result<Prepared, Strin
         && resource.is_none()
         && let Some((_, role)) = holder
     {
-        resource = role.arn.clone().or_else(|| {
-            let account = question.resource_account.or(caller.account())?;
-            notes.push(format!(
-                "the role's ARN is not in the input; it is taken to be in account {account}"
-            ));
-            Some(format!("arn:aws:iam::{account}:role/{}", role.name))
-        });
+        resource = Some(role.arn.clone().unwrap_or_else(|| {
+            let account = question.resource_account.unwrap_or_else(|| {
+                notes.push(format!(
+                    "the ARN of `{}` is not in the input: the role is taken to be in an account of its own, not the caller's (give --resource-account to say which)",
+                    role.name
+                ));
+                ROLE_ACCOUNT
+            });
+            format!("arn:aws:iam::{account}:role/{}", role.name)
+        }));
     }
+    // For a role assumption the resource's account is the role's, never the caller's.
+    let resource_account = question.resource_account.or((assume
+        && resource
+            .as_deref()
+            .is_some_and(|r| r.contains(ROLE_ACCOUNT)))
+    .then_some(ROLE_ACCOUNT));
     let request = Request::new(
         question.action,
         resource.as_deref(),
         caller,
-        question.resource_account,
+        resource_account,
         question.context,
     );
     let mut set = PolicySet::default();
@@ -164,11 +187,17 @@ pub fn prepare(sources: &[Source], question: Question) -> Result<Prepared, Strin
     })
 }
 
-fn only_holder(sources: &[Source]) -> Result<Option<Held<'_>>, String> {
+/// Whether a holder has a trust policy (a role that can be assumed).
+fn holds_trust(role: &Role) -> bool {
+    role.policies.iter().any(|p| p.kind == PolicyKind::Trust)
+}
+
+/// The one holder of the input that `holds` something, when there is exactly one.
+fn only_holder(sources: &[Source], holds: fn(&Role) -> bool) -> Result<Option<Held<'_>>, String> {
     let holders: Vec<Held> = sources
         .iter()
         .flat_map(|s| s.roles.iter().map(move |r| (s, r)))
-        .filter(|(_, r)| holds_identity(r))
+        .filter(|(_, r)| holds(r))
         .collect();
     match holders.as_slice() {
         [] => Ok(None),
@@ -206,23 +235,37 @@ fn compiled(role: &Role, kinds: &[PolicyKind], notes: &mut Vec<String>) -> Vec<C
     out
 }
 
+/// The groups of a user as the source holds them: each group found, or its name when the
+/// source does not hold it. The one place group membership is read (`why`, `matrix` and
+/// the risk findings all count a user's groups through here).
+pub fn groups<'a>(source: &'a Source, role: &'a Role) -> Vec<Result<&'a Role, &'a str>> {
+    role.groups
+        .iter()
+        .map(|group| {
+            source
+                .roles
+                .iter()
+                .find(|r| r.kind == RoleKind::Group && &r.name == group)
+                .ok_or(group.as_str())
+        })
+        .collect()
+}
+
+/// What is said of a group of `user` that the input does not hold.
+pub fn missing_group_note(group: &str, user: &str) -> String {
+    format!("group `{group}` of `{user}` is not in the input; its policies are not counted")
+}
+
 /// The identity policies, boundary and session policies of a holder (a user's groups'
 /// identity policies included).
 fn holder_policies(source: &Source, role: &Role, set: &mut PolicySet, notes: &mut Vec<String>) {
     set.identity = compiled(role, &[PolicyKind::Identity], notes);
-    for group in &role.groups {
-        match source
-            .roles
-            .iter()
-            .find(|r| r.kind == RoleKind::Group && &r.name == group)
-        {
-            Some(g) => set
+    for group in groups(source, role) {
+        match group {
+            Ok(g) => set
                 .identity
                 .extend(compiled(g, &[PolicyKind::Identity], notes)),
-            None => notes.push(format!(
-                "group `{group}` of `{}` is not in the input; its policies are not counted",
-                role.name
-            )),
+            Err(name) => notes.push(missing_group_note(name, &role.name)),
         }
     }
     set.boundary = compiled(role, &[PolicyKind::Boundary], notes);
@@ -250,15 +293,18 @@ fn caller_policies(
     });
     match found {
         Some((s, r)) => holder_policies(s, r, set, notes),
-        None => notes.push(format!(
-            "the policies of `{}` are not in {}; it is judged as having none",
-            caller.describe(),
-            if sources.len() > 1 {
-                "the input"
-            } else {
-                source.path.as_str()
-            }
-        )),
+        None => {
+            set.caller_policies_unknown = request.is_cross_account();
+            notes.push(format!(
+                "the policies of `{}` are not in {}; it is judged as having none",
+                caller.describe(),
+                if sources.len() > 1 {
+                    "the input"
+                } else {
+                    source.path.as_str()
+                }
+            ));
+        }
     }
 }
 

@@ -167,7 +167,9 @@ fn grant(value: &Value, caller: &Caller) -> Option<Grant> {
         (Value::Account(account), _) => (caller.is_iam_principal()
             && caller.account() == Some(account.as_str()))
         .then_some(Grant::Account),
-        (Value::User(arn), Caller::User { arn: c, .. }) => direct(arn == c),
+        (Value::User(arn), Caller::User { .. }) => {
+            direct(caller.principal_arn().is_some_and(|c| *arn == c))
+        }
         (Value::Role { arn, account, name }, Caller::RoleSession { role, .. }) => {
             let same = match caller.role_arn() {
                 Some(caller_arn) if caller_arn.matches('/').count() > 1 => caller_arn == *arn,
