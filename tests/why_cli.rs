@@ -450,3 +450,94 @@ fn can_the_vendor_assume_our_role_is_asked_of_the_trust_policy() {
     );
     assert_eq!(json["denied_by"]["kind"], "trust");
 }
+
+const PLACEHOLDER: &str = "tests/fixtures/why/placeholder.json";
+
+#[test]
+fn an_unknown_action_is_an_error_naming_the_nearest_real_one() {
+    let run = iamscope(&["why", PLACEHOLDER, "--action", "s3:GetObjct"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "iamscope: --action: `s3:GetObjct` is not an action of Amazon S3 (s3); did you mean `s3:GetObject`?\n"
+    );
+    let run = iamscope(&["why", PLACEHOLDER, "--action", "s3:HeadBucket"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "iamscope: --action: `s3:HeadBucket` is an API operation, not an IAM action; IAM authorises it as `s3:ListBucket`\n"
+    );
+}
+
+#[test]
+fn an_action_pattern_answers_for_every_action_it_covers() {
+    let run = iamscope(&[
+        "why",
+        PLACEHOLDER,
+        "--var",
+        "AccountId=111122223333",
+        "--action",
+        "s3:ListBucket*",
+        "--resource",
+        "arn:aws:s3:::logs-111122223333",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["pattern"], "s3:ListBucket*");
+    let rows: Vec<String> = json["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let by = r["deciding"][0]["sid"].as_str().unwrap_or("-");
+            format!(
+                "{} {} {by}",
+                r["action"].as_str().unwrap(),
+                r["decision"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "s3:ListBucket Allowed Logs",
+            "s3:ListBucketMultipartUploads ImplicitDeny -",
+            "s3:ListBucketVersions ImplicitDeny -",
+        ]
+    );
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"Allowed": 1, "ImplicitDeny": 2, "ExplicitDeny": 0})
+    );
+}
+
+#[test]
+fn a_decision_that_depends_on_an_unfilled_placeholder_names_it() {
+    let run = iamscope(&[
+        "why",
+        PLACEHOLDER,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::logs-111122223333/x",
+        "--format",
+        "json",
+    ]);
+    let json = run.decided(1, "ImplicitDeny");
+    let notes: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .filter(|n| n.contains("unfilled placeholder"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "the decision depends on the unfilled placeholder `${AccountId}` (statement 1 of identity policy \"placeholder\"); fill it with --var AccountId=VALUE"
+        ]
+    );
+}

@@ -9,6 +9,7 @@ use super::finding::{Finding, Place};
 use super::grants::{is_catalog_pattern, may_apply};
 use super::suggest::{self, Hints};
 use super::{arn, esc, list};
+use crate::catalog::operations::{self, Authorization};
 use crate::catalog::{Action, ActionPattern, Catalog};
 use crate::model::glob::has_wildcard;
 use crate::model::{Effect, PolicyKind, Statement};
@@ -64,6 +65,27 @@ fn one_of(names: &[String]) -> String {
     quoted.join(" or ")
 }
 
+/// What is wrong with an action (or action pattern) the catalog does not know, with the
+/// nearest real names; `None` for a known action or a pattern that matches some.
+pub fn action_problem(written: &str) -> Option<String> {
+    unknown_action(written, &mut Hints::default()).map(|(_, message)| message)
+}
+
+/// An API operation written where an IAM action belongs (`s3:HeadBucket`): which action
+/// authorises it, from the one table of such exceptions (`catalog::operations`).
+fn operation_message(written: &str, authorization: Authorization) -> String {
+    match authorization {
+        Authorization::Action(action) => format!(
+            "`{}` is an API operation, not an IAM action; IAM authorises it as `{action}`",
+            esc(written)
+        ),
+        Authorization::NoPermissionNeeded => format!(
+            "`{}` is an API operation that needs no permission; no policy has to grant it",
+            esc(written)
+        ),
+    }
+}
+
 /// The finding for an action whose service or name the catalog does not know.
 fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, String)> {
     if !is_catalog_pattern(written) {
@@ -113,6 +135,9 @@ fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, St
         Some(service) => {
             if !catalog.expand(written).unwrap_or_default().is_empty() {
                 return None;
+            }
+            if let Some(authorization) = operations::exception(prefix, name) {
+                return Some((UNKNOWN_ACTION, operation_message(written, authorization)));
             }
             let hint = if has_wildcard(name) {
                 String::new()
@@ -320,6 +345,31 @@ mod tests {
             .into_iter()
             .map(|(code, _, message)| (code, message))
             .collect()
+    }
+
+    #[test]
+    fn api_operations_name_the_action_that_authorises_them() {
+        let found = findings(
+            r#"{"Effect": "Allow", "Action": ["s3:HeadBucket", "s3:HeadObject", "s3:ListObjectsV2",
+               "s3:ListObjects", "sts:GetCallerIdentity"], "Resource": "*"}"#,
+        );
+        let operation = |op: &str, action: &str| {
+            (
+                "unknown-action".to_string(),
+                format!(
+                    "`{op}` is an API operation, not an IAM action; IAM authorises it as `{action}`"
+                ),
+            )
+        };
+        assert_eq!(
+            found,
+            [
+                operation("s3:HeadBucket", "s3:ListBucket"),
+                operation("s3:HeadObject", "s3:GetObject"),
+                operation("s3:ListObjectsV2", "s3:ListBucket"),
+                operation("s3:ListObjects", "s3:ListBucket"),
+            ]
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ mod security;
 mod suggest;
 mod validity;
 
+pub use catalog_rules::action_problem;
+
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -9,16 +9,21 @@ use std::process::ExitCode;
 use super::args::{OutputFormat, WhyArgs};
 use super::output::{emit, emit_json};
 use super::{Common, EXIT_FINDINGS, EXIT_USAGE};
+use crate::analyze::action_problem;
+use crate::catalog::Catalog;
+use crate::eval::action::action_pattern_problem;
 use crate::eval::holder::{self, Question};
 use crate::eval::scenario::{self, check_context_value};
+use crate::eval::table::{ActionTable, explain_each};
 use crate::eval::trace::{ClauseTrace, ElementTrace, PolicyResult, PolicyTrace, StatementTrace};
-use crate::eval::{Context, Decision, Explanation, explain};
+use crate::eval::{Context, Decision, Explanation, PolicySet, Request, explain};
+use crate::model::glob::has_wildcard;
 use crate::model::{Loc, PolicyKind};
 use crate::text::escape;
 
 pub fn run(args: &WhyArgs) -> ExitCode {
     let common = &args.common;
-    let explanation = match &args.scenario {
+    let question = match &args.scenario {
         Some(_) if !common.vars.is_empty() || common.input_format.is_some() => Err(
             "--var and --input-format apply to PATHs; a scenario file holds its policies as JSON"
                 .to_string(),
@@ -26,31 +31,81 @@ pub fn run(args: &WhyArgs) -> ExitCode {
         Some(file) => from_scenario(file),
         None => from_paths(args, common),
     };
-    let explanation = match explanation {
-        Ok(e) => e,
+    let answer = match question.and_then(answer) {
+        Ok(a) => a,
         Err(message) => {
             eprintln!("iamscope: {}", escape(&message));
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match args.format {
-        OutputFormat::Json => emit_json(&explanation),
-        OutputFormat::Text => {
-            let text: String = render(&explanation)
+    let (lines, allowed) = match &answer {
+        Answer::One(e) => (render(e), e.decision == Decision::Allowed),
+        Answer::Table(t) => (render_table(t), t.summary.allowed == t.actions.len()),
+    };
+    match (args.format, &answer) {
+        (OutputFormat::Json, Answer::One(e)) => emit_json(e),
+        (OutputFormat::Json, Answer::Table(t)) => emit_json(t),
+        (OutputFormat::Text, _) => {
+            let text: String = lines
                 .iter()
                 .map(|line| escape(line).into_owned() + "\n")
                 .collect();
             emit(&text);
         }
     }
-    if explanation.decision == Decision::Allowed {
+    if allowed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FINDINGS)
     }
 }
 
-fn from_scenario(file: &str) -> Result<Explanation, String> {
+/// A question ready to judge: the policies, the request, and what was assumed.
+struct Judged {
+    set: PolicySet,
+    request: Request,
+    notes: Vec<String>,
+}
+
+/// One decision, or one per action of a pattern.
+enum Answer {
+    One(Explanation),
+    Table(ActionTable),
+}
+
+/// Checks the question's action and answers it: an unknown action is an error naming the
+/// nearest real ones (a typo must not answer ImplicitDeny); a pattern answers for every
+/// action it covers.
+fn answer(judged: Judged) -> Result<Answer, String> {
+    let Judged {
+        set,
+        request,
+        notes,
+    } = judged;
+    let action = request.action();
+    if let Some(problem) = action_pattern_problem(action) {
+        return Err(format!("--action `{action}`: {problem}"));
+    }
+    if let Some(problem) = action_problem(action) {
+        return Err(format!("--action: {problem}"));
+    }
+    if !has_wildcard(action) {
+        let mut e = explain(&set, &request);
+        e.notes.extend(notes);
+        return Ok(Answer::One(e));
+    }
+    let actions: Vec<String> = Catalog::get()
+        .expand(action)
+        .map_err(|e| format!("--action `{action}`: {}", e.reason()))?
+        .into_iter()
+        .map(|a| a.full_name())
+        .collect();
+    let mut table = explain_each(&set, &request, action, &actions);
+    table.notes.extend(notes);
+    Ok(Answer::Table(table))
+}
+
+fn from_scenario(file: &str) -> Result<Judged, String> {
     let bytes = crate::load::files::read(Path::new(file)).map_err(|e| format!("{file}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not valid UTF-8"))?;
     let scenario = scenario::parse(&text).map_err(|e| format!("{file}:{e}"))?;
@@ -64,12 +119,14 @@ fn from_scenario(file: &str) -> Result<Explanation, String> {
             escape(&w.message)
         );
     }
-    let mut explanation = explain(&scenario.set, &scenario.request);
-    explanation.notes.extend(scenario.notes);
-    Ok(explanation)
+    Ok(Judged {
+        set: scenario.set,
+        request: scenario.request,
+        notes: scenario.notes,
+    })
 }
 
-fn from_paths(args: &WhyArgs, common: &Common) -> Result<Explanation, String> {
+fn from_paths(args: &WhyArgs, common: &Common) -> Result<Judged, String> {
     let action = args.action.as_deref().unwrap_or_default();
     let mut context = Context::default();
     for (key, value) in &args.context {
@@ -94,9 +151,59 @@ fn from_paths(args: &WhyArgs, common: &Common) -> Result<Explanation, String> {
             context,
         },
     )?;
-    let mut explanation = explain(&prepared.set, &prepared.request);
-    explanation.notes.extend(prepared.notes);
-    Ok(explanation)
+    Ok(Judged {
+        set: prepared.set,
+        request: prepared.request,
+        notes: prepared.notes,
+    })
+}
+
+/// The text of a pattern's answer: a summary line, the request, then one row per action
+/// with its decision and the statement that decided it.
+pub fn render_table(t: &ActionTable) -> Vec<String> {
+    let s = &t.summary;
+    let mut out = vec![format!(
+        "{}: {} actions: {} Allowed, {} ImplicitDeny, {} ExplicitDeny",
+        t.pattern,
+        t.actions.len(),
+        s.allowed,
+        s.implicit_deny,
+        s.explicit_deny
+    )];
+    out.push(format!(
+        "  request: on {} by {}",
+        t.request.resource, t.request.principal
+    ));
+    out.push(String::new());
+    let width = t.actions.iter().map(|a| a.action.len()).max().unwrap_or(0);
+    for row in &t.actions {
+        let by = match row.deciding.first() {
+            Some(d) => format!(
+                "{} {}, statement {}{}{}",
+                kind_name(d.kind, false),
+                quoted(&d.policy),
+                d.statement,
+                sid(&d.sid),
+                if row.deciding.len() > 1 {
+                    format!(" (+{} more)", row.deciding.len() - 1)
+                } else {
+                    String::new()
+                }
+            ),
+            None => row.reason.clone(),
+        };
+        out.push(format!(
+            "  {:width$}  {:12}  {by}",
+            row.action,
+            row.decision.as_str()
+        ));
+    }
+    if !t.notes.is_empty() {
+        out.push(String::new());
+        out.push("Notes:".into());
+        out.extend(t.notes.iter().map(|n| format!("  {n}")));
+    }
+    out
 }
 
 /// The text output, one line per element; escaped by the caller.

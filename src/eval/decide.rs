@@ -35,7 +35,7 @@ use super::statement;
 use super::trace::{
     Deciding, Decision, DeniedBy, Explanation, PolicyResult, PolicyTrace, RequestTrace,
 };
-use crate::model::{Effect, PolicyKind};
+use crate::model::{Effect, PolicyKind, placeholder};
 
 /// Every policy that bears on a request, by the part it plays.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -120,8 +120,65 @@ pub fn explain(set: &PolicySet, request: &Request) -> Explanation {
                 request.resource()
             ))
             .into_iter()
+            .chain(placeholder_notes(set, request))
             .collect(),
     }
+}
+
+/// The unfilled placeholders the decision depends on: those in the Resource, Principal or
+/// Condition of a statement whose Action covers the request's action, said once each with
+/// the first statement that holds it.
+fn placeholder_notes(set: &PolicySet, request: &Request) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let policies = set
+        .identity
+        .iter()
+        .chain(&set.resource)
+        .chain(&set.boundary)
+        .chain(&set.session)
+        .chain(set.scps.iter().flatten())
+        .chain(set.rcps.iter().flatten());
+    for policy in policies {
+        for s in policy
+            .statements
+            .iter()
+            .filter(|s| s.action_matches(request))
+        {
+            let resources = s
+                .resources
+                .iter()
+                .flat_map(|r| &r.patterns)
+                .map(|(w, _)| (w.as_str(), true));
+            let principals = s
+                .principals
+                .iter()
+                .flat_map(|p| p.all_written())
+                .map(|w| (w, true));
+            let values = s
+                .conditions
+                .iter()
+                .flat_map(|c| &c.values)
+                .map(|v| (v.written.as_str(), false));
+            for (text, capitals) in resources.chain(principals).chain(values) {
+                for found in placeholder::find(text, capitals) {
+                    let name = &text[found.name.clone()];
+                    if seen.iter().any(|n| n == name) {
+                        continue;
+                    }
+                    seen.push(name.to_string());
+                    out.push(format!(
+                        "the decision depends on the unfilled placeholder `{}` (statement {} of {} policy \"{}\"); fill it with --var {name}=VALUE",
+                        &text[found.range.clone()],
+                        s.index,
+                        policy.kind.as_str(),
+                        policy.name
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn request_trace(request: &Request) -> RequestTrace {

@@ -22,6 +22,7 @@ pub mod principal;
 pub mod rules;
 pub mod scenario;
 pub mod statement;
+pub mod table;
 pub mod trace;
 pub mod values;
 
