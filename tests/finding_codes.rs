@@ -31,6 +31,7 @@ const INPUTS: &[(&str, &str, Severity, u64, u64)] = &[
     ("action-and-not-action", "tests/fixtures/codes/action-and-not-action.json", Error, 4, 63),
     ("resource-and-not-resource", "tests/fixtures/codes/resource-and-not-resource.json", Error, 4, 82),
     ("principal-and-not-principal", "tests/fixtures/codes/principal-and-not-principal.json", Error, 4, 58),
+    ("empty-list", "tests/fixtures/codes/empty-list.json", Error, 4, 35),
     ("invalid-version", "tests/fixtures/codes/invalid-version.json", Error, 2, 14),
     ("duplicate-sid", "tests/fixtures/cloudformation/resource-policies.json", Error, 45, 22),
     ("invalid-sid", "tests/fixtures/terraform/iam.tf", Error, 39, 19),
@@ -185,4 +186,59 @@ fn every_own_input_belongs_to_a_code() {
         files, rows,
         "inputs under {OWN_INPUTS} that no row uses, or rows without input"
     );
+}
+
+/// The findings `check` gives for `policy` on standard input, as (code, line, column,
+/// message), in its order.
+fn findings_of_stdin(policy: &str) -> Vec<(String, u64, u64, String)> {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(["check", "--format", "json", "--fail-on", "never", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run iamscope");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(policy.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn empty_action_and_resource_lists_are_errors() {
+    let policy = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": [], "Resource": []},
+    {"Effect": "Deny", "NotAction": [], "NotResource": []},
+    {"Effect": "Deny", "Action": ["s3:DeleteBucket"], "Resource": ["*"]}
+  ]
+}"#;
+    let found = findings_of_stdin(policy);
+    let expected = [
+        (4, 35, "Action is an empty list; IAM rejects it"),
+        (4, 51, "Resource is an empty list; IAM rejects it"),
+        (5, 37, "NotAction is an empty list; IAM rejects it"),
+        (5, 56, "NotResource is an empty list; IAM rejects it"),
+    ]
+    .map(|(line, column, message)| ("empty-list".to_string(), line, column, message.to_string()));
+    assert_eq!(found, expected);
 }
