@@ -250,6 +250,17 @@ pub fn names_every(resource: &str, template: &'static str) -> bool {
     }
 }
 
+/// Whether `resource` names every resource of the type in every region, as a Deny (or an
+/// Allow's NotResource) must to take an action away everywhere: [`names_every`], and the
+/// region part covers any region (`arn:aws:sqs:us-east-1:*:*` leaves other regions' queues).
+pub fn names_every_region(resource: &str, template: &'static str) -> bool {
+    names_every(resource, template)
+        && match (parts(resource), parts(open_template(template))) {
+            (Some(rp), Some(tp)) => glob::covers(rp[3], tp[3], false),
+            _ => true,
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::problem;

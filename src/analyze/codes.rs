@@ -114,6 +114,9 @@ codes! {
     PRINCIPAL_AND_NOT_PRINCIPAL "principal-and-not-principal", Error, Validity,
     "A statement with both Principal and NotPrincipal.",
     "A statement takes Principal or NotPrincipal, never both; IAM rejects it.";
+    EMPTY_LIST "empty-list", Error, Validity,
+    "An Action, NotAction, Resource or NotResource that is an empty list.",
+    "IAM rejects `\"Action\": []` and `\"Resource\": []`: a statement must name at least one action and one resource. List what the statement is meant to cover, `\"*\"` for every resource, or remove the statement.";
     INVALID_VERSION "invalid-version", Error, Validity,
     "Version is neither 2012-10-17 nor 2008-10-17.",
     "The policy language Version is a fixed date, `2012-10-17` (current, with policy variables) or `2008-10-17`; any other value is rejected.";

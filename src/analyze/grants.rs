@@ -84,15 +84,12 @@ pub fn may_apply(resource: &str, action: &Action) -> bool {
 
 /// Whether the Resource values name every resource `action` can act on: `*`, or patterns
 /// that cover each of its required resource types (or, with none required, one of them).
-fn names_every(resources: &[Text], action: &Action) -> bool {
+/// `names` tells whether one value names every resource of a type.
+fn names_every(resources: &[Text], action: &Action, names: fn(&str, &'static str) -> bool) -> bool {
     if resources.iter().any(|r| r.value == "*") {
         return true;
     }
-    let covered = |template: &'static str| {
-        resources
-            .iter()
-            .any(|r| arn::names_every(&r.value, template))
-    };
+    let covered = |template: &'static str| resources.iter().any(|r| names(&r.value, template));
     let mut required = action.resource_types.iter().filter(|rt| rt.required);
     if action.resource_types.iter().any(|rt| rt.required) {
         required.all(|rt| covered(rt.arn))
@@ -106,7 +103,7 @@ fn names_every(resources: &[Text], action: &Action) -> bool {
 pub fn unconstrained(s: &Statement, action: &Action) -> bool {
     match s.resources() {
         Some((_, true)) => true,
-        Some((values, false)) => names_every(&values.items, action),
+        Some((values, false)) => names_every(&values.items, action, arn::names_every),
         None => false,
     }
 }
@@ -116,7 +113,7 @@ pub fn unconstrained(s: &Statement, action: &Action) -> bool {
 /// action's resource types; an action with none acts on `*`, which no ARN spares).
 pub fn denied_everywhere(s: &Statement, action: &Action) -> bool {
     match s.resources() {
-        Some((values, false)) => names_every(&values.items, action),
+        Some((values, false)) => names_every(&values.items, action, arn::names_every_region),
         Some((values, true)) => !values.iter().any(|r| {
             r == "*"
                 || action
@@ -125,6 +122,16 @@ pub fn denied_everywhere(s: &Statement, action: &Action) -> bool {
                     .any(|rt| arn::may_name(r, rt.arn))
         }),
         None => false,
+    }
+}
+
+/// Whether an Allow statement's NotResource leaves `action` nothing to act on: it lists
+/// every resource of the action (`"NotResource": "arn:aws:sqs:*:*:*"` grants no SQS queue
+/// action).
+pub fn excluded_everywhere(s: &Statement, action: &Action) -> bool {
+    match s.resources() {
+        Some((values, true)) => names_every(&values.items, action, arn::names_every_region),
+        _ => false,
     }
 }
 

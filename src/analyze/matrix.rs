@@ -20,6 +20,7 @@ use serde::{Serialize, Serializer};
 use super::arn;
 use super::grants::{self, denied_everywhere, statement_actions};
 use crate::catalog::{AccessLevel, Action, Catalog};
+use crate::model::glob;
 use crate::model::{Effect, Policy, PolicyKind, Role, RoleKind, Source, Statement, Values};
 
 /// The matrix of one holder.
@@ -228,6 +229,8 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
     }
     let mut denied = vec![false; catalog.action_count()];
     let mut deny_named = vec![false; catalog.action_count()];
+    // The unconditional Deny statements, each with the actions it names.
+    let mut unconditional: Vec<(&Statement, HashSet<usize>)> = Vec::new();
     // How many actions of each service a Deny names.
     let mut deny_named_services: BTreeMap<&'static str, usize> = BTreeMap::new();
     for s in statements
@@ -242,6 +245,13 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
                 denied[a.id()] = true;
             }
         }
+        if s.condition.is_none() {
+            let named = statement_actions(s)
+                .into_iter()
+                .map(|(a, _)| a.id())
+                .collect();
+            unconditional.push((s, named));
+        }
     }
     let mut seen = vec![false; catalog.action_count()];
     let mut by_service: BTreeMap<&'static str, ServiceGrants> = BTreeMap::new();
@@ -249,10 +259,18 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         if s.effect() != Some(Effect::Allow) {
             continue;
         }
+        let covering = covering_denies(s, &unconditional);
+        // Whether an unconditional Deny takes `a` away on the statement's value `i`.
+        let denied_on = |i: usize, a: &Action| {
+            covering
+                .get(i)
+                .is_some_and(|denies| denies.iter().any(|d| unconditional[*d].1.contains(&a.id())))
+        };
         let mut actions: Vec<&'static Action> = statement_actions(s)
             .into_iter()
             .map(|(a, _)| a)
-            .filter(|a| !denied[a.id()])
+            .filter(|a| !denied[a.id()] && !grants::excluded_everywhere(s, a))
+            .filter(|a| covering.is_empty() || !(0..covering.len()).all(|i| denied_on(i, a)))
             .collect();
         // Catalog order, which groups each service's actions.
         actions.sort_unstable_by_key(|a| a.id());
@@ -265,7 +283,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
                 }
             }
             grants.statements.push(k);
-            fits.add_resources(here, &mut grants.resources);
+            fits.add_resources(here, &mut grants.resources, &denied_on);
         }
     }
     let services: Vec<ServiceRow> = by_service
@@ -299,6 +317,71 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
             .filter_map(Result::err)
             .map(|group| crate::eval::holder::missing_group_note(group, &role.name))
             .collect(),
+    }
+}
+
+/// For an Allow statement: for each of its Resource values, the unconditional Deny
+/// statements (by index in `denies`) whose resources take in every resource the value
+/// names; for NotResource, the same list for every value: the Deny statements that spare
+/// nothing the Allow grants on. An action is granted nowhere when, for every value, one
+/// of the Deny statements covering it names the action.
+fn covering_denies(s: &Statement, denies: &[(&Statement, HashSet<usize>)]) -> Vec<Vec<usize>> {
+    let Some((values, not)) = s.resources() else {
+        return Vec::new();
+    };
+    let covering = |covers: &dyn Fn(&Statement) -> bool| -> Vec<usize> {
+        let applies = |(_, (d, _)): &(usize, &(&Statement, _))| covers(d);
+        denies
+            .iter()
+            .enumerate()
+            .filter(applies)
+            .map(|(i, _)| i)
+            .collect()
+    };
+    if not {
+        // Everything but `values` is granted on: a Deny covers it when it spares only
+        // resources the Allow leaves out too.
+        let all = covering(&|d| match d.resources() {
+            Some((spared, true)) => spared
+                .iter()
+                .all(|x| values.iter().any(|y| resource_covers(y, x))),
+            Some((listed, false)) => listed.iter().any(|w| w == "*"),
+            None => false,
+        });
+        return vec![all; values.items.len()];
+    }
+    values
+        .iter()
+        .map(|v| {
+            covering(&|d| match d.resources() {
+                Some((listed, false)) => listed.iter().any(|w| resource_covers(w, v)),
+                Some((spared, true)) => !spared.iter().any(|x| resource_overlaps(x, v)),
+                None => false,
+            })
+        })
+        .collect()
+}
+
+/// Both values split into the six parts of an ARN, when both are ARNs: resource names hold
+/// no colon before the resource part, so ARN patterns compare part by part.
+fn arn_parts<'a>(a: &'a str, b: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+    let (pa, pb): (Vec<&str>, Vec<&str>) = (a.splitn(6, ':').collect(), b.splitn(6, ':').collect());
+    (pa.len() == 6 && pb.len() == 6).then(|| pa.into_iter().zip(pb).collect())
+}
+
+/// Whether every resource the Resource value `specific` names, `general` names too.
+fn resource_covers(general: &str, specific: &str) -> bool {
+    match arn_parts(general, specific) {
+        Some(parts) => parts.iter().all(|(g, s)| glob::covers(g, s, false)),
+        None => glob::covers(general, specific, false),
+    }
+}
+
+/// Whether some resource is named by both Resource values.
+fn resource_overlaps(a: &str, b: &str) -> bool {
+    match arn_parts(a, b) {
+        Some(parts) => parts.iter().all(|(a, b)| glob::overlaps(a, b, false)),
+        None => glob::overlaps(a, b, false),
     }
 }
 
@@ -368,17 +451,32 @@ impl<'s> Fits<'s> {
     }
 
     /// Adds to `resources` the access levels these actions are granted on each value.
+    /// `denied_on(i, a)`: whether an unconditional Deny takes `a` away on value `i`.
     fn add_resources(
         &mut self,
         actions: &[&'static Action],
         resources: &mut BTreeMap<(bool, bool, String), [bool; 5]>,
+        denied_on: &dyn Fn(usize, &Action) -> bool,
     ) {
         let Some((values, not)) = self.values else {
             return;
         };
         // The levels granted on each value, gathered here and added once per value.
         let mut granted = vec![[false; 5]; values.items.len()];
-        if not || values.items.len() == 1 || values.iter().all(|r| r == "*") {
+        let alike = not || values.items.len() == 1 || values.iter().all(|r| r == "*");
+        let some_denied = (0..values.items.len()).any(|i| actions.iter().any(|a| denied_on(i, a)));
+        if some_denied {
+            for a in actions {
+                let applying = if alike {
+                    (0..values.items.len()).collect()
+                } else {
+                    self.applying(values, a)
+                };
+                for i in applying.into_iter().filter(|&i| !denied_on(i, a)) {
+                    granted[i][level_index(a.access_level)] = true;
+                }
+            }
+        } else if alike {
             // Every value applies to every action alike.
             for a in actions {
                 granted[0][level_index(a.access_level)] = true;

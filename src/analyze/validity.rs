@@ -123,6 +123,21 @@ pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Fi
         ),
         _ => {}
     }
+    let lists = [
+        ("Action", &s.action),
+        ("NotAction", &s.not_action),
+        ("Resource", &s.resource),
+        ("NotResource", &s.not_resource),
+    ];
+    for (name, list) in lists {
+        if let Some(list) = list.as_ref().filter(|l| l.items.is_empty()) {
+            push(
+                super::codes::EMPTY_LIST,
+                list.loc,
+                format!("{name} is an empty list; IAM rejects it"),
+            );
+        }
+    }
     match (&s.principal, &s.not_principal) {
         (None, None) if names_principals(kind) => push(
             MISSING_PRINCIPAL,

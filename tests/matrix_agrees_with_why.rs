@@ -1,0 +1,190 @@
+//! The permission matrix and the evaluator are separate code: for generated identity
+//! policies without conditions, every SQS action the matrix counts as granted is Allowed by
+//! the evaluator (`why`) on some queue, every one it does not count is Allowed on none, and
+//! every resource the matrix lists a level on has an action of that level Allowed on it.
+//!
+//! Generated with a fixed seed, so a run is repeatable; a failure prints the policy.
+
+use iamscope::analyze::matrix::{RoleMatrix, role_matrix};
+use iamscope::catalog::{AccessLevel, Action, Catalog};
+use iamscope::eval::holder::{Question, prepare};
+use iamscope::eval::{Decision, decide};
+use iamscope::load::{Options, load_text};
+use iamscope::model::Source;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+
+/// Action patterns statements are made of: exact names (one in another case), wildcards in
+/// several places, the whole service, everything.
+const ACTIONS: &[&str] = &[
+    "sqs:SendMessage",
+    "sqs:ReceiveMessage",
+    "SQS:deletemessage",
+    "sqs:ListQueues",
+    "sqs:Get*",
+    "sqs:List*",
+    "sqs:*Message*",
+    "sqs:*",
+    "*",
+];
+
+/// Resource patterns: everything, an account's queues in one region, one queue, queues of a
+/// shape in every region, a prefix, every queue anywhere.
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:sqs:us-east-1:111122223333:*",
+    "arn:aws:sqs:us-east-1:111122223333:queue1",
+    "arn:aws:sqs:*:111122223333:queue?",
+    "arn:aws:sqs:us-east-1:111122223333:other*",
+    "arn:aws:sqs:*:*:*",
+];
+
+/// The queues a request may name: in two regions, each name matching some of the
+/// patterns above and missing others (`queue1`, `queue12` that `queue?` misses, `other9`,
+/// `zzz` that only the widest patterns match).
+const QUEUES: &[&str] = &[
+    "arn:aws:sqs:us-east-1:111122223333:queue1",
+    "arn:aws:sqs:us-east-1:111122223333:queue12",
+    "arn:aws:sqs:us-east-1:111122223333:other9",
+    "arn:aws:sqs:us-east-1:111122223333:zzz",
+    "arn:aws:sqs:eu-west-1:111122223333:queue1",
+    "arn:aws:sqs:eu-west-1:111122223333:queue12",
+    "arn:aws:sqs:eu-west-1:111122223333:other9",
+    "arn:aws:sqs:eu-west-1:111122223333:zzz",
+];
+
+fn list(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<&'static str>> {
+    proptest::sample::subsequence(pool, 1..=3)
+}
+
+/// One statement: Allow or Deny, Action or NotAction, Resource or NotResource.
+fn statement() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![3 => Just("Allow"), 2 => Just("Deny")],
+        prop_oneof![4 => Just("Action"), 1 => Just("NotAction")],
+        list(ACTIONS),
+        prop_oneof![4 => Just("Resource"), 1 => Just("NotResource")],
+        list(RESOURCES),
+    )
+        .prop_map(
+            |(effect, action_element, actions, resource_element, resources)| {
+                format!(
+                    r#"{{"Effect": "{effect}", "{action_element}": {}, "{resource_element}": {}}}"#,
+                    serde_json::to_string(&actions).unwrap(),
+                    serde_json::to_string(&resources).unwrap()
+                )
+            },
+        )
+}
+
+fn policy() -> impl Strategy<Value = String> {
+    proptest::collection::vec(statement(), 1..=4).prop_map(|statements| {
+        format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": [\n  {}\n]}}",
+            statements.join(",\n  ")
+        )
+    })
+}
+
+/// The requests an action can be asked on: a queue, or for an action the catalog gives no
+/// resource type, also no resource (`*`): the matrix takes such an action to apply to any
+/// resource a statement names (the reference's silence is no proof), yet a Deny that
+/// applies to `*` takes it away everywhere (a request for it names no resource).
+fn requests(action: &Action) -> Vec<Option<&'static str>> {
+    let mut out: Vec<Option<&str>> = QUEUES.iter().copied().map(Some).collect();
+    if action.resource_types.is_empty() {
+        out.push(None);
+    }
+    out
+}
+
+fn decision(sources: &[Source], action: &str, resource: Option<&str>) -> Decision {
+    let prepared = prepare(
+        sources,
+        Question {
+            action,
+            resource,
+            ..Question::default()
+        },
+    )
+    .expect("one holder");
+    decide(&prepared.set, &prepared.request)
+}
+
+fn level_index(level: AccessLevel) -> usize {
+    AccessLevel::ALL.iter().position(|l| *l == level).unwrap()
+}
+
+/// The granted count the matrix shows for SQS at each level.
+fn matrix_counts(m: &RoleMatrix) -> [usize; 5] {
+    let mut counts = [0; 5];
+    if let Some(row) = m.services.iter().find(|r| r.service == "sqs") {
+        for level in AccessLevel::ALL {
+            counts[level_index(level)] = row.levels.get(level).granted;
+        }
+    }
+    counts
+}
+
+fn agree(policy: &str) -> Result<(), TestCaseError> {
+    let source = load_text("policy.json", policy, &Options::default());
+    prop_assert_eq!(source.roles.len(), 1);
+    let m = role_matrix(&source, &source.roles[0]);
+    let sources = [source];
+    let sqs = Catalog::get().service("sqs").unwrap();
+    let mut counts = [0; 5];
+    let mut granted_on: Vec<(&str, AccessLevel)> = Vec::new();
+    for action in sqs.actions() {
+        let name = format!("sqs:{}", action.name);
+        let denied_on_any = action.resource_types.is_empty()
+            && decision(&sources, &name, None) == Decision::ExplicitDeny;
+        let on: Vec<Option<&str>> = requests(action)
+            .into_iter()
+            .filter(|r| !denied_on_any && decision(&sources, &name, *r) == Decision::Allowed)
+            .collect();
+        if !on.is_empty() {
+            counts[level_index(action.access_level)] += 1;
+        }
+        granted_on.extend(
+            on.into_iter()
+                .map(|r| (r.unwrap_or("*"), action.access_level)),
+        );
+    }
+    prop_assert_eq!(
+        matrix_counts(&m),
+        counts,
+        "granted per level (List, Read, Write, Permissions management, Tagging): matrix, then why"
+    );
+    // Every resource the matrix shows a level on has an action of that level allowed on a
+    // queue it names (or on no resource, `*`, for an action without resource types).
+    if let Some(row) = m.services.iter().find(|r| r.service == "sqs") {
+        for grant in row.resources.iter().filter(|g| !g.not) {
+            for level in &grant.levels {
+                let shown = granted_on.iter().any(|(queue, l)| {
+                    l.as_str() == *level && iamscope::model::glob::matches(&grant.resource, queue)
+                });
+                prop_assert!(
+                    shown,
+                    "the matrix shows {} on {}, but why allows no such action on a queue it names",
+                    level,
+                    grant.resource
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn matrix_counts_what_why_allows() {
+    let config = Config {
+        cases: 128,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[16; 32]);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    if let Err(e) = runner.run(&policy(), |p| agree(&p)) {
+        panic!("{e}");
+    }
+}
