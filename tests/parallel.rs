@@ -75,3 +75,15 @@ fn a_bad_job_count_is_a_usage_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--jobs"), "{}", run.stderr);
 }
+
+#[test]
+fn tree_prints_the_same_on_any_number_of_threads() {
+    same_with_any_number_of_jobs(&["tree"]);
+    same_with_any_number_of_jobs(&["tree", "--format", "json"]);
+}
+
+#[test]
+fn matrix_prints_the_same_on_any_number_of_threads() {
+    same_with_any_number_of_jobs(&["matrix"]);
+    same_with_any_number_of_jobs(&["matrix", "--format", "json"]);
+}
