@@ -10,6 +10,7 @@ pub mod cli;
 pub mod eval;
 pub mod load;
 pub mod model;
+pub mod pool;
 pub mod session;
 pub mod text;
 pub mod tui;

@@ -2,13 +2,16 @@
 //! options they share, load the input and say on standard error what could not be read.
 //! Also the exit codes every command uses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
-use crate::load::{self, Options};
+use crate::load::{self, Options, ReadError, files};
 use crate::model::{Format, Source};
+use crate::pool;
 
 /// Exit code for findings at or above `--fail-on`, and for a request `why` denies.
 pub const EXIT_FINDINGS: u8 = 1;
@@ -37,6 +40,11 @@ pub struct Common {
             .map(|name| Format::parse(&name).unwrap_or_default())
     )]
     pub input_format: Option<Format>,
+
+    /// How many files to load and analyse at once (default: every core, or the
+    /// IAMSCOPE_JOBS environment variable). Output keeps the order of the input either way.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
 }
 
 /// Reads `NAME=VALUE` (for `--var` and `--context`).
@@ -67,33 +75,128 @@ pub fn options(common: &Common) -> Options {
 /// reporting on standard error what could not be read and any `--var` that names no
 /// placeholder. Returns the sources and whether everything could be read.
 pub fn load_reporting(paths: &[String], common: &Common) -> (Vec<Source>, bool) {
-    let options = options(common);
-    let loaded = if paths.is_empty() {
-        load::Loaded {
-            sources: load::samples::load(&options),
-            errors: Vec::new(),
-        }
-    } else {
-        load::load_paths(paths, &options)
-    };
-    for e in &loaded.errors {
-        eprintln!("iamscope: {e}");
+    if paths.is_empty() {
+        let options = options(common);
+        let sources = load::samples::load(&options);
+        warn_unused_vars(&options, |name| used(&sources, name));
+        return (sources, true);
     }
-    warn_unused_vars(&loaded.sources, &options);
-    (loaded.sources, loaded.errors.is_empty())
+    let mut sources = Vec::new();
+    let all_read = for_each_source(paths, common, |s| s, |s| sources.push(s));
+    (sources, all_read)
 }
 
-fn warn_unused_vars(sources: &[Source], options: &Options) {
-    for name in options.vars.keys() {
-        let used = sources
-            .iter()
-            .any(|s| s.placeholders.iter().any(|p| &p.name == name));
-        if !used {
-            eprintln!(
-                "iamscope: warning: --var {}: no placeholder of that name in the input",
-                crate::text::escape(name)
-            );
+/// One input to load.
+enum Input {
+    /// `-`.
+    Stdin,
+    /// A file as named on the command line or found by a walk: how it is shown, where it is.
+    File(String, PathBuf),
+}
+
+/// Loads each file, directory (walked, in name order) and `-` (standard input) of `paths`
+/// on `-j` threads, runs `work` on each source on the thread that loaded it, and hands what
+/// it returns to `consume` on this thread, in input order. Only a few sources are in
+/// flight at once, so a folder of large account dumps is never in memory whole. What
+/// could not be read is reported on standard error as it comes, and a `--var` that names
+/// no placeholder at the end. Returns whether everything could be read.
+pub fn for_each_source<T: Send>(
+    paths: &[String],
+    common: &Common,
+    work: impl Fn(Source) -> T + Sync,
+    mut consume: impl FnMut(T),
+) -> bool {
+    let options = options(common);
+    let (inputs, walk_errors) = inputs(paths);
+    let mut all_read = walk_errors.is_empty();
+    for e in &walk_errors {
+        eprintln!("iamscope: {e}");
+    }
+    let mut named = BTreeSet::new();
+    let load = |input: &Input| {
+        let source = load_input(input, &options)?;
+        let names: Vec<String> = options
+            .vars
+            .keys()
+            .filter(|name| used(std::slice::from_ref(&source), name))
+            .cloned()
+            .collect();
+        Ok((names, work(source)))
+    };
+    let jobs = pool::jobs(common.jobs);
+    pool::ordered(
+        &inputs,
+        jobs,
+        load,
+        |loaded: Result<_, ReadError>| match loaded {
+            Ok((names, result)) => {
+                named.extend(names);
+                consume(result);
+            }
+            Err(e) => {
+                all_read = false;
+                eprintln!("iamscope: {e}");
+            }
+        },
+    );
+    warn_unused_vars(&options, |name| named.contains(name));
+    all_read
+}
+
+/// The inputs `paths` name, directories walked, and what the walks could not read.
+fn inputs(paths: &[String]) -> (Vec<Input>, Vec<ReadError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let p = Path::new(path);
+        if path == "-" {
+            inputs.push(Input::Stdin);
+        } else if p.is_dir() {
+            let walk = files::walk(p);
+            let found = walk.files.into_iter();
+            inputs.extend(found.map(|f| Input::File(f.to_string_lossy().into_owned(), f)));
+            errors.extend(walk.errors);
+        } else {
+            inputs.push(Input::File(path.clone(), p.to_path_buf()));
         }
+    }
+    (inputs, errors)
+}
+
+/// Reads and loads one input.
+fn load_input(input: &Input, options: &Options) -> Result<Source, ReadError> {
+    let (shown, bytes) = match input {
+        Input::Stdin => {
+            let bytes = files::read_at_most(std::io::stdin()).map_err(|e| ReadError {
+                path: "-".into(),
+                message: format!("cannot read standard input: {e}"),
+            })?;
+            ("-", bytes)
+        }
+        Input::File(shown, path) => {
+            let bytes = files::read(path).map_err(|message| ReadError {
+                path: shown.clone(),
+                message,
+            })?;
+            (shown.as_str(), bytes)
+        }
+    };
+    Ok(load::load_bytes(shown, &bytes, options))
+}
+
+/// Whether a placeholder of the sources has this name.
+fn used(sources: &[Source], name: &str) -> bool {
+    sources
+        .iter()
+        .any(|s| s.placeholders.iter().any(|p| p.name == name))
+}
+
+fn warn_unused_vars(options: &Options, used: impl Fn(&str) -> bool) {
+    for name in options.vars.keys().filter(|name| !used(name)) {
+        eprintln!(
+            "iamscope: warning: --var {}: no placeholder of that name in the input",
+            crate::text::escape(name)
+        );
     }
 }
 

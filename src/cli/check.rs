@@ -6,12 +6,14 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::args::{CheckArgs, CheckFormat, FailOn};
-use super::output::{emit, emit_json};
+use super::output::{JsonArray, Sink, Stdout, nested, to_json};
 use super::style::Style;
 use super::{EXIT_FINDINGS, EXIT_USAGE};
 use crate::analyze::ignore::{self, Suppressed};
 use crate::analyze::{self, Finding};
 use crate::model::Severity;
+use crate::model::Source;
+use crate::session::for_each_source;
 use crate::text::{escape, plural};
 
 /// The ignore file read from the current directory when `--ignore-file` is not given.
@@ -23,17 +25,66 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(rules) => rules,
         Err(code) => return code,
     };
-    let (sources, all_read) = super::load_reporting(&args.paths, common);
-    let mut findings = analyze::check(&sources);
-    let suppressed = ignore::apply(&mut findings, &args.ignore, &rules);
-    match args.format {
-        CheckFormat::Text => emit(&text(&findings, suppressed, Style::for_stdout(common))),
-        CheckFormat::Json => emit_json(&report_json(&findings, suppressed)),
-        CheckFormat::Sarif => emit_json(&super::sarif::log(&findings)),
+    let style = Style::for_stdout(common);
+    let format = args.format;
+    let mut out = Stdout::new();
+    let mut tally = Tally::default();
+    let mut sarif = Vec::new();
+    let mut json =
+        (format == CheckFormat::Json).then(|| JsonArray::open(&mut out, "{\n  \"findings\": ", 1));
+    // Each source is checked and printed on the thread that loaded it; this thread writes
+    // what comes back in input order, keeping only the counts (SARIF needs every finding).
+    let check = |source: Source| {
+        let mut findings = analyze::check(std::slice::from_ref(&source));
+        let suppressed = ignore::apply(&mut findings, &args.ignore, &rules);
+        let printed = match format {
+            CheckFormat::Text => vec![source_text(&findings, style)],
+            CheckFormat::Json => findings.iter().map(to_json).collect(),
+            CheckFormat::Sarif => Vec::new(),
+        };
+        (findings, suppressed, printed)
+    };
+    let all_read = for_each_source(
+        &args.paths,
+        common,
+        check,
+        |(findings, suppressed, printed)| {
+            tally.add(&findings, suppressed);
+            match &mut json {
+                Some(array) => printed.iter().for_each(|f| array.item(&mut out, f)),
+                None if format == CheckFormat::Text => {
+                    for text in printed.iter().filter(|t| !t.is_empty()) {
+                        if tally.sources_printed > 0 {
+                            out.write("\n");
+                        }
+                        tally.sources_printed += 1;
+                        out.write(text);
+                    }
+                }
+                None => sarif.extend(findings),
+            }
+        },
+    );
+    match (format, json) {
+        (CheckFormat::Text, _) => {
+            if tally.total() > 0 {
+                out.write("\n");
+            }
+            out.write(&tally.summary());
+            out.write("\n");
+        }
+        (_, Some(array)) => {
+            array.close(&mut out);
+            out.write(",\n  \"summary\": ");
+            out.write(&nested(&to_json(&tally.summary_json()), 1));
+            out.write("\n}\n");
+        }
+        _ => out.write(&(to_json(&super::sarif::log(&sarif)) + "\n")),
     }
+    out.finish();
     if !all_read {
         ExitCode::from(EXIT_USAGE)
-    } else if fails(&findings, args.fail_on) {
+    } else if tally.fails(args.fail_on) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
@@ -72,49 +123,99 @@ fn ignore_rules(args: &CheckArgs) -> Result<Vec<ignore::Rule>, ExitCode> {
     }
 }
 
-fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-        FailOn::Never => return false,
-    };
-    findings.iter().any(|f| f.severity >= threshold)
+/// What a run found, counted as sources come in.
+#[derive(Default)]
+struct Tally {
+    /// Findings by severity: error, warning, info.
+    counts: [usize; 3],
+    suppressed: Suppressed,
+    /// How many sources had findings printed as text.
+    sources_printed: usize,
 }
 
-fn count(findings: &[Finding], severity: Severity) -> usize {
-    findings.iter().filter(|f| f.severity == severity).count()
+impl Tally {
+    fn add(&mut self, findings: &[Finding], suppressed: Suppressed) {
+        for f in findings {
+            self.counts[Self::slot(f.severity)] += 1;
+        }
+        self.suppressed.ignore_option += suppressed.ignore_option;
+        self.suppressed.ignore_file += suppressed.ignore_file;
+    }
+
+    fn slot(severity: Severity) -> usize {
+        match severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.counts[Self::slot(severity)]
+    }
+
+    fn total(&self) -> usize {
+        self.counts.iter().sum()
+    }
+
+    fn fails(&self, fail_on: FailOn) -> bool {
+        let threshold = match fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+            FailOn::Never => return false,
+        };
+        [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .any(|s| s >= threshold && self.count(s) > 0)
+    }
+
+    /// The `summary` of the `check` JSON of DESIGN.md.
+    fn summary_json(&self) -> serde_json::Value {
+        json!({
+            "error": self.count(Severity::Error),
+            "warning": self.count(Severity::Warning),
+            "info": self.count(Severity::Info),
+            "suppressed": self.suppressed,
+        })
+    }
+
+    /// The last line of the text output.
+    fn summary(&self) -> String {
+        let mut s = if self.total() == 0 {
+            "no findings".to_string()
+        } else {
+            format!(
+                "{}: {}, {}, {}",
+                plural(self.total(), "finding", "findings"),
+                plural(self.count(Severity::Error), "error", "errors"),
+                plural(self.count(Severity::Warning), "warning", "warnings"),
+                plural(self.count(Severity::Info), "info", "info"),
+            )
+        };
+        let suppressed = self.suppressed;
+        let total = suppressed.ignore_option + suppressed.ignore_file;
+        if total > 0 {
+            s.push_str(&format!(
+                "; {total} suppressed ({} by --ignore, {} by the ignore file)",
+                suppressed.ignore_option, suppressed.ignore_file
+            ));
+        }
+        s
+    }
 }
 
-/// The `check` JSON of DESIGN.md.
-pub fn report_json(findings: &[Finding], suppressed: Suppressed) -> serde_json::Value {
-    json!({
-        "findings": findings,
-        "summary": {
-            "error": count(findings, Severity::Error),
-            "warning": count(findings, Severity::Warning),
-            "info": count(findings, Severity::Info),
-            "suppressed": suppressed,
-        },
-    })
-}
-
-/// Findings grouped by source, then by role and policy, one line each with
-/// `path:line:column`, and a summary line.
-pub fn text(findings: &[Finding], suppressed: Suppressed, style: Style) -> String {
+/// One source's findings as text: its path, then its findings grouped by role and policy,
+/// one line each with `path:line:column`. Empty when it has none.
+fn source_text(findings: &[Finding], style: Style) -> String {
     let mut out = String::new();
-    let mut source: Option<&str> = None;
+    let Some(first) = findings.first() else {
+        return out;
+    };
+    out.push_str(&style.bold(&escape(&first.path)));
+    out.push('\n');
     let mut holder: Option<(Option<&str>, Option<&str>)> = None;
     for f in findings {
-        if source != Some(f.path.as_str()) {
-            if source.is_some() {
-                out.push('\n');
-            }
-            out.push_str(&style.bold(&escape(&f.path)));
-            out.push('\n');
-            source = Some(&f.path);
-            holder = None;
-        }
         let this = (f.role.as_deref(), f.policy.as_deref());
         if holder != Some(this) {
             match this {
@@ -145,32 +246,5 @@ pub fn text(findings: &[Finding], suppressed: Suppressed, style: Style) -> Strin
             style.dim(&statement)
         ));
     }
-    if !findings.is_empty() {
-        out.push('\n');
-    }
-    out.push_str(&summary(findings, suppressed));
-    out.push('\n');
     out
-}
-
-fn summary(findings: &[Finding], suppressed: Suppressed) -> String {
-    let mut s = if findings.is_empty() {
-        "no findings".to_string()
-    } else {
-        format!(
-            "{}: {}, {}, {}",
-            plural(findings.len(), "finding", "findings"),
-            plural(count(findings, Severity::Error), "error", "errors"),
-            plural(count(findings, Severity::Warning), "warning", "warnings"),
-            plural(count(findings, Severity::Info), "info", "info"),
-        )
-    };
-    let total = suppressed.ignore_option + suppressed.ignore_file;
-    if total > 0 {
-        s.push_str(&format!(
-            "; {total} suppressed ({} by --ignore, {} by the ignore file)",
-            suppressed.ignore_option, suppressed.ignore_file
-        ));
-    }
-    s
 }

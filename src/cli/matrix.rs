@@ -4,31 +4,52 @@
 
 use std::process::ExitCode;
 
-use serde_json::json;
-
 use super::EXIT_USAGE;
 use super::args::{MatrixArgs, OutputFormat};
-use super::output::{emit, emit_json};
+use super::output::{JsonArray, Sink, Stdout, to_json};
 use super::style::Style;
 use crate::analyze::matrix::{RoleMatrix, ServiceRow, matrix};
 use crate::catalog::AccessLevel;
 use crate::model::PolicyKind;
+use crate::model::Source;
+use crate::session::for_each_source;
 use crate::text::{escape, plural};
 
 pub fn run(args: &MatrixArgs) -> ExitCode {
     let common = &args.common;
-    let (sources, all_read) = super::load_reporting(&args.paths, common);
-    let roles = match matrix(&sources, args.role.as_deref()) {
-        Ok(roles) => roles,
-        Err(message) => {
-            eprintln!("iamscope: {}", escape(&message));
-            return ExitCode::from(EXIT_USAGE);
+    let style = Style::for_stdout(common);
+    let mut out = Stdout::new();
+    let all_read = match &args.role {
+        // One role, looked for across every source.
+        Some(name) => {
+            let (sources, all_read) = super::load_reporting(&args.paths, common);
+            let roles = match matrix(&sources, Some(name)) {
+                Ok(roles) => roles,
+                Err(message) => {
+                    eprintln!("iamscope: {}", escape(&message));
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            let mut printed = Printed::new(args.format, &mut out);
+            printed.roles(&mut out, roles.iter().map(|r| print(r, args.format, style)));
+            printed.close(&mut out);
+            all_read
+        }
+        // Every role, each source on the thread that loaded it, written in input order.
+        None => {
+            let mut printed = Printed::new(args.format, &mut out);
+            let source_roles = |source: Source| -> Vec<String> {
+                let roles = matrix(std::slice::from_ref(&source), None).unwrap_or_default();
+                roles.iter().map(|r| print(r, args.format, style)).collect()
+            };
+            let all_read = for_each_source(&args.paths, common, source_roles, |roles| {
+                printed.roles(&mut out, roles.into_iter());
+            });
+            printed.close(&mut out);
+            all_read
         }
     };
-    match args.format {
-        OutputFormat::Json => emit_json(&json!({ "roles": roles })),
-        OutputFormat::Text => emit(&text(&roles, Style::for_stdout(common))),
-    }
+    out.finish();
     if all_read {
         ExitCode::SUCCESS
     } else {
@@ -36,24 +57,66 @@ pub fn run(args: &MatrixArgs) -> ExitCode {
     }
 }
 
+/// One role's matrix as text (its table) or as pretty JSON.
+fn print(role: &RoleMatrix, format: OutputFormat, style: Style) -> String {
+    match format {
+        OutputFormat::Json => to_json(role),
+        OutputFormat::Text => {
+            let mut text = String::new();
+            role_text(role, style, &mut text);
+            text
+        }
+    }
+}
+
+/// The output written role by role: `{"roles": [...]}`, or the tables one after the other
+/// and a legend.
+enum Printed {
+    Json(JsonArray),
+    Text { roles: usize },
+}
+
+impl Printed {
+    fn new(format: OutputFormat, out: &mut Stdout) -> Printed {
+        match format {
+            OutputFormat::Json => Printed::Json(JsonArray::open(out, "{\n  \"roles\": ", 1)),
+            OutputFormat::Text => Printed::Text { roles: 0 },
+        }
+    }
+
+    fn roles(&mut self, out: &mut Stdout, printed: impl Iterator<Item = String>) {
+        for role in printed {
+            match self {
+                Printed::Json(array) => array.item(out, &role),
+                Printed::Text { roles } => {
+                    if *roles > 0 {
+                        out.write("\n");
+                    }
+                    *roles += 1;
+                    out.write(&role);
+                }
+            }
+        }
+    }
+
+    fn close(self, out: &mut Stdout) {
+        match self {
+            Printed::Json(array) => {
+                array.close(out);
+                out.write("\n}\n");
+            }
+            Printed::Text { roles: 0 } => out.write(NO_ROLES),
+            Printed::Text { .. } => out.write(LEGEND),
+        }
+    }
+}
+
+const NO_ROLES: &str = "no roles or policies in the input\n";
+
+const LEGEND: &str = "\nn of m: Limited, n of the service's m actions at that level.\n";
+
 /// The column headings, in the console's order of access levels.
 const HEADINGS: [&str; 5] = ["List", "Read", "Write", "Perm mgmt", "Tagging"];
-
-/// Every role's table, one after the other.
-pub fn text(roles: &[RoleMatrix], style: Style) -> String {
-    if roles.is_empty() {
-        return "no roles or policies in the input\n".into();
-    }
-    let mut out = String::new();
-    for (i, role) in roles.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        role_text(role, style, &mut out);
-    }
-    out.push_str("\nn of m: Limited, n of the service's m actions at that level.\n");
-    out
-}
 
 fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
     out.push_str(&format!(

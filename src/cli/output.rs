@@ -10,12 +10,9 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 
 /// Writes `text` to standard output.
 pub fn emit(text: &str) {
-    let mut out = io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        eprintln!("iamscope: cannot write output: {e}");
-    }
+    let mut out = Stdout::new();
+    out.write_str(text);
+    out.finish();
 }
 
 /// Writes `value` as pretty JSON and a line break.
@@ -23,6 +20,116 @@ pub fn emit_json(value: &impl Serialize) {
     let mut text = to_json(value);
     text.push('\n');
     emit(&text);
+}
+
+/// Standard output, buffered, written piece by piece as a command produces it. After a
+/// write fails (the reader went away, or another error, said once) the rest is dropped.
+pub struct Stdout {
+    out: io::BufWriter<io::StdoutLock<'static>>,
+    failed: bool,
+}
+
+impl Default for Stdout {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Stdout {
+    pub fn new() -> Self {
+        Stdout {
+            out: io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+            failed: false,
+        }
+    }
+
+    fn write_str(&mut self, text: &str) {
+        if !self.failed {
+            let written = self.out.write_all(text.as_bytes());
+            self.check(written);
+        }
+    }
+
+    /// Flushes what is left.
+    pub fn finish(mut self) {
+        if !self.failed {
+            let flushed = self.out.flush();
+            self.check(flushed);
+        }
+    }
+
+    fn check(&mut self, result: io::Result<()>) {
+        if let Err(e) = result {
+            self.failed = true;
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("iamscope: cannot write output: {e}");
+            }
+        }
+    }
+}
+
+/// Where output written piece by piece goes: standard output, or a string.
+pub trait Sink {
+    fn write(&mut self, text: &str);
+}
+
+impl Sink for Stdout {
+    fn write(&mut self, text: &str) {
+        self.write_str(text);
+    }
+}
+
+impl Sink for String {
+    fn write(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+/// A JSON array written one element at a time, laid out as [`to_json`] lays out the
+/// whole value: `open` writes up to `[`, each `item` an element already rendered with
+/// [`to_json`], `close` the `]`. `indent` is the depth of the array's own line.
+pub struct JsonArray {
+    indent: usize,
+    items: usize,
+}
+
+impl JsonArray {
+    /// Starts an array at `indent` levels (of two spaces), after `head` (such as
+    /// `{\n  "findings": `).
+    pub fn open(out: &mut impl Sink, head: &str, indent: usize) -> JsonArray {
+        out.write(head);
+        out.write("[");
+        JsonArray { indent, items: 0 }
+    }
+
+    /// Adds one element, given as pretty JSON from [`to_json`].
+    pub fn item(&mut self, out: &mut impl Sink, json: &str) {
+        out.write(if self.items == 0 { "\n" } else { ",\n" });
+        self.items += 1;
+        let pad = "  ".repeat(self.indent + 1);
+        for (i, line) in json.lines().enumerate() {
+            if i > 0 {
+                out.write("\n");
+            }
+            out.write(&pad);
+            out.write(line);
+        }
+    }
+
+    /// Ends the array.
+    pub fn close(self, out: &mut impl Sink) {
+        if self.items > 0 {
+            out.write("\n");
+            out.write(&"  ".repeat(self.indent));
+        }
+        out.write("]");
+    }
+}
+
+/// Pretty JSON from [`to_json`], its lines after the first indented `indent` levels, to
+/// place it inside a value written piece by piece.
+pub fn nested(json: &str, indent: usize) -> String {
+    json.replace('\n', &format!("\n{}", "  ".repeat(indent)))
 }
 
 /// `value` as pretty JSON with every unsafe character escaped as `\uXXXX`.
@@ -96,6 +203,7 @@ impl Formatter for SafeFormatter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn json_escapes_what_a_terminal_acts_on_and_stays_valid() {
@@ -109,5 +217,24 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn an_array_written_piece_by_piece_reads_as_the_whole_value() {
+        let items = [json!({"a": [1, 2], "b": {}}), json!("x"), json!([])];
+        let whole = json!({"items": items, "n": {"c": 3}});
+        let mut out = String::from("{\n  \"items\": ");
+        let mut array = JsonArray::open(&mut out, "", 1);
+        for item in &items {
+            array.item(&mut out, &to_json(item));
+        }
+        array.close(&mut out);
+        out.push_str(",\n  \"n\": ");
+        out.push_str(&nested(&to_json(&json!({"c": 3})), 1));
+        out.push_str("\n}");
+        assert_eq!(out, to_json(&whole));
+        let mut empty = String::new();
+        JsonArray::open(&mut empty, "", 1).close(&mut empty);
+        assert_eq!(empty, "[]");
     }
 }

@@ -11,26 +11,34 @@ use serde_json::{Value, json};
 use super::EXIT_USAGE;
 use super::args::{OutputFormat, TreeArgs};
 use super::outline::Item;
-use super::output::{emit, emit_json};
+use super::output::{JsonArray, Sink, Stdout, to_json};
 use crate::catalog::{Action, Catalog, PatternError};
 use crate::model::glob::has_wildcard;
 use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Values};
+use crate::session::for_each_source;
 use crate::text::{escape, plural};
 
 pub fn run(args: &TreeArgs) -> ExitCode {
     let common = &args.common;
-    let (sources, all_read) = super::load_reporting(&args.paths, common);
-    match args.format {
-        OutputFormat::Json => emit_json(&sources_json_with(&sources, args.expand)),
-        OutputFormat::Text => {
-            let catalog = Expansions::new(args.expand);
-            let text: String = sources
-                .iter()
-                .map(|s| source_outline(s, &catalog).render())
-                .collect();
-            emit(&text);
+    let mut out = Stdout::new();
+    // Each source is printed on the thread that loaded it, then written in input order.
+    let all_read = match args.format {
+        OutputFormat::Json => {
+            let mut sources = JsonArray::open(&mut out, "{\n  \"sources\": ", 1);
+            let print = |s: Source| to_json(&source_json(&s, &Expansions::new(args.expand)));
+            let all_read = for_each_source(&args.paths, common, print, |json| {
+                sources.item(&mut out, &json);
+            });
+            sources.close(&mut out);
+            out.write("\n}\n");
+            all_read
         }
-    }
+        OutputFormat::Text => {
+            let print = |s: Source| source_outline(&s, &Expansions::new(args.expand)).render();
+            for_each_source(&args.paths, common, print, |text| out.write(&text))
+        }
+    };
+    out.finish();
     if all_read {
         ExitCode::SUCCESS
     } else {
