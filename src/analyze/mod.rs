@@ -11,8 +11,14 @@ pub mod grants;
 pub mod ignore;
 pub mod matrix;
 mod redundancy;
+pub mod review;
+pub mod review_export;
+pub mod review_file;
+mod review_summary;
+#[cfg(test)]
+mod review_tests;
 pub mod risk;
-mod security;
+pub(crate) mod security;
 mod suggest;
 mod validity;
 

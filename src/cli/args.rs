@@ -99,6 +99,12 @@ type is {\"name\", \"arn\", \"required\"}.
 Exit codes: 0 every pattern matched; 1 a pattern matched no action; 2 a pattern is invalid
 (such as `*:GetObject`: AWS allows no wildcard in the service prefix).")]
     Expand(ExpandArgs),
+
+    /// Walk through every statement, riskiest first, and record a decision on each (accept,
+    /// flag, comment) in a review file; print where the review stands or export a report.
+    /// Exits 1 while anything is at or above --fail-on.
+    #[command(after_help = super::review::HELP)]
+    Review(super::review::ReviewArgs),
 }
 
 const WHY_EXAMPLES: &str = "\
