@@ -6,6 +6,7 @@ pub mod arn;
 mod catalog_rules;
 pub mod codes;
 mod condition_rules;
+pub mod diff;
 pub mod finding;
 pub mod grants;
 pub mod ignore;

@@ -352,7 +352,7 @@ fn sorted_lower(items: Vec<String>) -> String {
 }
 
 /// A principal as a sorted set of `type=value`.
-pub(crate) fn principal_canon(p: &Principal) -> String {
+fn principal_canon(p: &Principal) -> String {
     match p {
         Principal::Wildcard(_) => "*".into(),
         Principal::Map { entries, .. } => {

@@ -105,6 +105,12 @@ Exit codes: 0 every pattern matched; 1 a pattern matched no action; 2 a pattern 
     /// Exits 1 while anything is at or above --fail-on.
     #[command(after_help = super::review::HELP)]
     Review(super::review::ReviewArgs),
+
+    /// Compare what two versions grant, not their text: actions added and removed with
+    /// their resources and conditions, access-level changes, findings new and gone, trust
+    /// changes. Exits 1 when NEW grants more.
+    #[command(after_help = super::diff::HELP)]
+    Diff(super::diff::DiffArgs),
 }
 
 const WHY_EXAMPLES: &str = "\

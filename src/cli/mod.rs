@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod check;
+pub mod diff;
 pub mod expand;
 pub mod matrix;
 pub mod outline;
@@ -28,5 +29,6 @@ pub fn run(command: Command) -> ExitCode {
         Command::Matrix(args) => matrix::run(&args),
         Command::Expand(args) => expand::run(&args),
         Command::Review(args) => review::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
