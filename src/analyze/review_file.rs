@@ -262,8 +262,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReviewFile, FileError> {
         format: Option<serde_json::Value>,
         version: Option<serde_json::Value>,
     }
-    let header: Header = serde_json::from_slice(bytes)
-        .map_err(|e| error(e.line(), e.column(), format!("not valid JSON: {e}")))?;
+    let header: Header = serde_json::from_slice(bytes).map_err(|e| {
+        error(
+            e.line(),
+            e.column(),
+            format!("not valid JSON: {}", reason(&e)),
+        )
+    })?;
     let (line, column) = position_of(bytes, "\"version\"");
     if header.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT) {
         let (line, column) = position_of(bytes, "\"format\"");
@@ -292,7 +297,16 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReviewFile, FileError> {
             ));
         }
     }
-    serde_json::from_slice(bytes).map_err(|e| error(e.line(), e.column(), e.to_string()))
+    serde_json::from_slice(bytes).map_err(|e| error(e.line(), e.column(), reason(&e)))
+}
+
+/// serde_json's message without the position it appends (the error gives it apart).
+fn reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((reason, _)) => reason.to_string(),
+        None => text,
+    }
 }
 
 /// The line and column (1-based) of the first `needle` in `bytes`; 1:1 when absent.

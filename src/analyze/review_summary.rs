@@ -29,7 +29,12 @@ pub fn summary(
             who
         }
     });
-    let holder = format!("`{}`", escape(&role.name));
+    let holder = if role.kind == crate::model::RoleKind::Document {
+        // A document that names no holder: its name is only its file's.
+        "whoever holds it".to_string()
+    } else {
+        format!("`{}`", escape(&role.name))
+    };
     let deny = s.effect() == Some(Effect::Deny);
     let mut out = if kind == PolicyKind::Trust {
         let who = principals.unwrap_or_else(|| "nobody named".into());

