@@ -6,13 +6,20 @@ pub mod arn;
 mod catalog_rules;
 pub mod codes;
 mod condition_rules;
+pub mod diff;
 pub mod finding;
 pub mod grants;
 pub mod ignore;
 pub mod matrix;
 mod redundancy;
+pub mod review;
+pub mod review_export;
+pub mod review_file;
+mod review_summary;
+#[cfg(test)]
+mod review_tests;
 pub mod risk;
-mod security;
+pub(crate) mod security;
 mod suggest;
 mod validity;
 

@@ -157,7 +157,7 @@ fn narrows_caller(s: &Statement) -> bool {
 
 /// Whether a condition requires the caller to pass an `sts:ExternalId` with a value it
 /// names: a String operator on the key (`StringEquals`, `StringLike`, ...).
-fn requires_external_id(s: &Statement) -> bool {
+pub(crate) fn requires_external_id(s: &Statement) -> bool {
     requires_value(
         s,
         |op| op.value_type() == ValueType::String,

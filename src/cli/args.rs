@@ -99,6 +99,18 @@ type is {\"name\", \"arn\", \"required\"}.
 Exit codes: 0 every pattern matched; 1 a pattern matched no action; 2 a pattern is invalid
 (such as `*:GetObject`: AWS allows no wildcard in the service prefix).")]
     Expand(ExpandArgs),
+
+    /// Walk through every statement, riskiest first, and record a decision on each (accept,
+    /// flag, comment) in a review file; print where the review stands or export a report.
+    /// Exits 1 while anything is at or above --fail-on.
+    #[command(after_help = super::review::HELP)]
+    Review(super::review::ReviewArgs),
+
+    /// Compare what two versions grant, not their text: actions added and removed with
+    /// their resources and conditions, access-level changes, findings new and gone, trust
+    /// changes. Exits 1 when NEW grants more.
+    #[command(after_help = super::diff::HELP)]
+    Diff(super::diff::DiffArgs),
 }
 
 const WHY_EXAMPLES: &str = "\

@@ -3,10 +3,12 @@
 
 pub mod args;
 pub mod check;
+pub mod diff;
 pub mod expand;
 pub mod matrix;
 pub mod outline;
 pub mod output;
+pub mod review;
 pub mod sarif;
 pub mod style;
 pub mod tree;
@@ -26,5 +28,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Why(args) => why::run(&args),
         Command::Matrix(args) => matrix::run(&args),
         Command::Expand(args) => expand::run(&args),
+        Command::Review(args) => review::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
