@@ -39,6 +39,9 @@ pub struct RoleMatrix {
     pub denied_only: Vec<DeniedService>,
     /// Action patterns the catalog does not know, which count for nothing.
     pub unknown_actions: Vec<String>,
+    /// What could not be read and may grant more than the matrix shows: "policy-name: this
+    /// policy may grant more: lines 27-140 could not be read".
+    pub partial: Vec<String>,
 }
 
 /// One service's row.
@@ -291,6 +294,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         services,
         denied_only,
         unknown_actions: unknown.into_iter().collect(),
+        partial: crate::load::partial::warnings(role, &policies),
     }
 }
 

@@ -87,6 +87,13 @@ fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
             names.join(", ")
         )),
     }
+    for warning in &role.partial {
+        out.push_str(&format!(
+            "  {} {}\n",
+            style.bold("partial:"),
+            escape(warning)
+        ));
+    }
     if role.services.is_empty() {
         out.push_str("  no action of the catalog is granted\n");
     } else {
