@@ -53,3 +53,9 @@ fn matrix_and_why_say_a_policy_may_grant_more() {
         "{why}"
     );
 }
+
+shape!(markdown_escapes_and_comments_are_text, "escaped-actions.md");
+shape!(
+    html_comments_inside_words_are_removed,
+    "escaped-actions.html"
+);

@@ -37,6 +37,18 @@ pub enum Piece {
     Break,
 }
 
+/// Adds `piece` to `pieces`, joined to the one before when both are text of one kind: a
+/// word the page's source split (Markdown splits text at a backslash escape, `a4b:List\\*`;
+/// a built page has an HTML comment inside a word, `a4b:List<!-- -->*`).
+pub fn push_joined(pieces: &mut Vec<Piece>, piece: Piece) {
+    match (pieces.last_mut(), piece) {
+        (Some(Piece::Text(before, _)), Piece::Text(more, _))
+        | (Some(Piece::Bold(before, _)), Piece::Bold(more, _))
+        | (Some(Piece::Code(before, _)), Piece::Code(more, _)) => before.push_str(&more),
+        (_, piece) => pieces.push(piece),
+    }
+}
+
 /// One block of a page, in reading order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
