@@ -288,6 +288,9 @@ codes! {
     INVALID_UTF8 "invalid-utf8", Warning, Validity,
     "The input is not valid UTF-8.",
     "Bytes that are not UTF-8 were read as the replacement character.";
+    PARTIAL_READ "partial-read", Error, Validity,
+    "Part of the input could not be read: the policy may grant more than shown.",
+    "A part of the input was skipped (a JSON error that could not be repaired, a macro or an expression known only at deployment, a broken block); the policy or holder it falls in may grant more than the tree, the matrix and `why` show. The finding names the lines; fix or fill them before relying on what is shown.";
     NO_POLICIES "no-policies", Info, Validity,
     "No IAM policy was found in the input.",
     "The input was read, but nothing in it is an IAM policy in a shape iamscope reads.";

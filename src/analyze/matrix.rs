@@ -43,6 +43,9 @@ pub struct RoleMatrix {
     /// What was not counted for want of input (a user's group the source does not hold),
     /// said as `why` says it.
     pub notes: Vec<String>,
+    /// What could not be read and may grant more than the matrix shows: "policy-name: this
+    /// policy may grant more: lines 27-140 could not be read".
+    pub partial: Vec<String>,
 }
 
 /// One service's row.
@@ -312,6 +315,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         services,
         denied_only,
         unknown_actions: unknown.into_iter().collect(),
+        partial: crate::load::partial::warnings(role, &policies),
         notes: crate::eval::holder::groups(source, role)
             .into_iter()
             .filter_map(Result::err)

@@ -32,7 +32,7 @@ use std::sync::Arc;
 pub use codes::{CODES, Category, Code};
 pub use finding::{Finding, Place};
 
-use crate::model::{Loc, Source};
+use crate::model::{Loc, Source, Unread};
 
 /// Codes of loader diagnostics that concern the whole input, never one statement.
 const SOURCE_LEVEL: [&str; 3] = ["not-a-policy", "no-policies", "invalid-utf8"];
@@ -127,6 +127,7 @@ fn diagnostics(source: &Source, out: &mut Vec<Finding>) {
         let category = codes::find(d.code).map_or(Category::Validity, |c| c.category);
         out.push(place.finding_with(d.code, d.severity, category, d.loc, d.message.clone()));
     }
+    partial(source, out);
     // One finding per placeholder still unfilled, at its first occurrence.
     for p in source.placeholders.iter().filter(|p| p.value.is_none()) {
         let loc = p.locations.first().copied().unwrap_or_default();
@@ -141,6 +142,47 @@ fn diagnostics(source: &Source, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// A `partial-read` error for each policy, holder and source that could not be wholly
+/// read, on the first line not read.
+fn partial(source: &Source, out: &mut Vec<Finding>) {
+    let mut push = |place: Place, what: &str, parts: &[Unread]| {
+        if let Some(message) = Unread::warning(what, parts) {
+            let loc = Loc::new(parts[0].first_line, 1);
+            out.push(place.finding(codes::PARTIAL_READ, loc, message));
+        }
+    };
+    let mut placed: Vec<&Unread> = Vec::new();
+    for role in &source.roles {
+        for policy in &role.policies {
+            push(
+                Place::policy(source, role, policy),
+                "policy",
+                &policy.partial,
+            );
+            placed.extend(&policy.partial);
+        }
+        let own: Vec<Unread> = role
+            .partial
+            .iter()
+            .filter(|u| !placed.contains(u))
+            .cloned()
+            .collect();
+        let holder = Place {
+            role: Some(role),
+            ..Place::source(source)
+        };
+        push(holder, "holder", &own);
+        placed.extend(&role.partial);
+    }
+    let own: Vec<Unread> = source
+        .unread
+        .iter()
+        .filter(|u| !placed.contains(u))
+        .cloned()
+        .collect();
+    push(Place::source(source), "input", &own);
 }
 
 /// Where each holder, policy and statement of a source starts, sorted, to find which one

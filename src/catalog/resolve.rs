@@ -88,7 +88,7 @@ mod tests {
             }),
             document: None,
             loc: Loc::new(line, 3),
-            note: None,
+            ..Policy::default()
         }
     }
 

@@ -153,6 +153,13 @@ fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
             names.join(", ")
         )),
     }
+    for warning in &role.partial {
+        out.push_str(&format!(
+            "  {} {}\n",
+            style.bold("partial:"),
+            escape(warning)
+        ));
+    }
     for note in &role.notes {
         out.push_str(&format!(
             "  note: {}

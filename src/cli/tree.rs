@@ -14,7 +14,7 @@ use super::outline::Item;
 use super::output::{JsonArray, Sink, Stdout, to_json};
 use crate::catalog::{Action, Catalog, PatternError};
 use crate::model::glob::has_wildcard;
-use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Values};
+use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Unread, Values};
 use crate::session::for_each_source;
 use crate::text::{escape, plural};
 
@@ -60,6 +60,7 @@ fn source_json(source: &Source, catalog: &Expansions) -> Value {
         "roles": source.roles.iter().map(|r| role_json(r, catalog)).collect::<Vec<_>>(),
         "placeholders": source.placeholders,
         "diagnostics": source.diagnostics,
+        "partial": source.unread,
     })
 }
 
@@ -68,6 +69,8 @@ fn role_json(role: &Role, catalog: &Expansions) -> Value {
         "name": role.name,
         "kind": role.kind,
         "arn": role.arn,
+        "title": role.title,
+        "partial": role.partial,
         "line": role.loc.line,
         "column": role.loc.column,
         "policies": role.policies.iter().map(|p| policy_json(p, catalog)).collect::<Vec<_>>(),
@@ -84,6 +87,7 @@ fn policy_json(policy: &Policy, catalog: &Expansions) -> Value {
         "id": doc.and_then(|d| d.id.as_ref()).map(|t| &t.value),
         "note": policy.note,
         "synthesized": doc.is_some_and(|d| d.synthesized),
+        "partial": policy.partial,
         "line": policy.loc.line,
         "column": policy.loc.column,
         "unknown": doc.map(|d| unknown_json(&d.unknown)),
@@ -203,6 +207,15 @@ fn with_catalog(mut value: Value, s: &Statement, catalog: &Expansions) -> Value 
     value
 }
 
+/// `  [partial: lines 3-5 not read]` after a node that could not be wholly read.
+fn partial_mark(parts: &[Unread]) -> String {
+    if parts.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = parts.iter().map(Unread::lines).collect();
+    format!("  [partial: {} not read]", lines.join(", "))
+}
+
 fn at(loc: Loc) -> String {
     if loc.is_known() {
         format!("  {loc}")
@@ -243,14 +256,23 @@ impl Expansions {
 /// The source as an outline; with `--expand`, each wildcard action lists the actions it
 /// covers.
 fn source_outline(source: &Source, catalog: &Expansions) -> Item {
-    let mut root = Item::new(format!("{}  ({})", escape(&source.path), source.format));
+    let mut root = Item::new(format!(
+        "{}  ({}){}",
+        escape(&source.path),
+        source.format,
+        partial_mark(&source.unread)
+    ));
     for role in &source.roles {
         let mut r = Item::new(format!(
-            "{}  {}{}",
+            "{}  {}{}{}",
             escape(&role.name),
             role.kind.as_str(),
-            at(role.loc)
+            at(role.loc),
+            partial_mark(&role.partial)
         ));
+        if let Some(title) = &role.title {
+            r.leaf(format!("title: {}", escape(title)));
+        }
         if let Some(note) = &role.note {
             r.leaf(format!("note: {}", escape(note)));
         }
@@ -314,7 +336,11 @@ fn policy_outline(policy: &Policy, catalog: &Expansions) -> Item {
         };
         label.push_str(&format!("  [{state}: {}]", escape(&m.arn)));
     }
+    label.push_str(&partial_mark(&policy.partial));
     let mut p = Item::new(label);
+    if let Some(warning) = Unread::warning("policy", &policy.partial) {
+        p.leaf(warning);
+    }
     if let Some(note) = &policy.note {
         p.leaf(format!("note: {}", escape(note)));
     }

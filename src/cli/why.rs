@@ -151,10 +151,12 @@ fn from_paths(args: &WhyArgs, common: &Common) -> Result<Judged, String> {
             context,
         },
     )?;
+    let mut notes = prepared.notes;
+    notes.extend(partial_notes(&sources, args.role.as_deref()));
     Ok(Judged {
         set: prepared.set,
         request: prepared.request,
-        notes: prepared.notes,
+        notes,
     })
 }
 
@@ -204,6 +206,25 @@ pub fn render_table(t: &ActionTable) -> Vec<String> {
         out.extend(t.notes.iter().map(|n| format!("  {n}")));
     }
     out
+}
+
+/// What could not be read in the holders the question reads (the one named by `--role`,
+/// else every one): the decision may differ once it is.
+fn partial_notes(sources: &[crate::model::Source], role: Option<&str>) -> Vec<String> {
+    let asked = |r: &crate::model::Role| {
+        role.is_none_or(|name| r.name == name || r.title.as_deref() == Some(name))
+    };
+    sources
+        .iter()
+        .flat_map(|s| &s.roles)
+        .filter(|r| asked(r))
+        .flat_map(|r| {
+            let all: Vec<&crate::model::Policy> = r.policies.iter().collect();
+            crate::load::partial::warnings(r, &all)
+                .into_iter()
+                .map(move |w| format!("{} › {w}", r.name))
+        })
+        .collect()
 }
 
 /// The text output, one line per element; escaped by the caller.

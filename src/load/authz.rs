@@ -194,7 +194,7 @@ fn attached(arn: &str, m: &Managed, kind: PolicyKind, loc: Loc) -> Policy {
         }),
         document: m.document.clone(),
         loc,
-        note: None,
+        ..Policy::default()
     }
 }
 
@@ -346,7 +346,7 @@ impl<'m> Reader<'m> {
     /// Reports an entry that cannot be read into the tree.
     fn incomplete(&mut self, loc: Loc, message: String) {
         self.diags
-            .push(Diagnostic::warning(INCOMPLETE_DUMP_ENTRY, loc, message));
+            .push(Diagnostic::warning(INCOMPLETE_DUMP_ENTRY, loc, message).unread_to(loc.line));
     }
 
     /// A managed policy attached by ARN: with its document when the dump has it.

@@ -126,14 +126,17 @@ fn esc(s: &str) -> std::borrow::Cow<'_, str> {
 
 fn statement(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Statement> {
     let Some(members) = node.as_object() else {
-        diags.push(Diagnostic::error(
-            INVALID_ELEMENT,
-            node.loc,
-            format!(
-                "a statement must be an object; found {} (skipped)",
-                node.kind_name()
-            ),
-        ));
+        diags.push(
+            Diagnostic::error(
+                INVALID_ELEMENT,
+                node.loc,
+                format!(
+                    "a statement must be an object; found {} (skipped)",
+                    node.kind_name()
+                ),
+            )
+            .unread_to(node.loc.line),
+        );
         return None;
     };
     let mut s = Statement {

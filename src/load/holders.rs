@@ -60,5 +60,6 @@ pub fn managed_ref(arn: String, kind: PolicyKind, loc: Loc, note: Option<String>
         document: None,
         loc,
         note,
+        partial: Vec::new(),
     }
 }

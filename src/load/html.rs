@@ -68,6 +68,7 @@ pub fn blocks(text: &str, range: Range<usize>, index: &LineIndex) -> Vec<Block> 
         prose: Vec::new(),
         prose_range: None,
         bold: 0,
+        glue: false,
         code: 0,
     };
     let end = range.end.min(text.len());
@@ -103,6 +104,8 @@ struct Reader<'a> {
     prose_range: Option<Range<usize>>,
     bold: u32,
     code: u32,
+    /// An HTML comment was just skipped: the text after it goes on the word before it.
+    glue: bool,
 }
 
 /// A tag as written.
@@ -151,6 +154,7 @@ impl Reader<'_> {
     fn step(&mut self, pos: usize, end: usize) -> usize {
         let rest = &self.text[pos..end];
         if let Some(after) = rest.strip_prefix("<!--") {
+            self.glue = true;
             return after.find("-->").map_or(end, |i| pos + 4 + i + 3);
         }
         if rest.starts_with("<!") || rest.starts_with("<?") {
@@ -162,6 +166,7 @@ impl Reader<'_> {
             if !tag.closing && HIDDEN.contains(&tag.name.as_str()) {
                 return self.skip_hidden(&tag, end);
             }
+            self.glue = false;
             self.tag(&tag, pos);
             return tag.end;
         }
@@ -260,14 +265,14 @@ impl Reader<'_> {
                 self.flush_prose();
                 self.pre = Some((String::new(), tag.end));
             }
-            ("br", _) => self.push(Piece::Break, pos..tag.end),
+            ("br", _) => self.push(Piece::Break, pos..tag.end, false),
             ("b" | "strong" | "em" | "i", false) => self.bold += 1,
             ("b" | "strong" | "em" | "i", true) => self.bold = self.bold.saturating_sub(1),
             ("code" | "kbd" | "tt" | "samp", false) => self.code += 1,
             ("code" | "kbd" | "tt" | "samp", true) => self.code = self.code.saturating_sub(1),
             (other, _) if BLOCK_LEVEL.contains(&other) => {
                 if self.cell_open().is_some() {
-                    self.push(Piece::Break, pos..tag.end);
+                    self.push(Piece::Break, pos..tag.end, false);
                 } else {
                     self.flush_prose();
                 }
@@ -316,16 +321,26 @@ impl Reader<'_> {
         } else {
             Piece::Text(words, loc)
         };
-        self.push(piece, start..end);
+        let glued = std::mem::take(&mut self.glue) && !decoded.starts_with(char::is_whitespace);
+        self.push(piece, start..end, glued);
     }
 
-    fn push(&mut self, piece: Piece, range: Range<usize>) {
+    /// Adds a piece to the open cell or prose; `glued` to the piece before it (a word an
+    /// HTML comment split).
+    fn push(&mut self, piece: Piece, range: Range<usize>, glued: bool) {
         if let Some((_, title, _)) = &mut self.heading {
             title.push(' ');
             return;
         }
+        let add = |pieces: &mut Vec<Piece>, piece| {
+            if glued {
+                page::push_joined(pieces, piece);
+            } else {
+                pieces.push(piece);
+            }
+        };
         if let Some(cell) = self.cell_open() {
-            cell.push(piece);
+            add(cell, piece);
             return;
         }
         if !self.tables.is_empty() {
@@ -333,7 +348,7 @@ impl Reader<'_> {
         }
         let r = self.prose_range.get_or_insert(range.clone());
         r.end = r.end.max(range.end);
-        self.prose.push(piece);
+        add(&mut self.prose, piece);
     }
 
     fn flush_prose(&mut self) {

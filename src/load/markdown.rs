@@ -298,7 +298,7 @@ impl Reader<'_> {
         match &mut self.state {
             State::Table(t) => {
                 if let Some(cell) = &mut t.cell {
-                    cell.push(piece);
+                    page::push_joined(cell, piece);
                 }
             }
             State::None => {
@@ -307,7 +307,7 @@ impl Reader<'_> {
                     range: range.clone(),
                 });
                 prose.range.end = prose.range.end.max(range.end);
-                prose.pieces.push(piece);
+                page::push_joined(&mut prose.pieces, piece);
             }
             State::Heading(_, title, _) if piece == Piece::Break => title.push(' '),
             _ => {}

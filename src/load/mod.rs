@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod node;
 pub mod page;
 pub mod page_text;
+pub mod partial;
 pub mod samples;
 pub mod terraform;
 pub mod yaml;
@@ -131,6 +132,7 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
         _ => page_text::load(text, &mut source),
     }
     crate::catalog::resolve_managed(&mut source);
+    partial::mark(&mut source);
     if source.roles.is_empty() {
         source.diagnostics.push(Diagnostic::info(
             NO_POLICIES,

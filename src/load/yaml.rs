@@ -52,14 +52,18 @@ pub fn parse(text: &str, origin: Loc) -> Parsed {
             Err(e) => {
                 let m = e.marker();
                 let at = b.loc_of(m.line(), m.col());
-                b.out.diagnostics.push(Diagnostic::error(
-                    MALFORMED_YAML,
-                    at,
-                    format!(
-                        "YAML syntax error: {}; the rest is not read",
-                        crate::text::escape(e.info())
-                    ),
-                ));
+                let last = b.loc_of(text.trim_end().lines().count(), 0).line;
+                b.out.diagnostics.push(
+                    Diagnostic::error(
+                        MALFORMED_YAML,
+                        at,
+                        format!(
+                            "YAML syntax error: {}; the rest is not read",
+                            crate::text::escape(e.info())
+                        ),
+                    )
+                    .unread_to(last),
+                );
                 b.close_all();
                 break;
             }

@@ -21,5 +21,5 @@ pub use policy::{
 };
 pub use source::{
     Diagnostic, Format, ManagedRef, Placeholder, Policy, PolicyKind, Role, RoleKind, Severity,
-    Source,
+    Source, Unread,
 };

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use super::Loc;
 use super::policy::{Principal, Statement, Values};
-use super::source::{Policy, Role, RoleKind, Severity, Source};
+use super::source::{Policy, Role, RoleKind, Severity, Source, Unread};
 use crate::text::plural;
 
 /// Index of a node in an [`Outline`]. Preorder: a node's descendants follow it directly.
@@ -353,7 +353,8 @@ fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
         source: index,
         ..At::default()
     };
-    b.open(Node::new(NodeKind::Source, &source.path, at).summary(source.format.as_str()));
+    let summary = format!("{}{}", source.format, partial_summary(&source.unread));
+    b.open(Node::new(NodeKind::Source, &source.path, at).summary(summary));
     for (r, role) in source.roles.iter().enumerate() {
         let at = At {
             role: Some(r),
@@ -433,6 +434,11 @@ pub fn severity_counts(source: &Source) -> String {
     .join(", ")
 }
 
+/// `, partial` after the summary of a node that could not be wholly read.
+fn partial_summary(parts: &[Unread]) -> &'static str {
+    if parts.is_empty() { "" } else { ", partial" }
+}
+
 fn add_note(b: &mut Builder<'_>, note: Option<&String>, at: At) {
     if let Some(note) = note {
         b.leaf(Node::new(NodeKind::Note, note, at));
@@ -441,9 +447,10 @@ fn add_note(b: &mut Builder<'_>, note: Option<&String>, at: At) {
 
 fn add_role(b: &mut Builder<'_>, role: &Role, at: At) {
     let summary = format!(
-        "{}, {}",
+        "{}, {}{}",
         role.kind.as_str(),
-        plural(role.policies.len(), "policy", "policies")
+        plural(role.policies.len(), "policy", "policies"),
+        partial_summary(&role.partial)
     );
     b.open(
         Node::new(NodeKind::Role, &role.name, at)
@@ -482,11 +489,13 @@ fn add_policy(b: &mut Builder<'_>, policy: &Policy, at: At) {
             ", managed, not resolved"
         });
     }
+    summary.push_str(partial_summary(&policy.partial));
     b.open(
         Node::new(NodeKind::Policy, &policy.name, at)
             .summary(summary)
             .loc(policy.loc),
     );
+    add_note(b, Unread::warning("policy", &policy.partial).as_ref(), at);
     add_note(b, policy.note.as_ref(), at);
     for u in policy.document.iter().flat_map(|d| &d.unknown) {
         b.leaf(

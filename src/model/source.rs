@@ -18,6 +18,8 @@ pub struct Source {
     pub roles: Vec<Role>,
     pub placeholders: Vec<Placeholder>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Parts of the input the loader could not read: the source is partial when any.
+    pub unread: Vec<Unread>,
 }
 
 impl Source {
@@ -100,6 +102,12 @@ pub struct Role {
     pub arn: Option<String>,
     /// Groups a user belongs to (account dumps); their policies apply to the user too.
     pub groups: Vec<String>,
+    /// Parts of the input that could not be read and fall in this holder (its policies'
+    /// included): it may hold more than shown.
+    pub partial: Vec<Unread>,
+    /// What the source calls the holder when its name is taken from elsewhere (a page's
+    /// heading "Management Account Role" over the role it names `ProwlerScan`).
+    pub title: Option<String>,
 }
 
 impl Role {
@@ -151,6 +159,9 @@ pub struct Policy {
     pub loc: Loc,
     /// Prose the source attached to the policy (a table's description column).
     pub note: Option<String>,
+    /// Parts of the input that could not be read and fall in this policy: it may grant
+    /// more than shown.
+    pub partial: Vec<Unread>,
 }
 
 impl Policy {
@@ -163,6 +174,7 @@ impl Policy {
             document: Some(Arc::new(document)),
             loc,
             note: None,
+            partial: Vec::new(),
         }
     }
 
@@ -218,6 +230,44 @@ pub struct ManagedRef {
     pub resolved: bool,
 }
 
+/// A part of the input a loader could not read (a JSON error it could not repair, a
+/// macro, an expression known only at deployment): whatever holds it may grant more than
+/// the tree shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unread {
+    pub first_line: u32,
+    pub last_line: u32,
+    /// Why it could not be read, as its diagnostic says.
+    pub reason: String,
+}
+
+impl Unread {
+    /// `line 27` or `lines 27-140`.
+    pub fn lines(&self) -> String {
+        if self.first_line >= self.last_line {
+            format!("line {}", self.first_line)
+        } else {
+            format!("lines {}-{}", self.first_line, self.last_line)
+        }
+    }
+
+    /// "this policy may grant more: lines 27-140 could not be read", for `what` (a policy,
+    /// a holder, a source) carrying these parts.
+    pub fn warning(what: &str, parts: &[Unread]) -> Option<String> {
+        let shown = parts.iter().take(3).map(Unread::lines).collect::<Vec<_>>();
+        let first = shown.first()?;
+        let mut lines = shown[1..]
+            .iter()
+            .fold(first.clone(), |all, l| all + ", " + l);
+        if parts.len() > shown.len() {
+            lines.push_str(&format!(" and {} more", parts.len() - shown.len()));
+        }
+        Some(format!(
+            "this {what} may grant more: {lines} could not be read"
+        ))
+    }
+}
+
 /// Something a loader noticed: a repair it made, an element it did not know, input it
 /// could not read. Codes are kebab-case and stable.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -227,6 +277,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(flatten)]
     pub loc: Loc,
+    /// Set when the input from `loc` to this line (included) could not be read at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_to: Option<u32>,
 }
 
 impl Diagnostic {
@@ -241,7 +294,14 @@ impl Diagnostic {
             code,
             message: message.into(),
             loc,
+            unread_to: None,
         }
+    }
+
+    /// Marks the input from this diagnostic's position to `last_line` as not read.
+    pub fn unread_to(mut self, last_line: u32) -> Self {
+        self.unread_to = Some(last_line.max(self.loc.line));
+        self
     }
 
     pub fn error(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {

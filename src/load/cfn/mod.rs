@@ -71,7 +71,7 @@ pub fn load_template(root: &Node, source: &mut Source) {
             intrinsic::MACRO,
             transform.loc,
             "the template is transformed when it is deployed; resources and policies the transform generates are not shown",
-        ));
+        ).unread_to(transform.loc.line));
     }
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
         diags.push(Diagnostic::warning(

@@ -168,10 +168,13 @@ impl Parser<'_> {
             .push(Diagnostic::error(MALFORMED_JSON, loc, message));
     }
 
+    /// Stops the parse: the text from `loc` to its end is not read.
     fn fail(&mut self, loc: Loc, message: impl Into<String>) {
         self.failed = true;
+        let rest = self.text.get(self.pos..).unwrap_or_default().trim_end();
+        let last_line = self.line + rest.matches('\n').count() as u32;
         self.diagnostics
-            .push(Diagnostic::error(MALFORMED_JSON, loc, message));
+            .push(Diagnostic::error(MALFORMED_JSON, loc, message).unread_to(last_line));
     }
 
     /// Skips whitespace and comments (each comment reported).

@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::load::json;
-use crate::model::{Format, Loc, ManagedRef, Policy, PolicyKind, Role, Source, Text};
+use crate::model::{Format, Loc, Policy, PolicyKind, Role, Source, Text};
 
 /// A run of inline content as the page shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +35,18 @@ pub enum Piece {
     Code(String, Loc),
     /// A line break inside a paragraph or cell (`<br>`).
     Break,
+}
+
+/// Adds `piece` to `pieces`, joined to the one before when both are text of one kind: a
+/// word the page's source split (Markdown splits text at a backslash escape, `a4b:List\\*`;
+/// a built page has an HTML comment inside a word, `a4b:List<!-- -->*`).
+pub fn push_joined(pieces: &mut Vec<Piece>, piece: Piece) {
+    match (pieces.last_mut(), piece) {
+        (Some(Piece::Text(before, _)), Piece::Text(more, _))
+        | (Some(Piece::Bold(before, _)), Piece::Bold(more, _))
+        | (Some(Piece::Code(before, _)), Piece::Code(more, _)) => before.push_str(&more),
+        (_, piece) => pieces.push(piece),
+    }
 }
 
 /// One block of a page, in reading order.
@@ -275,18 +287,13 @@ impl Page {
 
 /// A reference to a managed policy, unresolved until the catalog fills it in.
 fn managed_policy(m: &prose::ManagedName, note: Option<String>) -> Policy {
-    Policy {
-        name: m.name.clone(),
-        kind: PolicyKind::Identity,
-        managed: Some(ManagedRef {
-            name: m.name.clone(),
-            arn: m.arn.clone(),
-            resolved: false,
-        }),
-        document: None,
-        loc: m.loc,
-        note,
+    let mut policy =
+        crate::load::holders::managed_ref(m.arn.clone(), PolicyKind::Identity, m.loc, note);
+    policy.name.clone_from(&m.name);
+    if let Some(managed) = &mut policy.managed {
+        managed.name.clone_from(&m.name);
     }
+    policy
 }
 
 /// The policy a table of actions describes: a statement per row, Allow, with the row's

@@ -81,14 +81,17 @@ pub fn from_expression(
                 ] => match data.get(*name) {
                     Some(block) => Some(data_document(src, block, diags)),
                     None => {
-                        diags.push(Diagnostic::warning(
-                            UNFOLLOWED,
-                            at,
-                            format!(
-                                "data.aws_iam_policy_document.{} is not in this file",
-                                crate::text::escape(name)
-                            ),
-                        ));
+                        diags.push(
+                            Diagnostic::warning(
+                                UNFOLLOWED,
+                                at,
+                                format!(
+                                    "data.aws_iam_policy_document.{} is not in this file",
+                                    crate::text::escape(name)
+                                ),
+                            )
+                            .unread_to(at.line),
+                        );
                         None
                     }
                 },
@@ -108,14 +111,17 @@ fn not_followed(
     expr: &Expression,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PolicyDocument> {
-    diags.push(Diagnostic::warning(
-        UNFOLLOWED,
-        src.at(expr),
-        format!(
-            "the policy is `{}`, known only when Terraform runs; not shown",
-            crate::text::escape(src.source_of(expr))
-        ),
-    ));
+    diags.push(
+        Diagnostic::warning(
+            UNFOLLOWED,
+            src.at(expr),
+            format!(
+                "the policy is `{}`, known only when Terraform runs; not shown",
+                crate::text::escape(src.source_of(expr))
+            ),
+        )
+        .unread_to(src.at(expr).line),
+    );
     None
 }
 
@@ -159,7 +165,7 @@ pub fn data_document(
                             UNFOLLOWED,
                             src.at(a),
                             format!("`{key}` merges other documents when Terraform runs; they are not shown here"),
-                        ));
+                        ).unread_to(src.at(a).line));
                         continue;
                     }
                     _ => {

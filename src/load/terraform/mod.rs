@@ -177,7 +177,11 @@ fn parse_chunk(
     budget: &mut usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Body> {
-    if !spend(budget, 0, hcl.text.len(), hcl.loc(range.start), diags) {
+    let from = (
+        hcl.loc(range.start),
+        hcl.loc(hcl.text.trim_end().len()).line,
+    );
+    if !spend(budget, 0, hcl.text.len(), from, diags) {
         return None;
     }
     let mut bytes: Vec<u8> = hcl
@@ -193,13 +197,7 @@ fn parse_chunk(
         })
         .collect();
     for _ in 0..MAX_REPAIRS {
-        if !spend(
-            budget,
-            bytes.len(),
-            bytes.len(),
-            hcl.loc(range.start),
-            diags,
-        ) {
+        if !spend(budget, bytes.len(), bytes.len(), from, diags) {
             return None;
         }
         let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -212,14 +210,20 @@ fn parse_chunk(
         match repair(&mut bytes, offset) {
             Some(what) => diags.push(Diagnostic::error(MALFORMED_HCL, at, what)),
             None => {
-                diags.push(Diagnostic::error(
-                    MALFORMED_HCL,
-                    at,
-                    format!(
-                        "HCL syntax error: {}; this block is not read",
-                        crate::text::escape(e.message())
+                diags.push(
+                    Diagnostic::error(
+                        MALFORMED_HCL,
+                        at,
+                        format!(
+                            "HCL syntax error: {}; this block is not read",
+                            crate::text::escape(e.message())
+                        ),
+                    )
+                    .unread_to(
+                        hcl.loc(range.start + hcl.text[range.clone()].trim_end().len())
+                            .line,
                     ),
-                ));
+                );
                 return None;
             }
         }
@@ -233,7 +237,7 @@ fn spend(
     budget: &mut usize,
     cost: usize,
     needed: usize,
-    at: Loc,
+    (at, last_line): (Loc, u32),
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
     if *budget >= needed {
@@ -245,7 +249,7 @@ fn spend(
             MALFORMED_HCL,
             at,
             "too many broken blocks to recover them all; this block and the ones after it are not read",
-        ));
+        ).unread_to(last_line));
     }
     *budget = 0;
     false

@@ -14,7 +14,17 @@ use crate::text::{escape, plural};
 use crate::tui::app::App;
 
 pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme: Theme) {
-    let block = block.title(title(app, area.width));
+    let mut block = block.title(title(app, area.width));
+    if app.sources().iter().any(|s| !s.unread.is_empty()) {
+        // Never partial in silence: a part of the input could not be read.
+        block = block.title(
+            Line::styled(
+                " PARTIAL: part of the input not read ",
+                theme.severity(Severity::Error),
+            )
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);

@@ -1,0 +1,61 @@
+//! Inputs written the way vendors really write them (tests/fixtures/shapes, one fixture per
+//! shape): the exact `tree` and `check` output of each, through the binary, as snapshots.
+
+use std::process::Command;
+
+/// `iamscope ARGS...` run from the crate root without colour: its standard output.
+fn run(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run iamscope");
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// The tree and the findings of one fixture, as a reviewer reads them.
+fn tree_and_check(name: &str) -> String {
+    let path = format!("tests/fixtures/shapes/{name}");
+    format!(
+        "$ iamscope tree {path}\n{}\n$ iamscope check {path}\n{}",
+        run(&["tree", &path]),
+        run(&["check", "--fail-on", "never", &path])
+    )
+}
+
+macro_rules! shape {
+    ($test:ident, $file:literal) => {
+        #[test]
+        fn $test() {
+            insta::assert_snapshot!(tree_and_check($file));
+        }
+    };
+}
+
+shape!(
+    truncated_json_marks_its_policy_partial,
+    "truncated-policy.json"
+);
+shape!(macro_marks_its_policy_partial, "macro-partial.yaml");
+
+#[test]
+fn matrix_and_why_say_a_policy_may_grant_more() {
+    let path = "tests/fixtures/shapes/truncated-policy.json";
+    let matrix = run(&["matrix", path]);
+    assert!(
+        matrix.contains("  partial: truncated-policy: this policy may grant more: lines 15-24 could not be read\n"),
+        "{matrix}"
+    );
+    let why = run(&["why", path, "--action", "iam:PassRole"]);
+    assert!(
+        why.contains("  truncated-policy.json › truncated-policy: this policy may grant more: lines 15-24 could not be read\n"),
+        "{why}"
+    );
+}
+
+shape!(markdown_escapes_and_comments_are_text, "escaped-actions.md");
+shape!(
+    html_comments_inside_words_are_removed,
+    "escaped-actions.html"
+);
