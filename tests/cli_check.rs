@@ -418,40 +418,38 @@ fn sarif_is_valid_against_the_schema() {
     }
 }
 
-/// The SARIF 2.1.0 schema, as shipped in the `serde-sarif` crate's sources (found through
-/// `cargo metadata`, so no copy lives in this repository).
+/// The SARIF 2.1.0 schema, as shipped in the sources of the `serde-sarif` crate that cargo
+/// compiled for this very test (no copy lives in this repository). Cargo's dep-info file for
+/// that build, beside this test binary, names the crate's source files; the schema sits next
+/// to its `lib.rs`. Nothing is fetched or resolved: whatever `cargo test` built is enough.
 fn sarif_schema() -> std::path::PathBuf {
-    let rustc = Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .expect("rustc -vV");
-    let host = String::from_utf8_lossy(&rustc.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-        .expect("rustc names its host");
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--filter-platform",
-            &host,
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata");
-    let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON");
-    let manifest = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "serde-sarif")
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("serde-sarif is a dev-dependency");
-    std::path::Path::new(manifest)
-        .with_file_name("src")
-        .join("schema.json")
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let deps = exe.parent().expect("the test binary's directory");
+    let mut candidates = Vec::new();
+    for entry in std::fs::read_dir(deps).expect("the test binary's directory is readable") {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with("serde_sarif-") && name.ends_with(".d")) {
+            continue;
+        }
+        let info = std::fs::read_to_string(&path).unwrap_or_default();
+        // Make syntax: `target: dep dep ...`, a space inside a path escaped as `\ `.
+        let info = info.replace("\\ ", "\u{0}");
+        candidates.extend(
+            info.split_whitespace()
+                .map(|f| f.trim_end_matches(':').replace('\u{0}', " "))
+                .filter(|f| f.ends_with("lib.rs"))
+                .map(|lib| std::path::Path::new(&lib).with_file_name("schema.json"))
+                .filter(|schema| schema.is_file()),
+        );
+    }
+    candidates.sort();
+    candidates.pop().unwrap_or_else(|| {
+        panic!(
+            "no serde_sarif-*.d naming the crate's sources in {}",
+            deps.display()
+        )
+    })
 }
 
 fn tempdir() -> std::path::PathBuf {
