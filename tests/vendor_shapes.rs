@@ -59,3 +59,7 @@ shape!(
     html_comments_inside_words_are_removed,
     "escaped-actions.html"
 );
+shape!(
+    terraform_indexed_and_each_references_are_followed,
+    "indexed-module.tf"
+);
