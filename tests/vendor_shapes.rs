@@ -63,3 +63,7 @@ shape!(
     terraform_indexed_and_each_references_are_followed,
     "indexed-module.tf"
 );
+shape!(
+    dump_of_unattached_policies_is_shown_and_checked,
+    "unattached-dump.json"
+);
