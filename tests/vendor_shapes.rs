@@ -67,3 +67,7 @@ shape!(
     dump_of_unattached_policies_is_shown_and_checked,
     "unattached-dump.json"
 );
+shape!(
+    cloudformation_split_join_select_attach_the_template_policies,
+    "managed-split-join.yaml"
+);

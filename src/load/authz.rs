@@ -176,8 +176,7 @@ pub fn load_dump(root: &Node, source: &mut Source) {
     let mut unattached: Vec<(&String, &Managed)> = managed
         .iter()
         .filter(|(arn, _)| {
-            !r.used.contains(arn.as_str())
-                && (only_policies || !arn.contains(":iam::aws:policy/"))
+            !r.used.contains(arn.as_str()) && (only_policies || !arn.contains(":iam::aws:policy/"))
         })
         .collect();
     unattached.sort_by(|a, b| a.0.cmp(b.0));
