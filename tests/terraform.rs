@@ -27,6 +27,25 @@ fn detected_by_content() {
 }
 
 #[test]
+fn a_policy_in_a_file_the_input_lacks_is_kept_partial() {
+    let s = load_with("iam.tf", &[]);
+    let key = s
+        .roles
+        .iter()
+        .find(|r| r.name == "aws_kms_key.main")
+        .unwrap();
+    let policy = &key.policies[0];
+    assert_eq!(
+        (policy.name.as_str(), policy.statements().len()),
+        ("aws_kms_key", 0)
+    );
+    assert_eq!(
+        iamscope::model::Unread::warning("policy", &policy.partial).as_deref(),
+        Some("this policy may grant more: line 122 could not be read")
+    );
+}
+
+#[test]
 fn roles_users_attachments_and_resource_policies() {
     let s = load_with("iam.tf", &[]);
     let holders: Vec<(&str, RoleKind)> =
@@ -38,6 +57,8 @@ fn roles_users_attachments_and_resource_policies() {
             ("ci", RoleKind::User),
             ("legacy", RoleKind::Role),
             ("aws_s3_bucket.data", RoleKind::Resource),
+            // Its policy is a file this input lacks: kept, marked partial, not left out.
+            ("aws_kms_key.main", RoleKind::Resource),
         ]
     );
     assert_eq!(s.roles[0].note.as_deref(), Some("aws_iam_role.vendor"));

@@ -59,3 +59,15 @@ shape!(
     html_comments_inside_words_are_removed,
     "escaped-actions.html"
 );
+shape!(
+    terraform_indexed_and_each_references_are_followed,
+    "indexed-module.tf"
+);
+shape!(
+    dump_of_unattached_policies_is_shown_and_checked,
+    "unattached-dump.json"
+);
+shape!(
+    cloudformation_split_join_select_attach_the_template_policies,
+    "managed-split-join.yaml"
+);

@@ -11,10 +11,12 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::catalog::managed::ManagedLookup;
 use crate::load::document;
 use crate::load::holders::managed_ref;
 use crate::load::json::parse;
 use crate::load::node::{Node, Value};
+use crate::model::json;
 use crate::model::{
     Diagnostic, Loc, ManagedRef, Policy, PolicyDocument, PolicyKind, Role, RoleKind, Source,
 };
@@ -33,10 +35,13 @@ const LISTS: [&str; 4] = [
 
 /// Whether a text is an account dump: JSON with one of the dump's lists.
 pub fn looks_like_authorization_details(text: &str) -> bool {
+    // A dump of managed policies only (`--filter LocalManagedPolicy`) has just `Policies`,
+    // whose entries carry their versions.
     super::looks_like_json(text)
-        && LISTS[..3]
+        && (LISTS[..3]
             .iter()
             .any(|list| text.contains(&format!("\"{list}\"")))
+            || text.contains("\"Policies\"") && text.contains("\"PolicyVersionList\""))
 }
 
 /// Adds the users, groups and roles of the dump `text` to `source`.
@@ -53,6 +58,9 @@ pub fn load(text: &str, source: &mut Source) {
 struct Managed {
     name: String,
     document: Option<Arc<PolicyDocument>>,
+    /// For an AWS managed policy: how the dump's default version compares with the
+    /// built-in catalog's copy, when they differ.
+    note: Option<String>,
 }
 
 /// Reads holders and documents; one per worker thread.
@@ -160,14 +168,25 @@ pub fn load_dump(root: &Node, source: &mut Source) {
         &mut r,
         |r, node| r.role(node),
     ));
+    // Customer managed policies left over, and AWS managed ones when the dump was taken
+    // with the AWS-managed filter: exactly what a reviewer cleans up.
+    // AWS managed policies every account can attach are listed only when the dump holds
+    // nothing else (taken with the AWS-managed filter).
+    let only_policies = LISTS[..3].iter().all(|list| root.get(list).is_none());
     let mut unattached: Vec<(&String, &Managed)> = managed
         .iter()
-        .filter(|(arn, _)| !r.used.contains(arn.as_str()) && !arn.contains(":iam::aws:policy/"))
+        .filter(|(arn, _)| {
+            !r.used.contains(arn.as_str()) && (only_policies || !arn.contains(":iam::aws:policy/"))
+        })
         .collect();
     unattached.sort_by(|a, b| a.0.cmp(b.0));
     if !unattached.is_empty() {
         let mut role = Role::new("managed policies attached to nothing", RoleKind::Document);
         role.loc = root.loc;
+        role.note = Some(format!(
+            "{} in the dump's Policies list attached to no user, group or role",
+            crate::text::plural(unattached.len(), "managed policy", "managed policies")
+        ));
         role.policies = unattached
             .into_iter()
             .map(|(arn, m)| {
@@ -194,7 +213,30 @@ fn attached(arn: &str, m: &Managed, kind: PolicyKind, loc: Loc) -> Policy {
         }),
         document: m.document.clone(),
         loc,
+        note: m.note.clone(),
         ..Policy::default()
+    }
+}
+
+/// What an AWS managed policy in the dump is next to the built-in catalog's copy: `None`
+/// when they grant alike (the same statements) or the ARN is a customer's.
+fn compared_with_catalog(arn: &str, dump: &PolicyDocument, version: &str) -> Option<String> {
+    if !arn.contains(":iam::aws:policy/") {
+        return None;
+    }
+    let statements = |d: &PolicyDocument| json::document_to_json(d)["Statement"].clone();
+    match crate::catalog::managed::lookup(arn) {
+        ManagedLookup::Found(found) if statements(&found.policy.document()) == statements(dump) => {
+            None
+        }
+        ManagedLookup::Found(_) => Some(format!(
+            "the dump's default version ({}) differs from iamscope's built-in copy of this AWS managed policy; the dump's is shown",
+            crate::text::escape(version)
+        )),
+        _ => Some(format!(
+            "not in iamscope's built-in catalog; the dump's default version ({}) is shown",
+            crate::text::escape(version)
+        )),
     }
 }
 
@@ -278,7 +320,17 @@ impl<'m> Reader<'m> {
                 None
             }
         };
-        Some((arn.to_string(), Managed { name, document }))
+        let note = document
+            .as_deref()
+            .and_then(|d| compared_with_catalog(arn, d, default_id.unwrap_or("default")));
+        Some((
+            arn.to_string(),
+            Managed {
+                name,
+                document,
+                note,
+            },
+        ))
     }
 
     /// A user, group or role with its inline, attached and boundary policies.

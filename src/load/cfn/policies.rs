@@ -407,6 +407,7 @@ fn managed_refs(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Policy> {
     let mut out = Vec::new();
+    let node = &lists_evaluated(node, 0);
     for lv in variants(t, world, diags, |r| r.shallow(node)) {
         let Some(value) = lv.value else { continue };
         let items: Vec<&Node> = match value.as_array() {
@@ -434,6 +435,92 @@ fn managed_refs(
         }
     }
     out
+}
+
+/// A list of ARNs with `Fn::Split` of a `Fn::Join` on the same delimiter, and `Fn::Select`
+/// from a written list, evaluated over their parts (in either branch of an `Fn::If`), so
+/// that a `Ref` to a managed policy of the template among them stays a `Ref` and brings
+/// its document: `!Split [",", !Join [",", [ViewOnlyArn, !Ref PolicyA]]]` is the list
+/// `[ViewOnlyArn, !Ref PolicyA]`. Anything else is kept for the evaluator.
+fn lists_evaluated(node: &Node, depth: usize) -> Node {
+    const MAX_DEPTH: usize = 16;
+    if depth > MAX_DEPTH {
+        return node.clone();
+    }
+    let each = |nodes: &[Node]| -> Vec<Node> {
+        nodes
+            .iter()
+            .map(|n| lists_evaluated(n, depth + 1))
+            .collect()
+    };
+    let args = |arg: &Node| arg.as_array().map(<[Node]>::to_vec).unwrap_or_default();
+    match super::intrinsic::function(node) {
+        Some(("Fn::If", arg)) => match args(arg).as_slice() {
+            [condition, a, b] => {
+                let branches = vec![
+                    condition.clone(),
+                    lists_evaluated(a, depth + 1),
+                    lists_evaluated(b, depth + 1),
+                ];
+                call(
+                    "Fn::If",
+                    Node::new(Value::Array(branches), arg.loc),
+                    node.loc,
+                )
+            }
+            _ => node.clone(),
+        },
+        Some(("Fn::Split", arg)) => match args(arg).as_slice() {
+            [delimiter, joined] => {
+                let parts = delimiter.as_str().and_then(|d| joined_parts(joined, d));
+                match parts {
+                    Some(parts) => Node::new(Value::Array(each(&parts)), node.loc),
+                    None => node.clone(),
+                }
+            }
+            _ => node.clone(),
+        },
+        Some(("Fn::Select", arg)) => match args(arg).as_slice() {
+            [index, list] => {
+                let list = lists_evaluated(list, depth + 1);
+                let i = super::intrinsic::scalar_text(index).and_then(|i| i.parse::<usize>().ok());
+                match (i, list.as_array()) {
+                    (Some(i), Some(items)) if i < items.len() => items[i].clone(),
+                    _ => node.clone(),
+                }
+            }
+            _ => node.clone(),
+        },
+        None => match node.as_array() {
+            Some(items) => Node::new(Value::Array(each(items)), node.loc),
+            None => node.clone(),
+        },
+        Some(_) => node.clone(),
+    }
+}
+
+/// The parts of `!Join [delimiter, [parts]]` when none of its written parts holds the
+/// delimiter (splitting the joined text on it gives the parts back).
+fn joined_parts(joined: &Node, delimiter: &str) -> Option<Vec<Node>> {
+    let (name, arg) = super::intrinsic::function(joined)?;
+    let [d, parts] = arg.as_array()? else {
+        return None;
+    };
+    let parts = parts.as_array()?;
+    let clean = parts
+        .iter()
+        .all(|p| p.as_str().is_none_or(|s| !s.contains(delimiter)));
+    (name == "Fn::Join" && d.as_str() == Some(delimiter) && !delimiter.is_empty() && clean)
+        .then(|| parts.to_vec())
+}
+
+/// `{"name": arg}`: an intrinsic function call.
+fn call(name: &str, arg: Node, loc: crate::model::Loc) -> Node {
+    let member = Member {
+        key: Text::new(name, loc),
+        value: arg,
+    };
+    Node::new(Value::Object(vec![member]), loc)
 }
 
 /// Evaluates a policy document into one document per outcome of the conditions that shape

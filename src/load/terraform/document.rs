@@ -9,7 +9,7 @@ use hcl_edit::Span;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body, Structure};
 
-use super::expr::Source;
+use super::expr::{Source, one_line};
 use crate::load::document;
 use crate::load::json;
 use crate::load::node::{Member, Node, Value};
@@ -35,11 +35,50 @@ const STATEMENT_ARGUMENTS: [(&str, &str); 6] = [
 /// The data blocks of a configuration by name.
 pub type DataDocuments<'b> = BTreeMap<String, &'b Block>;
 
+/// A document read from a `policy`-like argument, with a note when the data block it comes
+/// from exists only for some variable values.
+pub struct Followed {
+    pub document: PolicyDocument,
+    pub note: Option<String>,
+}
+
 /// The document a `policy`-like argument gives, if it can be read.
 pub fn from_expression(
     src: &Source<'_>,
     expr: &Expression,
     data: &DataDocuments<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Followed> {
+    if let Expression::Traversal(t) = expr
+        && let [
+            "data",
+            "aws_iam_policy_document",
+            name,
+            "json" | "minified_json",
+        ] = traversal_names(&t.expr, &t.operators).as_slice()
+        && let Some(block) = data.get(*name)
+    {
+        let note = conditional(
+            src,
+            block,
+            &format!("data.aws_iam_policy_document.{name} exists"),
+        );
+        return Some(Followed {
+            document: data_document(src, block, diags),
+            note,
+        });
+    }
+    let document = written_document(src, expr, diags)?;
+    Some(Followed {
+        document,
+        note: None,
+    })
+}
+
+/// The document written in the argument itself, or named by a reference this input lacks.
+fn written_document(
+    src: &Source<'_>,
+    expr: &Expression,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PolicyDocument> {
     let at = src.at(expr);
@@ -70,34 +109,29 @@ pub fn from_expression(
                 diags,
             ))
         }
-        Expression::Traversal(t) => {
-            let path = traversal_names(&t.expr, &t.operators);
-            match path.as_slice() {
-                [
-                    "data",
-                    "aws_iam_policy_document",
-                    name,
-                    "json" | "minified_json",
-                ] => match data.get(*name) {
-                    Some(block) => Some(data_document(src, block, diags)),
-                    None => {
-                        diags.push(
-                            Diagnostic::warning(
-                                UNFOLLOWED,
-                                at,
-                                format!(
-                                    "data.aws_iam_policy_document.{} is not in this file",
-                                    crate::text::escape(name)
-                                ),
-                            )
-                            .unread_to(at.line),
-                        );
-                        None
-                    }
-                },
-                _ => not_followed(src, expr, diags),
+        Expression::Traversal(t) => match traversal_names(&t.expr, &t.operators).as_slice() {
+            // A data block of this input was followed before; this one is not here.
+            [
+                "data",
+                "aws_iam_policy_document",
+                name,
+                "json" | "minified_json",
+            ] => {
+                diags.push(
+                    Diagnostic::warning(
+                        UNFOLLOWED,
+                        at,
+                        format!(
+                            "data.aws_iam_policy_document.{} is not in this file",
+                            crate::text::escape(name)
+                        ),
+                    )
+                    .unread_to(at.line),
+                );
+                None
             }
-        }
+            _ => not_followed(src, expr, diags),
+        },
         _ => not_followed(src, expr, diags),
     }
 }
@@ -117,7 +151,7 @@ fn not_followed(
             src.at(expr),
             format!(
                 "the policy is `{}`, known only when Terraform runs; not shown",
-                crate::text::escape(src.source_of(expr))
+                crate::text::escape(&one_line(src.source_of(expr)))
             ),
         )
         .unread_to(src.at(expr).line),
@@ -125,7 +159,9 @@ fn not_followed(
     None
 }
 
-/// The names of a traversal made only of attribute accesses (`data.x.y.json`).
+/// The names of a traversal made of attribute accesses (`data.x.y.json`); an index
+/// (`data.x.y[0].json`, `[each.key]`, `[count.index]`) names one instance of the block
+/// before it, so it is passed over.
 pub fn traversal_names<'e>(
     root: &'e Expression,
     operators: &'e [hcl_edit::Decorated<TraversalOperator>],
@@ -135,13 +171,30 @@ pub fn traversal_names<'e>(
         names.push(v.as_str());
     }
     for op in operators {
-        if let TraversalOperator::GetAttr(name) = op.value() {
-            names.push(name.as_str());
-        } else {
-            break;
+        match op.value() {
+            TraversalOperator::GetAttr(name) => names.push(name.as_str()),
+            TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) => {}
+            _ => break,
         }
     }
     names
+}
+
+/// The note of a block created only for some variable values (`count = var.x ? 1 : 0`,
+/// `for_each = ...`): what decides it.
+pub fn conditional(src: &Source<'_>, block: &Block, what: &str) -> Option<String> {
+    ["count", "for_each"].iter().find_map(|arg| {
+        let a = block.body.get_attribute(arg)?;
+        let written = src.source_of(&a.value);
+        let decided_by = ["var.", "local.", "data.", "module.", "?"];
+        if !decided_by.iter().any(|d| written.contains(d)) {
+            return None;
+        }
+        Some(format!(
+            "{what} only for some variable values: {arg} = {}",
+            one_line(src.source_of(&a.value))
+        ))
+    })
 }
 
 /// Builds the document of an `aws_iam_policy_document` data block.
@@ -168,6 +221,8 @@ pub fn data_document(
                         ).unread_to(src.at(a).line));
                         continue;
                     }
+                    // Meta-arguments every block takes (the block's note says what they do).
+                    "count" | "for_each" | "depends_on" | "provider" => continue,
                     _ => {
                         unknown_argument(a.key.as_str(), src.at(a), diags);
                         continue;
@@ -209,6 +264,11 @@ pub fn data_document(
         }
     }
     let at = src.at(block);
+    if !members.iter().any(|m| m.key.value == "Version") {
+        // The provider's default: the data source writes "Version": "2012-10-17".
+        let version = Node::new(Value::String("2012-10-17".into()), at);
+        members.insert(0, member("Version", at, version));
+    }
     members.push(Member {
         key: Text::new("Statement", at),
         value: Node::new(Value::Array(statements), at),

@@ -80,6 +80,11 @@ impl<'a> Source<'a> {
             Expression::StringTemplate(t) => Value::String(self.template(t)),
             Expression::HeredocTemplate(h) => Value::String(self.template(&h.template)),
             Expression::Parenthesis(p) => return self.node(p.inner(), strings),
+            // `[for x in var.list : {...}]`: the element it builds, once, its loop variable
+            // kept as `${x}`.
+            Expression::ForExpr(f) if f.key_expr.is_none() => {
+                Value::Array(vec![self.node(&f.value_expr, strings)])
+            }
             _ => Value::String(self.placeholder(expr)),
         };
         Node::new(value, loc)
@@ -96,9 +101,9 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// A computed value as the placeholder `${source text}`.
+    /// A computed value as the placeholder `${source text}`, on one line.
     pub fn placeholder(&self, expr: &impl Span) -> String {
-        format!("${{{}}}", self.source_of(expr))
+        format!("${{{}}}", one_line(self.source_of(expr)))
     }
 
     /// A template's text, interpolations kept as `${...}` and directives as written.
@@ -113,4 +118,10 @@ impl<'a> Source<'a> {
         }
         out
     }
+}
+
+/// An expression as Terraform wrote it, on one line: its line breaks and indentation become
+/// single spaces.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

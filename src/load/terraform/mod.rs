@@ -310,6 +310,12 @@ fn referenced_address(text: &str) -> Option<&str> {
     (is_name(kind) && is_name(name) && !matches!(kind, "var" | "local" | "data")).then_some(address)
 }
 
+/// Notes joined with `; `, `None` when there are none.
+fn join_notes<const N: usize>(notes: [Option<String>; N]) -> Option<String> {
+    let notes: Vec<String> = notes.into_iter().flatten().collect();
+    (!notes.is_empty()).then(|| notes.join("; "))
+}
+
 /// What one configuration defines, as it is read.
 struct Config<'a, 'd> {
     hcl: &'a Hcl<'a>,
@@ -351,9 +357,25 @@ impl Config<'_, '_> {
         self.hcl.node(&a.value, true).as_str().map(str::to_string)
     }
 
-    /// The document of a policy argument.
-    fn document(&mut self, expr: &Expression) -> Option<crate::model::PolicyDocument> {
-        document::from_expression(self.hcl, expr, self.data, self.diags)
+    /// The policy a `policy`-like argument gives, noted when its data block exists only for
+    /// some variable values. One that could not be read (a variable, a file) is kept without
+    /// statements, at the argument, so that it is marked partial rather than left out.
+    fn policy(&mut self, name: String, kind: PolicyKind, expr: &Expression) -> Option<Policy> {
+        let before = self.diags.len();
+        match document::from_expression(self.hcl, expr, self.data, self.diags) {
+            Some(followed) => {
+                let mut policy = Policy::new(name, kind, followed.document);
+                policy.note = followed.note;
+                Some(policy)
+            }
+            None if self.diags[before..].iter().any(|d| d.unread_to.is_some()) => Some(Policy {
+                name,
+                kind,
+                loc: self.hcl.at(expr),
+                ..Policy::default()
+            }),
+            None => None,
+        }
     }
 
     /// Defines holders (roles, users, groups) and managed policies (`aws_iam_policy`).
@@ -364,15 +386,18 @@ impl Config<'_, '_> {
         let address = format!("{kind}.{name}");
         if kind == "aws_iam_policy" {
             let shown = self.shown_name(block, &address);
-            if let Some(doc) =
-                Self::attribute(block, "policy").and_then(|a| self.document(&a.value))
+            if let Some(a) = Self::attribute(block, "policy")
+                && let Some(mut p) = self.policy(shown.clone(), PolicyKind::Identity, &a.value)
             {
-                let mut p = Policy::new(shown.clone(), PolicyKind::Identity, doc);
-                p.managed = Some(ManagedRef {
-                    name: shown,
-                    arn: format!("${{{address}.arn}}"),
-                    resolved: true,
-                });
+                if p.document.is_some() {
+                    p.managed = Some(ManagedRef {
+                        name: shown,
+                        arn: format!("${{{address}.arn}}"),
+                        resolved: true,
+                    });
+                }
+                let exists = document::conditional(self.hcl, block, &format!("{address} exists"));
+                p.note = join_notes([exists, p.note.take()]);
                 self.managed_at.entry(address).or_insert(self.managed.len());
                 self.managed.push((p, false));
             }
@@ -400,20 +425,18 @@ impl Config<'_, '_> {
             role.note = Some(notes.join("; "));
         }
         if let Some(a) = Self::attribute(block, "assume_role_policy")
-            && let Some(doc) = self.document(&a.value)
+            && let Some(p) = self.policy("trust policy".into(), PolicyKind::Trust, &a.value)
         {
-            role.policies
-                .push(Policy::new("trust policy", PolicyKind::Trust, doc));
+            role.policies.push(p);
         }
         for inline in block.body.get_blocks("inline_policy") {
             let name = self
                 .text(inline, "name")
                 .unwrap_or_else(|| "inline policy".into());
             if let Some(a) = Self::attribute(inline, "policy")
-                && let Some(doc) = self.document(&a.value)
+                && let Some(p) = self.policy(name, PolicyKind::Identity, &a.value)
             {
-                role.policies
-                    .push(Policy::new(name, PolicyKind::Identity, doc));
+                role.policies.push(p);
             }
         }
         if let Some(a) = Self::attribute(block, "managed_policy_arns") {
@@ -500,12 +523,10 @@ impl Config<'_, '_> {
                     return;
                 };
                 let i = self.holder(&target.value, holder_kind);
-                if let Some(doc) = self.document(&policy.value) {
-                    self.holders.roles[i].policies.push(Policy::new(
-                        name,
-                        PolicyKind::Identity,
-                        doc,
-                    ));
+                if let Some(mut p) = self.policy(name, PolicyKind::Identity, &policy.value) {
+                    let exists = document::conditional(self.hcl, block, "attached");
+                    p.note = join_notes([exists, p.note.take()]);
+                    self.holders.roles[i].policies.push(p);
                 }
             }
             "aws_iam_role_policy_attachment"
@@ -537,7 +558,11 @@ impl Config<'_, '_> {
             .iter()
             .filter_map(|a| Self::attribute(block, a))
             .flat_map(|a| self.arn_items(&a.value))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flat_map(|(arn, loc)| self.each(block, arn, loc))
             .collect::<Vec<_>>();
+        let exists = document::conditional(self.hcl, block, "attached");
         for (argument, holder_kind) in targets {
             let Some(a) = Self::attribute(block, argument) else {
                 continue;
@@ -549,11 +574,57 @@ impl Config<'_, '_> {
             for e in exprs {
                 let i = self.holder(e, *holder_kind);
                 for (arn, loc) in &arns {
-                    let p = self.managed_policy(arn, PolicyKind::Identity, *loc);
+                    let mut p = match arn {
+                        Some(arn) => self.managed_policy(arn, PolicyKind::Identity, *loc),
+                        None => Policy {
+                            name: format!("policy_arn of {}", label(block, 1).unwrap_or(kind)),
+                            loc: *loc,
+                            ..Policy::default()
+                        },
+                    };
+                    p.note = join_notes([exists.clone(), p.note.take()]);
                     self.holders.roles[i].policies.push(p);
                 }
             }
         }
+    }
+
+    /// The ARNs an attachment's `policy_arn` stands for: `each.value` (or `each.key`) is
+    /// each element of the block's `for_each` when it is written out (`toset([...])`, a
+    /// list); when it is known only when Terraform runs, `None`, said as not read.
+    fn each(&mut self, block: &Block, arn: String, loc: Loc) -> Vec<(Option<String>, Loc)> {
+        if arn != "${each.value}" && arn != "${each.key}" {
+            return vec![(Some(arn), loc)];
+        }
+        let for_each = Self::attribute(block, "for_each").map(|a| &a.value);
+        let mut listed = for_each;
+        if let Some(Expression::FuncCall(call)) = listed
+            && matches!(call.name.name.as_str(), "toset" | "tolist")
+        {
+            listed = call.args.iter().next();
+        }
+        if let Some(Expression::Array(items)) = listed {
+            return items
+                .iter()
+                .map(|e| {
+                    let (arn, loc) = self.arn(e);
+                    (Some(arn), loc)
+                })
+                .collect();
+        }
+        let written = for_each.map_or_else(String::new, |e| expr::one_line(self.hcl.source_of(e)));
+        self.diags.push(
+            Diagnostic::warning(
+                document::UNFOLLOWED,
+                loc,
+                format!(
+                    "the policy ARN is each element of `for_each = {}`, known only when Terraform runs; not shown",
+                    crate::text::escape(&written)
+                ),
+            )
+            .unread_to(loc.line),
+        );
+        vec![(None, loc)]
     }
 
     fn resource_policy(&mut self, block: &Block, kind: &str, target: &str, at: Loc) {
@@ -574,16 +645,14 @@ impl Config<'_, '_> {
         let Some(policy) = Self::attribute(block, "policy") else {
             return;
         };
-        let Some(doc) = self.document(&policy.value) else {
+        let Some(p) = self.policy(kind.to_string(), PolicyKind::Resource, &policy.value) else {
             return;
         };
         let i = self.holders.named(&name, RoleKind::Resource, at);
         self.holders.roles[i]
             .note
             .get_or_insert_with(|| kind.to_string());
-        self.holders.roles[i]
-            .policies
-            .push(Policy::new(kind, PolicyKind::Resource, doc));
+        self.holders.roles[i].policies.push(p);
     }
 }
 
