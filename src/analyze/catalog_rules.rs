@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::codes::{Code, PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE};
 use super::finding::{Finding, Place};
-use super::grants::{is_catalog_pattern, may_apply};
+use super::grants::{denied_everywhere, is_catalog_pattern, may_apply};
 use super::suggest::{self, Hints};
 use super::{arn, esc, list};
 use crate::catalog::operations::{self, Authorization};
@@ -313,7 +313,26 @@ fn pass_role_star(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     let limited = s
         .condition_keys()
         .any(|k| k.value.eq_ignore_ascii_case("iam:PassedToService"));
-    if let (Some((pattern, loc)), Some(resource), false) = (by, every_role, limited) {
+    // An unconditional Deny of the same policy that takes iam:PassRole away everywhere.
+    let covers = |d: &Statement| match (&d.action, &d.not_action) {
+        (Some(a), _) => a.iter().any(passes),
+        (None, Some(n)) => !n.iter().any(passes),
+        _ => false,
+    };
+    let denied = Catalog::get()
+        .action("iam:PassRole")
+        .is_some_and(|pass_role| {
+            place.policy.is_some_and(|p| {
+                p.statements().iter().any(|d| {
+                    d.effect() == Some(Effect::Deny)
+                        && d.condition.is_none()
+                        && covers(d)
+                        && denied_everywhere(d, pass_role)
+                })
+            })
+        });
+    if let (Some((pattern, loc)), Some(resource), false, false) = (by, every_role, limited, denied)
+    {
         out.push(
             place
                 .finding(

@@ -31,6 +31,7 @@ pub fn statement(place: Place, s: &Statement, hints: &mut Hints, out: &mut Vec<F
             if is_template(key) {
                 continue;
             }
+            value_type_mismatch(place, &block.operator.value, operator.value_type(), entry, out);
             let Some(info) = Catalog::get().condition_key(key) else {
                 unknown_key(place, entry, hints, out);
                 continue;
@@ -72,6 +73,39 @@ pub fn statement(place: Place, s: &Statement, hints: &mut Hints, out: &mut Vec<F
                 ));
             }
         }
+    }
+}
+
+/// A value that cannot be of its operator's type (`DateGreaterThan` with `"bad"`,
+/// `NumericLessThan` with `"ten"`, `Bool` with `"yes"`), whatever the key: such a value
+/// matches nothing. Values with policy variables or placeholders are judged once filled.
+fn value_type_mismatch(
+    place: Place,
+    operator: &str,
+    value_type: ValueType,
+    entry: &ConditionEntry,
+    out: &mut Vec<Finding>,
+) {
+    // ARN patterns (`arn:*` in ArnLike) are not ARNs and are fine.
+    if value_type == ValueType::Arn {
+        return;
+    }
+    let bad = entry
+        .values
+        .iter()
+        .filter(|v| !is_template(&v.text))
+        .find_map(|v| value_type.check(&v.text).err().map(|problem| (v, problem)));
+    if let Some((value, problem)) = bad {
+        out.push(place.finding(
+            CONDITION_TYPE_MISMATCH,
+            value.loc,
+            format!(
+                "`{}` compares {} values, but {}: the clause matches nothing",
+                esc(operator),
+                value_type.as_str(),
+                esc(&problem)
+            ),
+        ));
     }
 }
 
@@ -334,6 +368,33 @@ mod tests {
                 (
                     "unknown-condition-key".into(),
                     "`nokey` is not a condition key: keys are written prefix:name, such as aws:SourceIp".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn values_must_be_of_the_operators_type_whatever_the_key() {
+        let found = findings(
+            r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*",
+                "Condition": {"DateGreaterThan": {"aws:CurrentTime": "bad"},
+                  "NumericLessThan": {"s3:max-keys": ["10", "ten"]}, "Bool": {"aws:SecureTransport": "yes"},
+                  "NumericEquals": {"s3:max-keys": "${aws:username}"}, "DateLessThan": {"aws:CurrentTime": "2025-01-01"}}}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "condition-type-mismatch".into(),
+                    "`DateGreaterThan` compares Date values, but `bad` is not a date (ISO 8601, such as 2024-01-31T12:00:00Z, or epoch seconds): the clause matches nothing".into()
+                ),
+                (
+                    "condition-type-mismatch".into(),
+                    "`NumericLessThan` compares Numeric values, but `ten` is not a number: the clause matches nothing".into()
+                ),
+                (
+                    "condition-type-mismatch".into(),
+                    "`Bool` compares Bool values, but `yes` is not true or false: the clause matches nothing".into()
                 ),
             ]
         );

@@ -15,13 +15,16 @@
 //!   `cloudsplaining/shared/constants.py`, which adds paths from DataDog's pathfinding.cloud),
 //!   and the edges of NCC Group's PMapper (`principalmapper/graphing/*_edges.py`: EC2,
 //!   Lambda, CloudFormation, CodeBuild, SageMaker, SSM, Auto Scaling, ECS).
-//! - Credentials exposure: cloudsplaining's glossary, "Credentials Exposure" (actions that
-//!   return credentials in their response), less the two the catalog does not define
-//!   (`connect:GetFederationTokens`, `sso:GetRoleCredentials`: SSO portal calls) and
-//!   `ecr:GetAuthorizationToken`, which Checkov's check of this list (CKV_AWS_107) leaves out
-//!   too: it takes only `"Resource": "*"`, every image pull needs it, and the token reaches
-//!   only what ECR permissions already allow; plus `ec2:GetPasswordData` (from the same
-//!   list as Semgrep's `no-iam-creds-exposure` rule).
+//! - Credentials exposure: derived from the catalog, so that a service wildcard (`ecr:*`)
+//!   counts for the credential-returning actions it covers: every action whose name is a
+//!   verb that hands something out (`Get`, `Create`, `Generate`, `Request`, `Rotate`,
+//!   `Reset`) followed by a credential noun (`...Credentials`, `...AuthorizationToken`,
+//!   `...AccessKey`, `...SessionToken`, `...ApiKey`, `...MasterUserPassword`, see
+//!   [`CREDENTIAL_NOUNS`]), plus the actions of cloudsplaining's glossary ("Credentials
+//!   Exposure") whose names do not say so (`sts:AssumeRole`, `codepipeline:PollForJobs`,
+//!   `rds-db:connect`...) and `ec2:GetPasswordData` (Semgrep's `no-iam-creds-exposure`).
+//!   `ecr:GetAuthorizationToken` counts, unlike in Checkov's CKV_AWS_107: its token pulls
+//!   and pushes images.
 //! - Data exfiltration: cloudsplaining's `READ_ONLY_DATA_EXFILTRATION_ACTIONS` and glossary
 //!   (S3 objects, SSM parameters, Secrets Manager, RDS snapshots), plus `kms:Decrypt` and
 //!   the reads of whole tables, streams and queues listed below.
@@ -38,7 +41,7 @@ use super::finding::{Finding, Place};
 use super::grants::{identity_policies, statement_actions, unconstrained};
 use super::list;
 use crate::catalog::{AccessLevel, Action, Catalog};
-use crate::model::{Effect, Loc, Policy, Role, RoleKind, Source, Statement};
+use crate::model::{Effect, Loc, Policy, PolicyKind, Role, RoleKind, Source, Statement};
 
 /// Combinations of actions that let the holder raise its own privileges. The first action
 /// of each is the key one: findings are placed where it is granted.
@@ -130,7 +133,55 @@ pub const PRIVILEGE_ESCALATION_METHODS: &[&[&str]] = &[
     ],
 ];
 
-/// Actions whose response holds credentials or tokens.
+/// Verbs of actions that hand out what follows them in the name.
+const CREDENTIAL_VERBS: [&str; 6] = ["Get", "Create", "Generate", "Request", "Rotate", "Reset"];
+
+/// Endings of action names that are credentials or tokens standing for them.
+pub const CREDENTIAL_NOUNS: [&str; 13] = [
+    "Credentials",
+    "Credential",
+    "AuthorizationToken",
+    "AuthToken",
+    "AccessKey",
+    "AccessKeys",
+    "AccessToken",
+    "SessionToken",
+    "FederationToken",
+    "ApiKey",
+    "BearerToken",
+    "MasterUserPassword",
+    "ChallengePassword",
+];
+
+/// Whether the catalog action's name says it returns credentials (see the module notes).
+fn names_credentials(action: &Action) -> bool {
+    CREDENTIAL_VERBS.iter().any(|verb| {
+        action.name.strip_prefix(verb).is_some_and(|rest| {
+            rest.starts_with(|c: char| c.is_ascii_uppercase())
+                && CREDENTIAL_NOUNS.iter().any(|noun| rest.ends_with(noun))
+        })
+    })
+}
+
+/// Whether an action returns credentials: named so, or listed.
+fn returns_credentials(action: &Action) -> bool {
+    names_credentials(action) || credential_list().contains(&action.id())
+}
+
+fn credential_list() -> &'static HashSet<usize> {
+    static LISTED: OnceLock<HashSet<usize>> = OnceLock::new();
+    LISTED.get_or_init(|| {
+        let catalog = Catalog::get();
+        CREDENTIALS_EXPOSURE_ACTIONS
+            .iter()
+            .filter_map(|name| catalog.action(name))
+            .map(Action::id)
+            .collect()
+    })
+}
+
+/// Actions whose response holds credentials or tokens and whose names do not say so (the
+/// others are derived from the catalog by [`names_credentials`]).
 pub const CREDENTIALS_EXPOSURE_ACTIONS: &[&str] = &[
     "chime:CreateApiKey",
     "codepipeline:PollForJobs",
@@ -248,25 +299,50 @@ impl Grant<'_> {
     }
 }
 
-/// The risk findings of every holder of the source.
+/// The risk findings of every holder of the source, each reported once per granting
+/// statement, naming the holders that have it when there are several (a managed policy
+/// attached to ten users is one finding naming the ten).
 pub fn source(source: &Source, out: &mut Vec<Finding>) {
+    let mut merged: Vec<(Finding, Vec<&str>)> = Vec::new();
+    // A policy is the same for two holders when they share its document (a managed policy
+    // attached to both).
+    let mut index: HashMap<(&'static str, usize, Option<usize>, String), usize> = HashMap::new();
     for role in &source.roles {
         let policies = identity_policies(source, role);
+        let mut found = Vec::new();
         if role.kind == RoleKind::Document {
             for p in &policies {
-                holder(source, role, std::slice::from_ref(p), out);
+                holder(source, role, std::slice::from_ref(p), &mut found);
             }
         } else {
-            holder(source, role, &policies, out);
+            holder(source, role, &policies, &mut found);
         }
+        for (f, document) in found {
+            let key = (f.code, document, f.statement, f.message.clone());
+            match index.get(&key) {
+                Some(&i) => merged[i].1.push(&role.name),
+                None => {
+                    index.insert(key, merged.len());
+                    merged.push((f, vec![role.name.as_str()]));
+                }
+            }
+        }
+    }
+    for (mut f, holders) in merged {
+        if holders.len() > 1 {
+            let holders: Vec<String> = holders.iter().map(|h| h.to_string()).collect();
+            f.message.push_str(&format!("; held by {}", list(&holders)));
+        }
+        out.push(f);
     }
 }
 
 /// Whether `action` is one the risk categories name: in a list above, or changing who can
 /// access resources. `known` holds the answers given so far, by action id.
 fn in_a_category(action: &Action, known: &mut [Option<bool>]) -> bool {
-    *known[action.id()]
-        .get_or_insert_with(|| listed().contains(&action.id()) || changes_access(action))
+    *known[action.id()].get_or_insert_with(|| {
+        listed().contains(&action.id()) || changes_access(action) || names_credentials(action)
+    })
 }
 
 /// The ids of the actions the lists above name.
@@ -285,11 +361,24 @@ fn listed() -> &'static HashSet<usize> {
     })
 }
 
-/// What the policies grant on every resource, by action id, where first granted: only
-/// the actions the categories name, so each statement's other actions cost nothing.
+/// What took a granted action away again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Narrowed {
+    Deny,
+    Boundary,
+}
+
+/// The grants of a holder: what the policies grant on every resource, and what a Deny or
+/// the permissions boundary took away from that.
+type Grants<'a> = Vec<Option<(&'static Action, Grant<'a>)>>;
+
+/// What the policies grant on every resource, by action id, where first granted (only the
+/// actions the categories name, so each statement's other actions cost nothing), with
+/// the actions an unconditional Deny takes away marked.
 fn unconstrained_grants<'a>(
     policies: &[(&'a Role, &'a Policy)],
-) -> Vec<Option<(&'static Action, Grant<'a>)>> {
+    narrowed: &mut Vec<(&'static Action, Narrowed)>,
+) -> Grants<'a> {
     let count = Catalog::get().action_count();
     let mut granted = vec![None; count];
     let mut denied = vec![false; count];
@@ -336,18 +425,49 @@ fn unconstrained_grants<'a>(
         }
     }
     for (grant, denied) in granted.iter_mut().zip(denied) {
-        if denied {
-            *grant = None;
+        if denied && let Some((a, _)) = grant.take() {
+            narrowed.push((a, Narrowed::Deny));
         }
     }
     granted
 }
 
-fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut Vec<Finding>) {
+/// Keeps only what the holder's permissions boundary allows on every resource too. A
+/// boundary that is not resolved (a managed policy the input does not hold) is not judged.
+fn bound(
+    role: &Role,
+    granted: &mut Grants<'_>,
+    narrowed: &mut Vec<(&'static Action, Narrowed)>,
+) {
+    let boundary: Vec<(&Role, &Policy)> = role
+        .policies
+        .iter()
+        .filter(|p| p.kind == PolicyKind::Boundary)
+        .map(|p| (role, p))
+        .collect();
+    if boundary.is_empty() || boundary.iter().any(|(_, p)| p.document.is_none()) {
+        return;
+    }
+    let allowed = unconstrained_grants(&boundary, &mut Vec::new());
+    for (grant, allowed) in granted.iter_mut().zip(allowed) {
+        if allowed.is_none()
+            && let Some((a, _)) = grant.take()
+        {
+            narrowed.push((a, Narrowed::Boundary));
+        }
+    }
+}
+
+/// A finding with the identity of the policy document it is about.
+type Found = (Finding, usize);
+
+fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut Vec<Found>) {
     if policies.is_empty() {
         return;
     }
-    let granted = unconstrained_grants(policies);
+    let mut narrowed = Vec::new();
+    let mut granted = unconstrained_grants(policies, &mut narrowed);
+    bound(role, &mut granted, &mut narrowed);
     if granted.iter().all(Option::is_none) {
         return;
     }
@@ -365,14 +485,16 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
             found.push((grants[0], PRIVILEGE_ESCALATION, method.join(" + ")));
         }
     }
-    for (names, code) in [
-        (CREDENTIALS_EXPOSURE_ACTIONS, CREDENTIALS_EXPOSURE),
-        (DATA_EXFILTRATION_ACTIONS, DATA_EXFILTRATION),
-    ] {
-        for name in names {
-            if let Some(g) = grant_of(name) {
-                found.push((g, code, name.to_string()));
-            }
+    found.extend(
+        granted
+            .iter()
+            .flatten()
+            .filter(|(a, _)| returns_credentials(a))
+            .map(|(a, g)| (*g, CREDENTIALS_EXPOSURE, a.full_name())),
+    );
+    for name in DATA_EXFILTRATION_ACTIONS {
+        if let Some(g) = grant_of(name) {
+            found.push((g, DATA_EXFILTRATION, name.to_string()));
         }
     }
     found.extend(
@@ -382,7 +504,43 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
             .filter(|(a, _)| changes_access(a))
             .map(|(a, g)| (*g, RESOURCE_EXPOSURE, a.full_name())),
     );
-    report(source, role, found, out);
+    report(source, role, found, &narrowed, out);
+}
+
+/// Whether an action belongs to the category of `code`.
+fn in_category(action: &Action, code: &Code) -> bool {
+    match code.code {
+        "privilege-escalation" => PRIVILEGE_ESCALATION_METHODS
+            .iter()
+            .any(|m| m.contains(&action.full_name().as_str())),
+        "credentials-exposure" => returns_credentials(action),
+        "data-exfiltration" => DATA_EXFILTRATION_ACTIONS.contains(&action.full_name().as_str()),
+        _ => changes_access(action),
+    }
+}
+
+/// `; narrowed: a Deny removes 2 more (iam:CreateUser, ...), the permissions boundary 3
+/// more (...)`, for the actions of `code`'s category that were granted and taken away.
+fn narrowing(code: &Code, narrowed: &[(&'static Action, Narrowed)]) -> String {
+    let mut parts = Vec::new();
+    for (by, words) in [
+        (Narrowed::Deny, "a Deny statement removes"),
+        (Narrowed::Boundary, "the permissions boundary removes"),
+    ] {
+        let names: Vec<String> = narrowed
+            .iter()
+            .filter(|(a, n)| *n == by && in_category(a, code))
+            .map(|(a, _)| a.full_name())
+            .collect();
+        if !names.is_empty() {
+            parts.push(format!("{words} {} more ({})", names.len(), list(&names)));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; narrowed: {}", parts.join(", "))
+    }
 }
 
 /// One finding per code and granting statement, naming what it grants there.
@@ -390,7 +548,8 @@ fn report(
     source: &Source,
     role: &Role,
     found: Vec<(Grant, &'static Code, String)>,
-    out: &mut Vec<Finding>,
+    narrowed: &[(&'static Action, Narrowed)],
+    out: &mut Vec<Found>,
 ) {
     let mut groups: Vec<(Grant, &Code, Vec<String>)> = Vec::new();
     let mut group_of = HashMap::new();
@@ -421,15 +580,24 @@ fn report(
         } else {
             list(&names)
         };
-        out.push(
+        let document = grant
+            .policy
+            .document
+            .as_ref()
+            .map_or(0, |d| std::sync::Arc::as_ptr(d) as usize);
+        out.push((
             place
                 .finding(
                     code,
                     grant.loc,
-                    format!("grants on every resource actions {what}: {}", listed),
+                    format!(
+                        "grants on every resource actions {what}: {listed}{}",
+                        narrowing(code, narrowed)
+                    ),
                 )
                 .about_action(names[0].split(" + ").next().unwrap_or(&names[0])),
-        );
+            document,
+        ));
     }
 }
 
@@ -508,6 +676,113 @@ mod tests {
                 Some(2),
                 "grants on every resource actions that return credentials: sts:AssumeRole".into()
             )]
+        );
+    }
+
+    #[test]
+    fn credentials_exposure_is_derived_from_the_catalog() {
+        let found = risks(
+            r#"{"Effect": "Allow", "Action": ["ecr:*", "sts:GetSessionToken", "codeartifact:GetAuthorizationToken",
+                "secretsmanager:GetRandomPassword", "waf:GetChangeToken"], "Resource": "*"}"#,
+        );
+        let credentials: Vec<&str> = found
+            .iter()
+            .filter(|f| f.0 == "credentials-exposure")
+            .map(|f| f.2.as_str())
+            .collect();
+        assert_eq!(
+            credentials,
+            [
+                "grants on every resource actions that return credentials: codeartifact:GetAuthorizationToken, ecr:GetAuthorizationToken, sts:GetSessionToken"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deny_in_the_same_policy_removes_the_risk_and_says_what_it_narrowed() {
+        let found = findings_of(
+            &[
+                "privilege-escalation",
+                "pass-role-star",
+                "credentials-exposure",
+            ],
+            r#"{"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+               {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}"#,
+        );
+        assert_eq!(found, []);
+        let found = risks(
+            r#"{"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+               {"Effect": "Deny", "Action": ["iam:Create*", "iam:Put*", "iam:Attach*", "iam:Update*", "iam:Add*", "iam:Reset*", "iam:Set*", "iam:Pass*"], "Resource": "*"}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "resource-exposure".into(),
+                    Some(1),
+                    "grants on every resource actions that change who can access resources (Permissions management): iam:DeleteAccountPasswordPolicy, iam:DeleteGroupPolicy, iam:DeletePolicy and 8 more; narrowed: a Deny statement removes 12 more (iam:AttachGroupPolicy, iam:AttachRolePolicy, iam:AttachUserPolicy and 9 more)".into()
+                ),
+            ]
+        );
+    }
+
+    /// Two users hold IAMFullAccess; one has a boundary that denies `iam:*`. The risks are
+    /// reported once, for the other.
+    #[test]
+    fn a_boundary_removes_the_risk_and_a_shared_policy_is_reported_once_with_its_holders() {
+        let user = |name: &str, boundary: bool| {
+            let boundary = if boundary {
+                r#", "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/no-iam"}"#
+            } else {
+                ""
+            };
+            format!(
+                r#"{{"UserName": "{name}", "Arn": "arn:aws:iam::111122223333:user/{name}", "GroupList": [], "UserPolicyList": [],
+                    "AttachedManagedPolicies": [{{"PolicyName": "IAMFullAccess", "PolicyArn": "arn:aws:iam::aws:policy/IAMFullAccess"}}]{boundary}}}"#
+            )
+        };
+        let dump = format!(
+            r#"{{"UserDetailList": [{}, {}, {}], "GroupDetailList": [], "RoleDetailList": [],
+                "Policies": [{{"PolicyName": "no-iam", "Arn": "arn:aws:iam::111122223333:policy/no-iam", "DefaultVersionId": "v1",
+                  "PolicyVersionList": [{{"VersionId": "v1", "IsDefaultVersion": true, "Document": {{"Version": "2012-10-17",
+                    "Statement": [{{"Effect": "Allow", "Action": "*", "Resource": "*"}}, {{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}}]}}}}]}}]}}"#,
+            user("bounded", true),
+            user("alice", false),
+            user("bob", false)
+        );
+        let sources = [crate::load::load_text(
+            "dump.json",
+            &dump,
+            &crate::load::Options::default(),
+        )];
+        let found: Vec<(String, String, String)> = crate::analyze::check(&sources)
+            .into_iter()
+            .filter(|f| f.category != crate::analyze::codes::Category::Validity)
+            .filter(|f| f.code.contains("escalation") || f.code.contains("exposure"))
+            .map(|f| {
+                let holders = f
+                    .message
+                    .rsplit("; held by ")
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                (f.code.to_string(), f.role.unwrap_or_default(), holders)
+            })
+            .collect();
+        let expected = |code: &str| {
+            (
+                code.to_string(),
+                "alice".to_string(),
+                "alice, bob".to_string(),
+            )
+        };
+        assert_eq!(
+            found,
+            [
+                expected("credentials-exposure"),
+                expected("privilege-escalation"),
+                expected("resource-exposure"),
+            ]
         );
     }
 
