@@ -259,7 +259,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
     let mut seen = vec![false; catalog.action_count()];
     let mut by_service: BTreeMap<&'static str, ServiceGrants> = BTreeMap::new();
     for (k, s) in statements.iter().enumerate() {
-        if s.effect() != Some(Effect::Allow) {
+        if s.effect() != Some(Effect::Allow) || names_no_resource(s) {
             continue;
         }
         let covering = covering_denies(s, &unconditional);
@@ -389,6 +389,12 @@ fn resource_overlaps(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether the statement's Resource is an empty list, which no request matches.
+fn names_no_resource(s: &Statement) -> bool {
+    s.resources()
+        .is_some_and(|(values, not)| !not && values.items.is_empty())
+}
+
 fn service_row(
     prefix: &str,
     grants: ServiceGrants,
@@ -465,6 +471,26 @@ impl<'s> Fits<'s> {
         let Some((values, not)) = self.values else {
             return;
         };
+        let alike = |actions: &[&Action]| {
+            let mut levels = [false; 5];
+            for a in actions {
+                levels[level_index(a.access_level)] = true;
+            }
+            levels
+        };
+        if values.items.is_empty() {
+            // `"NotResource": []` spares nothing: the grant is on every resource. (`"Resource":
+            // []` names none and grants nothing; such a statement is not counted at all.)
+            if not {
+                let have = resources
+                    .entry((false, false, "*".to_string()))
+                    .or_default();
+                for (have, new) in have.iter_mut().zip(alike(actions)) {
+                    *have |= new;
+                }
+            }
+            return;
+        }
         // The levels granted on each value, gathered here and added once per value.
         let mut granted = vec![[false; 5]; values.items.len()];
         let alike = not || values.items.len() == 1 || values.iter().all(|r| r == "*");
@@ -482,11 +508,7 @@ impl<'s> Fits<'s> {
             }
         } else if alike {
             // Every value applies to every action alike.
-            for a in actions {
-                granted[0][level_index(a.access_level)] = true;
-            }
-            let all = granted[0];
-            granted.fill(all);
+            granted.fill(alike(actions));
         } else {
             for a in actions {
                 for i in self.applying(values, a) {
@@ -697,6 +719,30 @@ mod tests {
                 operator: "StringEquals".into(),
                 key: "aws:SourceVpce".into(),
                 values: vec!["vpce-1".into()]
+            }]
+        );
+    }
+
+    /// `"Resource": []` names no resource, so its Allow grants nothing; `"NotResource": []`
+    /// spares none, so its Allow grants on every resource. Both once made the matrix panic.
+    #[test]
+    fn empty_resource_lists_grant_nothing_or_everywhere() {
+        let m = one(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[]}]}"#,
+        );
+        assert!(m.services.is_empty());
+        let m = one(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","NotResource":[]}]}"#,
+        );
+        assert_eq!(m.services.len(), 1);
+        assert_eq!(m.services[0].service, "s3");
+        assert_eq!(m.services[0].levels.get(AccessLevel::Read).granted, 1);
+        assert_eq!(
+            m.services[0].resources,
+            [ResourceGrant {
+                resource: "*".into(),
+                not: false,
+                levels: vec!["Read"],
             }]
         );
     }
