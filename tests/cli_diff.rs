@@ -2,24 +2,16 @@
 //! (a widened resource, an added action, a removed ExternalId condition) and no difference
 //! for a reformatted, reordered, split copy or the same role written as a Markdown page.
 
-use std::process::{Command, Stdio};
+mod common;
 
 fn diff(old: &str, new: &str, extra: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .arg("diff")
-        .arg(format!("tests/fixtures/diff/{old}"))
-        .arg(format!("tests/fixtures/diff/{new}"))
-        .args(extra)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run iamscope");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let mut args = vec![
+        "diff".to_string(),
+        format!("tests/fixtures/diff/{old}"),
+        format!("tests/fixtures/diff/{new}"),
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    common::iamscope(&args)
 }
 
 #[test]

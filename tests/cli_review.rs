@@ -3,24 +3,11 @@
 //! vendor's page cannot inject markup into.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-fn iamscope(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run iamscope");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+mod common;
+use common::iamscope;
 
 fn scratch(name: &str) -> PathBuf {
     let dir =

@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::Finding;
-use super::grants::{identity_policies, may_apply, statement_actions};
+use super::arn;
+use super::grants::{identity_policies, statement_actions};
 use super::matrix::role_matrix;
 use super::review::holder_key;
 use crate::catalog::AccessLevel;
@@ -233,7 +234,7 @@ fn grants(source: &Source, role: &Role) -> BTreeSet<Grant> {
                 // them when none can: the grant is kept as written).
                 let applying: Vec<&String> = resources
                     .iter()
-                    .filter(|r| not || may_apply(r, a))
+                    .filter(|r| not || likely_applies(r, a))
                     .collect();
                 let applying = if applying.is_empty() {
                     resources.iter().collect()
@@ -256,6 +257,18 @@ fn grants(source: &Source, role: &Role) -> BTreeSet<Grant> {
         }
     }
     out
+}
+
+/// Whether a Resource value most likely names a resource of `action`: `*`, an action with
+/// no resource type, or a value shaped like one of its types (a placeholder taken for one
+/// name, so `arn:aws:s3:::logs-${AccountId}` is a bucket, not an object).
+fn likely_applies(resource: &str, action: &crate::catalog::Action) -> bool {
+    resource == "*"
+        || action.resource_types.is_empty()
+        || action
+            .resource_types
+            .iter()
+            .any(|rt| arn::likely_names(resource, rt.arn))
 }
 
 /// Each principal value of a statement on its own (`AWS=arn:...`), or one `None` when it
@@ -353,7 +366,7 @@ fn holder_diff(
             .map(|f| FindingLine {
                 severity: f.severity.as_str().into(),
                 code: f.code.into(),
-                message: f.message.clone(),
+                message: without_positions(&f.message),
             })
             .collect()
     };
@@ -368,6 +381,24 @@ fn holder_diff(
             TrustChange::Added { .. } | TrustChange::ExternalIdRemoved { .. }
         )
     });
+    out
+}
+
+/// A finding's message with the positions it names (`line 12`, `statement 3`) blanked, so
+/// moving a statement does not make its findings new and gone.
+fn without_positions(message: &str) -> String {
+    let mut out = message.to_string();
+    for word in ["line ", "statement ", "Statement "] {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(word).map(|i| i + from) {
+            let start = at + word.len();
+            let digits = out[start..].bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                out.replace_range(start..start + digits, "…");
+            }
+            from = start;
+        }
+    }
     out
 }
 

@@ -218,6 +218,10 @@ fn step(
     let mut actions: Vec<String> = covered.iter().map(|(a, _)| a.full_name()).collect();
     actions.sort_unstable();
     let unknown_actions = unknown_patterns(s);
+    let unknown: Vec<String> = unknown_actions
+        .iter()
+        .map(|a| a.to_ascii_lowercase())
+        .collect();
     let wildcard =
         s.not_action.is_some() || s.action.iter().flat_map(|v| v.iter()).any(has_wildcard);
     let notes = [s.note.as_deref(), policy.note.as_deref()]
@@ -229,7 +233,7 @@ fn step(
     let actions_ref: Vec<&crate::catalog::Action> = covered.iter().map(|(a, _)| *a).collect();
     let holder = holder_key(role);
     Step {
-        fingerprint: fingerprint(holder, policy.kind, s, Some(&actions)),
+        fingerprint: fingerprint(holder, policy.kind, s, Some((&actions, &unknown))),
         patterns: fingerprint(holder, policy.kind, s, None),
         at,
         path: source.path.clone(),
@@ -283,7 +287,7 @@ fn unknown_patterns(s: &Statement) -> Vec<String> {
 /// The fingerprint of a statement's meaning: SHA-256 (first 16 hex digits) of its holder's
 /// name, its policy kind, effect, the actions it covers (`covered`, sorted names; with
 /// `None`, its action patterns as written, lower-cased and sorted, plus whether they are
-/// NotAction), unknown action patterns, its resources, principals and conditions, each as
+/// NotAction), the action patterns the catalog does not know (lower-cased), its resources, principals and conditions, each as
 /// a sorted set. Neither its position, Sid, letter case of names IAM reads without case,
 /// nor formatting takes part, so a reordered or reformatted copy has the same
 /// fingerprints, and Action `s3:Get*` the same as the list of actions it covers.
@@ -291,7 +295,7 @@ pub fn fingerprint(
     holder: &str,
     kind: PolicyKind,
     s: &Statement,
-    covered: Option<&[String]>,
+    covered: Option<(&[String], &[String])>,
 ) -> String {
     let mut canon = vec![
         format!("holder {holder}"),
@@ -302,9 +306,12 @@ pub fn fingerprint(
         ),
     ];
     match covered {
-        Some(actions) => {
+        Some((actions, unknown)) => {
             canon.push(format!("actions {}", actions.join(",")));
-            canon.push(format!("unknown {}", sorted_lower(unknown_patterns(s))));
+            canon.push(format!(
+                "unknown {}",
+                sorted(unknown.iter().map(String::as_str))
+            ));
         }
         None => {
             if let Some((values, not)) = s.actions() {

@@ -103,141 +103,397 @@ fn previous_words(review: &Review, i: usize) -> Option<String> {
     Some(text)
 }
 
-/// The report as Markdown for GitHub.
-pub fn markdown(
-    header: &Header,
-    review: &Review,
-    sources: &[Source],
-    matrices: &[RoleMatrix],
-    findings: &[Finding],
-) -> String {
-    let e = md;
-    let mut o = String::new();
-    let progress = review.progress();
-    o.push_str("# IAM permissions review\n\n");
-    o.push_str(&format!(
-        "**{progress}.** Made {} with iamscope {} (catalog {}).\n\n",
-        e(&header.date),
-        env!("CARGO_PKG_VERSION"),
-        e(&header.catalog)
-    ));
-    o.push_str("| Input | SHA-256 |\n|---|---|\n");
-    for (path, sha) in header.inputs {
-        o.push_str(&format!(
-            "| {} | {} |\n",
-            e(path),
-            sha.as_deref()
-                .map_or("(not read again)".into(), |s| format!("`{s}`"))
-        ));
+/// A piece of inline text: input text (escaped by the renderer), or iamscope's own words
+/// in bold or as code.
+enum Span {
+    Text(String),
+    Strong(String),
+    Code(String),
+}
+
+use Span::{Code, Strong, Text};
+
+/// One item of a list, with the items nested under it.
+struct Item {
+    spans: Vec<Span>,
+    children: Vec<Item>,
+}
+
+fn item(spans: Vec<Span>) -> Item {
+    Item {
+        spans,
+        children: Vec::new(),
     }
-    o.push_str("\n## Holders and trust\n\n");
-    for m in matrices {
-        o.push_str(&format!("- **{}** ({})", e(&m.name), m.kind.as_str()));
-        let trust = sources
-            .iter()
-            .find(|s| s.path == m.path)
-            .map(|s| trust_of(s, &m.name))
-            .unwrap_or_default();
-        if trust.is_empty() {
-            o.push_str(": no trust policy in the input\n");
-            continue;
-        }
-        o.push_str(", may be assumed by:\n");
-        for t in trust {
-            o.push_str(&format!(
-                "  - {}: {}{}\n",
-                e(&t.principal),
-                if t.external_id {
-                    "external ID required"
-                } else {
-                    "**no external ID**"
+}
+
+/// A cell of the permission matrix: its text and how much it grants.
+struct Cell {
+    text: String,
+    class: &'static str,
+}
+
+/// The report, before it is written in one format or the other.
+enum Block {
+    Heading(u8, Vec<Span>),
+    Paragraph(Vec<Span>),
+    List(Vec<Item>),
+    /// A checklist (undecided statements).
+    Tasks(Vec<Vec<Span>>),
+    Table(Vec<String>, Vec<Vec<Cell>>),
+    /// A statement: its class (`accepted`, `flagged`, `undecided`), heading and details.
+    Step(&'static str, Vec<Span>, Vec<Item>),
+}
+
+/// The report's blocks, in order.
+fn report(r: &Report) -> Vec<Block> {
+    let (header, review, sources, matrices, findings) =
+        (r.header, r.review, r.sources, r.matrices, r.findings);
+    let mut out = vec![Block::Heading(
+        1,
+        vec![Text("IAM permissions review".into())],
+    )];
+    out.push(Block::Paragraph(vec![
+        Strong(format!("{}.", review.progress())),
+        Text(format!(
+            " Made {} with iamscope {} (catalog {}).",
+            header.date,
+            env!("CARGO_PKG_VERSION"),
+            header.catalog
+        )),
+    ]));
+    let inputs = header
+        .inputs
+        .iter()
+        .map(|(path, sha)| {
+            vec![
+                Cell {
+                    text: path.clone(),
+                    class: "",
                 },
-                conditions_note(t.conditions)
-            ));
-        }
-    }
-    o.push_str("\n## Permissions per holder\n");
+                Cell {
+                    text: sha.clone().unwrap_or_else(|| "(not read again)".into()),
+                    class: "code",
+                },
+            ]
+        })
+        .collect();
+    out.push(Block::Table(vec!["Input".into(), "SHA-256".into()], inputs));
+    out.push(Block::Heading(2, vec![Text("Holders and trust".into())]));
+    let holders = matrices
+        .iter()
+        .map(|m| {
+            let trust = sources
+                .iter()
+                .find(|s| s.path == m.path)
+                .map(|s| trust_of(s, &m.name))
+                .unwrap_or_default();
+            let mut spans = vec![
+                Strong(m.name.clone()),
+                Text(format!(" ({})", m.kind.as_str())),
+            ];
+            spans.push(Text(if trust.is_empty() {
+                ": no trust policy in the input".into()
+            } else {
+                ", may be assumed by:".into()
+            }));
+            Item {
+                spans,
+                children: trust
+                    .into_iter()
+                    .map(|t| {
+                        let id = if t.external_id {
+                            Text("external ID required".into())
+                        } else {
+                            Strong("no external ID".into())
+                        };
+                        item(vec![
+                            Text(format!("{}: ", t.principal)),
+                            id,
+                            Text(conditions_note(t.conditions)),
+                        ])
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    out.push(Block::List(holders));
+    out.push(Block::Heading(
+        2,
+        vec![Text("Permissions per holder".into())],
+    ));
     for m in matrices {
-        o.push_str(&format!("\n### {}\n\n", e(&m.name)));
+        out.push(Block::Heading(3, vec![Text(m.name.clone())]));
         if m.services.is_empty() {
-            o.push_str("Grants no action of the catalog.\n");
+            out.push(Block::Paragraph(vec![Text(
+                "Grants no action of the catalog.".into(),
+            )]));
             continue;
         }
-        o.push_str(&format!("| Service | {} |\n", HEADINGS.join(" | ")));
-        o.push_str("|---|---|---|---|---|---|\n");
-        for row in &m.services {
-            let cells: Vec<String> = AccessLevel::ALL
-                .map(|l| row.levels.get(l).describe())
-                .to_vec();
-            o.push_str(&format!("| {} | {} |\n", e(row.service), cells.join(" | ")));
-        }
+        let mut head = vec!["Service".to_string()];
+        head.extend(HEADINGS.map(String::from));
+        let rows = m
+            .services
+            .iter()
+            .map(|row| {
+                let mut cells = vec![Cell {
+                    text: row.service.into(),
+                    class: "",
+                }];
+                cells.extend(AccessLevel::ALL.map(|l| {
+                    let c = row.levels.get(l);
+                    Cell {
+                        text: c.describe(),
+                        class: match c.granted {
+                            0 => "none",
+                            g if g == c.total => "full",
+                            _ => "limited",
+                        },
+                    }
+                }));
+                cells
+            })
+            .collect();
+        out.push(Block::Table(head, rows));
     }
-    o.push_str("\n## Findings\n");
+    out.push(Block::Heading(2, vec![Text("Findings".into())]));
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let found: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
-        o.push_str(&format!(
-            "\n### {} ({})\n\n",
-            severity_title(severity),
-            found.len()
+        let found: Vec<Item> = findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .map(|f| {
+                item(vec![
+                    Code(f.code.into()),
+                    Text(format!(" {} ({})", f.message, finding_place(f))),
+                ])
+            })
+            .collect();
+        out.push(Block::Heading(
+            3,
+            vec![Text(format!(
+                "{} ({})",
+                severity_title(severity),
+                found.len()
+            ))],
         ));
-        for f in found {
-            o.push_str(&format!(
-                "- `{}` {} ({})\n",
-                f.code,
-                e(&f.message),
-                e(&finding_place(f))
-            ));
-        }
+        out.push(Block::List(found));
     }
-    o.push_str("\n## Statements\n");
+    out.push(Block::Heading(2, vec![Text("Statements".into())]));
     for (i, step) in review.steps.iter().enumerate() {
-        o.push_str(&format!(
-            "\n### {}. {}: {}\n\n",
-            i + 1,
-            verdict_word(review, i),
-            e(&step.location())
-        ));
-        o.push_str(&format!(
-            "- Fingerprint: `{}`; riskiest: {}\n",
-            step.fingerprint,
-            step.rank.as_str()
-        ));
-        o.push_str(&format!("- Summary: {}\n", e(&step.summary)));
-        if let Some(c) = review.statuses[i]
-            .entry
-            .as_ref()
-            .and_then(|en| en.comment.as_ref())
-        {
-            o.push_str(&format!("- Comment: {}\n", e(c)));
-        }
-        if let Some(p) = previous_words(review, i) {
-            o.push_str(&format!("- {}\n", e(&p)));
-        }
-        for n in &step.notes {
-            o.push_str(&format!("- Vendor says: {}\n", e(n)));
-        }
-        for f in &step.findings {
-            o.push_str(&format!(
-                "- {} `{}`: {}\n",
-                f.severity,
-                f.code,
-                e(&f.message)
-            ));
-        }
+        let word = verdict_word(review, i);
+        let class = word.split(' ').next().unwrap_or(word);
+        let heading = vec![
+            Text(format!("{}. ", i + 1)),
+            Strong(word.into()),
+            Text(format!(": {}", step.location())),
+        ];
+        out.push(Block::Step(class, heading, step_items(review, i, step)));
     }
-    o.push_str("\n## Still undecided\n\n");
-    let undecided = undecided(review);
+    out.push(Block::Heading(2, vec![Text("Still undecided".into())]));
+    let undecided: Vec<Vec<Span>> = undecided(review)
+        .into_iter()
+        .map(|i| {
+            let step = &review.steps[i];
+            vec![
+                Text(format!("{} (", step.location())),
+                Code(step.fingerprint.clone()),
+                Text(")".into()),
+            ]
+        })
+        .collect();
     if undecided.is_empty() {
-        o.push_str("Nothing: every statement is decided.\n");
+        out.push(Block::Paragraph(vec![Text(
+            "Nothing: every statement is decided.".into(),
+        )]));
+    } else {
+        out.push(Block::Tasks(undecided));
     }
-    for i in undecided {
-        let step = &review.steps[i];
-        o.push_str(&format!(
-            "- [ ] {} (`{}`)\n",
-            e(&step.location()),
-            step.fingerprint
-        ));
+    out
+}
+
+fn step_items(review: &Review, i: usize, step: &Step) -> Vec<Item> {
+    let mut items = vec![
+        item(vec![
+            Text("Fingerprint ".into()),
+            Code(step.fingerprint.clone()),
+            Text(format!("; riskiest: {}", step.rank.as_str())),
+        ]),
+        item(vec![Text(format!("Summary: {}", step.summary))]),
+    ];
+    let status = &review.statuses[i];
+    if let Some(c) = status.entry.as_ref().and_then(|e| e.comment.as_ref()) {
+        items.push(item(vec![Text(format!("Comment: {c}"))]));
     }
+    if let Some(p) = previous_words(review, i) {
+        items.push(item(vec![Text(p)]));
+    }
+    for n in &step.notes {
+        items.push(item(vec![Text(format!("Vendor says: {n}"))]));
+    }
+    for f in &step.findings {
+        items.push(item(vec![
+            Text(format!("{} ", f.severity)),
+            Code(f.code.into()),
+            Text(format!(": {}", f.message)),
+        ]));
+    }
+    items
+}
+
+/// What a report is made of.
+pub struct Report<'a> {
+    pub header: &'a Header<'a>,
+    pub review: &'a Review,
+    pub sources: &'a [Source],
+    pub matrices: &'a [RoleMatrix],
+    pub findings: &'a [Finding],
+}
+
+/// Spans as text: input text through `escape`, bold and code between the `marks` (open and
+/// close bold, open and close code). Code is iamscope's own (codes, digests), never input.
+fn render(spans: &[Span], escape: fn(&str) -> String, marks: [&str; 4]) -> String {
+    spans
+        .iter()
+        .map(|s| match s {
+            Text(t) => escape(t),
+            Strong(t) => format!("{}{}{}", marks[0], escape(t), marks[1]),
+            Code(t) => format!("{}{}{}", marks[2], t.replace('`', ""), marks[3]),
+        })
+        .collect()
+}
+
+/// The report as Markdown for GitHub.
+pub fn markdown(r: &Report) -> String {
+    let spans = |spans: &[Span]| render(spans, md, ["**", "**", "`", "`"]);
+    let mut o = String::new();
+    for block in report(r) {
+        match block {
+            Block::Heading(level, s) => {
+                o.push_str(&format!("{} {}\n\n", "#".repeat(level.into()), spans(&s)));
+            }
+            Block::Paragraph(s) => o.push_str(&format!("{}\n\n", spans(&s))),
+            Block::List(items) | Block::Step(_, _, items) if items.is_empty() => {}
+            Block::List(items) => {
+                for it in items {
+                    o.push_str(&format!("- {}\n", spans(&it.spans)));
+                    for child in it.children {
+                        o.push_str(&format!("  - {}\n", spans(&child.spans)));
+                    }
+                }
+                o.push('\n');
+            }
+            Block::Step(_, heading, items) => {
+                o.push_str(&format!("### {}\n\n", spans(&heading)));
+                for it in items {
+                    o.push_str(&format!("- {}\n", spans(&it.spans)));
+                }
+                o.push('\n');
+            }
+            Block::Tasks(tasks) => {
+                for t in tasks {
+                    o.push_str(&format!("- [ ] {}\n", spans(&t)));
+                }
+                o.push('\n');
+            }
+            Block::Table(head, rows) => {
+                o.push_str(&format!("| {} |\n", head.join(" | ")));
+                o.push_str(&format!("|{}\n", "---|".repeat(head.len())));
+                for row in rows {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|c| match c.class {
+                            "code" => format!("`{}`", c.text.replace('`', "")),
+                            _ => md(&c.text),
+                        })
+                        .collect();
+                    o.push_str(&format!("| {} |\n", cells.join(" | ")));
+                }
+                o.push('\n');
+            }
+        }
+    }
+    o.truncate(o.trim_end().len());
+    o.push('\n');
+    o
+}
+
+/// The report as one self-contained HTML page.
+pub fn html(r: &Report) -> String {
+    let spans = |spans: &[Span]| {
+        render(
+            spans,
+            html_escape,
+            ["<strong>", "</strong>", "<code>", "</code>"],
+        )
+    };
+    let list = |items: &[Item]| -> String {
+        let mut o = String::from("<ul>\n");
+        for it in items {
+            o.push_str(&format!("<li>{}", spans(&it.spans)));
+            if !it.children.is_empty() {
+                o.push_str("<ul>\n");
+                for child in &it.children {
+                    o.push_str(&format!("<li>{}</li>\n", spans(&child.spans)));
+                }
+                o.push_str("</ul>");
+            }
+            o.push_str("</li>\n");
+        }
+        o.push_str("</ul>\n");
+        o
+    };
+    let mut o = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>IAM permissions review</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n"
+    );
+    for block in report(r) {
+        match block {
+            Block::Heading(level, s) => {
+                o.push_str(&format!("<h{level}>{}</h{level}>\n", spans(&s)));
+            }
+            Block::Paragraph(s) => o.push_str(&format!("<p>{}</p>\n", spans(&s))),
+            Block::List(items) if items.is_empty() => {}
+            Block::List(items) => o.push_str(&list(&items)),
+            Block::Step(class, heading, items) => {
+                o.push_str(&format!(
+                    "<div class=\"step {class}\">\n<h3>{}</h3>\n{}</div>\n",
+                    spans(&heading),
+                    list(&items)
+                ));
+            }
+            Block::Tasks(tasks) => {
+                o.push_str("<ul>\n");
+                for t in tasks {
+                    o.push_str(&format!("<li>☐ {}</li>\n", spans(&t)));
+                }
+                o.push_str("</ul>\n");
+            }
+            Block::Table(head, rows) => {
+                o.push_str("<table>\n<tr>");
+                for h in head {
+                    o.push_str(&format!("<th>{}</th>", html_escape(&h)));
+                }
+                o.push_str("</tr>\n");
+                for row in rows {
+                    o.push_str("<tr>");
+                    for c in row {
+                        match c.class {
+                            "" => o.push_str(&format!("<td>{}</td>", html_escape(&c.text))),
+                            "code" => o.push_str(&format!(
+                                "<td><code>{}</code></td>",
+                                html_escape(&c.text)
+                            )),
+                            class => o.push_str(&format!(
+                                "<td class=\"{class}\">{}</td>",
+                                html_escape(&c.text)
+                            )),
+                        }
+                    }
+                    o.push_str("</tr>\n");
+                }
+                o.push_str("</table>\n");
+            }
+        }
+    }
+    o.push_str("</body>\n</html>\n");
     o
 }
 
@@ -319,180 +575,7 @@ h1{font-size:1.6rem}h2{border-bottom:1px solid #ccc;margin-top:2rem}h3{font-size
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}
 td.full{background:#f4b6b6}td.limited{background:#fbe3a6}td.none{background:#e3f1e3;color:#666}
 code{font-family:ui-monospace,monospace;font-size:.92em;background:#f3f3f3;padding:0 .2em}
-.accepted{color:#176117}.flagged{color:#a11}.undecided{color:#8a5a00}
+.step.accepted h3 strong{color:#176117}.step.flagged h3 strong{color:#a11}.step.undecided h3 strong{color:#8a5a00}
 .step{border-left:4px solid #ccc;padding-left:.7rem;margin:1rem 0;break-inside:avoid}
 .step.accepted{border-color:#4a4}.step.flagged{border-color:#c33}
 @media print{body{margin:0;max-width:none}a{color:inherit}td.full,td.limited,td.none{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
-
-/// The report as one self-contained HTML page.
-pub fn html(
-    header: &Header,
-    review: &Review,
-    sources: &[Source],
-    matrices: &[RoleMatrix],
-    findings: &[Finding],
-) -> String {
-    let e = html_escape;
-    let mut o = String::new();
-    let progress = review.progress();
-    o.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>IAM permissions review</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<h1>IAM permissions review</h1>\n"
-    ));
-    o.push_str(&format!(
-        "<p><strong>{}.</strong> Made {} with iamscope {} (catalog {}).</p>\n",
-        e(&progress.to_string()),
-        e(&header.date),
-        env!("CARGO_PKG_VERSION"),
-        e(&header.catalog)
-    ));
-    o.push_str("<table>\n<tr><th>Input</th><th>SHA-256</th></tr>\n");
-    for (path, sha) in header.inputs {
-        o.push_str(&format!(
-            "<tr><td>{}</td><td><code>{}</code></td></tr>\n",
-            e(path),
-            sha.as_deref().map_or("(not read again)".into(), e)
-        ));
-    }
-    o.push_str("</table>\n<h2>Holders and trust</h2>\n<ul>\n");
-    for m in matrices {
-        o.push_str(&format!(
-            "<li><strong>{}</strong> ({})",
-            e(&m.name),
-            m.kind.as_str()
-        ));
-        let trust = sources
-            .iter()
-            .find(|s| s.path == m.path)
-            .map(|s| trust_of(s, &m.name))
-            .unwrap_or_default();
-        if trust.is_empty() {
-            o.push_str(": no trust policy in the input</li>\n");
-            continue;
-        }
-        o.push_str(", may be assumed by:<ul>\n");
-        for t in trust {
-            o.push_str(&format!(
-                "<li>{}: {}{}</li>\n",
-                e(&t.principal),
-                if t.external_id {
-                    "external ID required"
-                } else {
-                    "<strong class=\"flagged\">no external ID</strong>"
-                },
-                conditions_note(t.conditions)
-            ));
-        }
-        o.push_str("</ul></li>\n");
-    }
-    o.push_str("</ul>\n<h2>Permissions per holder</h2>\n");
-    for m in matrices {
-        o.push_str(&format!("<h3>{}</h3>\n", e(&m.name)));
-        if m.services.is_empty() {
-            o.push_str("<p>Grants no action of the catalog.</p>\n");
-            continue;
-        }
-        o.push_str("<table>\n<tr><th>Service</th>");
-        for h in HEADINGS {
-            o.push_str(&format!("<th>{h}</th>"));
-        }
-        o.push_str("</tr>\n");
-        for row in &m.services {
-            o.push_str(&format!("<tr><td>{}</td>", e(row.service)));
-            for l in AccessLevel::ALL {
-                let c = row.levels.get(l);
-                let class = match c.granted {
-                    0 => "none",
-                    g if g == c.total => "full",
-                    _ => "limited",
-                };
-                o.push_str(&format!("<td class=\"{class}\">{}</td>", c.describe()));
-            }
-            o.push_str("</tr>\n");
-        }
-        o.push_str("</table>\n");
-    }
-    o.push_str("<h2>Findings</h2>\n");
-    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let found: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
-        o.push_str(&format!(
-            "<h3>{} ({})</h3>\n",
-            severity_title(severity),
-            found.len()
-        ));
-        if found.is_empty() {
-            continue;
-        }
-        o.push_str("<ul>\n");
-        for f in found {
-            o.push_str(&format!(
-                "<li><code>{}</code> {} <small>({})</small></li>\n",
-                f.code,
-                e(&f.message),
-                e(&finding_place(f))
-            ));
-        }
-        o.push_str("</ul>\n");
-    }
-    o.push_str("<h2>Statements</h2>\n");
-    for (i, step) in review.steps.iter().enumerate() {
-        let word = verdict_word(review, i);
-        let class = word.split(' ').next().unwrap_or(word);
-        o.push_str(&format!(
-            "<div class=\"step {class}\">\n<h3>{}. <span class=\"{class}\">{word}</span>: {}</h3>\n<ul>\n",
-            i + 1,
-            e(&step.location())
-        ));
-        o.push_str(&html_step(review, i, step));
-        o.push_str("</ul>\n</div>\n");
-    }
-    o.push_str("<h2>Still undecided</h2>\n");
-    let undecided = undecided(review);
-    if undecided.is_empty() {
-        o.push_str("<p>Nothing: every statement is decided.</p>\n");
-    } else {
-        o.push_str("<ul>\n");
-        for i in undecided {
-            let step = &review.steps[i];
-            o.push_str(&format!(
-                "<li>{} (<code>{}</code>)</li>\n",
-                e(&step.location()),
-                step.fingerprint
-            ));
-        }
-        o.push_str("</ul>\n");
-    }
-    o.push_str("</body>\n</html>\n");
-    o
-}
-
-fn html_step(review: &Review, i: usize, step: &Step) -> String {
-    let e = html_escape;
-    let mut o = format!(
-        "<li>Fingerprint <code>{}</code>; riskiest: {}</li>\n<li>Summary: {}</li>\n",
-        step.fingerprint,
-        step.rank.as_str(),
-        e(&step.summary)
-    );
-    if let Some(c) = review.statuses[i]
-        .entry
-        .as_ref()
-        .and_then(|en| en.comment.as_ref())
-    {
-        o.push_str(&format!("<li>Comment: {}</li>\n", e(c)));
-    }
-    if let Some(p) = previous_words(review, i) {
-        o.push_str(&format!("<li>{}</li>\n", e(&p)));
-    }
-    for n in &step.notes {
-        o.push_str(&format!("<li>Vendor says: {}</li>\n", e(n)));
-    }
-    for f in &step.findings {
-        o.push_str(&format!(
-            "<li>{} <code>{}</code>: {}</li>\n",
-            f.severity,
-            f.code,
-            e(&f.message)
-        ));
-    }
-    o
-}

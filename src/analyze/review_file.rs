@@ -416,6 +416,20 @@ impl Review {
         p
     }
 
+    /// The step of the statement at `at` (for the viewer: from a tree row to its step, and
+    /// to mark the row with the step's decision through `statuses`).
+    pub fn step_at(&self, at: super::review::StatementRef) -> Option<usize> {
+        self.steps.iter().position(|s| s.at == at)
+    }
+
+    /// The first undecided step after `i` (wrapping around), for "next undecided".
+    pub fn next_undecided(&self, i: usize) -> Option<usize> {
+        let n = self.steps.len();
+        (1..=n)
+            .map(|k| (i + k) % n)
+            .find(|j| self.statuses[*j].verdict().is_none())
+    }
+
     /// The step whose fingerprint starts with `prefix` (at least 4 digits).
     pub fn find(&self, prefix: &str) -> Result<usize, String> {
         let prefix = prefix.trim().to_ascii_lowercase();

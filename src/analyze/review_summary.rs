@@ -158,7 +158,17 @@ fn resources(s: &Statement, actions: &[&Action]) -> String {
     let Some((values, not)) = s.resources() else {
         return "no resource (the statement has no Resource)".into();
     };
-    let named: Vec<String> = values.iter().map(|r| resource_words(r, actions)).collect();
+    // Each resource type once, in the order the actions name them.
+    let mut types: Vec<(&str, &'static str)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for a in actions {
+        for rt in &a.resource_types {
+            if seen.insert(rt.arn) {
+                types.push((rt.name, rt.arn));
+            }
+        }
+    }
+    let named: Vec<String> = values.iter().map(|r| resource_words(r, &types)).collect();
     if not {
         return format!(
             "any resource but {}",
@@ -175,20 +185,16 @@ fn resources(s: &Statement, actions: &[&Action]) -> String {
 }
 
 /// One Resource value in words: `objects in bucket \`logs-*\``, `role \`deploy\``,
-/// `any resource`; the value itself when it fits no type.
-fn resource_words(resource: &str, actions: &[&Action]) -> String {
+/// `any resource`; the value itself when it fits none of `types` (name, ARN pattern).
+fn resource_words(resource: &str, types: &[(&str, &'static str)]) -> String {
     if resource == "*" {
         return "any resource".into();
     }
     let slashes = |s: &str| s.splitn(6, ':').nth(5).map(|p| p.matches('/').count());
-    let mut fitting: Vec<(&str, &str)> = Vec::new();
-    for a in actions {
-        for rt in &a.resource_types {
-            if !fitting.iter().any(|(_, t)| *t == rt.arn) && arn::likely_names(resource, rt.arn) {
-                fitting.push((rt.name, rt.arn));
-            }
-        }
-    }
+    let fitting: Vec<&(&str, &'static str)> = types
+        .iter()
+        .filter(|(_, t)| arn::likely_names(resource, t))
+        .collect();
     let best = fitting
         .iter()
         .find(|(_, t)| slashes(t) == slashes(resource))

@@ -195,6 +195,8 @@ fn decisions_survive_reformatting_and_return_on_change() {
         .position(|s| s.sid.as_deref() == Some("StartStopOwnInstances"))
         .unwrap();
     assert_eq!(after.statuses[i].entry, None);
+    assert_eq!(after.next_undecided(0), Some(i));
+    assert_eq!(after.step_at(after.steps[i].at), Some(i));
     let previous = after.statuses[i].previous.as_ref().unwrap();
     assert_eq!(previous.entry.decision, Some(Verdict::Flagged));
     assert_eq!(
@@ -344,10 +346,17 @@ fn export_snapshots() {
     };
     let matrices = super::matrix::matrix(&sources, None).unwrap();
     let path = &sources[0].path;
-    let md = super::review_export::markdown(&header, &review, &sources, &matrices, &findings)
-        .replace(&super::review_export::md(path), "PATH");
+    let report = super::review_export::Report {
+        header: &header,
+        review: &review,
+        sources: &sources,
+        matrices: &matrices,
+        findings: &findings,
+    };
+    let md =
+        super::review_export::markdown(&report).replace(&super::review_export::md(path), "PATH");
     insta::assert_snapshot!("export_markdown", md);
-    let html = super::review_export::html(&header, &review, &sources, &matrices, &findings)
+    let html = super::review_export::html(&report)
         .replace(&super::review_export::html_escape(path), "PATH");
     insta::assert_snapshot!("export_html", html);
     std::fs::remove_dir_all(dir).unwrap();

@@ -310,10 +310,17 @@ fn write_export(
         date: review::utc_now(),
     };
     let matrices = analyze::matrix::matrix(sources, None)?;
+    let report = review_export::Report {
+        header: &header,
+        review,
+        sources,
+        matrices: &matrices,
+        findings,
+    };
     let text = if markdown {
-        review_export::markdown(&header, review, sources, &matrices, findings)
+        review_export::markdown(&report)
     } else {
-        review_export::html(&header, review, sources, &matrices, findings)
+        review_export::html(&report)
     };
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", escape(&path.to_string_lossy())))
 }

@@ -7,6 +7,7 @@ use iamscope::load::{Options, load_paths};
 use iamscope::model::{Policy, PolicyKind, Source};
 
 /// Loads `tests/fixtures/{path}` with placeholder values, as `--var` gives them.
+#[allow(dead_code)]
 pub fn load_fixture(path: &str, vars: &[(&str, &str)]) -> Source {
     let options = Options {
         vars: vars
@@ -34,4 +35,22 @@ pub fn summary(policies: &[Policy]) -> Vec<(&str, PolicyKind, Option<bool>, usiz
             )
         })
         .collect()
+}
+
+/// Runs the iamscope binary in the repository with these arguments, colour off and no
+/// standard input: (exit code, standard output, standard error).
+#[allow(dead_code)]
+pub fn iamscope<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run iamscope");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
