@@ -562,17 +562,9 @@ fn grammar_findings_name_the_element_and_its_position() {
     let run = iamscope_in(&dir, &["check", "broken.json", "--format", "json"]);
     assert_eq!(run.code, 1);
     let r: Value = serde_json::from_str(&run.stdout).unwrap();
-    let found: Vec<(String, u64, u64)> = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-            )
-        })
+    let found: Vec<(String, u64, u64)> = all_findings(&r)
+        .into_iter()
+        .map(|(line, column, code, _)| (code, line, column))
         .collect();
     let mut expected: Vec<(String, u64, u64)> = [
         ("invalid-version", 1, 13),
