@@ -65,9 +65,50 @@ fn messages(report: &Value, code: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every finding as (line, column, code, statement index), sorted: the whole list, so an
+/// extra finding fails as surely as a missing one.
+fn all_findings(report: &Value) -> Vec<(u64, u64, String, Option<u64>)> {
+    let mut all: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+                f["statement"].as_u64(),
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// The expected list for [`all_findings`], written as (line, column, code, statement).
+fn expected(rows: &[(u64, u64, &str, Option<u64>)]) -> Vec<(u64, u64, String, Option<u64>)> {
+    rows.iter()
+        .map(|&(line, column, code, statement)| (line, column, code.to_string(), statement))
+        .collect()
+}
+
 #[test]
 fn dstack_findings() {
     let r = check_json(&["sample-policies/dstack.md"]);
+    assert_eq!(
+        all_findings(&r),
+        expected(&[
+            (12, 5, "missing-resource", Some(1)),
+            (15, 7, "unfilled-placeholder", Some(1)),
+            (15, 7, "unknown-element", Some(1)),
+            (85, 5, "missing-resource", Some(9)),
+            (88, 9, "unknown-action", Some(9)),
+            (109, 9, "resource-mismatch", Some(11)),
+            (116, 9, "resource-mismatch", Some(12)),
+            (117, 9, "resource-mismatch", Some(12)),
+            (118, 9, "resource-mismatch", Some(12)),
+        ])
+    );
     assert_eq!(located(&r, "unknown-element"), [(15, 7, Some(1))]);
     assert_eq!(
         located(&r, "missing-resource"),
@@ -110,6 +151,22 @@ fn dstack_findings() {
 #[test]
 fn upsolver_findings() {
     let r = check_json(&["sample-policies/upsolver.md"]);
+    assert_eq!(
+        all_findings(&r),
+        expected(&[
+            (42, 5, "data-exfiltration", Some(1)),
+            (42, 5, "managed-policy-whitespace", None),
+            (67, 1, "missing-version", None),
+            (69, 5, "malformed-json", Some(1)),
+            (78, 10, "granted-not-documented", Some(1)),
+            (94, 9, "pass-role-star", Some(1)),
+            (94, 9, "privilege-escalation", Some(1)),
+            (197, 1, "missing-version", None),
+            (202, 9, "service-wildcard", Some(1)),
+            (205, 9, "unfilled-placeholder", Some(1)),
+            (223, 9, "service-wildcard", Some(3)),
+        ])
+    );
     let wildcards: Vec<Value> = r["findings"]
         .as_array()
         .unwrap()
@@ -147,6 +204,14 @@ fn upsolver_findings() {
 fn epsio_findings() {
     // The page's table of actions is read as a policy; one of its actions does not exist.
     let r = check_json(&["sample-policies/epsio.md"]);
+    assert_eq!(
+        all_findings(&r),
+        expected(&[
+            (16, 1, "inferred-condition", Some(2)),
+            (17, 1, "inferred-condition", Some(3)),
+            (19, 169, "unknown-action", Some(5)),
+        ])
+    );
     assert_eq!(located(&r, "unknown-action"), [(19, 169, Some(5))]);
     assert_eq!(
         messages(&r, "unknown-action"),
@@ -172,6 +237,20 @@ fn epsio_findings() {
 #[test]
 fn stackstate_placeholders_until_filled() {
     let r = check_json(&["sample-policies/stackstate.md"]);
+    assert_eq!(
+        all_findings(&r),
+        expected(&[
+            (34, 11, "unfilled-placeholder", Some(1)),
+            (40, 29, "unfilled-placeholder", Some(1)),
+            (302, 1, "unfilled-placeholder", None),
+            (326, 1, "missing-version", None),
+            (366, 1, "missing-version", None),
+            (394, 17, "resource-mismatch", Some(2)),
+            (395, 17, "resource-mismatch", Some(2)),
+            (409, 1, "not-a-policy", None),
+            (471, 26, "public-principal", Some(2)),
+        ])
+    );
     let mut unfilled: Vec<String> = messages(&r, "unfilled-placeholder")
         .into_iter()
         .map(|m| m.split(' ').nth(1).unwrap().to_string())
@@ -481,19 +560,11 @@ fn grammar_findings_name_the_element_and_its_position() {
     let run = iamscope_in(&dir, &["check", "broken.json", "--format", "json"]);
     assert_eq!(run.code, 1);
     let r: Value = serde_json::from_str(&run.stdout).unwrap();
-    let found: Vec<(String, u64, u64)> = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-            )
-        })
+    let found: Vec<(String, u64, u64)> = all_findings(&r)
+        .into_iter()
+        .map(|(line, column, code, _)| (code, line, column))
         .collect();
-    let expected = [
+    let mut expected: Vec<(String, u64, u64)> = [
         ("invalid-version", 1, 13),
         ("missing-resource", 5, 3),
         ("missing-effect", 5, 3),
@@ -508,13 +579,13 @@ fn grammar_findings_name_the_element_and_its_position() {
         ("null-with-if-exists", 4, 57),
         ("duplicate-sid", 5, 11),
         ("invalid-sid", 5, 11),
-    ];
-    for (code, line, column) in expected {
-        assert!(
-            found.contains(&(code.to_string(), line, column)),
-            "{code} at {line}:{column} missing from {found:#?}"
-        );
-    }
+    ]
+    .map(|(code, line, column)| (code.to_string(), line, column))
+    .into();
+    expected.sort();
+    let mut found = found;
+    found.sort();
+    assert_eq!(found, expected, "the whole list: none missing, none extra");
     let message = |code: &str| messages(&r, code).remove(0);
     assert_eq!(
         message("unknown-action"),

@@ -380,9 +380,29 @@ fn control_characters_from_input_are_shown_escaped() {
 
 #[test]
 fn bad_usage_exits_2() {
-    assert_eq!(iamscope(&["tree"], None).code, 2);
-    assert_eq!(iamscope(&["tree", "x", "--var", "novalue"], None).code, 2);
-    assert_eq!(iamscope(&["tree", "x", "--format", "xml"], None).code, 2);
+    // On a sample that loads, so exit 2 comes from the flag alone.
+    let sample = "sample-policies/dstack.md";
+    assert_eq!(iamscope(&["tree", sample], None).code, 0);
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["tree"],
+            "error: the following required arguments were not provided:\n  <PATH>...\n",
+        ),
+        (
+            &["tree", sample, "--var", "novalue"],
+            "error: invalid value 'novalue' for '--var <NAME=VALUE>': expected NAME=VALUE, got `novalue`\n",
+        ),
+        (
+            &["tree", sample, "--format", "xml"],
+            "error: invalid value 'xml' for '--format <FORMAT>'\n  [possible values: text, json]\n",
+        ),
+    ];
+    for (args, message) in cases {
+        let run = iamscope(args, None);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert!(run.stderr.starts_with(message), "{args:?}: {}", run.stderr);
+    }
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //!
 //! 1. A Deny statement that applies, in any policy, decides: explicit deny. (SCP statements
 //!    count only for IAM principals, whom SCPs govern.)
-//! 2. RCPs, level by level from the root: every level must have an Allow that applies.
+//! 2. RCPs, level by level from the root: every level must have an Allow that applies
+//!    (except for service-linked roles, and a service assuming one, which RCPs do not
+//!    restrict).
 //! 3. SCPs likewise, for IAM principals.
 //! 4. A caller that is not an IAM principal (anonymous, a service, an identity provider) is
 //!    allowed only by the resource policy.
@@ -250,7 +252,13 @@ fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<Policy
             layers.scp_missing = Some(level + 1);
         }
     }
+    let rcps_apply = !service_linked(request);
     for (level, policies) in set.rcps.iter().enumerate() {
+        if !rcps_apply {
+            let note = "RCPs do not restrict service-linked roles, nor a service assuming one";
+            not_applicable(policies, level + 1, note, traces.as_deref_mut());
+            continue;
+        }
         let said = group(
             policies,
             request,
@@ -279,6 +287,21 @@ fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<Policy
         *slot = (!policies.is_empty()).then_some(said.allow.is_some());
     }
     layers
+}
+
+/// Whether the request is one RCPs leave alone: made by a service-linked role (path
+/// `/aws-service-role/`, named `AWSServiceRoleFor...`), or a service assuming one.
+fn service_linked(request: &Request) -> bool {
+    let linked_arn = |arn: &str| arn.contains(":role/aws-service-role/");
+    match request.caller() {
+        Caller::RoleSession { role, role_arn, .. } => {
+            role.starts_with("AWSServiceRoleFor") || role_arn.as_deref().is_some_and(linked_arn)
+        }
+        Caller::Service(_) => {
+            super::context::is_assume_role(request.action()) && linked_arn(request.resource())
+        }
+        _ => false,
+    }
 }
 
 /// `bounded`: the caller has a permissions boundary, so a resource policy's Deny with

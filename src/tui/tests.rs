@@ -239,7 +239,22 @@ fn nothing_loaded_and_tiny_screens_draw_without_panicking() {
     for (width, height) in [(1, 1), (2, 3), (10, 4), (20, 2), (200, 60)] {
         let mut app = samples_app(width, height);
         press(&mut app, "j l j l G PgUp ? G PgUp k Esc");
-        screen(&app);
+        let drawn = screen(&app);
+        // Every row drawn (each quoted), as wide as the screen: nothing cut short or spilled.
+        assert_eq!(
+            drawn.lines().count(),
+            usize::from(height),
+            "{width}x{height}"
+        );
+        assert!(
+            drawn
+                .lines()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l) == usize::from(width) + 2),
+            "{width}x{height}:\n{drawn}"
+        );
+        if width <= 20 {
+            insta::assert_snapshot!(format!("tiny_screen_{width}x{height}"), drawn);
+        }
     }
 }
 
