@@ -31,7 +31,13 @@ pub fn statement(place: Place, s: &Statement, hints: &mut Hints, out: &mut Vec<F
             if is_template(key) {
                 continue;
             }
-            value_type_mismatch(place, &block.operator.value, operator.value_type(), entry, out);
+            value_type_mismatch(
+                place,
+                &block.operator.value,
+                operator.value_type(),
+                entry,
+                out,
+            );
             let Some(info) = Catalog::get().condition_key(key) else {
                 unknown_key(place, entry, hints, out);
                 continue;

@@ -471,7 +471,7 @@ impl<'s> Fits<'s> {
         let Some((values, not)) = self.values else {
             return;
         };
-        let alike = |actions: &[&Action]| {
+        let levels_of = |actions: &[&Action]| {
             let mut levels = [false; 5];
             for a in actions {
                 levels[level_index(a.access_level)] = true;
@@ -485,7 +485,7 @@ impl<'s> Fits<'s> {
                 let have = resources
                     .entry((false, false, "*".to_string()))
                     .or_default();
-                for (have, new) in have.iter_mut().zip(alike(actions)) {
+                for (have, new) in have.iter_mut().zip(levels_of(actions)) {
                     *have |= new;
                 }
             }
@@ -508,7 +508,7 @@ impl<'s> Fits<'s> {
             }
         } else if alike {
             // Every value applies to every action alike.
-            granted.fill(alike(actions));
+            granted.fill(levels_of(actions));
         } else {
             for a in actions {
                 for i in self.applying(values, a) {
