@@ -3,11 +3,21 @@
 //! single document. Drawn on ratatui's test backend at 120x40, so only iamscope's own work
 //! is measured, not the terminal's.
 //!
+//! Search: one keystroke's results over a synthetic account dump of about 100 MB (generated
+//! here, never committed) plus the whole catalog, as a query is typed letter by letter (each
+//! keystroke narrows the previous one's matches) and as a fresh query.
+//!
 //! Run with `cargo bench --bench viewer`.
 
+mod synthetic;
+
+use std::sync::LazyLock;
+
 use divan::Bencher;
+use iamscope::analyze::search::Index;
 use iamscope::load::{Options, load_text, samples};
 use iamscope::model::Source;
+use iamscope::model::outline::Outline;
 use iamscope::tui::{App, handle_event, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -51,4 +61,37 @@ fn first_frame(bencher: Bencher, path: &str) {
 #[divan::bench(sample_count = 20)]
 fn first_frame_every_sample(bencher: Bencher) {
     bencher.bench(|| first_screen(samples::load(&Options::default())));
+}
+
+/// The synthetic dump, loaded, with its outline and search index.
+static DUMP: LazyLock<(Vec<Source>, Outline, Index)> = LazyLock::new(|| {
+    let text = synthetic::dump(100 << 20);
+    let sources = vec![load_text("dump.json", &text, &Options::default())];
+    let outline = Outline::build_with(&sources, Some(&iamscope::catalog::covered));
+    let index = Index::build(&sources, &outline);
+    (sources, outline, index)
+});
+
+/// Each keystroke of a query typed letter by letter: the first letter searches everything,
+/// each next one narrows what the previous matched. The figure is one keystroke's mean.
+#[divan::bench(args = ["s3:getobj", "passrole", "bucket-17-3", "ec2:describeimages"], sample_count = 10)]
+fn search_keystroke_100mb_dump(bencher: Bencher, query: &str) {
+    let (_, _, index) = &*DUMP;
+    let prefixes: Vec<&str> = (1..=query.len()).map(|n| &query[..n]).collect();
+    bencher
+        .counter(divan::counter::ItemsCount::new(prefixes.len()))
+        .bench(|| {
+            let mut previous = None;
+            for q in &prefixes {
+                previous = Some(index.search(q, previous.as_ref()));
+            }
+            previous
+        });
+}
+
+/// A whole query pasted at once (nothing to narrow).
+#[divan::bench(args = ["s3:getobj", "passrole", "bucket-17-3"], sample_count = 10)]
+fn search_fresh_query_100mb_dump(bencher: Bencher, query: &str) {
+    let (_, _, index) = &*DUMP;
+    bencher.bench(|| index.search(query, None));
 }

@@ -12,6 +12,7 @@ pub mod ignore;
 pub mod matrix;
 mod redundancy;
 pub mod risk;
+pub mod search;
 mod security;
 mod suggest;
 mod validity;

@@ -4,9 +4,13 @@
 
 pub mod action;
 pub mod app;
+mod findings;
 pub mod keymap;
+mod matrix;
+mod search;
 mod terminal;
 pub mod view;
+mod why;
 
 #[cfg(test)]
 mod tests;
@@ -14,11 +18,11 @@ mod tests;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use ratatui::crossterm::event::Event;
+use ratatui::crossterm::event::{Event, MouseButton, MouseEventKind};
 
 use crate::session::{self, Common, EXIT_USAGE};
 
-pub use action::Action;
+pub use action::{Action, View};
 pub use app::{App, Mode};
 
 /// Opens the viewer on `paths`, or on the bundled samples when there are none. Input that
@@ -44,8 +48,8 @@ pub fn run(paths: &[String], common: &Common) -> ExitCode {
     }
 }
 
-/// Carries out what a terminal event asks for: a key press through the keymap, or a new
-/// size. The event loop and the tests both come through here.
+/// Carries out what a terminal event asks for: a key press through the keymap, a click or
+/// the wheel, or a new size. The event loop and the tests both come through here.
 pub fn handle_event(app: &mut App, event: &Event) {
     match event {
         Event::Key(key) => {
@@ -57,6 +61,15 @@ pub fn handle_event(app: &mut App, event: &Event) {
             width: *width,
             height: *height,
         }),
+        Event::Mouse(mouse) => {
+            let (x, y) = (mouse.column, mouse.row);
+            match mouse.kind {
+                MouseEventKind::Down(MouseButton::Left) => app.update(Action::Click { x, y }),
+                MouseEventKind::ScrollDown => app.update(Action::Wheel { x, y, down: true }),
+                MouseEventKind::ScrollUp => app.update(Action::Wheel { x, y, down: false }),
+                _ => {}
+            }
+        }
         _ => {}
     }
 }
