@@ -281,3 +281,44 @@ fn findings_view_jumps_to_the_resources_typo() {
     });
     quit(&tmux);
 }
+
+#[test]
+fn slow_loading_shows_progress_and_ctrl_c_quits_cleanly() {
+    if !tmux_installed() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is not installed; install it (apt-get install -y tmux) to run this test"
+        );
+        println!("skipped: tmux not installed");
+        return;
+    }
+    // A policy of 200,000 statements: seconds to load and index in a test build.
+    let statement =
+        r#"{"Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"], "Resource": "*"}"#;
+    let statements = vec![statement; 200_000].join(",\n");
+    let dir = std::env::temp_dir().join(format!("iamscope-slow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("big.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#),
+    )
+    .expect("the big policy");
+    let tmux = Tmux::start(100, 30);
+    tmux.type_line(&format!(
+        "'{}' '{}'",
+        env!("CARGO_BIN_EXE_iamscope"),
+        file.display()
+    ));
+    tmux.wait_for("the progress line", |_, s| {
+        s.contains("iamscope: reading 1 file (") && s.contains("MB) and indexing…")
+    });
+    tmux.send(&["C-c"]);
+    tmux.type_line(
+        r#"echo "status-$?"; case "$(stty -a)" in *-icanon*) echo RAW;; *) echo "cooked-$((6*7))";; esac"#,
+    );
+    tmux.wait_for("the shell's answer", |t, s| {
+        s.contains("status-130") && s.contains("cooked-42") && !t.alternate_screen_on()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 mod findings;
 pub mod keymap;
+mod loading;
 mod matrix;
 mod search;
 mod terminal;
@@ -20,25 +21,24 @@ use std::process::ExitCode;
 
 use ratatui::crossterm::event::{Event, MouseButton, MouseEventKind};
 
-use crate::session::{self, Common, EXIT_USAGE};
+use crate::session::{Common, EXIT_USAGE};
 
 pub use action::{Action, View};
 pub use app::{App, Mode};
 
-/// Opens the viewer on `paths`, or on the bundled samples when there are none. Input that
-/// cannot be read is reported before the screen changes, and the viewer does not open.
+/// Opens the viewer on `paths`, or on the bundled samples when there are none, with
+/// progress on standard error while slow input loads. Input that cannot be read is
+/// reported before the screen changes, and the viewer does not open.
 pub fn run(paths: &[String], common: &Common) -> ExitCode {
-    let (sources, all_read) = session::load_reporting(paths, common);
-    if !all_read {
+    let Some(mut app) = loading::open(paths, common) else {
         return ExitCode::from(EXIT_USAGE);
-    }
+    };
     if !std::io::stdout().is_terminal() {
         eprintln!(
             "iamscope: the viewer needs a terminal; to print the tree instead, run `iamscope tree PATH...`"
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let mut app = App::new(sources, session::wants_color(common));
     match terminal::run(&mut app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
