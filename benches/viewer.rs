@@ -3,15 +3,28 @@
 //! single document. Drawn on ratatui's test backend at 120x40, so only iamscope's own work
 //! is measured, not the terminal's.
 //!
+//! Search: one keystroke's results over a synthetic account dump of about 100 MB (generated
+//! here, never committed) plus the whole catalog, as a query is typed letter by letter (each
+//! keystroke narrows the previous one's matches) and as a fresh query.
+//!
+//! Views: switching to the matrix, findings and tree views on that dump, each drawn; and
+//! opening the viewer on it (load, outline, search index, findings, first frame).
+//!
 //! Run with `cargo bench --bench viewer`.
 
+mod synthetic;
+
+use std::sync::{LazyLock, Mutex};
+
 use divan::Bencher;
+use iamscope::analyze::search::Index;
 use iamscope::load::{Options, load_text, samples};
 use iamscope::model::Source;
+use iamscope::model::outline::Outline;
 use iamscope::tui::{App, handle_event, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::Event;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
 fn main() {
     divan::main();
@@ -51,4 +64,78 @@ fn first_frame(bencher: Bencher, path: &str) {
 #[divan::bench(sample_count = 20)]
 fn first_frame_every_sample(bencher: Bencher) {
     bencher.bench(|| first_screen(samples::load(&Options::default())));
+}
+
+/// The synthetic dump's text.
+static DUMP_TEXT: LazyLock<String> = LazyLock::new(|| synthetic::dump(100 << 20));
+
+/// The synthetic dump, loaded, with its outline and search index.
+static DUMP: LazyLock<(Vec<Source>, Outline, Index)> = LazyLock::new(|| {
+    let sources = vec![load_text("dump.json", &DUMP_TEXT, &Options::default())];
+    let outline = Outline::build_with(&sources, Some(&iamscope::catalog::covered));
+    let index = Index::build(&sources, &outline);
+    (sources, outline, index)
+});
+
+/// The viewer on the synthetic dump, at 120x40.
+static DUMP_APP: LazyLock<Mutex<App>> = LazyLock::new(|| {
+    let sources = vec![load_text("dump.json", &DUMP_TEXT, &Options::default())];
+    let mut app = App::new(sources, true);
+    handle_event(&mut app, &Event::Resize(120, 40));
+    Mutex::new(app)
+});
+
+/// Each keystroke of a query typed letter by letter: the first letter searches everything,
+/// each next one narrows what the previous matched. The figure is one keystroke's mean.
+#[divan::bench(args = ["s3:getobj", "passrole", "bucket-17-3", "ec2:describeimages"], sample_count = 10)]
+fn search_keystroke_100mb_dump(bencher: Bencher, query: &str) {
+    let (_, _, index) = &*DUMP;
+    let prefixes: Vec<&str> = (1..=query.len()).map(|n| &query[..n]).collect();
+    bencher
+        .counter(divan::counter::ItemsCount::new(prefixes.len()))
+        .bench(|| {
+            let mut previous = None;
+            for q in &prefixes {
+                previous = Some(index.search(q, previous.as_ref()));
+            }
+            previous
+        });
+}
+
+/// A whole query pasted at once (nothing to narrow).
+#[divan::bench(args = ["s3:getobj", "passrole", "bucket-17-3"], sample_count = 10)]
+fn search_fresh_query_100mb_dump(bencher: Bencher, query: &str) {
+    let (_, _, index) = &*DUMP;
+    bencher.bench(|| index.search(query, None));
+}
+
+/// Switching views on the dump and drawing each: the matrix (of the first holder, built
+/// on the first visit), the findings, the tree.
+#[divan::bench(args = ['2', '3', '1'], sample_count = 10)]
+fn switch_view_100mb_dump(bencher: Bencher, key: char) {
+    let mut app = DUMP_APP.lock().expect("the viewer");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    bencher.bench_local(|| {
+        handle_event(
+            &mut app,
+            &Event::Key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE)),
+        );
+        terminal
+            .draw(|frame| view::render(frame, &app))
+            .expect("draw");
+        // Back to the tree, so each sample switches again.
+        handle_event(
+            &mut app,
+            &Event::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE)),
+        );
+    });
+}
+
+/// Opening the viewer on the dump: outline, search index, findings and the first frame.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn open_100mb_dump(bencher: Bencher) {
+    bencher.bench(|| {
+        let sources = vec![load_text("dump.json", &DUMP_TEXT, &Options::default())];
+        first_screen(sources)
+    });
 }

@@ -212,3 +212,49 @@ fn an_unknown_role_is_bad_usage() {
         "{stderr}"
     );
 }
+
+/// `--service` drills into one service: each granted action with its access level, the
+/// statement that grants it, the resources it applies on and the conditions that gate it.
+#[test]
+fn service_drill_down_names_statements_resources_and_conditions() {
+    let (code, stdout, stderr) = iamscope(&[
+        "matrix",
+        "sample-policies/identity-with-conditions.json",
+        "--service",
+        "S3",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "identity-with-conditions.json (document)
+  in sample-policies/identity-with-conditions.json
+  s3: 2 actions granted
+  s3:GetObject   Read
+      by \"identity-with-conditions\" statement 1 ReadReportsOverTls (4:5) on arn:aws:s3:::example-reports/*
+        if Bool aws:SecureTransport = true
+  s3:ListBucket  List
+      by \"identity-with-conditions\" statement 1 ReadReportsOverTls (4:5) on arn:aws:s3:::example-reports
+        if Bool aws:SecureTransport = true
+"
+    );
+    let report = matrix_json(&["sample-policies/stackstate.md", "--service", "s3"]);
+    let role = &report["roles"][0];
+    assert_eq!(role["service"], "s3");
+    let get = role["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "s3:GetObject")
+        .unwrap();
+    assert_eq!(get["access_level"], "Read");
+    assert_eq!(get["statements"][0]["sid"], "EventsS3Access");
+    assert_eq!(get["statements"][0]["statement"], 3);
+    let (code, _, stderr) = iamscope(&[
+        "matrix",
+        "sample-policies/stackstate.md",
+        "--service",
+        "nosuch",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no service `nosuch`"), "{stderr}");
+}

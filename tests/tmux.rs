@@ -123,19 +123,17 @@ fn viewer_runs_in_a_real_terminal_and_gives_the_shell_back() {
 
     tmux.send(&["j", "l"]);
     tmux.wait_for("the policy opened", |_, s| {
-        s.contains("▾ AWS permissions") && s.contains("▸ Allow #1")
+        s.contains("▾ AWS permissions") && s.contains("▸ Allow *")
     });
 
     tmux.send(&["?"]);
     tmux.wait_for("the help", |_, s| {
-        s.contains("Help: keys")
-            && s.contains("on an expanded node, go to its first child")
-            && s.contains("Ctrl-C")
+        s.contains("Help: keys") && s.contains("on an expanded node, go to its first child")
     });
 
     tmux.send(&["q"]);
     tmux.wait_for("the help to close", |_, s| {
-        !s.contains("Help: keys") && s.contains("▸ Allow #1")
+        !s.contains("Help: keys") && s.contains("▸ Allow *")
     });
 
     tmux.send(&["q"]);
@@ -150,4 +148,147 @@ fn viewer_runs_in_a_real_terminal_and_gives_the_shell_back() {
     tmux.wait_for("the shell's answer", |_, s| {
         s.contains("status-0") && s.contains("cooked-42")
     });
+}
+
+/// Starts the viewer from the repository with `args`, waits for the tree, and returns the
+/// terminal.
+fn viewer(args: &str) -> Tmux {
+    let tmux = Tmux::start(100, 30);
+    tmux.type_line(&format!(
+        "cd '{}' && '{}' {args}",
+        env!("CARGO_MANIFEST_DIR"),
+        env!("CARGO_BIN_EXE_iamscope")
+    ));
+    tmux.wait_for("the tree", |t, s| {
+        s.contains("Tree ·") && s.contains("1 Tree") && t.alternate_screen_on()
+    });
+    tmux
+}
+
+/// Quits and waits for the shell's screen.
+fn quit(tmux: &Tmux) {
+    tmux.send(&["q"]);
+    tmux.wait_for("the viewer to quit", |t, s| {
+        !s.contains("Tree ·") && !t.alternate_screen_on()
+    });
+}
+
+#[test]
+#[ignore = "needs tmux: run with --include-ignored"]
+fn search_jumps_to_a_statement() {
+    let tmux = viewer("");
+    tmux.send(&["/"]);
+    tmux.run(&["send-keys", "-l", "ReadReports"]);
+    tmux.wait_for("the results", |_, s| {
+        s.contains("Results") && s.contains("statement  ReadReportsOverTls")
+    });
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the statement selected", |_, s| {
+        s.contains("Statement #1 ReadReportsOverTls")
+            && s.contains("▸ Allow #1 ReadReportsOverTls")
+            && !s.contains("Results")
+    });
+    quit(&tmux);
+}
+
+#[test]
+#[ignore = "needs tmux: run with --include-ignored"]
+fn matrix_drill_down_jumps_to_a_statement() {
+    let tmux = viewer("sample-policies/stackstate.md --var AccountId=111122223333");
+    tmux.send(&["2"]);
+    tmux.wait_for("the matrix", |_, s| {
+        s.contains("Holders (4)") && s.contains("apigateway") && s.contains("Perm mgmt")
+    });
+    // The first service's Read cell, then its first grant.
+    tmux.send(&["l", "Enter"]);
+    tmux.wait_for("the cell's actions", |_, s| {
+        s.contains("apigateway · Read · 1 grant") && s.contains("apigateway:GET")
+    });
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the granting statement in the tree", |_, s| {
+        s.contains("Statement #19 ApiGatewayAccess") && s.contains("\"apigateway:GET\"")
+    });
+    quit(&tmux);
+}
+
+#[test]
+#[ignore = "needs tmux: run with --include-ignored"]
+fn why_on_an_action_shows_allowed_and_the_deciding_statement() {
+    let tmux = viewer("sample-policies/stackstate.md --var AccountId=111122223333");
+    tmux.send(&["/"]);
+    tmux.run(&["send-keys", "-l", "EventsS3Access"]);
+    tmux.wait_for("the result", |_, s| s.contains("statement  EventsS3Access"));
+    // To the statement, open it, to its Action list, its second action.
+    tmux.send(&["Enter", "l", "j", "l", "j"]);
+    tmux.wait_for("s3:GetObject selected", |_, s| {
+        s.contains("Action   s3:GetObject")
+    });
+    tmux.send(&["w"]);
+    tmux.wait_for("the answer", |_, s| {
+        s.contains("Why · StackStateAwsIntegrationRole")
+            && s.contains("Allowed: an identity policy allows it")
+            && s.contains("EventsS3Access (Allow, 89:9)")
+    });
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the form closed", |_, s| !s.contains("Why ·"));
+    quit(&tmux);
+}
+
+#[test]
+#[ignore = "needs tmux: run with --include-ignored"]
+fn findings_view_jumps_to_the_resources_typo() {
+    let tmux = viewer("sample-policies/dstack.md");
+    tmux.send(&["3"]);
+    tmux.wait_for("the findings", |_, s| s.contains("Findings · E"));
+    // Down the list until the typo's finding is under the cursor (the detail shows it),
+    // one row at a time, each drawn in full before the next.
+    let mut found = false;
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(300));
+        if tmux.screen().contains("error unknown-element") {
+            found = true;
+            break;
+        }
+        tmux.send(&["j"]);
+    }
+    assert!(found, "no typo finding; the screen was:\n{}", tmux.screen());
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the statement with the typo", |_, s| {
+        s.contains("Statement #1 ") && s.contains("\"Resources\": [") && s.contains("1 Tree")
+    });
+    quit(&tmux);
+}
+
+#[test]
+#[ignore = "needs tmux: run with --include-ignored"]
+fn slow_loading_shows_progress_and_ctrl_c_quits_cleanly() {
+    // A policy of 200,000 statements: seconds to load and index in a test build.
+    let statement =
+        r#"{"Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"], "Resource": "*"}"#;
+    let statements = vec![statement; 200_000].join(",\n");
+    let dir = std::env::temp_dir().join(format!("iamscope-slow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("big.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#),
+    )
+    .expect("the big policy");
+    let tmux = Tmux::start(100, 30);
+    tmux.type_line(&format!(
+        "'{}' '{}'",
+        env!("CARGO_BIN_EXE_iamscope"),
+        file.display()
+    ));
+    tmux.wait_for("the progress line", |_, s| {
+        s.contains("iamscope: reading 1 file (") && s.contains("MB) and indexing…")
+    });
+    tmux.send(&["C-c"]);
+    tmux.type_line(
+        r#"echo "status-$?"; case "$(stty -a)" in *-icanon*) echo RAW;; *) echo "cooked-$((6*7))";; esac"#,
+    );
+    tmux.wait_for("the shell's answer", |t, s| {
+        s.contains("status-130") && s.contains("cooked-42") && !t.alternate_screen_on()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -181,25 +181,65 @@ pub fn matrix(sources: &[Source], role: Option<&str>) -> Result<Vec<RoleMatrix>,
     }
 }
 
-/// The policies that count for a holder and their kind.
-fn counted<'a>(source: &'a Source, role: &'a Role) -> (Option<PolicyKind>, Vec<&'a Policy>) {
-    let identity: Vec<&Policy> = grants::identity_policies(source, role)
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect();
+/// The policies that count for a holder, each with the holder it belongs to (a user's
+/// group, for a group's policy), and their kind.
+fn counted<'a>(
+    source: &'a Source,
+    role: &'a Role,
+) -> (Option<PolicyKind>, Vec<(&'a Role, &'a Policy)>) {
+    let identity = grants::identity_policies(source, role);
     if !identity.is_empty() {
         return (Some(PolicyKind::Identity), identity);
     }
-    let resource: Vec<&Policy> = role
+    let resource: Vec<(&Role, &Policy)> = role
         .policies
         .iter()
         .filter(|p| p.kind == PolicyKind::Resource)
+        .map(|p| (role, p))
         .collect();
     if resource.is_empty() {
         (None, Vec::new())
     } else {
         (Some(PolicyKind::Resource), resource)
     }
+}
+
+/// Which actions an unconditional Deny takes away everywhere (by action id), and how many
+/// actions of each service any Deny names.
+fn denies<'s>(
+    statements: &[&'s Statement],
+) -> (
+    Vec<bool>,
+    BTreeMap<&'static str, usize>,
+    Vec<(&'s Statement, HashSet<usize>)>,
+) {
+    let catalog = Catalog::get();
+    let mut denied = vec![false; catalog.action_count()];
+    let mut deny_named = vec![false; catalog.action_count()];
+    let mut deny_named_services: BTreeMap<&'static str, usize> = BTreeMap::new();
+    // The unconditional Deny statements, each with the actions it names.
+    let mut unconditional: Vec<(&Statement, HashSet<usize>)> = Vec::new();
+    for s in statements
+        .iter()
+        .filter(|s| s.effect() == Some(Effect::Deny))
+    {
+        for (a, _) in statement_actions(s) {
+            if !std::mem::replace(&mut deny_named[a.id()], true) {
+                *deny_named_services.entry(a.service).or_default() += 1;
+            }
+            if s.condition.is_none() && !denied[a.id()] && denied_everywhere(s, a) {
+                denied[a.id()] = true;
+            }
+        }
+        if s.condition.is_none() {
+            let named = statement_actions(s)
+                .into_iter()
+                .map(|(a, _)| a.id())
+                .collect();
+            unconditional.push((*s, named));
+        }
+    }
+    (denied, deny_named_services, unconditional)
 }
 
 /// One service's grants while a matrix is built.
@@ -219,7 +259,7 @@ struct ServiceGrants {
 pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
     let catalog = Catalog::get();
     let (basis, policies) = counted(source, role);
-    let statements: Vec<&Statement> = policies.iter().flat_map(|p| p.statements()).collect();
+    let statements: Vec<&Statement> = policies.iter().flat_map(|(_, p)| p.statements()).collect();
     let mut unknown = BTreeSet::new();
     for s in &statements {
         for pattern in s.action.iter().flat_map(grants::distinct_patterns) {
@@ -230,32 +270,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
             }
         }
     }
-    let mut denied = vec![false; catalog.action_count()];
-    let mut deny_named = vec![false; catalog.action_count()];
-    // The unconditional Deny statements, each with the actions it names.
-    let mut unconditional: Vec<(&Statement, HashSet<usize>)> = Vec::new();
-    // How many actions of each service a Deny names.
-    let mut deny_named_services: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for s in statements
-        .iter()
-        .filter(|s| s.effect() == Some(Effect::Deny))
-    {
-        for (a, _) in statement_actions(s) {
-            if !std::mem::replace(&mut deny_named[a.id()], true) {
-                *deny_named_services.entry(a.service).or_default() += 1;
-            }
-            if s.condition.is_none() && !denied[a.id()] && denied_everywhere(s, a) {
-                denied[a.id()] = true;
-            }
-        }
-        if s.condition.is_none() {
-            let named = statement_actions(s)
-                .into_iter()
-                .map(|(a, _)| a.id())
-                .collect();
-            unconditional.push((s, named));
-        }
-    }
+    let (denied, deny_named_services, unconditional) = denies(&statements);
     let mut seen = vec![false; catalog.action_count()];
     let mut by_service: BTreeMap<&'static str, ServiceGrants> = BTreeMap::new();
     for (k, s) in statements.iter().enumerate() {
@@ -311,11 +326,14 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         kind: role.kind,
         path: source.path.clone(),
         basis,
-        policies: policies.iter().map(|p| p.name.clone()).collect(),
+        policies: policies.iter().map(|(_, p)| p.name.clone()).collect(),
         services,
         denied_only,
         unknown_actions: unknown.into_iter().collect(),
-        partial: crate::load::partial::warnings(role, &policies),
+        partial: crate::load::partial::warnings(
+            role,
+            &policies.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+        ),
         notes: crate::eval::holder::groups(source, role)
             .into_iter()
             .filter_map(Result::err)
@@ -411,14 +429,7 @@ fn service_row(
     let conditions: BTreeSet<ConditionSummary> = grants
         .statements
         .iter()
-        .flat_map(|k| statements[*k].condition.iter().flat_map(|c| &c.operators))
-        .flat_map(|block| {
-            block.entries.iter().map(|e| ConditionSummary {
-                operator: block.operator.value.clone(),
-                key: e.key.value.clone(),
-                values: e.values.iter().map(|v| v.text.clone()).collect(),
-            })
-        })
+        .flat_map(|k| conditions(statements[*k]))
         .collect();
     Some(ServiceRow {
         service: service.prefix,
@@ -440,6 +451,126 @@ fn service_row(
             .collect(),
         conditions: conditions.into_iter().collect(),
     })
+}
+
+/// One granted action of a service, as the IAM console's service detail lists it: its
+/// access level and every statement that grants it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ActionGrant {
+    pub action: String,
+    pub access_level: &'static str,
+    pub statements: Vec<Granting>,
+}
+
+/// A statement that grants an action: where it is, the resources it grants the action on
+/// (those that can be of the action's resource types, as the matrix shows them) and the
+/// conditions that gate it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Granting {
+    /// The holder of the policy (a user's group, for a group's policy).
+    pub holder: String,
+    pub policy: String,
+    /// The statement's number in its policy, from 1.
+    pub statement: usize,
+    pub sid: Option<String>,
+    pub resources: Vec<String>,
+    /// The resources are NotResource: everything but these.
+    pub not_resource: bool,
+    pub conditions: Vec<ConditionSummary>,
+    pub line: u32,
+    pub column: u32,
+    /// The holder's and the policy's index in the source, to find the statement again.
+    #[serde(skip)]
+    pub at: (usize, usize),
+}
+
+/// Every action of `service` (a prefix, any case) the holder is granted, in the catalog's
+/// order, with the statements that grant it: the actions the matrix counts in that
+/// service's row, so each cell's count is the number listed at its level.
+pub fn service_actions(source: &Source, role: &Role, service: &str) -> Vec<ActionGrant> {
+    let (_, policies) = counted(source, role);
+    let statements: Vec<&Statement> = policies.iter().flat_map(|(_, p)| p.statements()).collect();
+    let (denied, _, _) = denies(&statements);
+    let mut out: Vec<ActionGrant> = Vec::new();
+    let mut by_id: HashMap<usize, usize> = HashMap::new();
+    for (holder, policy) in &policies {
+        let at = (
+            index_of(&source.roles, holder),
+            index_of(&holder.policies, policy),
+        );
+        for (i, s) in policy.statements().iter().enumerate() {
+            if s.effect() != Some(Effect::Allow) {
+                continue;
+            }
+            let mut fits = Fits::new(s);
+            let here = statement_actions(s)
+                .into_iter()
+                .map(|(a, _)| a)
+                .filter(|a| a.service.eq_ignore_ascii_case(service) && !denied[a.id()]);
+            for a in here {
+                let (resources, not_resource) = match fits.values {
+                    None => (Vec::new(), false),
+                    Some((values, true)) => (values.iter().map(str::to_string).collect(), true),
+                    Some((values, false)) => {
+                        let applying = fits.applying(values, a);
+                        (
+                            applying
+                                .iter()
+                                .map(|&k| values.items[k].value.clone())
+                                .collect(),
+                            false,
+                        )
+                    }
+                };
+                let granting = Granting {
+                    holder: holder.name.clone(),
+                    policy: policy.name.clone(),
+                    statement: i + 1,
+                    sid: s.sid.as_ref().map(|t| t.value.clone()),
+                    resources,
+                    not_resource,
+                    conditions: conditions(s).collect(),
+                    line: s.loc.line,
+                    column: s.loc.column,
+                    at,
+                };
+                let k = *by_id.entry(a.id()).or_insert_with(|| {
+                    out.push(ActionGrant {
+                        action: a.full_name(),
+                        access_level: a.access_level.as_str(),
+                        statements: Vec::new(),
+                    });
+                    out.len() - 1
+                });
+                out[k].statements.push(granting);
+            }
+        }
+    }
+    let catalog = Catalog::get();
+    out.sort_by_key(|g| catalog.action(&g.action).map(Action::id));
+    out
+}
+
+/// Where `item` is in `items`, by identity.
+fn index_of<T>(items: &[T], item: &T) -> usize {
+    items
+        .iter()
+        .position(|x| std::ptr::eq(x, item))
+        .unwrap_or_default()
+}
+
+/// A statement's condition clauses, one per key.
+fn conditions(s: &Statement) -> impl Iterator<Item = ConditionSummary> + '_ {
+    s.condition
+        .iter()
+        .flat_map(|c| &c.operators)
+        .flat_map(|block| {
+            block.entries.iter().map(|e| ConditionSummary {
+                operator: block.operator.value.clone(),
+                key: e.key.value.clone(),
+                values: e.values.iter().map(|v| v.text.clone()).collect(),
+            })
+        })
 }
 
 /// A statement's Resource (or NotResource) values and which of them fit each resource
@@ -745,5 +876,57 @@ mod tests {
                 levels: vec!["Read"],
             }]
         );
+    }
+
+    /// The drill-down lists exactly the actions each cell counts, with the statements that
+    /// grant them, the resources they apply on and the conditions that gate them.
+    #[test]
+    fn service_actions_list_what_each_cell_counts() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+                {"Sid": "Objects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                 "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+                {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:GetObjectAcl", "Resource": "*"}
+            ]}"#;
+        let sources = [load_text("p.json", text, &Options::default())];
+        let (source, role) = (&sources[0], &sources[0].roles[0]);
+        let row = role_matrix(source, role).services.remove(0);
+        let actions = service_actions(source, role, "S3");
+        for level in AccessLevel::ALL {
+            let listed = actions
+                .iter()
+                .filter(|a| a.access_level == level.as_str())
+                .count();
+            assert_eq!(listed, row.levels.get(level).granted, "{level:?}");
+        }
+        assert!(actions.iter().all(|a| a.action != "s3:GetObjectAcl"));
+        let get = actions.iter().find(|a| a.action == "s3:GetObject").unwrap();
+        assert_eq!(get.access_level, "Read");
+        let by: Vec<(usize, Option<&str>, &[String], usize)> = get
+            .statements
+            .iter()
+            .map(|g| {
+                (
+                    g.statement,
+                    g.sid.as_deref(),
+                    g.resources.as_slice(),
+                    g.conditions.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            by,
+            [
+                (1, Some("Objects"), &["arn:aws:s3:::b/*".to_string()][..], 1),
+                (2, None, &["*".to_string()][..], 0)
+            ]
+        );
+        let list = actions
+            .iter()
+            .find(|a| a.action == "s3:ListBucket")
+            .unwrap();
+        assert_eq!(list.statements[0].resources, ["arn:aws:s3:::b"]);
+        assert_eq!(list.statements[0].conditions[0].key, "aws:SecureTransport");
+        assert!(service_actions(source, role, "kms").is_empty());
     }
 }

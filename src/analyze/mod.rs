@@ -19,6 +19,7 @@ mod review_summary;
 #[cfg(test)]
 mod review_tests;
 pub mod risk;
+pub mod search;
 pub(crate) mod security;
 mod suggest;
 mod validity;

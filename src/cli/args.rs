@@ -200,11 +200,15 @@ Examples:
   iamscope matrix policy.json
   iamscope matrix sample-policies/stackstate.md --role StackStateAwsIntegrationRole
   iamscope matrix account-dump.json --role deploy --format json
+  iamscope matrix sample-policies/stackstate.md --service s3
 
 JSON: {\"roles\": [{\"name\", \"kind\", \"path\", \"basis\", \"policies\", \"services\": [{\"service\",
 \"name\", \"levels\": {\"List\": {\"granted\", \"total\"}, ...}, \"resources\": [{\"resource\", \"not\",
 \"levels\"}], \"conditions\": [{\"operator\", \"key\", \"values\"}], \"summary\"}], \"denied_only\",
 \"unknown_actions\"}]}
+With --service: {\"roles\": [{\"name\", \"kind\", \"path\", \"service\", \"actions\": [{\"action\",
+\"access_level\", \"statements\": [{\"holder\", \"policy\", \"statement\", \"sid\", \"resources\",
+\"not_resource\", \"conditions\", \"line\", \"column\"}]}]}]}
 
 Exit codes: 0 success; 2 bad usage, unreadable input or no role of that name.";
 
@@ -217,6 +221,11 @@ pub struct MatrixArgs {
     /// Only the role (or user, group, resource) of this name.
     #[arg(long, value_name = "NAME")]
     pub role: Option<String>,
+
+    /// Drill into one service (a prefix such as `s3`): each granted action with its access
+    /// level, the statements that grant it, their resources and the conditions that gate it.
+    #[arg(long, value_name = "PREFIX")]
+    pub service: Option<String>,
 
     /// Output format: a table per role, or JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use super::EXIT_USAGE;
 use super::args::{MatrixArgs, OutputFormat};
-use super::output::{JsonArray, Sink, Stdout, to_json};
+use super::output::{JsonArray, Sink, Stdout, emit, emit_json, to_json};
 use super::style::Style;
-use crate::analyze::matrix::{RoleMatrix, ServiceRow, matrix};
+use crate::analyze::matrix::{ActionGrant, RoleMatrix, ServiceRow, matrix, service_actions};
 use crate::catalog::AccessLevel;
 use crate::model::PolicyKind;
 use crate::model::Source;
@@ -18,6 +18,9 @@ use crate::text::{escape, plural};
 pub fn run(args: &MatrixArgs) -> ExitCode {
     let common = &args.common;
     let style = Style::for_stdout(common);
+    if let Some(service) = &args.service {
+        return run_service(args, service, style);
+    }
     let mut out = Stdout::new();
     let all_read = match &args.role {
         // One role, looked for across every source.
@@ -50,6 +53,36 @@ pub fn run(args: &MatrixArgs) -> ExitCode {
         }
     };
     out.finish();
+    if all_read {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_USAGE)
+    }
+}
+
+/// `--service`: the drill-down of one service for each holder (or the one `--role` names).
+fn run_service(args: &MatrixArgs, service: &str, style: Style) -> ExitCode {
+    let service = service.trim();
+    if crate::catalog::Catalog::get().service(service).is_none() {
+        eprintln!(
+            "iamscope: no service `{}` in the catalog; name it by its prefix, such as s3 or ec2",
+            escape(service)
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let (sources, all_read) = super::load_reporting(&args.paths, &args.common);
+    let roles = match matrix(&sources, args.role.as_deref()) {
+        Ok(roles) => roles,
+        Err(message) => {
+            eprintln!("iamscope: {}", escape(&message));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let detail = service_detail(&sources, &roles, service);
+    match args.format {
+        OutputFormat::Json => emit_json(&serde_json::json!({ "roles": detail })),
+        OutputFormat::Text => emit(&service_text(&detail, style)),
+    }
     if all_read {
         ExitCode::SUCCESS
     } else {
@@ -265,4 +298,106 @@ fn details(row: &ServiceRow, out: &mut String) {
             values.join(", ")
         ));
     }
+}
+
+/// One holder's grants in one service, for `--service`.
+#[derive(serde::Serialize)]
+struct ServiceDetail<'a> {
+    name: &'a str,
+    kind: crate::model::RoleKind,
+    path: &'a str,
+    service: String,
+    actions: Vec<ActionGrant>,
+}
+
+/// The drill-down of `service` for each holder in `roles`.
+fn service_detail<'a>(
+    sources: &'a [crate::model::Source],
+    roles: &'a [RoleMatrix],
+    service: &str,
+) -> Vec<ServiceDetail<'a>> {
+    let service = service.to_ascii_lowercase();
+    let holders = sources
+        .iter()
+        .flat_map(|s| s.roles.iter().map(move |r| (s, r)));
+    roles
+        .iter()
+        .filter_map(|m| {
+            let (source, role) = holders
+                .clone()
+                .find(|(s, r)| s.path == m.path && r.name == m.name)?;
+            Some(ServiceDetail {
+                name: &m.name,
+                kind: m.kind,
+                path: &m.path,
+                service: service.clone(),
+                actions: service_actions(source, role, &service),
+            })
+        })
+        .collect()
+}
+
+/// Each holder's granted actions in the service, with the statements, resources and
+/// conditions behind each.
+fn service_text(holders: &[ServiceDetail], style: Style) -> String {
+    let mut out = String::new();
+    for (i, h) in holders.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{} ({})\n  in {}\n",
+            style.bold(&escape(h.name)),
+            h.kind.as_str(),
+            escape(h.path)
+        ));
+        if h.actions.is_empty() {
+            out.push_str(&format!("  no action of {} is granted\n", h.service));
+            continue;
+        }
+        out.push_str(&format!(
+            "  {}: {} granted\n",
+            h.service,
+            plural(h.actions.len(), "action", "actions")
+        ));
+        let width = h.actions.iter().map(|a| a.action.len()).max().unwrap_or(0);
+        for a in &h.actions {
+            out.push_str(&format!("  {:width$}  {}\n", a.action, a.access_level));
+            for g in &a.statements {
+                let sid = g
+                    .sid
+                    .as_deref()
+                    .map(|s| format!(" {}", escape(s)))
+                    .unwrap_or_default();
+                let resources: Vec<String> =
+                    g.resources.iter().map(|r| escape(r).into_owned()).collect();
+                let on = match (g.not_resource, resources.is_empty()) {
+                    (_, true) => "no Resource".to_string(),
+                    (true, false) => format!("everything but {}", resources.join(", ")),
+                    (false, false) => resources.join(", "),
+                };
+                out.push_str(&format!(
+                    "      by \"{}\" statement {}{sid} ({}:{}) on {on}\n",
+                    escape(&g.policy),
+                    g.statement,
+                    g.line,
+                    g.column
+                ));
+                for c in &g.conditions {
+                    let values: Vec<String> =
+                        c.values.iter().map(|v| escape(v).into_owned()).collect();
+                    out.push_str(&format!(
+                        "        if {} {} = {}\n",
+                        escape(&c.operator),
+                        escape(&c.key),
+                        values.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    if holders.is_empty() {
+        out.push_str("no roles or policies in the input\n");
+    }
+    out
 }

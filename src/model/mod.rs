@@ -5,6 +5,7 @@
 //! `placeholder` finds and fills template placeholders; `outline` flattens the tree into rows
 //! for viewers and search; `glob` matches IAM's `*` and `?` wildcards.
 
+pub mod describe;
 pub mod glob;
 pub mod json;
 pub mod loc;

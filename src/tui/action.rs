@@ -1,22 +1,72 @@
 //! Everything the viewer can do, as one enum. Keys map to actions in `keymap`; `App::update`
 //! carries them out; nothing else changes the viewer's state.
 
+use crate::model::Severity;
+
+/// The views the top line offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum View {
+    Tree,
+    Matrix,
+    Findings,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Tree, View::Matrix, View::Findings];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Tree => "Tree",
+            View::Matrix => "Matrix",
+            View::Findings => "Findings",
+        }
+    }
+}
+
 /// One thing the viewer can do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
-    /// One row down (in the tree, or through the help).
+    /// One row down (in the tree, a list, the detail pane or the help).
     Down,
     Up,
     PageDown,
     PageUp,
     First,
     Last,
-    /// Expand the selected node; on an expanded node, select its first child.
+    /// Expand the selected node; on an expanded node, select its first child. In the
+    /// matrix, the next column.
     Expand,
-    /// Collapse the selected node; on a collapsed node or a leaf, select its parent.
+    /// Collapse the selected node; on a collapsed node or a leaf, select its parent. In the
+    /// matrix, the previous column.
     Collapse,
     /// Expand a collapsed node, collapse an expanded one.
     Toggle,
+    /// Open what is under the cursor: a matrix cell's actions, a finding's statement, a
+    /// drill-down row's statement.
+    Open,
+    /// Back out of a drill-down, or close the trace.
+    Back,
+    /// Show a view.
+    Show(View),
+    /// Move the focus to the next pane.
+    NextPane,
+    /// Start a search.
+    Search,
+    NextMatch,
+    PrevMatch,
+    /// Open the why form for the node under the cursor.
+    Why,
+    /// Show or hide the findings of a severity.
+    Filter(Severity),
+    /// Text entry: a character typed into the query or the focused field.
+    Insert(char),
+    DeleteBack,
+    /// Accept the query (jump to the result) or close the form keeping its answer.
+    Submit,
+    /// Leave the query or the form, undoing what it showed.
+    Cancel,
+    /// Complete the focused field with its first suggestion.
+    Complete,
     /// Show the help over the screen.
     Help,
     CloseHelp,
@@ -25,5 +75,16 @@ pub enum Action {
     Resize {
         width: u16,
         height: u16,
+    },
+    /// A mouse click at a screen cell.
+    Click {
+        x: u16,
+        y: u16,
+    },
+    /// The mouse wheel over a screen cell.
+    Wheel {
+        x: u16,
+        y: u16,
+        down: bool,
     },
 }

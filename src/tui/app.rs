@@ -1,18 +1,36 @@
 //! The viewer's state and the one place it changes: [`App::update`] carries out an
-//! [`Action`]. Rendering reads this state and never changes it.
+//! [`Action`]. Rendering reads this state and never changes it. Each view's own state
+//! lives in its module (`search`, `matrix`, `findings`, `why`); this one holds the tree
+//! and routes actions.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 
-use super::action::Action;
+use super::action::{Action, View};
+use super::findings::Findings;
+use super::matrix::{Matrix, Part};
+use super::search::{Search, destination};
 use super::view;
-use crate::model::Source;
-use crate::model::outline::{Node, NodeId, NodeKind, Outline};
+use super::why::{HolderAt, Why};
+use crate::analyze::search::Index;
+use crate::model::outline::{Element, Node, NodeId, NodeKind, Outline};
+use crate::model::{Severity, Source};
 
-/// Which keys apply: browsing the tree, or reading the help over it.
+/// Which keys apply: a view's, the help's, or typing into the query or the why form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mode {
-    Browse,
+    Tree,
+    Matrix,
+    Findings,
     Help,
+    Search,
+    Form,
+}
+
+/// Which pane has the focus: the view's list, or the detail beside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Focus {
+    Main,
+    Detail,
 }
 
 /// How much the loaded input holds, for titles.
@@ -37,6 +55,19 @@ pub struct App {
     size: Rect,
     help: Option<usize>,
     quit: bool,
+    view: View,
+    focus: Focus,
+    /// How far the detail pane is scrolled.
+    detail_scroll: usize,
+    index: Index,
+    search: Search,
+    findings: Findings,
+    /// Per node: the worst finding in its subtree, for the tree's gutter.
+    marks: Vec<Option<Severity>>,
+    matrix: Matrix,
+    why: Why,
+    /// A short message for the status line (a search with no result, say).
+    message: Option<String>,
 }
 
 impl App {
@@ -64,6 +95,10 @@ impl App {
                 _ => false,
             })
             .collect();
+        let index = Index::build(&sources, &outline);
+        let findings = Findings::new(&sources, &outline);
+        let marks = findings.marks(&outline);
+        let matrix = Matrix::new(&sources);
         App {
             sources,
             outline,
@@ -75,6 +110,16 @@ impl App {
             size: Rect::default(),
             help: None,
             quit: false,
+            view: View::Tree,
+            focus: Focus::Main,
+            detail_scroll: 0,
+            index,
+            search: Search::default(),
+            findings,
+            marks,
+            matrix,
+            why: Why::default(),
+            message: None,
         }
     }
 
@@ -94,11 +139,59 @@ impl App {
         self.color
     }
 
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn detail_scroll(&self) -> usize {
+        self.detail_scroll
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn search(&self) -> &Search {
+        &self.search
+    }
+
+    pub fn findings(&self) -> &Findings {
+        &self.findings
+    }
+
+    pub fn mark(&self, id: NodeId) -> Option<Severity> {
+        self.marks.get(id).copied().flatten()
+    }
+
+    pub fn matrix(&self) -> &Matrix {
+        &self.matrix
+    }
+
+    pub fn why(&self) -> &Why {
+        &self.why
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
     pub fn mode(&self) -> Mode {
         if self.help.is_some() {
             Mode::Help
+        } else if self.search.is_typing() {
+            Mode::Search
+        } else if self.why.is_editing() {
+            Mode::Form
         } else {
-            Mode::Browse
+            match self.view {
+                View::Tree => Mode::Tree,
+                View::Matrix => Mode::Matrix,
+                View::Findings => Mode::Findings,
+            }
         }
     }
 
@@ -121,6 +214,20 @@ impl App {
 
     pub fn selected(&self) -> Option<&Node> {
         self.outline.get(self.selected)
+    }
+
+    /// The node the detail pane shows: the search result under the cursor while typing,
+    /// the finding's statement in the findings view, else the selection.
+    pub fn shown(&self) -> Option<&Node> {
+        let id = match self.mode() {
+            Mode::Search => self
+                .search
+                .current()
+                .and_then(|h| destination(&self.index, h)),
+            Mode::Findings => self.findings.destination(),
+            _ => None,
+        };
+        self.outline.get(id.unwrap_or(self.selected))
     }
 
     /// How far the help is scrolled, when it is shown.
@@ -169,25 +276,57 @@ impl App {
                 Action::Down | Action::PageDown | Action::Last => scroll < self.help_max(),
                 Action::Up | Action::PageUp | Action::First => scroll > 0,
                 Action::CloseHelp | Action::Quit | Action::Resize { .. } => true,
-                Action::Help | Action::Expand | Action::Collapse | Action::Toggle => false,
+                _ => false,
             };
         }
-        match action {
-            Action::Down | Action::PageDown => self.next(sel).is_some(),
-            Action::Up | Action::PageUp => self.prev(sel).is_some(),
-            Action::First => sel != 0,
-            Action::Last => self.last().is_some_and(|l| l != sel),
-            Action::Expand | Action::Toggle => self.outline.has_children(sel),
-            Action::Collapse => {
+        let matches = !self.search.matches().hits.is_empty();
+        match (self.mode(), action) {
+            (_, Action::Quit | Action::Resize { .. } | Action::Help) => true,
+            (_, Action::Show(v)) => v != self.view,
+            (_, Action::NextMatch | Action::PrevMatch) => matches,
+            (_, Action::Search | Action::NextPane) => true,
+            (Mode::Search, Action::Submit) => matches,
+            (
+                Mode::Search | Mode::Form,
+                Action::Cancel | Action::Insert(_) | Action::DeleteBack,
+            ) => true,
+            (Mode::Search | Mode::Form, Action::Down | Action::Up) => true,
+            (Mode::Form, Action::Submit | Action::Complete) => true,
+            (Mode::Tree, Action::Back) => self.why.is_shown(),
+            (Mode::Tree, Action::Why) => !self.outline.is_empty(),
+            (Mode::Tree, _) if self.focus == Focus::Detail => {
+                matches!(
+                    action,
+                    Action::Down | Action::Up | Action::PageDown | Action::PageUp | Action::First
+                )
+            }
+            (Mode::Tree, Action::Down | Action::PageDown) => self.next(sel).is_some(),
+            (Mode::Tree, Action::Up | Action::PageUp) => self.prev(sel).is_some(),
+            (Mode::Tree, Action::First) => sel != 0,
+            (Mode::Tree, Action::Last) => self.last().is_some_and(|l| l != sel),
+            (Mode::Tree, Action::Expand | Action::Toggle) => self.outline.has_children(sel),
+            (Mode::Tree, Action::Collapse) => {
                 self.is_expanded(sel) || self.selected().is_some_and(|n| n.parent().is_some())
             }
-            Action::Help | Action::Quit | Action::Resize { .. } => true,
-            Action::CloseHelp => false,
+            (Mode::Matrix, Action::Back) => self.matrix.part == Part::Drill,
+            (Mode::Matrix, Action::Open) => match self.matrix.part {
+                Part::Drill => self.matrix.destination().is_some(),
+                Part::Table => self.matrix.services() > 0,
+                Part::Holders => true,
+            },
+            (Mode::Matrix, Action::Expand | Action::Collapse) => self.matrix.part == Part::Table,
+            (Mode::Matrix | Mode::Findings, Action::Down | Action::Up) => true,
+            (Mode::Matrix | Mode::Findings, Action::PageDown | Action::PageUp) => true,
+            (Mode::Matrix | Mode::Findings, Action::First | Action::Last) => true,
+            (Mode::Findings, Action::Open) => self.findings.destination().is_some(),
+            (Mode::Findings, Action::Filter(_)) => !self.findings.all().is_empty(),
+            _ => false,
         }
     }
 
     /// Carries out one action.
     pub fn update(&mut self, action: Action) {
+        self.message = None;
         match action {
             Action::Quit => self.quit = true,
             Action::Resize { width, height } => {
@@ -197,7 +336,13 @@ impl App {
             Action::Help => self.help = Some(0),
             Action::CloseHelp => self.help = None,
             _ if self.help.is_some() => self.scroll_help(action),
-            _ => self.browse(action),
+            Action::Click { x, y } => self.click(x, y),
+            Action::Wheel { x, y, down } => self.wheel(x, y, down),
+            _ => match self.mode() {
+                Mode::Search => self.searching(action),
+                Mode::Form => self.form(action),
+                _ => self.browse(action),
+            },
         }
         self.scroll_into_view();
     }
@@ -217,7 +362,61 @@ impl App {
         self.help = Some(scroll.min(self.help_max()));
     }
 
+    /// Keys of the views (not typing, not the help).
     fn browse(&mut self, action: Action) {
+        match action {
+            Action::Show(view) => {
+                self.view = view;
+                self.focus = Focus::Main;
+                self.detail_scroll = 0;
+                if view == View::Matrix {
+                    self.matrix.ensure(&self.sources);
+                }
+            }
+            Action::NextPane => {
+                self.focus = match self.focus {
+                    Focus::Main if self.view == View::Matrix => {
+                        self.matrix.part = match self.matrix.part {
+                            Part::Holders => Part::Table,
+                            _ => Part::Holders,
+                        };
+                        Focus::Main
+                    }
+                    Focus::Main => Focus::Detail,
+                    Focus::Detail => Focus::Main,
+                };
+            }
+            Action::Search => {
+                self.search.start(self.selected);
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                self.search.step(action == Action::NextMatch);
+                self.jump_to_result();
+            }
+            Action::Why => self.start_why(),
+            _ if self.focus == Focus::Detail => self.scroll_detail(action),
+            _ => match self.view {
+                View::Tree => self.tree(action),
+                View::Matrix => self.in_matrix(action),
+                View::Findings => self.in_findings(action),
+            },
+        }
+    }
+
+    fn scroll_detail(&mut self, action: Action) {
+        let page = view::detail_rows(self.size).saturating_sub(1).max(1);
+        self.detail_scroll = match action {
+            Action::Down => self.detail_scroll + 1,
+            Action::Up => self.detail_scroll.saturating_sub(1),
+            Action::PageDown => self.detail_scroll + page,
+            Action::PageUp => self.detail_scroll.saturating_sub(page),
+            Action::First => 0,
+            _ => self.detail_scroll,
+        }
+        .min(view::MAX_DETAIL_SCROLL);
+    }
+
+    fn tree(&mut self, action: Action) {
         if self.outline.is_empty() {
             return;
         }
@@ -247,7 +446,243 @@ impl App {
                 }
             }
             Action::Toggle => self.set_open(sel, !self.is_expanded(sel)),
+            Action::Back => self.why.close(),
             _ => {}
+        }
+        if self.selected != sel {
+            self.detail_scroll = 0;
+        }
+    }
+
+    fn in_matrix(&mut self, action: Action) {
+        let page = view::list_rows(self.size).saturating_sub(1).max(1);
+        let page = isize::try_from(page).unwrap_or(1);
+        let m = &mut self.matrix;
+        match action {
+            Action::Down => m.step(&self.sources, 1),
+            Action::Up => m.step(&self.sources, -1),
+            Action::PageDown => m.step(&self.sources, page),
+            Action::PageUp => m.step(&self.sources, -page),
+            Action::First => m.step(&self.sources, isize::MIN / 2),
+            Action::Last => m.step(&self.sources, isize::MAX / 2),
+            Action::Expand => m.column = (m.column + 1).min(4),
+            Action::Collapse => m.column = m.column.saturating_sub(1),
+            Action::Back => {
+                m.drill = None;
+                m.part = Part::Table;
+            }
+            Action::Open => match m.part {
+                Part::Holders => m.part = Part::Table,
+                Part::Table => m.open(&self.sources),
+                Part::Drill => {
+                    if let Some(at) = m.destination() {
+                        self.jump_to_statement(at);
+                    }
+                }
+            },
+            _ => {}
+        }
+    }
+
+    fn in_findings(&mut self, action: Action) {
+        let len = self.findings.rows().len();
+        let page = view::list_rows(self.size).saturating_sub(1).max(1);
+        let f = &mut self.findings;
+        let last = len.saturating_sub(1);
+        match action {
+            Action::Down => f.cursor = (f.cursor + 1).min(last),
+            Action::Up => f.cursor = f.cursor.saturating_sub(1),
+            Action::PageDown => f.cursor = (f.cursor + page).min(last),
+            Action::PageUp => f.cursor = f.cursor.saturating_sub(page),
+            Action::First => f.cursor = 0,
+            Action::Last => f.cursor = last,
+            Action::Filter(severity) => f.toggle(severity),
+            Action::Open => {
+                if let Some(id) = f.destination() {
+                    self.jump(id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Typing the query: every keystroke searches again.
+    fn searching(&mut self, action: Action) {
+        match action {
+            Action::Insert(c) => self.search.edit(&self.index, Some(c)),
+            Action::DeleteBack => self.search.edit(&self.index, None),
+            Action::Down => self.search.step(true),
+            Action::Up => self.search.step(false),
+            Action::Submit => {
+                self.search.finish();
+                self.jump_to_result();
+            }
+            Action::Cancel => {
+                if let Some(before) = self.search.cancel() {
+                    self.selected = before;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Jumps to the search result under the cursor, or says why it cannot.
+    fn jump_to_result(&mut self) {
+        let Some(hit) = self.search.current().copied() else {
+            let q = crate::text::escape(self.search.query()).into_owned();
+            self.message = Some(format!("no match for “{q}”"));
+            return;
+        };
+        match destination(&self.index, &hit) {
+            Some(id) => self.jump(id),
+            None => {
+                let name = crate::text::escape(self.index.text(&hit)).into_owned();
+                self.message = Some(format!("{name} is not granted by the loaded policies"));
+            }
+        }
+    }
+
+    /// Selects `id` in the tree view, opening its ancestors.
+    pub fn jump(&mut self, id: NodeId) {
+        if self.outline.get(id).is_none() {
+            return;
+        }
+        let mut at = self.outline.get(id).and_then(Node::parent);
+        while let Some(p) = at {
+            self.open[p] = true;
+            at = self.outline.get(p).and_then(Node::parent);
+        }
+        self.selected = id;
+        self.view = View::Tree;
+        self.focus = Focus::Main;
+        self.detail_scroll = 0;
+    }
+
+    /// Jumps to a statement given as (source, holder, policy, statement) indices.
+    fn jump_to_statement(&mut self, at: (usize, usize, usize, usize)) {
+        let found = self.outline.nodes().iter().position(|n| {
+            n.kind == NodeKind::Statement
+                && (n.at.source, n.at.role, n.at.policy, n.at.statement)
+                    == (at.0, Some(at.1), Some(at.2), Some(at.3))
+        });
+        if let Some(id) = found {
+            self.jump(id);
+        }
+    }
+
+    /// Opens the why form on the node under the cursor.
+    fn start_why(&mut self) {
+        let node = self.selected().cloned();
+        let holder: Option<HolderAt> = node.as_ref().and_then(|n| Some((n.at.source, n.at.role?)));
+        let action = node.as_ref().and_then(|n| match n.kind {
+            NodeKind::Value(Element::Action) | NodeKind::Covered
+                if crate::catalog::Catalog::get().action(&n.label).is_some() =>
+            {
+                Some(n.label.clone())
+            }
+            _ => {
+                let s = n.at.statement(&self.sources)?;
+                let first = s.action.as_ref()?.iter().next()?;
+                Some(first.to_string())
+            }
+        });
+        let resource = node
+            .as_ref()
+            .and_then(|n| n.at.statement(&self.sources))
+            .and_then(|s| s.resource.as_ref()?.iter().next().map(str::to_string));
+        self.why.start(&self.sources, holder, action, resource);
+        self.focus = Focus::Detail;
+        self.detail_scroll = 0;
+    }
+
+    /// Typing into the why form: every keystroke asks again.
+    fn form(&mut self, action: Action) {
+        match action {
+            Action::Insert(c) => self.why.edit(&self.sources, Some(c)),
+            Action::DeleteBack => self.why.edit(&self.sources, None),
+            Action::Down => self.why.step(true),
+            Action::Up => self.why.step(false),
+            Action::Complete => self.why.complete(&self.sources),
+            Action::Cancel => {
+                self.why.close();
+                self.focus = Focus::Main;
+            }
+            Action::Submit => {
+                self.why.finish();
+                let deciding = match &self.why.answer {
+                    Some(Ok(e)) => self
+                        .why
+                        .focus
+                        .checked_sub(4)
+                        .and_then(|i| e.deciding.get(i)),
+                    _ => None,
+                };
+                let target = deciding.and_then(|d| {
+                    self.outline.nodes().iter().position(|n| {
+                        n.kind == NodeKind::Statement
+                            && (n.loc.line, n.loc.column) == (d.line, d.column)
+                            && n.at
+                                .policy(&self.sources)
+                                .is_some_and(|p| p.name == d.policy)
+                    })
+                });
+                match target {
+                    Some(id) => self.jump(id),
+                    None => self.focus = Focus::Detail,
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A click: on a tab, a tree row, a list row, or a pane to focus it.
+    fn click(&mut self, x: u16, y: u16) {
+        let at = Position::new(x, y);
+        let layout = view::layout(self.size, self.view);
+        if let Some(view) = view::tab_at(self.size, at, self.findings.all().len()) {
+            self.browse(Action::Show(view));
+            return;
+        }
+        if layout.detail.contains(at) {
+            self.focus = Focus::Detail;
+            return;
+        }
+        if !layout.main.contains(at) {
+            return;
+        }
+        self.focus = Focus::Main;
+        let row = usize::from(y.saturating_sub(layout.main.y + 1));
+        match self.view {
+            View::Tree => {
+                let id = self.visible_rows().nth(row);
+                if let Some(id) = id {
+                    self.selected = id;
+                    self.detail_scroll = 0;
+                }
+            }
+            View::Findings => {
+                let first = view::findings_first_row(self);
+                let len = self.findings.rows().len();
+                self.findings.cursor = (first + row).min(len.saturating_sub(1));
+            }
+            View::Matrix => {}
+        }
+    }
+
+    /// The wheel: scrolls the pane under the mouse.
+    fn wheel(&mut self, x: u16, y: u16, down: bool) {
+        let layout = view::layout(self.size, self.view);
+        let step = if down { Action::Down } else { Action::Up };
+        if layout.detail.contains(Position::new(x, y)) {
+            for _ in 0..3 {
+                self.scroll_detail(step);
+            }
+        } else if layout.main.contains(Position::new(x, y)) {
+            let focus = std::mem::replace(&mut self.focus, Focus::Main);
+            for _ in 0..3 {
+                self.browse(step);
+            }
+            self.focus = focus;
         }
     }
 

@@ -7,7 +7,9 @@ use std::fmt;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+use super::action::View;
 use super::app::Mode;
+use crate::model::Severity;
 
 /// A key as a binding names it: a key code, with or without Ctrl. Shift is part of the
 /// character (`G`, `?`), so it is not matched separately.
@@ -66,6 +68,9 @@ impl fmt::Display for Key {
             KeyCode::End => f.write_str("End"),
             KeyCode::Enter => f.write_str("Enter"),
             KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Null => f.write_str("a-z…"),
             other => write!(f, "{other}"),
         }
     }
@@ -76,16 +81,32 @@ impl fmt::Display for Key {
 pub enum Section {
     Move,
     Tree,
+    Views,
+    Search,
+    Why,
+    Findings,
     General,
 }
 
 impl Section {
-    pub const ALL: [Section; 3] = [Section::Move, Section::Tree, Section::General];
+    pub const ALL: [Section; 7] = [
+        Section::Move,
+        Section::Tree,
+        Section::Views,
+        Section::Search,
+        Section::Why,
+        Section::Findings,
+        Section::General,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Section::Move => "Move",
             Section::Tree => "Expand and collapse",
+            Section::Views => "Views and panes",
+            Section::Search => "Search",
+            Section::Why => "Why: is it allowed?",
+            Section::Findings => "Findings view",
             Section::General => "General",
         }
     }
@@ -105,124 +126,360 @@ pub struct Binding {
     pub hint: Option<&'static str>,
 }
 
-const ANY: &[Mode] = &[Mode::Browse, Mode::Help];
-const BROWSE: &[Mode] = &[Mode::Browse];
+/// Stands for any character typed (bound to [`Action::Insert`]).
+const TYPED: Key = Key::code(KeyCode::Null);
+
+const VIEWS: &[Mode] = &[Mode::Tree, Mode::Matrix, Mode::Findings];
+const LISTS: &[Mode] = &[Mode::Tree, Mode::Matrix, Mode::Findings, Mode::Help];
+const TREE: &[Mode] = &[Mode::Tree];
+const MATRIX: &[Mode] = &[Mode::Matrix];
+const FINDINGS: &[Mode] = &[Mode::Findings];
 const HELP: &[Mode] = &[Mode::Help];
+const TEXT: &[Mode] = &[Mode::Search, Mode::Form];
+const SEARCH: &[Mode] = &[Mode::Search];
+const FORM: &[Mode] = &[Mode::Form];
+const ALL: &[Mode] = &[
+    Mode::Tree,
+    Mode::Matrix,
+    Mode::Findings,
+    Mode::Help,
+    Mode::Search,
+    Mode::Form,
+];
+
+const fn bind(
+    keys: &'static [Key],
+    action: Action,
+    modes: &'static [Mode],
+    section: Section,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        modes,
+        section,
+        help,
+        hint,
+    }
+}
 
 /// Every binding, in the order the help screen lists them.
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: &[Key::char('j'), Key::code(KeyCode::Down)],
-        action: Action::Down,
-        modes: ANY,
-        section: Section::Move,
-        help: "down one row",
-        hint: Some("move"),
-    },
-    Binding {
-        keys: &[Key::char('k'), Key::code(KeyCode::Up)],
-        action: Action::Up,
-        modes: ANY,
-        section: Section::Move,
-        help: "up one row",
-        hint: Some("move"),
-    },
-    Binding {
-        keys: &[Key::code(KeyCode::PageDown)],
-        action: Action::PageDown,
-        modes: ANY,
-        section: Section::Move,
-        help: "down one page",
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::code(KeyCode::PageUp)],
-        action: Action::PageUp,
-        modes: ANY,
-        section: Section::Move,
-        help: "up one page",
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::char('g'), Key::code(KeyCode::Home)],
-        action: Action::First,
-        modes: ANY,
-        section: Section::Move,
-        help: "to the first row",
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::char('G'), Key::code(KeyCode::End)],
-        action: Action::Last,
-        modes: ANY,
-        section: Section::Move,
-        help: "to the last row",
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::char('l'), Key::code(KeyCode::Right)],
-        action: Action::Expand,
-        modes: BROWSE,
-        section: Section::Tree,
-        help: "expand; on an expanded node, go to its first child",
-        hint: Some("open"),
-    },
-    Binding {
-        keys: &[Key::char('h'), Key::code(KeyCode::Left)],
-        action: Action::Collapse,
-        modes: BROWSE,
-        section: Section::Tree,
-        help: "collapse; on a collapsed node or a leaf, go to its parent",
-        hint: Some("close"),
-    },
-    Binding {
-        keys: &[Key::code(KeyCode::Enter)],
-        action: Action::Toggle,
-        modes: BROWSE,
-        section: Section::Tree,
-        help: "expand or collapse",
-        hint: None,
-    },
-    Binding {
-        keys: &[Key::char('?')],
-        action: Action::Help,
-        modes: BROWSE,
-        section: Section::General,
-        help: "show this help",
-        hint: Some("help"),
-    },
-    Binding {
-        keys: &[Key::code(KeyCode::Esc), Key::char('?'), Key::char('q')],
-        action: Action::CloseHelp,
-        modes: HELP,
-        section: Section::General,
-        help: "close this help",
-        hint: Some("close"),
-    },
-    Binding {
-        keys: &[Key::char('q')],
-        action: Action::Quit,
-        modes: BROWSE,
-        section: Section::General,
-        help: "quit",
-        hint: Some("quit"),
-    },
-    Binding {
-        keys: &[Key::ctrl('c')],
-        action: Action::Quit,
-        modes: ANY,
-        section: Section::General,
-        help: "quit, from anywhere",
-        hint: None,
-    },
+    bind(
+        &[Key::char('j'), Key::code(KeyCode::Down)],
+        Action::Down,
+        LISTS,
+        Section::Move,
+        "down one row (in the focused pane)",
+        Some("move"),
+    ),
+    bind(
+        &[Key::char('k'), Key::code(KeyCode::Up)],
+        Action::Up,
+        LISTS,
+        Section::Move,
+        "up one row",
+        Some("move"),
+    ),
+    bind(
+        &[Key::code(KeyCode::PageDown)],
+        Action::PageDown,
+        LISTS,
+        Section::Move,
+        "down one page",
+        None,
+    ),
+    bind(
+        &[Key::code(KeyCode::PageUp)],
+        Action::PageUp,
+        LISTS,
+        Section::Move,
+        "up one page",
+        None,
+    ),
+    bind(
+        &[Key::char('g'), Key::code(KeyCode::Home)],
+        Action::First,
+        LISTS,
+        Section::Move,
+        "to the first row",
+        None,
+    ),
+    bind(
+        &[Key::char('G'), Key::code(KeyCode::End)],
+        Action::Last,
+        LISTS,
+        Section::Move,
+        "to the last row",
+        None,
+    ),
+    bind(
+        &[Key::char('l'), Key::code(KeyCode::Right)],
+        Action::Expand,
+        TREE,
+        Section::Tree,
+        "expand; on an expanded node, go to its first child",
+        Some("open"),
+    ),
+    bind(
+        &[Key::char('h'), Key::code(KeyCode::Left)],
+        Action::Collapse,
+        TREE,
+        Section::Tree,
+        "collapse; on a collapsed node or a leaf, go to its parent",
+        Some("close"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Toggle,
+        TREE,
+        Section::Tree,
+        "expand or collapse",
+        None,
+    ),
+    bind(
+        &[Key::char('l'), Key::code(KeyCode::Right)],
+        Action::Expand,
+        MATRIX,
+        Section::Views,
+        "matrix: next column",
+        Some("column"),
+    ),
+    bind(
+        &[Key::char('h'), Key::code(KeyCode::Left)],
+        Action::Collapse,
+        MATRIX,
+        Section::Views,
+        "matrix: previous column",
+        Some("column"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Open,
+        &[Mode::Matrix, Mode::Findings],
+        Section::Views,
+        "matrix: the actions of a cell, then jump to a statement; findings: jump to the statement",
+        Some("open"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Esc)],
+        Action::Back,
+        &[Mode::Tree, Mode::Matrix],
+        Section::Views,
+        "back out of a matrix cell; close the why answer",
+        Some("back"),
+    ),
+    bind(
+        &[Key::char('1')],
+        Action::Show(View::Tree),
+        VIEWS,
+        Section::Views,
+        "the tree view",
+        None,
+    ),
+    bind(
+        &[Key::char('2')],
+        Action::Show(View::Matrix),
+        VIEWS,
+        Section::Views,
+        "the matrix view: a holder's access, service by service",
+        None,
+    ),
+    bind(
+        &[Key::char('3')],
+        Action::Show(View::Findings),
+        VIEWS,
+        Section::Views,
+        "the findings view: every `check` finding",
+        None,
+    ),
+    bind(
+        &[Key::code(KeyCode::Tab)],
+        Action::NextPane,
+        VIEWS,
+        Section::Views,
+        "focus the next pane (the detail pane scrolls when focused)",
+        Some("pane"),
+    ),
+    bind(
+        &[Key::char('/')],
+        Action::Search,
+        VIEWS,
+        Section::Search,
+        "search every node and every catalog action",
+        Some("search"),
+    ),
+    bind(
+        &[Key::char('n')],
+        Action::NextMatch,
+        VIEWS,
+        Section::Search,
+        "next search result",
+        Some("next"),
+    ),
+    bind(
+        &[Key::char('N')],
+        Action::PrevMatch,
+        VIEWS,
+        Section::Search,
+        "previous search result",
+        None,
+    ),
+    bind(
+        &[Key::code(KeyCode::Down), Key::ctrl('n')],
+        Action::Down,
+        TEXT,
+        Section::Search,
+        "next result (search), next field (why form)",
+        Some("move"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Up), Key::ctrl('p')],
+        Action::Up,
+        TEXT,
+        Section::Search,
+        "previous result or field",
+        Some("move"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Submit,
+        SEARCH,
+        Section::Search,
+        "jump to the result",
+        Some("jump"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Esc)],
+        Action::Cancel,
+        SEARCH,
+        Section::Search,
+        "cancel, back to where you were",
+        Some("cancel"),
+    ),
+    bind(
+        &[TYPED],
+        Action::Insert(' '),
+        TEXT,
+        Section::Search,
+        "any character types into the query or the field",
+        None,
+    ),
+    bind(
+        &[Key::code(KeyCode::Backspace)],
+        Action::DeleteBack,
+        TEXT,
+        Section::Search,
+        "delete a character",
+        None,
+    ),
+    bind(
+        &[Key::char('w')],
+        Action::Why,
+        &[Mode::Tree],
+        Section::Why,
+        "why: is the action under the cursor allowed? A form for action, resource, principal and context; the answer and the full trace show in the detail pane",
+        Some("why"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Tab)],
+        Action::Complete,
+        FORM,
+        Section::Why,
+        "complete the field with its first suggestion",
+        Some("complete"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Submit,
+        FORM,
+        Section::Why,
+        "on a field, keep the answer and close the form; on a deciding statement, jump to it",
+        Some("done"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Esc)],
+        Action::Cancel,
+        FORM,
+        Section::Why,
+        "close the form and its answer",
+        Some("cancel"),
+    ),
+    bind(
+        &[Key::char('e')],
+        Action::Filter(Severity::Error),
+        FINDINGS,
+        Section::Findings,
+        "show or hide errors",
+        Some("filter"),
+    ),
+    bind(
+        &[Key::char('w')],
+        Action::Filter(Severity::Warning),
+        FINDINGS,
+        Section::Findings,
+        "show or hide warnings",
+        Some("filter"),
+    ),
+    bind(
+        &[Key::char('i')],
+        Action::Filter(Severity::Info),
+        FINDINGS,
+        Section::Findings,
+        "show or hide info",
+        Some("filter"),
+    ),
+    bind(
+        &[Key::char('?')],
+        Action::Help,
+        VIEWS,
+        Section::General,
+        "show this help",
+        Some("help"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Esc), Key::char('?'), Key::char('q')],
+        Action::CloseHelp,
+        HELP,
+        Section::General,
+        "close this help",
+        Some("close"),
+    ),
+    bind(
+        &[Key::char('q')],
+        Action::Quit,
+        VIEWS,
+        Section::General,
+        "quit",
+        Some("quit"),
+    ),
+    bind(
+        &[Key::ctrl('c')],
+        Action::Quit,
+        ALL,
+        Section::General,
+        "quit, from anywhere",
+        None,
+    ),
 ];
 
-/// The action a key press asks for in `mode`, if any.
+/// The action a key press asks for in `mode`, if any. Where text is typed, a character no
+/// binding takes is typed.
 pub fn action_for(mode: Mode, event: &KeyEvent) -> Option<Action> {
-    BINDINGS
+    let bound = BINDINGS
         .iter()
         .find(|b| b.modes.contains(&mode) && b.keys.iter().any(|k| k.matches(event)))
-        .map(|b| b.action)
+        .map(|b| b.action);
+    let typed = match event.code {
+        KeyCode::Char(c) if TEXT.contains(&mode) && event.kind != KeyEventKind::Release => {
+            let mods = event.modifiers - KeyModifiers::SHIFT;
+            mods.is_empty().then_some(Action::Insert(c))
+        }
+        _ => None,
+    };
+    bound.or(typed)
 }
 
 /// The keys of a binding as the help shows them: `j ↓`.
@@ -258,10 +515,10 @@ mod tests {
 
     #[test]
     fn no_key_does_two_things_in_one_mode() {
-        for mode in [Mode::Browse, Mode::Help] {
+        for mode in ALL {
             let keys: Vec<Key> = BINDINGS
                 .iter()
-                .filter(|b| b.modes.contains(&mode))
+                .filter(|b| b.modes.contains(mode))
                 .flat_map(|b| b.keys.iter().copied())
                 .collect();
             for (i, key) in keys.iter().enumerate() {
@@ -287,26 +544,46 @@ mod tests {
     fn keys_match_presses_with_shift_but_not_other_modifiers() {
         let press = |code, mods| KeyEvent::new(code, mods);
         let shifted_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(action_for(Mode::Browse, &shifted_g), Some(Action::Last));
+        assert_eq!(action_for(Mode::Tree, &shifted_g), Some(Action::Last));
         let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(action_for(Mode::Help, &ctrl_c), Some(Action::Quit));
         let plain_c = press(KeyCode::Char('c'), KeyModifiers::NONE);
-        assert_eq!(action_for(Mode::Browse, &plain_c), None);
+        assert_eq!(action_for(Mode::Tree, &plain_c), None);
         let alt_j = press(KeyCode::Char('j'), KeyModifiers::ALT);
-        assert_eq!(action_for(Mode::Browse, &alt_j), None);
+        assert_eq!(action_for(Mode::Tree, &alt_j), None);
+        let typed = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_for(Mode::Search, &typed), Some(Action::Insert('q')));
+        let n = press(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(Mode::Search, &n), Some(Action::Down));
         let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(action_for(Mode::Browse, &q), Some(Action::Quit));
+        assert_eq!(action_for(Mode::Tree, &q), Some(Action::Quit));
         assert_eq!(action_for(Mode::Help, &q), Some(Action::CloseHelp));
     }
 
     #[test]
     fn hints_merge_neighbours_and_skip_what_does_not_work() {
-        let all = hints(Mode::Browse, |_| true);
+        let all = hints(Mode::Tree, |_| true);
         let words: Vec<String> = all.iter().map(|(k, h)| format!("{k} {h}")).collect();
-        assert_eq!(words, ["j/k move", "l open", "h close", "? help", "q quit"]);
-        let leaf = hints(Mode::Browse, |a| a != Action::Expand && a != Action::Up);
+        assert_eq!(
+            words,
+            [
+                "j/k move", "l open", "h close", "Esc back", "Tab pane", "/ search", "n next",
+                "w why", "? help", "q quit"
+            ]
+        );
+        let leaf = hints(Mode::Tree, |a| {
+            !matches!(
+                a,
+                Action::Expand | Action::Up | Action::Back | Action::NextMatch
+            )
+        });
         let words: Vec<String> = leaf.iter().map(|(k, h)| format!("{k} {h}")).collect();
-        assert_eq!(words, ["j move", "h close", "? help", "q quit"]);
+        assert_eq!(
+            words,
+            [
+                "j move", "h close", "Tab pane", "/ search", "w why", "? help", "q quit"
+            ]
+        );
         assert_eq!(Key::ctrl('c').to_string(), "Ctrl-C");
     }
 }

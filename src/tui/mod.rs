@@ -4,9 +4,14 @@
 
 pub mod action;
 pub mod app;
+mod findings;
 pub mod keymap;
+mod loading;
+mod matrix;
+mod search;
 mod terminal;
 pub mod view;
+mod why;
 
 #[cfg(test)]
 mod tests;
@@ -14,27 +19,26 @@ mod tests;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use ratatui::crossterm::event::Event;
+use ratatui::crossterm::event::{Event, MouseButton, MouseEventKind};
 
-use crate::session::{self, Common, EXIT_USAGE};
+use crate::session::{Common, EXIT_USAGE};
 
-pub use action::Action;
+pub use action::{Action, View};
 pub use app::{App, Mode};
 
-/// Opens the viewer on `paths`, or on the bundled samples when there are none. Input that
-/// cannot be read is reported before the screen changes, and the viewer does not open.
+/// Opens the viewer on `paths`, or on the bundled samples when there are none, with
+/// progress on standard error while slow input loads. Input that cannot be read is
+/// reported before the screen changes, and the viewer does not open.
 pub fn run(paths: &[String], common: &Common) -> ExitCode {
-    let (sources, all_read) = session::load_reporting(paths, common);
-    if !all_read {
+    let Some(mut app) = loading::open(paths, common) else {
         return ExitCode::from(EXIT_USAGE);
-    }
+    };
     if !std::io::stdout().is_terminal() {
         eprintln!(
             "iamscope: the viewer needs a terminal; to print the tree instead, run `iamscope tree PATH...`"
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let mut app = App::new(sources, session::wants_color(common));
     match terminal::run(&mut app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -44,8 +48,8 @@ pub fn run(paths: &[String], common: &Common) -> ExitCode {
     }
 }
 
-/// Carries out what a terminal event asks for: a key press through the keymap, or a new
-/// size. The event loop and the tests both come through here.
+/// Carries out what a terminal event asks for: a key press through the keymap, a click or
+/// the wheel, or a new size. The event loop and the tests both come through here.
 pub fn handle_event(app: &mut App, event: &Event) {
     match event {
         Event::Key(key) => {
@@ -57,6 +61,15 @@ pub fn handle_event(app: &mut App, event: &Event) {
             width: *width,
             height: *height,
         }),
+        Event::Mouse(mouse) => {
+            let (x, y) = (mouse.column, mouse.row);
+            match mouse.kind {
+                MouseEventKind::Down(MouseButton::Left) => app.update(Action::Click { x, y }),
+                MouseEventKind::ScrollDown => app.update(Action::Wheel { x, y, down: true }),
+                MouseEventKind::ScrollUp => app.update(Action::Wheel { x, y, down: false }),
+                _ => {}
+            }
+        }
         _ => {}
     }
 }

@@ -1,5 +1,6 @@
-//! The real terminal: raw mode and the alternate screen on the way in, the same undone on
-//! every way out (return, error, panic), and the loop that draws and waits for events.
+//! The real terminal: raw mode, the alternate screen and mouse capture on the way in, the
+//! same undone on every way out (return, error, panic), and the loop that draws and waits
+//! for events.
 
 use std::io;
 use std::sync::Once;
@@ -8,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
-use ratatui::crossterm::event;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -27,7 +28,12 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let _ = disable_raw_mode();
-        let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+        let _ = execute!(
+            io::stdout(),
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            Show
+        );
     }
 }
 
@@ -53,7 +59,7 @@ impl Session {
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
         let session = Session;
-        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)?;
         Ok(session)
     }
 }

@@ -21,7 +21,7 @@ fn samples_app(width: u16, height: u16) -> App {
 }
 
 /// Presses keys named by space-separated words: a character, or `Enter`, `Esc`, `Down`,
-/// `Up`, `Left`, `Right`, `PgDn`, `PgUp`, `Ctrl-c`.
+/// `Up`, `Left`, `Right`, `PgDn`, `PgUp`, `Ctrl-c`, `Tab`, `Backspace`, `Space`.
 fn press(app: &mut App, keys: &str) {
     for word in keys.split_whitespace() {
         let (code, mods) = match word {
@@ -34,6 +34,9 @@ fn press(app: &mut App, keys: &str) {
             "PgDn" => (KeyCode::PageDown, KeyModifiers::NONE),
             "PgUp" => (KeyCode::PageUp, KeyModifiers::NONE),
             "Ctrl-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
+            "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
+            "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
+            "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
             w if w.chars().count() == 1 => {
                 let c = w.chars().next().unwrap_or(' ');
                 let mods = if c.is_uppercase() || c == '?' {
@@ -107,19 +110,27 @@ fn help_is_generated_from_the_keymap_and_scrolls() {
     press(&mut app, "?");
     assert_eq!(app.mode(), Mode::Help);
     let help = screen(&app);
+    insta::assert_snapshot!("help_80x24", help);
+    let mut pages = help.clone();
+    for _ in 0..4 {
+        press(&mut app, "PgDn");
+        pages.push_str(&screen(&app));
+    }
+    press(&mut app, "g");
     for text in [
         "Help: keys",
         "j ↓",
         "down one row",
         "Enter",
-        "Ctrl-C",
         "Esc ? q",
+        "Ctrl-C",
+        "/",
+        "a-z…",
     ] {
-        assert!(help.contains(text), "help lacks {text}");
+        assert!(pages.contains(text), "help lacks {text}");
     }
-    insta::assert_snapshot!("help_80x24", help);
     press(&mut app, "Esc");
-    assert_eq!(app.mode(), Mode::Browse);
+    assert_eq!(app.mode(), Mode::Tree);
     assert_eq!(screen(&app), screen(&samples_app(80, 24)));
 
     let mut small = samples_app(40, 12);
@@ -129,7 +140,7 @@ fn help_is_generated_from_the_keymap_and_scrolls() {
     insta::assert_snapshot!("help_40x12_end", screen(&small));
     // In the help, q closes it rather than quitting.
     press(&mut small, "q");
-    assert_eq!(small.mode(), Mode::Browse);
+    assert_eq!(small.mode(), Mode::Tree);
     assert!(!small.should_quit());
 }
 
@@ -219,9 +230,9 @@ fn selection_and_effects_are_coloured() {
     press(&mut app, "j j");
     let terminal = terminal(&app);
     let buffer = terminal.backend().buffer();
-    // Row 3 (below the border, the source and the policy) is the statement: highlighted,
-    // "Deny" in red.
-    let row = 3;
+    // Row 4 (below the tabs, the border, the source and the policy) is the statement:
+    // highlighted, "Deny" in red.
+    let row = 4;
     let deny = (1..40)
         .find(|&x| buffer[(x, row)].symbol() == "D")
         .expect("Deny on the statement's row");
@@ -262,7 +273,7 @@ fn nothing_loaded_and_tiny_screens_draw_without_panicking() {
 fn help_scroll_stays_in_range_when_the_screen_grows() {
     let mut app = samples_app(40, 12);
     press(&mut app, "? G");
-    handle_event(&mut app, &Event::Resize(100, 40));
+    handle_event(&mut app, &Event::Resize(100, 80));
     assert_eq!(app.help_scroll(), Some(0));
     assert!(!app.can(super::Action::Down));
 }
@@ -281,4 +292,210 @@ fn a_wildcard_action_lists_the_actions_it_covers() {
     press(&mut app, "j j l j j l l");
     assert_eq!(selected_label(&app), "kms:CreateAlias");
     insta::assert_snapshot!("wildcard_covers_80x24", screen(&app));
+}
+
+/// Types `text` one character at a time (no spaces).
+fn typing(app: &mut App, text: &str) {
+    let keys: Vec<String> = text.chars().map(String::from).collect();
+    press(app, &keys.join(" "));
+}
+
+fn stackstate_app(width: u16, height: u16) -> App {
+    let mut options = Options::default();
+    options
+        .vars
+        .insert("AccountId".into(), "111122223333".into());
+    let (path, text) = samples::SAMPLES
+        .iter()
+        .find(|(p, _)| p.ends_with("stackstate.md"))
+        .copied()
+        .unwrap();
+    open(vec![load_text(path, text, &options)], width, height)
+}
+
+#[test]
+fn search_lists_kinds_and_jumps_to_a_statement_then_steps_with_n() {
+    let mut app = samples_app(80, 24);
+    press(&mut app, "/");
+    assert_eq!(app.mode(), Mode::Search);
+    typing(&mut app, "ReadReports");
+    insta::assert_snapshot!("search_results_80x24", screen(&app));
+    press(&mut app, "Enter");
+    assert_eq!(app.mode(), Mode::Tree);
+    assert_eq!(selected_label(&app), "#1 ReadReportsOverTls");
+    insta::assert_snapshot!("search_jumped_80x24", screen(&app));
+    // n and N step through the same results: next is a catalog action, granted by the
+    // dstack page's `*`.
+    press(&mut app, "n");
+    assert_eq!(selected_label(&app), "*");
+    press(&mut app, "N");
+    assert_eq!(selected_label(&app), "#1 ReadReportsOverTls");
+}
+
+#[test]
+fn search_esc_restores_and_no_match_says_so() {
+    let mut app = samples_app(80, 24);
+    press(&mut app, "j j");
+    let before = app.selected_id();
+    press(&mut app, "/");
+    typing(&mut app, "kms:Decrypt");
+    press(&mut app, "Esc");
+    assert_eq!(app.selected_id(), before);
+    press(&mut app, "/");
+    typing(&mut app, "qqqqzzzz");
+    assert!(screen(&app).contains("no match"));
+    press(&mut app, "Enter");
+    assert_eq!(app.selected_id(), before);
+}
+
+#[test]
+fn a_catalog_action_says_whether_and_where_it_is_granted() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ReadOnly", "Effect": "Allow",
+  "Action": ["ec2:Describe*"], "Resource": "*"}]}"#;
+    let mut app = open(
+        vec![load_text("ro.json", policy, &Options::default())],
+        100,
+        24,
+    );
+    press(&mut app, "/");
+    typing(&mut app, "ec2:DescribeImages");
+    let screen = screen(&app);
+    assert!(
+        screen.contains(r#"catalog    ec2:DescribeImages  granted by "ReadOnly" (ec2:Describe*)"#),
+        "{screen}"
+    );
+    press(&mut app, "Esc /");
+    typing(&mut app, "s3:GetObjectAcl");
+    assert!(crate::tui::tests::screen(&app).contains("s3:GetObjectAcl  not granted"));
+}
+
+#[test]
+fn matrix_view_drills_into_a_cell_and_jumps_to_the_statement() {
+    let mut app = stackstate_app(80, 24);
+    press(&mut app, "2");
+    assert_eq!(app.mode(), Mode::Matrix);
+    insta::assert_snapshot!("matrix_80x24", screen(&app));
+    // The first holder is the integration role; its s3 row, Read column.
+    let services: Vec<&str> = app
+        .matrix()
+        .matrix
+        .as_ref()
+        .unwrap()
+        .services
+        .iter()
+        .map(|s| s.service)
+        .collect();
+    let s3 = services.iter().position(|s| *s == "s3").unwrap();
+    for _ in 0..s3 {
+        press(&mut app, "j");
+    }
+    press(&mut app, "l Enter");
+    insta::assert_snapshot!("matrix_drill_80x24", screen(&app));
+    let drill = app.matrix().drill.as_ref().unwrap();
+    let cell = app.matrix().matrix.as_ref().unwrap().services[s3]
+        .levels
+        .get(crate::catalog::AccessLevel::Read);
+    let actions: std::collections::BTreeSet<&str> =
+        drill.rows.iter().map(|(a, _)| a.action.as_str()).collect();
+    assert_eq!(
+        actions.len(),
+        cell.granted,
+        "the drill-down lists the cell's actions"
+    );
+    press(&mut app, "Enter");
+    assert_eq!(app.mode(), Mode::Tree);
+    let node = app.selected().unwrap();
+    assert_eq!(node.kind, crate::model::outline::NodeKind::Statement);
+    press(&mut app, "2 Esc");
+    assert!(app.matrix().drill.is_none());
+}
+
+#[test]
+fn findings_view_groups_filters_and_jumps_to_the_statement() {
+    let mut app = samples_app(80, 24);
+    press(&mut app, "3");
+    assert_eq!(app.mode(), Mode::Findings);
+    insta::assert_snapshot!("findings_80x24", screen(&app));
+    // Down to the dstack page's `Resources` typo.
+    while app
+        .findings()
+        .current()
+        .is_none_or(|f| f.code != "unknown-element")
+    {
+        press(&mut app, "j");
+    }
+    let f = app.findings().current().unwrap();
+    assert_eq!(
+        (f.path.as_str(), f.line, f.column),
+        ("sample-policies/dstack.md", 15, 7)
+    );
+    insta::assert_snapshot!("findings_typo_80x24", screen(&app));
+    press(&mut app, "Enter");
+    assert_eq!(app.mode(), Mode::Tree);
+    assert_eq!(selected_label(&app), "#1");
+    press(&mut app, "3 e");
+    assert!(!app.findings().is_shown(crate::model::Severity::Error));
+    assert!(
+        app.findings()
+            .current()
+            .is_none_or(|f| f.severity != crate::model::Severity::Error)
+    );
+}
+
+#[test]
+fn why_on_an_action_answers_inline_and_jumps_to_the_deciding_statement() {
+    let mut app = stackstate_app(100, 40);
+    press(&mut app, "/");
+    typing(&mut app, "EventsS3Access");
+    press(&mut app, "Enter l j l j");
+    assert_eq!(selected_label(&app), "s3:GetObject");
+    press(&mut app, "w");
+    assert_eq!(app.mode(), Mode::Form);
+    insta::assert_snapshot!("why_form_100x40", screen(&app));
+    let text = screen(&app);
+    assert!(text.contains("Allowed"), "{text}");
+    assert!(text.contains("EventsS3Access"), "{text}");
+    // Editing re-evaluates at once: another action is not allowed.
+    press(&mut app, "Up");
+    typing(&mut app, "x");
+    assert!(screen(&app).contains("ImplicitDeny"));
+    press(&mut app, "Backspace");
+    // Down past the fields to the deciding statement; Enter jumps to it.
+    press(&mut app, "Down Down Down Down Enter");
+    assert_eq!(app.mode(), Mode::Tree);
+    assert_eq!(selected_label(&app), "#3 EventsS3Access");
+    // The request is remembered for the holder: w on its policy asks it again.
+    press(&mut app, "h h w");
+    assert_eq!(app.why().fields[0], "s3:GetObject");
+}
+
+#[test]
+fn tab_focuses_the_detail_which_scrolls() {
+    let mut app = samples_app(80, 24);
+    press(&mut app, "Tab");
+    assert_eq!(app.focus(), super::app::Focus::Detail);
+    let selected = app.selected_id();
+    press(&mut app, "j j");
+    assert_eq!(app.selected_id(), selected);
+    assert_eq!(app.detail_scroll(), 2);
+    press(&mut app, "Tab");
+    assert_eq!(app.focus(), super::app::Focus::Main);
+}
+
+#[test]
+fn mouse_clicks_select_rows_and_switch_tabs() {
+    let mut app = samples_app(80, 24);
+    // Row 4 of the screen is the tree's third row.
+    app.update(super::Action::Click { x: 5, y: 4 });
+    assert_eq!(app.selected_id(), app.visible_rows().nth(2).unwrap());
+    app.update(super::Action::Click { x: 14, y: 0 });
+    assert_eq!(app.view(), super::View::Matrix);
+    app.update(super::Action::Click { x: 25, y: 0 });
+    assert_eq!(app.view(), super::View::Findings);
+    app.update(super::Action::Wheel {
+        x: 60,
+        y: 10,
+        down: true,
+    });
+    assert_eq!(app.detail_scroll(), 3);
 }

@@ -14,6 +14,7 @@ use crate::model::json::statement_to_json;
 use crate::model::outline::{At, Element, Node, NodeKind, severity_counts, statement_label};
 use crate::model::{Diagnostic, Loc, Placeholder, Policy, Role, RoleKind, Severity, Source};
 use crate::text::{escape, plural};
+use crate::tui::action::View;
 use crate::tui::app::App;
 
 /// How many positions of one placeholder the detail lists before `…`.
@@ -21,13 +22,31 @@ const PLACES_SHOWN: usize = 6;
 
 pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme: Theme) {
     // Only what fits is built: a policy of thousands of statements costs one screen.
-    let budget = usize::from(block.inner(area).height);
-    let (title, lines) = match app.selected() {
+    let scroll = app.detail_scroll();
+    let budget = usize::from(block.inner(area).height) + scroll;
+    let (title, mut lines) = match app.shown() {
         Some(node) => (title(app, node), lines(app, node, theme, budget)),
         None => (" Detail ".to_string(), Vec::new()),
     };
+    if let Some(f) = app
+        .findings()
+        .current()
+        .filter(|_| app.view() == View::Findings)
+    {
+        let mut head = vec![
+            Line::from(vec![
+                Span::styled(f.severity.as_str(), theme.severity(f.severity)),
+                Span::styled(format!(" {} ", f.code), theme.dim()),
+                plain(escape(&f.message).into_owned()),
+            ]),
+            Line::default(),
+        ];
+        head.append(&mut lines);
+        lines = head;
+    }
     let paragraph = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
+        .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
         .block(block.title(title));
     frame.render_widget(paragraph, area);
 }

@@ -62,7 +62,13 @@ pub fn render(frame: &mut Frame, scroll: usize, theme: Theme) {
         block = block.title_bottom(Line::styled(format!(" {more} more ↓ "), theme.dim()));
     }
     let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
-    frame.render_widget(Clear, area);
+    // The popup's area and a column either side are cleared, so no pane shows through.
+    let margin = Rect {
+        x: area.x.saturating_sub(1),
+        width: (area.width + 2).min(size.width.saturating_sub(area.x.saturating_sub(1))),
+        ..area
+    };
+    frame.render_widget(Clear, margin);
     frame.render_widget(Paragraph::new(text).block(block).scroll((scroll, 0)), area);
 }
 

@@ -1,71 +1,123 @@
-//! Drawing the viewer: the layout (tree, detail, status line, help over them) and a render
-//! function that only reads the state. Every string from the input is escaped on its way
-//! here (`crate::text::escape`), so the terminal never receives its control characters.
+//! Drawing the viewer: the layout (tabs, the view's list, the detail pane, the status or
+//! query line, the help over them) and a render function that only reads the state. Every
+//! string from the input is escaped on its way here (`crate::text::escape`), so the
+//! terminal never receives its control characters.
 
 mod detail;
+mod findings;
 mod help;
 mod json;
+mod matrix;
+mod search;
 mod status;
+mod tabs;
 mod theme;
 mod tree;
+mod why;
+mod widgets;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 use unicode_width::UnicodeWidthChar;
 
-use super::app::App;
+use super::action::View;
+use super::app::{App, Focus, Mode};
 use crate::model::{Loc, Source};
 use crate::text::escape;
 use theme::Theme;
 
+pub use findings::first_row_shown as findings_first_row;
 pub use help::len as help_len;
 
-/// Below this width the detail goes under the tree instead of beside it.
+/// Below this width the detail goes under the list instead of beside it.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 72;
+/// Below this height the detail pane is hidden on narrow screens.
+const STACKED_MIN_HEIGHT: u16 = 16;
+/// The detail pane scrolls at most this far (it builds what it shows up to there).
+pub const MAX_DETAIL_SCROLL: usize = 10_000;
 
-/// Where each pane goes on a screen of `area`.
-struct Areas {
-    tree: Rect,
-    detail: Rect,
-    status: Rect,
+/// Where each part goes on a screen: the tabs, the view's list, the detail beside it (empty
+/// when hidden), and the status line.
+#[derive(Clone, Copy, Debug)]
+pub struct Areas {
+    pub tabs: Rect,
+    pub main: Rect,
+    pub detail: Rect,
+    pub status: Rect,
     /// Narrow screens drop the side borders to keep every column for text.
-    narrow: bool,
+    pub narrow: bool,
 }
 
-fn areas(area: Rect) -> Areas {
-    let [main, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+/// The layout of a screen of `area` for `view`. The matrix takes the whole width; the
+/// tree and the findings have the detail beside them, or under them on narrow screens,
+/// or none on screens too small for both.
+pub fn layout(area: Rect, view: View) -> Areas {
+    let [tabs, main, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let narrow = area.width < SIDE_BY_SIDE_MIN_WIDTH;
-    let [tree, detail] = if narrow {
-        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main)
+    let (main, detail) = if view == View::Matrix {
+        (main, Rect::default())
+    } else if !narrow {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(main);
+        (a, b)
+    } else if area.height >= STACKED_MIN_HEIGHT {
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main);
+        (a, b)
     } else {
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main)
+        (main, Rect::default())
     };
     Areas {
-        tree,
+        tabs,
+        main,
         detail,
         status,
         narrow,
     }
 }
 
-/// A pane's frame: rounded borders all round, or only a top rule on narrow screens.
-fn pane(narrow: bool, theme: Theme) -> Block<'static> {
+/// A pane's frame: rounded borders all round, or only a top rule on narrow screens; the
+/// focused pane's border stands out.
+fn pane(narrow: bool, focused: bool, theme: Theme) -> Block<'static> {
     let borders = if narrow { Borders::TOP } else { Borders::ALL };
     Block::new()
         .borders(borders)
         .border_type(BorderType::Rounded)
-        .border_style(theme.border())
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        })
         .title_style(theme.title())
 }
 
 /// How many tree rows a screen of `size` shows.
 pub fn tree_rows(size: Rect) -> usize {
-    let a = areas(size);
-    pane(a.narrow, Theme::new(false))
-        .inner(a.tree)
+    list_rows(size)
+}
+
+/// How many rows the view's list shows on a screen of `size`.
+pub fn list_rows(size: Rect) -> usize {
+    let a = layout(size, View::Tree);
+    pane(a.narrow, false, Theme::new(false))
+        .inner(a.main)
+        .height
+        .into()
+}
+
+/// How many rows the detail pane shows on a screen of `size`.
+pub fn detail_rows(size: Rect) -> usize {
+    let a = layout(size, View::Tree);
+    pane(a.narrow, false, Theme::new(false))
+        .inner(a.detail)
         .height
         .into()
 }
@@ -75,13 +127,40 @@ pub fn help_rows(size: Rect) -> usize {
     help::inner(size).height.into()
 }
 
+/// The view whose tab is at `at`, if any, with `findings` findings in the last tab.
+pub fn tab_at(size: Rect, at: Position, findings: usize) -> Option<View> {
+    let a = layout(size, View::Tree);
+    if !a.tabs.contains(at) {
+        return None;
+    }
+    tabs::at(usize::from(at.x - a.tabs.x), findings)
+}
+
 /// Draws the whole screen from the state.
 pub fn render(frame: &mut Frame, app: &App) {
     let theme = Theme::new(app.color());
-    let a = areas(frame.area());
-    tree::render(frame, app, pane(a.narrow, theme), a.tree, theme);
-    detail::render(frame, app, pane(a.narrow, theme), a.detail, theme);
-    status::render(frame, app, a.status, theme);
+    let a = layout(frame.area(), app.view());
+    tabs::render(frame, app, a.tabs, theme);
+    let main_focused = app.focus() == Focus::Main;
+    let main = pane(a.narrow, main_focused, theme);
+    let detail = pane(a.narrow, !main_focused, theme);
+    match app.view() {
+        View::Tree => tree::render(frame, app, main, a.main, theme),
+        View::Matrix => matrix::render(frame, app, main, a.main, theme),
+        View::Findings => findings::render(frame, app, main, a.main, theme),
+    }
+    if a.detail.height > 0 && a.detail.width > 0 {
+        if app.why().is_shown() && app.view() == View::Tree {
+            why::render(frame, app, detail, a.detail, theme);
+        } else {
+            detail::render(frame, app, detail, a.detail, theme);
+        }
+    }
+    if app.mode() == Mode::Search {
+        search::render(frame, app, a, theme);
+    } else {
+        status::render(frame, app, a.status, theme);
+    }
     if let Some(scroll) = app.help_scroll() {
         help::render(frame, scroll, theme);
     }

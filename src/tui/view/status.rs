@@ -37,6 +37,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         spans.push(Span::styled(keys, theme.key()));
         spans.push(plain(format!(" {hint}")));
     }
+    if let Some(message) = app.message() {
+        let line = Line::styled(
+            format!(" {message}"),
+            theme.severity(crate::model::Severity::Warning),
+        );
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if let Some(place) = place(app)
         && used + place.chars().count() + 3 <= width
@@ -47,8 +55,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
     }
 }
 
-/// `path:line:column` of the selected node.
+/// `path:line:column` of the node the detail shows.
 fn place(app: &App) -> Option<String> {
-    let node = app.selected()?;
+    let node = app.shown()?;
     Some(location(node.at.source(app.sources())?, node.loc))
 }

@@ -28,6 +28,40 @@ impl Theme {
         self.fg(Color::DarkGray)
     }
 
+    /// The border of the pane that has the focus.
+    pub fn focused_border(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Cyan)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    /// Matched characters of a search result.
+    pub fn matched(self) -> Style {
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
+    /// A matrix cell by how much of its level is granted: none, some, all.
+    pub fn heat(self, granted: usize, total: usize) -> Style {
+        match (granted, total) {
+            (0, _) => self.fg(Color::DarkGray),
+            (g, t) if g == t => self.fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            _ => self.fg(Color::Yellow),
+        }
+    }
+
+    /// The why answer's decision.
+    pub fn decision(self, allowed: bool) -> Style {
+        let style = if allowed {
+            self.fg(Color::Green)
+        } else {
+            self.fg(Color::Red)
+        };
+        style.add_modifier(Modifier::BOLD)
+    }
+
     pub fn title(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }

@@ -1,4 +1,5 @@
-//! The tree pane: one row per shown node, built only for the rows on screen.
+//! The tree pane: one row per shown node, built only for the rows on screen, with a gutter
+//! marking the worst finding under each node (E, W, i).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,6 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::theme::Theme;
 use super::{fit, plain};
 use crate::model::Severity;
+use crate::model::describe::statement_does;
 use crate::model::outline::{Node, NodeId, NodeKind};
 use crate::text::{escape, plural};
 use crate::tui::app::App;
@@ -71,7 +73,12 @@ fn row(app: &App, id: NodeId, width: usize, theme: Theme) -> Line<'static> {
     } else {
         "▸"
     };
+    let gutter = match app.mark(id) {
+        Some(severity) => Span::styled(gutter_mark(severity), theme.severity(severity)),
+        None => Span::raw(" "),
+    };
     let mut spans = vec![
+        gutter,
         Span::raw("  ".repeat(usize::from(node.depth()))),
         Span::styled(format!("{glyph} "), dim),
     ];
@@ -87,6 +94,15 @@ fn row(app: &App, id: NodeId, width: usize, theme: Theme) -> Line<'static> {
     Line::from(spans).style(line_style)
 }
 
+/// The gutter's mark for the worst finding in a node's subtree: readable without colour.
+fn gutter_mark(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "E",
+        Severity::Warning => "W",
+        Severity::Info => "i",
+    }
+}
+
 /// The row's text after its indent and glyph.
 fn content(app: &App, node: &Node, dim: Style, theme: Theme) -> Vec<Span<'static>> {
     let label = escape(&node.label).into_owned();
@@ -100,7 +116,11 @@ fn content(app: &App, node: &Node, dim: Style, theme: Theme) -> Vec<Span<'static
     match node.kind {
         NodeKind::Statement => {
             spans.push(Span::styled(summary.clone(), theme.effect(&node.summary)));
-            spans.push(plain(format!(" {label}")));
+            // A statement without a Sid is labelled by what it does.
+            match node.at.statement(app.sources()).filter(|s| s.sid.is_none()) {
+                Some(s) => spans.push(plain(format!(" {}", escape(&statement_does(s))))),
+                None => spans.push(plain(format!(" {label}"))),
+            }
         }
         NodeKind::Diagnostic(severity) => {
             spans.push(Span::styled(severity.as_str(), theme.severity(severity)));
