@@ -71,3 +71,16 @@ shape!(
     cloudformation_split_join_select_attach_the_template_policies,
     "managed-split-join.yaml"
 );
+shape!(
+    page_bullets_attach_managed_policies_to_the_named_role,
+    "managed-bullets.md"
+);
+
+#[test]
+fn role_is_found_by_its_name_or_its_heading() {
+    let path = "tests/fixtures/shapes/managed-bullets.md";
+    for role in ["AcmeScan", "Management Account Role"] {
+        let matrix = run(&["matrix", path, "--role", role]);
+        assert!(matrix.starts_with("AcmeScan (role)\n"), "{role}: {matrix}");
+    }
+}

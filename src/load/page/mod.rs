@@ -149,6 +149,8 @@ struct Page {
     numbers: HashMap<(usize, String), usize>,
     /// Holders defined by CloudFormation or Terraform snippets in code blocks.
     templates: Vec<Role>,
+    /// Holders named by the role name their section's prose gives, by heading.
+    renamed: HashMap<String, String>,
 }
 
 /// A policy read in the current section, before it joins its holder.
@@ -163,20 +165,34 @@ impl Page {
         if blocks.is_empty() {
             return;
         }
-        let scope = scope::Scope::of(headings, &self.default_holder);
+        let mut scope = scope::Scope::of(headings, &self.default_holder);
+        scope.name_from_prose(&blocks, &mut self.renamed);
         let mut granted: Vec<Placed> = Vec::new();
         let mut managed: Vec<Placed> = Vec::new();
         let mut tables: Vec<(table::Read, Option<String>)> = Vec::new();
         let mut mentions = prose::Mentions::default();
         let mut last_prose: Option<String> = None;
+        let mut policy_list = false;
         for block in blocks {
             match block {
                 Block::Heading { .. } => {}
                 Block::Prose { pieces, raw, loc } => {
                     let text = prose::clean(&plain(&pieces));
-                    for m in prose::managed_in_prose(&pieces, &raw, loc) {
-                        managed.push(scope.place(managed_policy(&m, None)));
+                    // An item of a list a paragraph introduced as policies ("attach these
+                    // managed policies:"): `SecurityAudit` - what it is for.
+                    let item = policy_list
+                        .then(|| prose::listed_managed(&pieces))
+                        .flatten();
+                    policy_list &= item.is_some();
+                    match item {
+                        Some((m, note)) => managed.push(scope.place(managed_policy(&m, note))),
+                        None => {
+                            for m in prose::managed_in_prose(&pieces, &raw, loc) {
+                                managed.push(scope.place(managed_policy(&m, None)));
+                            }
+                        }
                     }
+                    policy_list |= prose::introduces_policies(&plain(&pieces));
                     mentions.add(&text);
                     if !text.is_empty() {
                         last_prose = Some(text);
@@ -257,6 +273,7 @@ impl Page {
             None => {
                 let mut role = Role::new(holder.name.clone(), holder.kind);
                 role.loc = holder.loc;
+                role.title = holder.title;
                 self.roles.push(role);
                 self.by_name.insert(holder.name, self.roles.len() - 1);
                 self.roles.len() - 1
