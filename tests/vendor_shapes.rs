@@ -84,3 +84,11 @@ fn role_is_found_by_its_name_or_its_heading() {
         assert!(matrix.starts_with("AcmeScan (role)\n"), "{role}: {matrix}");
     }
 }
+shape!(
+    dump_in_a_markdown_fence_is_read_as_a_dump,
+    "dump-in-page.md"
+);
+shape!(
+    dump_in_a_rest_output_block_is_read_as_a_dump,
+    "dump-in-page.rst"
+);

@@ -125,11 +125,12 @@ pub fn assemble(blocks: Vec<Block>, source: &mut Source) {
     source.roles.extend(page.templates);
 }
 
-/// The template format of a code block, when it holds a CloudFormation or Terraform
-/// snippet rather than a policy.
+/// The format of a code block, when it holds a CloudFormation or Terraform snippet or an
+/// account dump (the output of `get-account-authorization-details`) rather than a policy:
+/// each is read by its own loader, its holders kept.
 pub fn template(text: &str) -> Option<Format> {
     match crate::load::detect::detect(text) {
-        f @ (Format::Cloudformation | Format::Terraform) => Some(f),
+        f @ (Format::Cloudformation | Format::Terraform | Format::AuthorizationDetails) => Some(f),
         _ => None,
     }
 }
@@ -204,6 +205,9 @@ impl Page {
                     match format {
                         Format::Cloudformation => {
                             crate::load::cfn::load_at(&text, origin, &mut snippet);
+                        }
+                        Format::AuthorizationDetails => {
+                            crate::load::authz::load_at(&text, origin, &mut snippet);
                         }
                         _ => crate::load::terraform::load_at(&text, origin, &mut snippet),
                     }
