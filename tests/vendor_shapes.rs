@@ -92,3 +92,4 @@ shape!(
     dump_in_a_rest_output_block_is_read_as_a_dump,
     "dump-in-page.rst"
 );
+shape!(template_directives_are_markup, "policy-template.json.tftpl");
