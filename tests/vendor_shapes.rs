@@ -93,3 +93,4 @@ shape!(
     "dump-in-page.rst"
 );
 shape!(template_directives_are_markup, "policy-template.json.tftpl");
+shape!(a_bullet_is_a_note_only_for_what_it_names, "bullet-notes.md");

@@ -173,6 +173,9 @@ impl Page {
         let mut tables: Vec<(table::Read, Option<String>)> = Vec::new();
         let mut mentions = prose::Mentions::default();
         let mut last_prose: Option<String> = None;
+        // The last paragraph that names no action: a text that names actions is a note for
+        // the statements granting them (see `annotate_mentions`), not for a whole policy.
+        let mut last_general: Option<String> = None;
         let mut policy_list = false;
         for block in blocks {
             match block {
@@ -196,6 +199,9 @@ impl Page {
                     policy_list |= prose::introduces_policies(&plain(&pieces));
                     mentions.add(&text);
                     if !text.is_empty() {
+                        if prose::action_words(&text).is_empty() {
+                            last_general = Some(text.clone());
+                        }
                         last_prose = Some(text);
                     }
                 }
@@ -223,7 +229,8 @@ impl Page {
                     let note = if found.is_empty() {
                         None
                     } else {
-                        last_prose.take()
+                        last_prose = None;
+                        last_general.take()
                     };
                     for f in found {
                         let kind = f.kind.unwrap_or_else(|| super::kind_of(&f.document));
@@ -243,6 +250,7 @@ impl Page {
                         managed.push(scope.place(policy));
                     }
                     if !read.rows.is_empty() {
+                        last_general = None;
                         tables.push((read, last_prose.take()));
                     }
                 }
