@@ -404,7 +404,7 @@ impl<'m> Reader<'m> {
     /// Reports an entry that cannot be read into the tree.
     fn incomplete(&mut self, loc: Loc, message: String) {
         self.diags
-            .push(Diagnostic::warning(INCOMPLETE_DUMP_ENTRY, loc, message).unread_to(loc.line));
+            .push(Diagnostic::skipped(INCOMPLETE_DUMP_ENTRY, loc, message));
     }
 
     /// A managed policy attached by ARN: with its document when the dump has it.
