@@ -71,3 +71,26 @@ shape!(
     cloudformation_split_join_select_attach_the_template_policies,
     "managed-split-join.yaml"
 );
+shape!(
+    page_bullets_attach_managed_policies_to_the_named_role,
+    "managed-bullets.md"
+);
+
+#[test]
+fn role_is_found_by_its_name_or_its_heading() {
+    let path = "tests/fixtures/shapes/managed-bullets.md";
+    for role in ["AcmeScan", "Management Account Role"] {
+        let matrix = run(&["matrix", path, "--role", role]);
+        assert!(matrix.starts_with("AcmeScan (role)\n"), "{role}: {matrix}");
+    }
+}
+shape!(
+    dump_in_a_markdown_fence_is_read_as_a_dump,
+    "dump-in-page.md"
+);
+shape!(
+    dump_in_a_rest_output_block_is_read_as_a_dump,
+    "dump-in-page.rst"
+);
+shape!(template_directives_are_markup, "policy-template.json.tftpl");
+shape!(a_bullet_is_a_note_only_for_what_it_names, "bullet-notes.md");

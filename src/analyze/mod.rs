@@ -164,12 +164,7 @@ fn partial(source: &Source, out: &mut Vec<Finding>) {
             );
             placed.extend(&policy.partial);
         }
-        let own: Vec<Unread> = role
-            .partial
-            .iter()
-            .filter(|u| !placed.contains(u))
-            .cloned()
-            .collect();
+        let own = not_in(&role.partial, &placed);
         let holder = Place {
             role: Some(role),
             ..Place::source(source)
@@ -177,13 +172,17 @@ fn partial(source: &Source, out: &mut Vec<Finding>) {
         push(holder, "holder", &own);
         placed.extend(&role.partial);
     }
-    let own: Vec<Unread> = source
-        .unread
+    let own = not_in(&source.unread, &placed);
+    push(Place::source(source), "input", &own);
+}
+
+/// The parts not already placed in a policy or holder.
+fn not_in(parts: &[Unread], placed: &[&Unread]) -> Vec<Unread> {
+    parts
         .iter()
         .filter(|u| !placed.contains(u))
         .cloned()
-        .collect();
-    push(Place::source(source), "input", &own);
+        .collect()
 }
 
 /// Where each holder, policy and statement of a source starts, sorted, to find which one

@@ -50,7 +50,7 @@ pub fn find_role<'a>(sources: &'a [Source], name: &str) -> Result<Held<'a>, Stri
     let mut found: Vec<Held> = all
         .iter()
         .copied()
-        .filter(|(_, r)| r.name == name)
+        .filter(|(_, r)| r.name == name || r.title.as_deref() == Some(name))
         .collect();
     if found.is_empty() {
         found = all

@@ -46,8 +46,14 @@ pub fn looks_like_authorization_details(text: &str) -> bool {
 
 /// Adds the users, groups and roles of the dump `text` to `source`.
 pub fn load(text: &str, source: &mut Source) {
+    load_at(text, Loc::new(1, 1), source);
+}
+
+/// Like [`load`], for a dump whose first character stands at `origin` in its file (a dump
+/// shown in a documentation page).
+pub fn load_at(text: &str, origin: Loc, source: &mut Source) {
     let documents = ["PolicyDocument", "Document", "AssumeRolePolicyDocument"];
-    let parsed = parse::parse_keeping_raw(text, Loc::new(1, 1), &documents);
+    let parsed = parse::parse_keeping_raw(text, origin, &documents);
     source.diagnostics.extend(parsed.diagnostics);
     for root in &parsed.values {
         load_dump(root, source);
@@ -398,7 +404,7 @@ impl<'m> Reader<'m> {
     /// Reports an entry that cannot be read into the tree.
     fn incomplete(&mut self, loc: Loc, message: String) {
         self.diags
-            .push(Diagnostic::warning(INCOMPLETE_DUMP_ENTRY, loc, message).unread_to(loc.line));
+            .push(Diagnostic::skipped(INCOMPLETE_DUMP_ENTRY, loc, message));
     }
 
     /// A managed policy attached by ARN: with its document when the dump has it.

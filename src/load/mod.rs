@@ -6,6 +6,7 @@
 pub mod authz;
 pub mod cfn;
 pub mod detect;
+pub mod directives;
 pub mod document;
 pub mod embedded;
 pub mod files;
@@ -120,6 +121,15 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &Options) -> Source {
 /// Loads one input from its text.
 pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     let format = options.format.unwrap_or_else(|| detect(text));
+    // Template directives are markup in every input but Terraform and CloudFormation, which
+    // read their own.
+    let (text, regions) = match format {
+        Format::Terraform | Format::Cloudformation => {
+            (std::borrow::Cow::Borrowed(text), Vec::new())
+        }
+        _ => directives::blank(text),
+    };
+    let text: &str = &text;
     let mut source = Source::new(path, format);
     match format {
         Format::Json => load_json(text, &mut source),
@@ -132,6 +142,7 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
         _ => page_text::load(text, &mut source),
     }
     crate::catalog::resolve_managed(&mut source);
+    directives::note(&mut source, &regions);
     partial::mark(&mut source);
     if source.roles.is_empty() {
         source.diagnostics.push(Diagnostic::info(

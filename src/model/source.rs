@@ -298,6 +298,11 @@ impl Diagnostic {
         }
     }
 
+    /// A warning that what stands at `loc` (on its line) was skipped, not read.
+    pub fn skipped(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
+        Self::warning(code, loc, message).unread_to(loc.line)
+    }
+
     /// Marks the input from this diagnostic's position to `last_line` as not read.
     pub fn unread_to(mut self, last_line: u32) -> Self {
         self.unread_to = Some(last_line.max(self.loc.line));

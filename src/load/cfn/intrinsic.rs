@@ -301,14 +301,14 @@ impl Resolver<'_, '_> {
     }
 
     fn macro_not_expanded(&mut self, key: &Text) {
-        self.diags.push(Diagnostic::warning(
+        self.diags.push(Diagnostic::skipped(
             MACRO,
             key.loc,
             format!(
                 "`{}` runs a macro when the stack is deployed; what it generates cannot be known from the template and is not shown",
                 crate::text::escape(&key.value)
             ),
-        ).unread_to(key.loc.line));
+        ));
     }
 
     /// A list item `Fn::If [C, x, AWS::NoValue]` (or the reverse) whose condition is not
@@ -399,17 +399,14 @@ impl Resolver<'_, '_> {
                 self.expression(name, &args, loc)
             }
             _ => {
-                self.diags.push(
-                    Diagnostic::warning(
-                        MACRO,
-                        loc,
-                        format!(
-                            "unknown function `{}`; not evaluated and not shown",
-                            crate::text::escape(name)
-                        ),
-                    )
-                    .unread_to(loc.line),
-                );
+                self.diags.push(Diagnostic::skipped(
+                    MACRO,
+                    loc,
+                    format!(
+                        "unknown function `{}`; not evaluated and not shown",
+                        crate::text::escape(name)
+                    ),
+                ));
                 Vec::new()
             }
         }

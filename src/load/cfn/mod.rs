@@ -67,11 +67,11 @@ pub fn load_at(text: &str, origin: Loc, source: &mut Source) {
 pub fn load_template(root: &Node, source: &mut Source) {
     let diags = &mut source.diagnostics;
     if let Some(transform) = root.get("Transform") {
-        diags.push(Diagnostic::warning(
+        diags.push(Diagnostic::skipped(
             intrinsic::MACRO,
             transform.loc,
             "the template is transformed when it is deployed; resources and policies the transform generates are not shown",
-        ).unread_to(transform.loc.line));
+        ));
     }
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
         diags.push(Diagnostic::warning(

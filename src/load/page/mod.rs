@@ -125,11 +125,12 @@ pub fn assemble(blocks: Vec<Block>, source: &mut Source) {
     source.roles.extend(page.templates);
 }
 
-/// The template format of a code block, when it holds a CloudFormation or Terraform
-/// snippet rather than a policy.
+/// The format of a code block, when it holds a CloudFormation or Terraform snippet or an
+/// account dump (the output of `get-account-authorization-details`) rather than a policy:
+/// each is read by its own loader, its holders kept.
 pub fn template(text: &str) -> Option<Format> {
     match crate::load::detect::detect(text) {
-        f @ (Format::Cloudformation | Format::Terraform) => Some(f),
+        f @ (Format::Cloudformation | Format::Terraform | Format::AuthorizationDetails) => Some(f),
         _ => None,
     }
 }
@@ -149,6 +150,8 @@ struct Page {
     numbers: HashMap<(usize, String), usize>,
     /// Holders defined by CloudFormation or Terraform snippets in code blocks.
     templates: Vec<Role>,
+    /// Holders named by the role name their section's prose gives, by heading.
+    renamed: HashMap<String, String>,
 }
 
 /// A policy read in the current section, before it joins its holder.
@@ -163,22 +166,42 @@ impl Page {
         if blocks.is_empty() {
             return;
         }
-        let scope = scope::Scope::of(headings, &self.default_holder);
+        let mut scope = scope::Scope::of(headings, &self.default_holder);
+        scope.name_from_prose(&blocks, &mut self.renamed);
         let mut granted: Vec<Placed> = Vec::new();
         let mut managed: Vec<Placed> = Vec::new();
         let mut tables: Vec<(table::Read, Option<String>)> = Vec::new();
         let mut mentions = prose::Mentions::default();
         let mut last_prose: Option<String> = None;
+        // The last paragraph that names no action: a text that names actions is a note for
+        // the statements granting them (see `annotate_mentions`), not for a whole policy.
+        let mut last_general: Option<String> = None;
+        let mut policy_list = false;
         for block in blocks {
             match block {
                 Block::Heading { .. } => {}
                 Block::Prose { pieces, raw, loc } => {
                     let text = prose::clean(&plain(&pieces));
-                    for m in prose::managed_in_prose(&pieces, &raw, loc) {
-                        managed.push(scope.place(managed_policy(&m, None)));
+                    // An item of a list a paragraph introduced as policies ("attach these
+                    // managed policies:"): `SecurityAudit` - what it is for.
+                    let item = policy_list
+                        .then(|| prose::listed_managed(&pieces))
+                        .flatten();
+                    policy_list &= item.is_some();
+                    match item {
+                        Some((m, note)) => managed.push(scope.place(managed_policy(&m, note))),
+                        None => {
+                            for m in prose::managed_in_prose(&pieces, &raw, loc) {
+                                managed.push(scope.place(managed_policy(&m, None)));
+                            }
+                        }
                     }
+                    policy_list |= prose::introduces_policies(&plain(&pieces));
                     mentions.add(&text);
                     if !text.is_empty() {
+                        if prose::action_words(&text).is_empty() {
+                            last_general = Some(text.clone());
+                        }
                         last_prose = Some(text);
                     }
                 }
@@ -188,6 +211,9 @@ impl Page {
                     match format {
                         Format::Cloudformation => {
                             crate::load::cfn::load_at(&text, origin, &mut snippet);
+                        }
+                        Format::AuthorizationDetails => {
+                            crate::load::authz::load_at(&text, origin, &mut snippet);
                         }
                         _ => crate::load::terraform::load_at(&text, origin, &mut snippet),
                     }
@@ -203,7 +229,8 @@ impl Page {
                     let note = if found.is_empty() {
                         None
                     } else {
-                        last_prose.take()
+                        last_prose = None;
+                        last_general.take()
                     };
                     for f in found {
                         let kind = f.kind.unwrap_or_else(|| super::kind_of(&f.document));
@@ -223,6 +250,7 @@ impl Page {
                         managed.push(scope.place(policy));
                     }
                     if !read.rows.is_empty() {
+                        last_general = None;
                         tables.push((read, last_prose.take()));
                     }
                 }
@@ -257,6 +285,7 @@ impl Page {
             None => {
                 let mut role = Role::new(holder.name.clone(), holder.kind);
                 role.loc = holder.loc;
+                role.title = holder.title;
                 self.roles.push(role);
                 self.by_name.insert(holder.name, self.roles.len() - 1);
                 self.roles.len() - 1

@@ -100,7 +100,8 @@ pub fn managed_in_prose(pieces: &[Piece], raw: &str, loc: Loc) -> Vec<ManagedNam
         .into_iter()
         .map(|(at, path)| managed(&path, positions.loc(at)))
         .collect();
-    let says_policy = super::plain(pieces).to_lowercase().contains("polic");
+    let plain = super::plain(pieces);
+    let says_policy = plain.to_lowercase().contains("polic");
     let mut named: HashSet<String> = out.iter().map(|m| m.name.clone()).collect();
     for piece in pieces {
         if let Piece::Bold(s, at) | Piece::Code(s, at) = piece {
@@ -108,13 +109,78 @@ pub fn managed_in_prose(pieces: &[Piece], raw: &str, loc: Loc) -> Vec<ManagedNam
             if says_policy
                 && is_managed_name(s)
                 && MANAGED_ENDINGS.iter().any(|e| s.ends_with(e))
+                && !is_origin(&plain, s)
+                && let Some(m) = known_managed(s, *at)
                 && named.insert(s.to_string())
             {
-                out.push(managed(s, *at));
+                out.push(m);
             }
         }
     }
     out
+}
+
+/// The AWS managed policy iamscope knows by this name (`name` standing at `at`), with its
+/// ARN at its real path: a word in prose is never invented as one.
+fn known_managed(name: &str, at: Loc) -> Option<ManagedName> {
+    match crate::catalog::managed::lookup(name) {
+        crate::catalog::managed::ManagedLookup::Found(found) if found.tolerated.is_empty() => {
+            Some(ManagedName {
+                name: name.to_string(),
+                arn: found.policy.arn(),
+                loc: at,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Phrases that name a policy as where something came from or was compared with, not as
+/// one to attach: "derived from ReadOnlyAccess", "instead of AdministratorAccess".
+const ORIGIN_PHRASES: [&str; 7] = [
+    "derived from",
+    "based on",
+    "subset of",
+    "instead of",
+    "rather than",
+    "similar to",
+    "copied from",
+];
+
+/// Whether the text names `name` as the origin of something rather than a policy to attach.
+fn is_origin(text: &str, name: &str) -> bool {
+    let lower = text.to_lowercase();
+    text.match_indices(name).any(|(at, _)| {
+        let before =
+            lower[..at].trim_end_matches(|c: char| c.is_whitespace() || "`*_\"'".contains(c));
+        ORIGIN_PHRASES
+            .iter()
+            .any(|p| before.ends_with(p) || before.ends_with(&format!("{p} the")))
+    })
+}
+
+/// Whether a paragraph introduces a list of policies ("Attach these AWS managed policies:").
+pub fn introduces_policies(text: &str) -> bool {
+    text.trim_end().ends_with(':') && text.to_lowercase().contains("polic")
+}
+
+/// A list item that starts with the name of an AWS managed policy in code or bold
+/// (`` `SecurityAudit` - required for ... ``): the policy, and the rest of the item as its
+/// note.
+pub fn listed_managed(pieces: &[Piece]) -> Option<(ManagedName, Option<String>)> {
+    let first = pieces
+        .iter()
+        .position(|p| !matches!(p, Piece::Text(s, _) if s.trim().is_empty()))?;
+    let (Piece::Code(name, at) | Piece::Bold(name, at)) = &pieces[first] else {
+        return None;
+    };
+    let name = name.trim();
+    let name = name.strip_prefix(AWS_MANAGED_PREFIX).unwrap_or(name);
+    let m = known_managed(name, *at).filter(|_| is_managed_name(name))?;
+    let rest = clean(&super::plain(&pieces[first + 1..]));
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || "-–—:".contains(c));
+    let note = (!rest.is_empty()).then(|| rest.to_string());
+    Some((m, note))
 }
 
 /// Running text as a note: white space collapsed, stray emphasis marks and the punctuation
@@ -173,6 +239,48 @@ pub fn named_holders(text: &str) -> Vec<(String, RoleKind, usize)> {
         }
     }
     out.sort_by_key(|&(_, _, at)| at);
+    out
+}
+
+/// The role names a paragraph gives: the name in a role ARN example
+/// (`arn:aws:iam::<account-id>:role/ProwlerScan`) and a bold or code name followed by the
+/// word role ("the **ProwlerScan** role"). Placeholders (`<role-name>`, `${Name}`) are not
+/// names.
+pub fn role_names(pieces: &[Piece]) -> Vec<String> {
+    let is_name = |s: &str| {
+        s.len() >= 2
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+            && s.chars().any(|c| c.is_ascii_uppercase())
+    };
+    let mut out = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        let (Piece::Text(s, _) | Piece::Bold(s, _) | Piece::Code(s, _)) = piece else {
+            continue;
+        };
+        for (at, _) in s.match_indices(":role/") {
+            let name: String = s[at + 6..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !"`'\")<>".contains(*c))
+                .collect();
+            let name = name
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('.');
+            if is_name(name) {
+                out.push(name.to_string());
+            }
+        }
+        if let Piece::Bold(s, _) | Piece::Code(s, _) = piece
+            && is_name(s.trim())
+            && let Some(Piece::Text(next, _)) = pieces.get(i + 1)
+            && next.trim_start().to_lowercase().starts_with("role")
+        {
+            out.push(s.trim().to_string());
+        }
+    }
     out
 }
 

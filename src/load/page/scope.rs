@@ -50,6 +50,8 @@ pub struct Holder {
     pub name: String,
     pub kind: RoleKind,
     pub loc: Loc,
+    /// The heading that describes the holder, when its name comes from the prose.
+    pub title: Option<String>,
 }
 
 /// Nouns that end a holder's name, and the kind of holder they make.
@@ -150,7 +152,12 @@ impl Names {
             for (name, kind, at) in prose::named_holders(&super::plain(pieces)) {
                 if !names.in_prose.iter().any(|h| h.name == name) {
                     let loc = super::loc_in(pieces, at).unwrap_or(*loc);
-                    names.in_prose.push(Holder { name, kind, loc });
+                    names.in_prose.push(Holder {
+                        name,
+                        kind,
+                        loc,
+                        title: None,
+                    });
                 }
                 if names.in_prose.len() > 1 {
                     return names;
@@ -169,6 +176,7 @@ impl Names {
                 name: crate::load::file_name(path),
                 kind: RoleKind::Document,
                 loc: Loc::new(1, 1),
+                title: None,
             },
         }
     }
@@ -301,7 +309,12 @@ impl Scope {
             .filter(|t| !t.is_empty());
         let (holder, policy_heading) = match holder_at {
             Some((i, (name, kind), loc)) => (
-                Holder { name, kind, loc },
+                Holder {
+                    name,
+                    kind,
+                    loc,
+                    title: None,
+                },
                 deepest.filter(|_| i + 1 < headings.len()),
             ),
             None => (default_holder.clone(), deepest),
@@ -313,6 +326,44 @@ impl Scope {
             holder,
             policy_heading,
             managed_context,
+        }
+    }
+
+    /// Names the holder by the role name the section's prose gives (`role/ProwlerScan` in
+    /// an ARN example, "the **ProwlerScan** role") when a heading only describes it
+    /// ("Management Account Role"), keeping the heading as its title.
+    /// `renamed` remembers the names given, so that the sections below the same heading
+    /// place their policies with the same holder.
+    pub fn name_from_prose(
+        &mut self,
+        blocks: &[Block],
+        renamed: &mut std::collections::HashMap<String, String>,
+    ) {
+        if let Some(name) = renamed.get(&self.holder.name) {
+            let title = std::mem::replace(&mut self.holder.name, name.clone());
+            self.holder.title = Some(title);
+            return;
+        }
+        let described = self.holder.kind == RoleKind::Role
+            && self.holder.title.is_none()
+            && self.holder.name.contains(char::is_whitespace);
+        if !described {
+            return;
+        }
+        let mut found: Vec<String> = Vec::new();
+        for block in blocks {
+            if let Block::Prose { pieces, .. } = block {
+                for name in prose::role_names(pieces) {
+                    if !found.contains(&name) {
+                        found.push(name);
+                    }
+                }
+            }
+        }
+        if let [name] = found.as_slice() {
+            let title = std::mem::replace(&mut self.holder.name, name.clone());
+            renamed.insert(title.clone(), name.clone());
+            self.holder.title = Some(title);
         }
     }
 
@@ -409,6 +460,7 @@ mod tests {
             name: "page.md".into(),
             kind: RoleKind::Document,
             loc: Loc::new(1, 1),
+            title: None,
         };
         let s = Scope::of(
             &[

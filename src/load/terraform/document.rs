@@ -117,17 +117,14 @@ fn written_document(
                 name,
                 "json" | "minified_json",
             ] => {
-                diags.push(
-                    Diagnostic::warning(
-                        UNFOLLOWED,
-                        at,
-                        format!(
-                            "data.aws_iam_policy_document.{} is not in this file",
-                            crate::text::escape(name)
-                        ),
-                    )
-                    .unread_to(at.line),
-                );
+                diags.push(Diagnostic::skipped(
+                    UNFOLLOWED,
+                    at,
+                    format!(
+                        "data.aws_iam_policy_document.{} is not in this file",
+                        crate::text::escape(name)
+                    ),
+                ));
                 None
             }
             _ => not_followed(src, expr, diags),
@@ -145,17 +142,14 @@ fn not_followed(
     expr: &Expression,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PolicyDocument> {
-    diags.push(
-        Diagnostic::warning(
-            UNFOLLOWED,
-            src.at(expr),
-            format!(
-                "the policy is `{}`, known only when Terraform runs; not shown",
-                crate::text::escape(&one_line(src.source_of(expr)))
-            ),
-        )
-        .unread_to(src.at(expr).line),
-    );
+    diags.push(Diagnostic::skipped(
+        UNFOLLOWED,
+        src.at(expr),
+        format!(
+            "the policy is `{}`, known only when Terraform runs; not shown",
+            crate::text::escape(&one_line(src.source_of(expr)))
+        ),
+    ));
     None
 }
 
@@ -214,11 +208,11 @@ pub fn data_document(
                     "version" => "Version",
                     "policy_id" => "Id",
                     "source_policy_documents" | "override_policy_documents" => {
-                        diags.push(Diagnostic::warning(
+                        diags.push(Diagnostic::skipped(
                             UNFOLLOWED,
                             src.at(a),
                             format!("`{key}` merges other documents when Terraform runs; they are not shown here"),
-                        ).unread_to(src.at(a).line));
+                        ));
                         continue;
                     }
                     // Meta-arguments every block takes (the block's note says what they do).

@@ -614,15 +614,14 @@ impl Config<'_, '_> {
         }
         let written = for_each.map_or_else(String::new, |e| expr::one_line(self.hcl.source_of(e)));
         self.diags.push(
-            Diagnostic::warning(
+            Diagnostic::skipped(
                 document::UNFOLLOWED,
                 loc,
                 format!(
                     "the policy ARN is each element of `for_each = {}`, known only when Terraform runs; not shown",
                     crate::text::escape(&written)
                 ),
-            )
-            .unread_to(loc.line),
+            ),
         );
         vec![(None, loc)]
     }
