@@ -434,11 +434,7 @@ fn unconstrained_grants<'a>(
 
 /// Keeps only what the holder's permissions boundary allows on every resource too. A
 /// boundary that is not resolved (a managed policy the input does not hold) is not judged.
-fn bound(
-    role: &Role,
-    granted: &mut Grants<'_>,
-    narrowed: &mut Vec<(&'static Action, Narrowed)>,
-) {
+fn bound(role: &Role, granted: &mut Grants<'_>, narrowed: &mut Vec<(&'static Action, Narrowed)>) {
     let boundary: Vec<(&Role, &Policy)> = role
         .policies
         .iter()
