@@ -30,12 +30,16 @@
 //!   the reads of whole tables, streams and queues listed below.
 //! - Resource exposure: every action the catalog classes as Permissions management, as
 //!   cloudsplaining defines the category, less the ones that only read permissions.
+//! - Infrastructure modification (cloudsplaining's "Infrastructure Modification": write
+//!   access that changes the account's resources): here the Write actions that create,
+//!   change or remove compute, network and storage (see [`modifies_infrastructure`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::codes::{
-    CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, PRIVILEGE_ESCALATION, RESOURCE_EXPOSURE,
+    CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, INFRASTRUCTURE_MODIFICATION,
+    PRIVILEGE_ESCALATION, RESOURCE_EXPOSURE,
 };
 use super::finding::{Finding, Place};
 use super::grants::{identity_policies, statement_actions, unconstrained};
@@ -272,6 +276,57 @@ const READ_VERBS: [&str; 7] = [
     "Describe", "Get", "List", "Search", "View", "BatchGet", "Check",
 ];
 
+/// Services whose control plane is compute, network or storage infrastructure.
+const INFRASTRUCTURE_SERVICES: [&str; 14] = [
+    "ec2",
+    "lambda",
+    "ecs",
+    "eks",
+    "autoscaling",
+    "elasticloadbalancing",
+    "rds",
+    "s3",
+    "elasticfilesystem",
+    "fsx",
+    "ebs",
+    "elasticache",
+    "redshift",
+    "route53",
+];
+
+/// Verbs of Write actions that create, change or remove infrastructure (rather than write
+/// data into it, as `s3:PutObject` does).
+const INFRASTRUCTURE_VERBS: [&str; 14] = [
+    "Create",
+    "Delete",
+    "Modify",
+    "Update",
+    "Run",
+    "Terminate",
+    "Stop",
+    "Reboot",
+    "Attach",
+    "Detach",
+    "Authorize",
+    "Revoke",
+    "Replace",
+    "Associate",
+];
+
+/// Whether an action creates, changes or removes compute, network or storage
+/// infrastructure: a Write action of those services with such a verb (for S3, on buckets).
+fn modifies_infrastructure(action: &Action) -> bool {
+    action.access_level == AccessLevel::Write
+        && INFRASTRUCTURE_SERVICES.contains(&action.service)
+        && (action.service != "s3" || action.name.contains("Bucket"))
+        && INFRASTRUCTURE_VERBS.iter().any(|verb| {
+            action
+                .name
+                .strip_prefix(verb)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
+}
+
 /// Whether an action changes who can access resources: Permissions management, less the
 /// actions that only read.
 fn changes_access(action: &Action) -> bool {
@@ -341,7 +396,10 @@ pub fn source(source: &Source, out: &mut Vec<Finding>) {
 /// access resources. `known` holds the answers given so far, by action id.
 fn in_a_category(action: &Action, known: &mut [Option<bool>]) -> bool {
     *known[action.id()].get_or_insert_with(|| {
-        listed().contains(&action.id()) || changes_access(action) || names_credentials(action)
+        listed().contains(&action.id())
+            || changes_access(action)
+            || names_credentials(action)
+            || modifies_infrastructure(action)
     })
 }
 
@@ -500,6 +558,13 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
             .filter(|(a, _)| changes_access(a))
             .map(|(a, g)| (*g, RESOURCE_EXPOSURE, a.full_name())),
     );
+    found.extend(
+        granted
+            .iter()
+            .flatten()
+            .filter(|(a, _)| modifies_infrastructure(a))
+            .map(|(a, g)| (*g, INFRASTRUCTURE_MODIFICATION, a.full_name())),
+    );
     report(source, role, found, &narrowed, out);
 }
 
@@ -511,6 +576,7 @@ fn in_category(action: &Action, code: &Code) -> bool {
             .any(|m| m.contains(&action.full_name().as_str())),
         "credentials-exposure" => returns_credentials(action),
         "data-exfiltration" => DATA_EXFILTRATION_ACTIONS.contains(&action.full_name().as_str()),
+        "infrastructure-modification" => modifies_infrastructure(action),
         _ => changes_access(action),
     }
 }
@@ -561,6 +627,9 @@ fn report(
             "privilege-escalation" => "that let the holder raise its privileges",
             "credentials-exposure" => "that return credentials",
             "data-exfiltration" => "that read data",
+            "infrastructure-modification" => {
+                "that create, change or remove compute, network or storage infrastructure"
+            }
             _ => "that change who can access resources (Permissions management)",
         };
         let place =
@@ -778,6 +847,41 @@ mod tests {
                 expected("credentials-exposure"),
                 expected("privilege-escalation"),
                 expected("resource-exposure"),
+            ]
+        );
+    }
+
+    #[test]
+    fn new_rules_infrastructure_could_be_scoped_and_long_lived_credentials() {
+        let found = findings_of(
+            &[
+                "infrastructure-modification",
+                "could-be-scoped",
+                "long-lived-credentials",
+            ],
+            r#"{"Sid": "Infra", "Effect": "Allow", "Action": ["ec2:RunInstances", "ec2:CreateSecurityGroup", "s3:PutObject", "s3:CreateBucket"], "Resource": "*"},
+               {"Sid": "Keys", "Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:ListAccessKeys"], "Resource": "arn:aws:iam::*:user/${aws:username}"},
+               {"Sid": "Scoped", "Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "arn:aws:ec2:*:*:instance/i-1"},
+               {"Sid": "NoResourceTypes", "Effect": "Allow", "Action": "ec2:DescribeInstances", "Resource": "*"}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "infrastructure-modification".into(),
+                    Some(1),
+                    "grants on every resource actions that create, change or remove compute, network or storage infrastructure: ec2:CreateSecurityGroup, ec2:RunInstances, s3:CreateBucket".into()
+                ),
+                (
+                    "could-be-scoped".into(),
+                    Some(1),
+                    "`\"Resource\": \"*\"` grants write actions that can be limited to named resources: ec2:RunInstances, ec2:CreateSecurityGroup, s3:PutObject and 1 more".into()
+                ),
+                (
+                    "long-lived-credentials".into(),
+                    Some(2),
+                    "`iam:CreateAccessKey` on `arn:aws:iam::*:user/${aws:username}` lets each user create access keys for itself, which do not expire".into()
+                ),
             ]
         );
     }
