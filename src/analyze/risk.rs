@@ -9,6 +9,9 @@
 //! statement; actions an unconditional Deny covers on every resource do not count.
 //!
 //! Where the lists come from:
+//! - Privilege escalation through `iam:PassRole` on a named role of the inputs with an
+//!   action that starts compute ([`PASS_ROLE_COMPUTE`]): PMapper's edges and
+//!   cloudsplaining's PassRole methods, applied to the roles the input holds.
 //! - Privilege escalation: Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and
 //!   Mitigation" (Spencer Gietzen; its 21 methods), as cloudsplaining encodes them in
 //!   `PRIVILEGE_ESCALATION_METHODS` (salesforce/cloudsplaining,
@@ -135,6 +138,32 @@ pub const PRIVILEGE_ESCALATION_METHODS: &[&[&str]] = &[
         "ec2:StopInstances",
         "ec2:StartInstances",
     ],
+];
+
+/// Actions that start compute with a role passed to it (PMapper's edges for EC2, Lambda,
+/// ECS, CloudFormation, CodeBuild, SageMaker, Auto Scaling; cloudsplaining's PassRole
+/// methods with Glue, Data Pipeline, App Runner): with `iam:PassRole` on a role, the
+/// holder runs code as that role.
+pub const PASS_ROLE_COMPUTE: &[&str] = &[
+    "ec2:RunInstances",
+    "ec2:RequestSpotInstances",
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionConfiguration",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:CreateService",
+    "glue:CreateJob",
+    "glue:UpdateJob",
+    "glue:CreateDevEndpoint",
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "codebuild:CreateProject",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "datapipeline:CreatePipeline",
+    "autoscaling:CreateLaunchConfiguration",
+    "apprunner:CreateService",
 ];
 
 /// Verbs of actions that hand out what follows them in the name.
@@ -566,6 +595,87 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
             .map(|(a, g)| (*g, INFRASTRUCTURE_MODIFICATION, a.full_name())),
     );
     report(source, role, found, &narrowed, out);
+    pass_role_to_input_roles(source, role, policies, out);
+}
+
+/// Whether an Allow statement (without a narrowing condition) covers `action`.
+fn allows(policies: &[(&Role, &Policy)], action: &str) -> bool {
+    policies.iter().flat_map(|(_, p)| p.statements()).any(|s| {
+        s.effect() == Some(Effect::Allow)
+            && !narrows(s)
+            && s.action
+                .iter()
+                .flat_map(|v| v.iter())
+                .any(|pattern| crate::eval::action::action_matches(pattern, action))
+    })
+}
+
+/// Escalation through `iam:PassRole` on named roles (not every role: that is the
+/// combinations above): when the holder can also start compute with a role, and a role
+/// the PassRole names is in the inputs, the holder gains that role's permissions.
+fn pass_role_to_input_roles(
+    source: &Source,
+    holder: &Role,
+    policies: &[(&Role, &Policy)],
+    out: &mut Vec<Found>,
+) {
+    let Some(compute) = PASS_ROLE_COMPUTE.iter().find(|a| allows(policies, a)) else {
+        return;
+    };
+    let Some(pass_role) = Catalog::get().action("iam:PassRole") else {
+        return;
+    };
+    for (_, policy) in policies {
+        for (index, s) in policy.statements().iter().enumerate() {
+            let passes = s.effect() == Some(Effect::Allow)
+                && !narrows(s)
+                && s.action
+                    .iter()
+                    .flat_map(|v| v.iter())
+                    .any(|p| crate::eval::action::action_matches(p, "iam:PassRole"));
+            if !passes || unconstrained(s, pass_role) {
+                continue;
+            }
+            for resource in s.resource.iter().flat_map(|r| &r.items) {
+                for target in source.roles.iter().filter(|r| {
+                    r.kind == RoleKind::Role
+                        && r.name != holder.name
+                        && names_role(&resource.value, r)
+                }) {
+                    let place = Place::policy(source, holder, policy).with_statement(index, s);
+                    let document = policy
+                        .document
+                        .as_ref()
+                        .map_or(0, |d| std::sync::Arc::as_ptr(d) as usize);
+                    out.push((
+                        place
+                            .finding(
+                                PRIVILEGE_ESCALATION,
+                                resource.loc,
+                                format!(
+                                    "iam:PassRole on `{}` + {compute} lets the holder run code as role `{}` of these inputs, with that role's permissions",
+                                    super::esc(&resource.value),
+                                    super::esc(&target.name)
+                                ),
+                            )
+                            .about_action("iam:PassRole"),
+                        document,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Whether a Resource value names the role: its ARN matches, or (without an ARN) the value
+/// ends in `role/NAME` or `role/PATH/NAME`.
+fn names_role(resource: &str, role: &Role) -> bool {
+    match &role.arn {
+        Some(arn) => crate::model::glob::matches(resource, arn),
+        None => resource.rsplit_once('/').is_some_and(|(head, name)| {
+            head.contains(":role") && crate::model::glob::matches(name, &role.name)
+        }),
+    }
 }
 
 /// Whether an action belongs to the category of `code`.
@@ -883,6 +993,37 @@ mod tests {
                     "`iam:CreateAccessKey` on `arn:aws:iam::*:user/${aws:username}` lets each user create access keys for itself, which do not expire".into()
                 ),
             ]
+        );
+    }
+
+    /// `iam:PassRole` on `role/app-*` with `lambda:CreateFunction`: escalation to the role
+    /// of the inputs that the pattern names, not to the one it does not.
+    #[test]
+    fn pass_role_on_a_named_role_of_the_inputs_is_escalation_to_it() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/why/pass-role.json"
+        ))
+        .unwrap();
+        let sources = [crate::load::load_text(
+            "pass-role.json",
+            &text,
+            &crate::load::Options::default(),
+        )];
+        let found: Vec<(Option<String>, Option<usize>, u32, String)> =
+            crate::analyze::check(&sources)
+                .into_iter()
+                .filter(|f| f.code == "privilege-escalation" && f.role.as_deref() == Some("dev"))
+                .map(|f| (f.policy, f.statement, f.line, f.message))
+                .collect();
+        assert_eq!(
+            found,
+            [(
+                Some("deploy".to_string()),
+                Some(1),
+                3,
+                "iam:PassRole on `arn:aws:iam::111122223333:role/app-*` + lambda:CreateFunction lets the holder run code as role `app-admin` of these inputs, with that role's permissions".to_string()
+            )]
         );
     }
 
