@@ -222,7 +222,7 @@ codes! {
     PASS_ROLE_STAR "pass-role-star", Warning, Security,
     "iam:PassRole on every role.",
     "Passing any role lets the holder hand a more privileged role to a service it controls. Limit Resource to the roles the service needs, or add an `iam:PassedToService` condition.";
-    FULL_ADMIN "full-admin", Warning, Security,
+    FULL_ADMIN "full-admin", Error, Security,
     "Every action on every resource.",
     "`\"Action\": \"*\"` on `\"Resource\": \"*\"` without a condition is full administrator access.";
     SERVICE_WILDCARD "service-wildcard", Warning, Security,
@@ -313,7 +313,14 @@ codes! {
 
 /// Every code with its summary, grouped by severity, for `iamscope check --help`.
 pub fn listing() -> String {
-    let mut out = String::from("Finding codes:");
+    let mut out = String::from(
+        "How severities are chosen (a default run fails on errors, as a reviewer would block):\n  \
+         error    IAM would reject the policy, it does not do what it says, or it grants\n           \
+         everything (full-admin): a reviewer blocks it\n  \
+         warning  a security risk or a likely mistake a reviewer must look at\n  \
+         info     a note or a suggestion; nothing is wrong\n\n",
+    );
+    out.push_str("Finding codes:");
     for (severity, title) in [(Error, "Errors"), (Warning, "Warnings"), (Info, "Info")] {
         let group: Vec<&Code> = CODES
             .iter()
