@@ -4,13 +4,15 @@
 
 use std::collections::HashMap;
 
-use super::codes::{Code, PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE};
+use super::codes::{
+    COULD_BE_SCOPED, Code, PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE,
+};
 use super::finding::{Finding, Place};
-use super::grants::{denied_everywhere, is_catalog_pattern, may_apply};
+use super::grants::{denied_everywhere, is_catalog_pattern, may_apply, statement_actions};
 use super::suggest::{self, Hints};
 use super::{arn, esc, list};
 use crate::catalog::operations::{self, Authorization};
-use crate::catalog::{Action, ActionPattern, Catalog};
+use crate::catalog::{AccessLevel, Action, ActionPattern, Catalog};
 use crate::model::glob::has_wildcard;
 use crate::model::{Effect, PolicyKind, Statement};
 
@@ -36,7 +38,58 @@ pub fn statement(
     resource_mismatch(place, s, out);
     if kind == PolicyKind::Identity {
         pass_role_star(place, s, out);
+        could_be_scoped(place, s, out);
     }
+}
+
+/// Write and Permissions management actions granted on `"Resource": "*"` although the
+/// catalog says they can be limited to resources (they list resource types). Statements
+/// that grant every action (`*`, NotAction) are left to `full-admin` and
+/// `not-action-with-allow`.
+fn could_be_scoped(place: Place, s: &Statement, out: &mut Vec<Finding>) {
+    let Some(resource) = s
+        .resource
+        .as_ref()
+        .and_then(|r| r.items.iter().find(|r| r.value == "*"))
+    else {
+        return;
+    };
+    let Some(action) = &s.action else {
+        return;
+    };
+    if s.effect() != Some(Effect::Allow) || action.items.iter().any(|a| a.value == "*") {
+        return;
+    }
+    let names: Vec<String> = statement_actions(s)
+        .into_iter()
+        .filter(|(a, _)| {
+            matches!(
+                a.access_level,
+                AccessLevel::Write | AccessLevel::PermissionsManagement
+            ) && !a.resource_types.is_empty()
+        })
+        .map(|(a, _)| a.full_name())
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    out.push(
+        place
+            .finding(
+                COULD_BE_SCOPED,
+                resource.loc,
+                format!(
+                    "`\"Resource\": \"*\"` grants {} that can be limited to named resources: {}",
+                    if names.len() == 1 {
+                        "a write action"
+                    } else {
+                        "write actions"
+                    },
+                    list(&names)
+                ),
+            )
+            .about_action(&names[0]),
+    );
 }
 
 /// What the actions one source writes were found to be, so that an action written many

@@ -27,6 +27,8 @@ pub enum Category {
     Documentation,
     /// Something that could be written more simply.
     Suggestion,
+    /// Write access to the control plane of compute, network and storage.
+    InfrastructureModification,
 }
 
 impl Category {
@@ -40,6 +42,7 @@ impl Category {
             Category::ResourceExposure => "resource-exposure",
             Category::Documentation => "documentation",
             Category::Suggestion => "suggestion",
+            Category::InfrastructureModification => "infrastructure-modification",
         }
     }
 }
@@ -222,7 +225,7 @@ codes! {
     PASS_ROLE_STAR "pass-role-star", Warning, Security,
     "iam:PassRole on every role.",
     "Passing any role lets the holder hand a more privileged role to a service it controls. Limit Resource to the roles the service needs, or add an `iam:PassedToService` condition.";
-    FULL_ADMIN "full-admin", Warning, Security,
+    FULL_ADMIN "full-admin", Error, Security,
     "Every action on every resource.",
     "`\"Action\": \"*\"` on `\"Resource\": \"*\"` without a condition is full administrator access.";
     SERVICE_WILDCARD "service-wildcard", Warning, Security,
@@ -294,11 +297,36 @@ codes! {
     NO_POLICIES "no-policies", Info, Validity,
     "No IAM policy was found in the input.",
     "The input was read, but nothing in it is an IAM policy in a shape iamscope reads.";
+    MISSING_STATEMENT "missing-statement", Error, Validity,
+    "A policy with a Version but no Statement.",
+    "The document has the policy language's Version but no Statement element; IAM rejects a policy without one. Add the statements, or check that the whole policy was copied.";
+    ACCOUNT_ID_AS_NUMBER "account-id-as-number", Info, Validity,
+    "An account ID written as a number.",
+    "A principal account ID is a YAML or JSON number (`AWS: 381491863103`). CloudFormation deploys it as the account, so it works; quoting it keeps it a string everywhere.";
+    ACCOUNT_ID_LEADING_ZERO "account-id-leading-zero", Warning, Validity,
+    "An account ID written as a number loses its leading zero.",
+    "A principal account ID is a number with a leading zero, or fewer than 12 digits: as a number it is not the account meant (`012345678901` becomes `12345678901`). Quote it.";
+    COULD_BE_SCOPED "could-be-scoped", Info, Suggestion,
+    "A write or permissions-management action on `\"Resource\": \"*\"` that supports resource-level permissions.",
+    "The catalog says the action can be limited to specific resources (its resource types are listed in the Service Authorization Reference), but the statement grants it on every resource. Name the resources it needs.";
+    INFRASTRUCTURE_MODIFICATION "infrastructure-modification", Warning, InfrastructureModification,
+    "Write access on every resource to the control plane of compute, network or storage.",
+    "The holder can create, change or delete instances, functions, clusters, networks, security groups, load balancers, volumes or buckets anywhere in the account (Write actions of those services on `\"Resource\": \"*\"`, unconditioned). A reviewer checks this is the vendor's job.";
+    LONG_LIVED_CREDENTIALS "long-lived-credentials", Warning, Security,
+    "Long-lived access keys.",
+    "The input creates an IAM access key (`AWS::IAM::AccessKey`, `aws_iam_access_key`) or lets users create access keys for themselves (`iam:CreateAccessKey` on `user/${aws:username}`). Access keys do not expire; prefer roles and temporary credentials.";
 }
 
 /// Every code with its summary, grouped by severity, for `iamscope check --help`.
 pub fn listing() -> String {
-    let mut out = String::from("Finding codes:");
+    let mut out = String::from(
+        "How severities are chosen (a default run fails on errors, as a reviewer would block):\n  \
+         error    IAM would reject the policy, it does not do what it says, or it grants\n           \
+         everything (full-admin): a reviewer blocks it\n  \
+         warning  a security risk or a likely mistake a reviewer must look at\n  \
+         info     a note or a suggestion; nothing is wrong\n\n",
+    );
+    out.push_str("Finding codes:");
     for (severity, title) in [(Error, "Errors"), (Warning, "Warnings"), (Info, "Info")] {
         let group: Vec<&Code> = CODES
             .iter()

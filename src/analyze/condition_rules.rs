@@ -11,6 +11,7 @@ use super::suggest::{self, Hints};
 use super::{esc, list};
 use crate::catalog::conditions::template_glob;
 use crate::catalog::{Action, Catalog, ConditionKeyInfo, ConditionKeyType, KeySource};
+use crate::eval::condition::Clause;
 use crate::eval::{SetQualifier, ValueType, parse_operator};
 use crate::model::glob::matches_ignore_ascii_case;
 use crate::model::{ConditionEntry, Statement};
@@ -83,8 +84,9 @@ pub fn statement(place: Place, s: &Statement, hints: &mut Hints, out: &mut Vec<F
 }
 
 /// A value that cannot be of its operator's type (`DateGreaterThan` with `"bad"`,
-/// `NumericLessThan` with `"ten"`, `Bool` with `"yes"`), whatever the key: such a value
-/// matches nothing. Values with policy variables or placeholders are judged once filled.
+/// `NumericLessThan` with `"ten"`, `Bool` with `"yes"`), whatever the key: read as the
+/// evaluator reads it, such a value matches nothing. Values with policy variables or
+/// placeholders are judged once filled.
 fn value_type_mismatch(
     place: Place,
     operator: &str,
@@ -92,15 +94,14 @@ fn value_type_mismatch(
     entry: &ConditionEntry,
     out: &mut Vec<Finding>,
 ) {
-    // ARN patterns (`arn:*` in ArnLike) are not ARNs and are fine.
-    if value_type == ValueType::Arn {
-        return;
-    }
-    let bad = entry
+    let values: Vec<&str> = entry.values.iter().map(|v| v.text.as_str()).collect();
+    let clause = Clause::compile(operator, &entry.key.value, &values, true);
+    let bad = clause
         .values
         .iter()
-        .filter(|v| !is_template(&v.text))
-        .find_map(|v| value_type.check(&v.text).err().map(|problem| (v, problem)));
+        .zip(&entry.values)
+        .filter(|(_, v)| !is_template(&v.text))
+        .find_map(|(read, v)| read.problem().map(|problem| (v, problem)));
     if let Some((value, problem)) = bad {
         out.push(place.finding(
             CONDITION_TYPE_MISMATCH,
@@ -109,7 +110,7 @@ fn value_type_mismatch(
                 "`{}` compares {} values, but {}: the clause matches nothing",
                 esc(operator),
                 value_type.as_str(),
-                esc(&problem)
+                esc(problem)
             ),
         ));
     }

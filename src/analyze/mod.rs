@@ -306,6 +306,7 @@ mod tests {
             ("credentials-exposure", 1),
             ("data-exfiltration", 1),
             ("full-admin", 1),
+            ("infrastructure-modification", 1),
             ("pass-role-star", 1),
             ("privilege-escalation", 1),
             ("redundant-action", 1999),

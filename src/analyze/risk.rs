@@ -9,6 +9,9 @@
 //! statement; actions an unconditional Deny covers on every resource do not count.
 //!
 //! Where the lists come from:
+//! - Privilege escalation through `iam:PassRole` on a named role of the inputs with an
+//!   action that starts compute ([`PASS_ROLE_COMPUTE`]): PMapper's edges and
+//!   cloudsplaining's PassRole methods, applied to the roles the input holds.
 //! - Privilege escalation: Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and
 //!   Mitigation" (Spencer Gietzen; its 21 methods), as cloudsplaining encodes them in
 //!   `PRIVILEGE_ESCALATION_METHODS` (salesforce/cloudsplaining,
@@ -30,12 +33,16 @@
 //!   the reads of whole tables, streams and queues listed below.
 //! - Resource exposure: every action the catalog classes as Permissions management, as
 //!   cloudsplaining defines the category, less the ones that only read permissions.
+//! - Infrastructure modification (cloudsplaining's "Infrastructure Modification": write
+//!   access that changes the account's resources): here the Write actions that create,
+//!   change or remove compute, network and storage (see [`modifies_infrastructure`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::codes::{
-    CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, PRIVILEGE_ESCALATION, RESOURCE_EXPOSURE,
+    CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, INFRASTRUCTURE_MODIFICATION,
+    PRIVILEGE_ESCALATION, RESOURCE_EXPOSURE,
 };
 use super::finding::{Finding, Place};
 use super::grants::{identity_policies, statement_actions, unconstrained};
@@ -131,6 +138,32 @@ pub const PRIVILEGE_ESCALATION_METHODS: &[&[&str]] = &[
         "ec2:StopInstances",
         "ec2:StartInstances",
     ],
+];
+
+/// Actions that start compute with a role passed to it (PMapper's edges for EC2, Lambda,
+/// ECS, CloudFormation, CodeBuild, SageMaker, Auto Scaling; cloudsplaining's PassRole
+/// methods with Glue, Data Pipeline, App Runner): with `iam:PassRole` on a role, the
+/// holder runs code as that role.
+pub const PASS_ROLE_COMPUTE: &[&str] = &[
+    "ec2:RunInstances",
+    "ec2:RequestSpotInstances",
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionConfiguration",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:CreateService",
+    "glue:CreateJob",
+    "glue:UpdateJob",
+    "glue:CreateDevEndpoint",
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "codebuild:CreateProject",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "datapipeline:CreatePipeline",
+    "autoscaling:CreateLaunchConfiguration",
+    "apprunner:CreateService",
 ];
 
 /// Verbs of actions that hand out what follows them in the name.
@@ -272,6 +305,57 @@ const READ_VERBS: [&str; 7] = [
     "Describe", "Get", "List", "Search", "View", "BatchGet", "Check",
 ];
 
+/// Services whose control plane is compute, network or storage infrastructure.
+const INFRASTRUCTURE_SERVICES: [&str; 14] = [
+    "ec2",
+    "lambda",
+    "ecs",
+    "eks",
+    "autoscaling",
+    "elasticloadbalancing",
+    "rds",
+    "s3",
+    "elasticfilesystem",
+    "fsx",
+    "ebs",
+    "elasticache",
+    "redshift",
+    "route53",
+];
+
+/// Verbs of Write actions that create, change or remove infrastructure (rather than write
+/// data into it, as `s3:PutObject` does).
+const INFRASTRUCTURE_VERBS: [&str; 14] = [
+    "Create",
+    "Delete",
+    "Modify",
+    "Update",
+    "Run",
+    "Terminate",
+    "Stop",
+    "Reboot",
+    "Attach",
+    "Detach",
+    "Authorize",
+    "Revoke",
+    "Replace",
+    "Associate",
+];
+
+/// Whether an action creates, changes or removes compute, network or storage
+/// infrastructure: a Write action of those services with such a verb (for S3, on buckets).
+fn modifies_infrastructure(action: &Action) -> bool {
+    action.access_level == AccessLevel::Write
+        && INFRASTRUCTURE_SERVICES.contains(&action.service)
+        && (action.service != "s3" || action.name.contains("Bucket"))
+        && INFRASTRUCTURE_VERBS.iter().any(|verb| {
+            action
+                .name
+                .strip_prefix(verb)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
+}
+
 /// Whether an action changes who can access resources: Permissions management, less the
 /// actions that only read.
 fn changes_access(action: &Action) -> bool {
@@ -341,7 +425,10 @@ pub fn source(source: &Source, out: &mut Vec<Finding>) {
 /// access resources. `known` holds the answers given so far, by action id.
 fn in_a_category(action: &Action, known: &mut [Option<bool>]) -> bool {
     *known[action.id()].get_or_insert_with(|| {
-        listed().contains(&action.id()) || changes_access(action) || names_credentials(action)
+        listed().contains(&action.id())
+            || changes_access(action)
+            || names_credentials(action)
+            || modifies_infrastructure(action)
     })
 }
 
@@ -500,7 +587,95 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
             .filter(|(a, _)| changes_access(a))
             .map(|(a, g)| (*g, RESOURCE_EXPOSURE, a.full_name())),
     );
+    found.extend(
+        granted
+            .iter()
+            .flatten()
+            .filter(|(a, _)| modifies_infrastructure(a))
+            .map(|(a, g)| (*g, INFRASTRUCTURE_MODIFICATION, a.full_name())),
+    );
     report(source, role, found, &narrowed, out);
+    pass_role_to_input_roles(source, role, policies, out);
+}
+
+/// Whether an Allow statement (without a narrowing condition) covers `action`.
+fn allows(policies: &[(&Role, &Policy)], action: &str) -> bool {
+    policies.iter().flat_map(|(_, p)| p.statements()).any(|s| {
+        s.effect() == Some(Effect::Allow)
+            && !narrows(s)
+            && s.action
+                .iter()
+                .flat_map(|v| v.iter())
+                .any(|pattern| crate::eval::action::action_matches(pattern, action))
+    })
+}
+
+/// Escalation through `iam:PassRole` on named roles (not every role: that is the
+/// combinations above): when the holder can also start compute with a role, and a role
+/// the PassRole names is in the inputs, the holder gains that role's permissions.
+fn pass_role_to_input_roles(
+    source: &Source,
+    holder: &Role,
+    policies: &[(&Role, &Policy)],
+    out: &mut Vec<Found>,
+) {
+    let Some(compute) = PASS_ROLE_COMPUTE.iter().find(|a| allows(policies, a)) else {
+        return;
+    };
+    let Some(pass_role) = Catalog::get().action("iam:PassRole") else {
+        return;
+    };
+    for (_, policy) in policies {
+        for (index, s) in policy.statements().iter().enumerate() {
+            let passes = s.effect() == Some(Effect::Allow)
+                && !narrows(s)
+                && s.action
+                    .iter()
+                    .flat_map(|v| v.iter())
+                    .any(|p| crate::eval::action::action_matches(p, "iam:PassRole"));
+            if !passes || unconstrained(s, pass_role) {
+                continue;
+            }
+            for resource in s.resource.iter().flat_map(|r| &r.items) {
+                for target in source.roles.iter().filter(|r| {
+                    r.kind == RoleKind::Role
+                        && r.name != holder.name
+                        && names_role(&resource.value, r)
+                }) {
+                    let place = Place::policy(source, holder, policy).with_statement(index, s);
+                    let document = policy
+                        .document
+                        .as_ref()
+                        .map_or(0, |d| std::sync::Arc::as_ptr(d) as usize);
+                    out.push((
+                        place
+                            .finding(
+                                PRIVILEGE_ESCALATION,
+                                resource.loc,
+                                format!(
+                                    "iam:PassRole on `{}` + {compute} lets the holder run code as role `{}` of these inputs, with that role's permissions",
+                                    super::esc(&resource.value),
+                                    super::esc(&target.name)
+                                ),
+                            )
+                            .about_action("iam:PassRole"),
+                        document,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Whether a Resource value names the role: its ARN matches, or (without an ARN) the value
+/// ends in `role/NAME` or `role/PATH/NAME`.
+fn names_role(resource: &str, role: &Role) -> bool {
+    match &role.arn {
+        Some(arn) => crate::model::glob::matches(resource, arn),
+        None => resource.rsplit_once('/').is_some_and(|(head, name)| {
+            head.contains(":role") && crate::model::glob::matches(name, &role.name)
+        }),
+    }
 }
 
 /// Whether an action belongs to the category of `code`.
@@ -511,6 +686,7 @@ fn in_category(action: &Action, code: &Code) -> bool {
             .any(|m| m.contains(&action.full_name().as_str())),
         "credentials-exposure" => returns_credentials(action),
         "data-exfiltration" => DATA_EXFILTRATION_ACTIONS.contains(&action.full_name().as_str()),
+        "infrastructure-modification" => modifies_infrastructure(action),
         _ => changes_access(action),
     }
 }
@@ -561,6 +737,9 @@ fn report(
             "privilege-escalation" => "that let the holder raise its privileges",
             "credentials-exposure" => "that return credentials",
             "data-exfiltration" => "that read data",
+            "infrastructure-modification" => {
+                "that create, change or remove compute, network or storage infrastructure"
+            }
             _ => "that change who can access resources (Permissions management)",
         };
         let place =
@@ -779,6 +958,72 @@ mod tests {
                 expected("privilege-escalation"),
                 expected("resource-exposure"),
             ]
+        );
+    }
+
+    #[test]
+    fn new_rules_infrastructure_could_be_scoped_and_long_lived_credentials() {
+        let found = findings_of(
+            &[
+                "infrastructure-modification",
+                "could-be-scoped",
+                "long-lived-credentials",
+            ],
+            r#"{"Sid": "Infra", "Effect": "Allow", "Action": ["ec2:RunInstances", "ec2:CreateSecurityGroup", "s3:PutObject", "s3:CreateBucket"], "Resource": "*"},
+               {"Sid": "Keys", "Effect": "Allow", "Action": ["iam:CreateAccessKey", "iam:ListAccessKeys"], "Resource": "arn:aws:iam::*:user/${aws:username}"},
+               {"Sid": "Scoped", "Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "arn:aws:ec2:*:*:instance/i-1"},
+               {"Sid": "NoResourceTypes", "Effect": "Allow", "Action": "ec2:DescribeInstances", "Resource": "*"}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "infrastructure-modification".into(),
+                    Some(1),
+                    "grants on every resource actions that create, change or remove compute, network or storage infrastructure: ec2:CreateSecurityGroup, ec2:RunInstances, s3:CreateBucket".into()
+                ),
+                (
+                    "could-be-scoped".into(),
+                    Some(1),
+                    "`\"Resource\": \"*\"` grants write actions that can be limited to named resources: ec2:RunInstances, ec2:CreateSecurityGroup, s3:PutObject and 1 more".into()
+                ),
+                (
+                    "long-lived-credentials".into(),
+                    Some(2),
+                    "`iam:CreateAccessKey` on `arn:aws:iam::*:user/${aws:username}` lets each user create access keys for itself, which do not expire".into()
+                ),
+            ]
+        );
+    }
+
+    /// `iam:PassRole` on `role/app-*` with `lambda:CreateFunction`: escalation to the role
+    /// of the inputs that the pattern names, not to the one it does not.
+    #[test]
+    fn pass_role_on_a_named_role_of_the_inputs_is_escalation_to_it() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/why/pass-role.json"
+        ))
+        .unwrap();
+        let sources = [crate::load::load_text(
+            "pass-role.json",
+            &text,
+            &crate::load::Options::default(),
+        )];
+        let found: Vec<(Option<String>, Option<usize>, u32, String)> =
+            crate::analyze::check(&sources)
+                .into_iter()
+                .filter(|f| f.code == "privilege-escalation" && f.role.as_deref() == Some("dev"))
+                .map(|f| (f.policy, f.statement, f.line, f.message))
+                .collect();
+        assert_eq!(
+            found,
+            [(
+                Some("deploy".to_string()),
+                Some(1),
+                3,
+                "iam:PassRole on `arn:aws:iam::111122223333:role/app-*` + lambda:CreateFunction lets the holder run code as role `app-admin` of these inputs, with that role's permissions".to_string()
+            )]
         );
     }
 

@@ -3,8 +3,9 @@
 //! principals, cross-account trust without an external ID).
 
 use super::codes::{
-    CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID, FULL_ADMIN, NOT_ACTION_WITH_ALLOW,
-    NOT_PRINCIPAL_WITH_ALLOW, NOT_RESOURCE_WITH_ALLOW, PUBLIC_PRINCIPAL, SERVICE_WILDCARD,
+    CROSS_ACCOUNT_TRUST_WITHOUT_EXTERNAL_ID, FULL_ADMIN, LONG_LIVED_CREDENTIALS,
+    NOT_ACTION_WITH_ALLOW, NOT_PRINCIPAL_WITH_ALLOW, NOT_RESOURCE_WITH_ALLOW, PUBLIC_PRINCIPAL,
+    SERVICE_WILDCARD,
 };
 use super::esc;
 use super::finding::{Finding, Place};
@@ -30,6 +31,36 @@ const NARROWING_KEYS: [&str; 14] = [
     "kms:calleraccount",
 ];
 
+/// `iam:CreateAccessKey` on the caller's own user (`user/${aws:username}`): users may
+/// give themselves access keys, which never expire.
+fn own_access_keys(place: Place, s: &Statement, out: &mut Vec<Finding>) {
+    let creates = s.action.as_ref().and_then(|a| {
+        a.items
+            .iter()
+            .find(|t| action_matches(&t.value, "iam:CreateAccessKey"))
+    });
+    let own = s.resource.as_ref().and_then(|r| {
+        r.items
+            .iter()
+            .find(|t| t.value.contains("user/${aws:username}"))
+    });
+    if let (Some(action), Some(resource)) = (creates, own) {
+        out.push(
+            place
+                .finding(
+                    LONG_LIVED_CREDENTIALS,
+                    action.loc,
+                    format!(
+                        "`{}` on `{}` lets each user create access keys for itself, which do not expire",
+                        esc(&action.value),
+                        esc(&resource.value)
+                    ),
+                )
+                .about_action("iam:CreateAccessKey"),
+        );
+    }
+}
+
 /// Whether statements of this kind grant anything (SCPs, RCPs, boundaries and session
 /// policies only limit what others grant).
 fn grants(kind: PolicyKind) -> bool {
@@ -48,6 +79,9 @@ pub fn statement(
 ) {
     if s.effect() != Some(Effect::Allow) {
         return;
+    }
+    if kind == PolicyKind::Identity {
+        own_access_keys(place, s, out);
     }
     let mut push = |code, loc, message: String| out.push(place.finding(code, loc, message));
     if grants(kind) {

@@ -214,7 +214,27 @@ pub fn statement(place: Place, kind: PolicyKind, s: &Statement, out: &mut Vec<Fi
     principal_values(place, s, out);
 }
 
-/// AWS principals are account IDs, ARNs or `*`.
+/// Principal values AWS still accepts or shows in an `AWS` principal though they are no
+/// ordinary ARN: the CloudFront origin access identity user
+/// (`arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE`), the
+/// unique ID a policy shows once the user or role it named is deleted (`AROA...`,
+/// `AIDA...`), and a canonical user ID (64 hexadecimal digits).
+fn is_legacy_principal(value: &str) -> bool {
+    let oai = value
+        .strip_prefix("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ")
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let unique_id = ["AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA"]
+        .iter()
+        .any(|p| value.starts_with(p))
+        && value.len() >= 16
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let canonical = value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit());
+    oai || unique_id || canonical
+}
+
+/// AWS principals are account IDs, ARNs or `*` (or one of the legacy forms above).
 fn principal_values(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     for p in [&s.principal, &s.not_principal].into_iter().flatten() {
         let Principal::Map { entries, .. } = p else {
@@ -230,7 +250,8 @@ fn principal_values(place: Place, s: &Statement, out: &mut Vec<Finding>) {
                     || crate::eval::context::is_account_id(value)
                     || value.contains("${")
                     || !crate::model::placeholder::find(value, true).is_empty()
-                    || (value.starts_with("arn:") && arn::problem(value).is_none());
+                    || (value.starts_with("arn:") && arn::problem(value).is_none())
+                    || is_legacy_principal(value);
                 if !fine {
                     out.push(place.finding(
                         INVALID_ARN,
@@ -243,5 +264,67 @@ fn principal_values(place: Place, s: &Statement, out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::check;
+    use crate::load::{Options, load_text};
+
+    /// (line:column severity code) of every finding of one input.
+    fn found(path: &str, text: &str) -> Vec<String> {
+        let source = load_text(path, text, &Options::default());
+        check(&[source])
+            .into_iter()
+            .map(|f| format!("{}:{} {} {}", f.line, f.column, f.severity, f.code))
+            .collect()
+    }
+
+    #[test]
+    fn text_that_is_not_json_in_a_json_file_is_malformed_json_with_its_position() {
+        let found = found("policy.json", "this is not json at all\n");
+        assert!(
+            found.contains(&"1:1 error malformed-json".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|f| f.ends_with("no-policies") && f.contains("text"))
+        );
+    }
+
+    #[test]
+    fn a_version_without_statement_says_the_statement_is_missing() {
+        assert_eq!(
+            found("p.json", r#"{"Version": "2012-10-17"}"#),
+            ["1:1 error missing-statement", "1:1 info no-policies"]
+        );
+    }
+
+    #[test]
+    fn an_account_id_written_as_a_number_is_a_note_unless_a_zero_is_lost() {
+        let yaml = "Resources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Principal:\n              AWS: [381491863103, 012345678901]\n            Action: s3:GetObject\n            Resource: arn:aws:s3:::b/*\n";
+        assert_eq!(
+            found("t.yaml", yaml),
+            [
+                "11:21 info account-id-as-number",
+                "11:35 warning account-id-leading-zero"
+            ]
+        );
+    }
+
+    #[test]
+    fn legacy_principals_are_not_invalid_arns() {
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": [
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2EXAMPLE1ABC",
+            "AROA1234567890EXAMPLE", "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+            "arn:aws:iam::cloudfront:user/Someone Else", "bob"]},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
+        assert_eq!(
+            found("p.json", policy),
+            ["4:13 error invalid-arn", "4:58 error invalid-arn"]
+        );
     }
 }

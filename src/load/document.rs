@@ -11,6 +11,8 @@ use crate::model::{
 
 pub const UNKNOWN_ELEMENT: &str = "unknown-element";
 pub const INVALID_ELEMENT: &str = "invalid-element";
+pub const ACCOUNT_ID_AS_NUMBER: &str = "account-id-as-number";
+pub const ACCOUNT_ID_LEADING_ZERO: &str = "account-id-leading-zero";
 pub const DUPLICATE_ELEMENT: &str = "duplicate-element";
 pub const ELEMENT_SPELLING: &str = "element-spelling";
 
@@ -215,6 +217,30 @@ fn text(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Text> {
     }
 }
 
+/// An account ID written as a number (`AWS: 381491863103` in YAML or JSON): CloudFormation
+/// deploys it as the account, so it is a note; a warning when a leading zero is or would be
+/// lost (a number cannot keep one, so `012345678901` becomes `12345678901`).
+fn account_id_as_number(digits: &str, loc: Loc) -> Diagnostic {
+    if digits.len() == 12 && !digits.starts_with('0') {
+        Diagnostic::info(
+            ACCOUNT_ID_AS_NUMBER,
+            loc,
+            format!(
+                "account ID {digits} is written as a number; AWS reads it as the account, but quote it to be safe"
+            ),
+        )
+    } else {
+        Diagnostic::warning(
+            ACCOUNT_ID_LEADING_ZERO,
+            loc,
+            format!(
+                "account ID {digits} is written as a number, which loses a leading zero ({} digits as a number); quote it",
+                digits.trim_start_matches('0').len()
+            ),
+        )
+    }
+}
+
 /// One string or a list of strings (Action, Resource, principal values).
 fn values(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Values> {
     let mut out = Values {
@@ -224,6 +250,12 @@ fn values(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Values
     };
     let mut push = |item: &Node, diags: &mut Vec<Diagnostic>| match scalar(item) {
         Some((s, ScalarKind::String)) => out.items.push(Text::new(s, item.loc)),
+        Some((s, ScalarKind::Number))
+            if name.ends_with("Principal") && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            diags.push(account_id_as_number(&s, item.loc));
+            out.items.push(Text::new(s, item.loc));
+        }
         Some((s, _)) => {
             diags.push(Diagnostic::error(
                 INVALID_ELEMENT,

@@ -120,7 +120,12 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &Options) -> Source {
 
 /// Loads one input from its text.
 pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
-    let format = options.format.unwrap_or_else(|| detect(text));
+    // A `.json` file whose text is no format at all was meant as JSON: read it as JSON so
+    // the parse says where it breaks (malformed-json with its position).
+    let format = options.format.unwrap_or_else(|| match detect(text) {
+        Format::Text if path.to_ascii_lowercase().ends_with(".json") => Format::Json,
+        detected => detected,
+    });
     // Template directives are markup in every input but Terraform and CloudFormation, which
     // read their own.
     let (text, regions) = match format {

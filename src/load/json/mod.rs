@@ -11,6 +11,7 @@ use crate::load::node::{Node, Value};
 use crate::model::{Diagnostic, Loc, PolicyDocument, PolicyKind};
 
 pub const NOT_A_POLICY: &str = "not-a-policy";
+pub const MISSING_STATEMENT: &str = "missing-statement";
 pub const BARE_STATEMENT: &str = "bare-statement";
 pub const POLICY_AS_STRING: &str = "policy-as-string";
 
@@ -162,9 +163,21 @@ pub fn first_value(text: &str, origin: Loc, diags: &mut Vec<Diagnostic>) -> Opti
     parsed.values.into_iter().next()
 }
 
-/// A `not-a-policy` diagnostic that says what the value looks like, when it can tell.
+/// A `not-a-policy` diagnostic that says what the value looks like, when it can tell; for
+/// a document with a policy Version but no Statement, `missing-statement`.
 pub fn not_a_policy(node: &Node) -> Diagnostic {
     let has = |k: &str| node.get(k).is_some();
+    if let Some(version) = node.get("Version")
+        && version
+            .as_str()
+            .is_some_and(|v| v == "2012-10-17" || v == "2008-10-17")
+    {
+        return Diagnostic::error(
+            MISSING_STATEMENT,
+            node.loc,
+            "this policy has a Version but no Statement element; IAM rejects a policy without one",
+        );
+    }
     let looks_like = if has("source") || has("detail-type") || has("detail") {
         " (it looks like an EventBridge event pattern)"
     } else if has("name") && (has("version") || has("dependencies")) {
