@@ -6,7 +6,7 @@
 //! customer managed policies, users and groups too.
 
 #[path = "../benches/synthetic.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "each bench uses some of the generators")]
 mod synthetic;
 
 use std::io::Write;
