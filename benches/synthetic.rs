@@ -106,3 +106,62 @@ pub fn dump(target: usize) -> String {
     let _ = write!(out, "\n],\n\"Marker\": null\n}}\n");
     out
 }
+
+/// AWS managed policies the roles of [`roles_dump`] attach, a few each.
+const ATTACHED: [&str; 8] = [
+    "ReadOnlyAccess",
+    "AmazonS3FullAccess",
+    "AWSLambdaBasicExecutionRole",
+    "SecurityAudit",
+    "AmazonEC2ReadOnlyAccess",
+    "CloudWatchLogsFullAccess",
+    "AmazonDynamoDBFullAccess",
+    "AmazonSQSFullAccess",
+];
+
+/// How many distinct roles [`roles_dump`] repeats under new names.
+const ROLE_SHAPES: usize = 60;
+
+/// A pretty-printed dump of about `target` bytes made of roles only, as an account with
+/// tens of thousands of workload roles looks: each role is one of a few dozen shapes
+/// (trust policy, a small inline policy, three or four AWS managed policies) repeated
+/// under its own name, so the same documents recur thousands of times.
+pub fn roles_dump(target: usize) -> String {
+    let mut out = String::with_capacity(target + (1 << 16));
+    out.push_str("{\n\"UserDetailList\": [],\n\"GroupDetailList\": [],\n\"RoleDetailList\": [\n");
+    let mut r = 0;
+    while out.len() < target {
+        let shape = r % ROLE_SHAPES;
+        let attached: Vec<serde_json::Value> = (0..3 + shape % 2)
+            .map(|k| {
+                let name = ATTACHED[(shape + k * 3) % ATTACHED.len()];
+                let path = if name == "AWSLambdaBasicExecutionRole" { "service-role/" } else { "" };
+                serde_json::json!({"PolicyName": name, "PolicyArn": format!("arn:aws:iam::aws:policy/{path}{name}")})
+            })
+            .collect();
+        let service = ["lambda", "ec2", "ecs-tasks"][shape % 3];
+        let role = serde_json::json!({
+            "Path": "/",
+            "RoleName": format!("workload-{r}"),
+            "RoleId": format!("AROA{r:016}"),
+            "Arn": format!("arn:aws:iam::111122223333:role/workload-{r}"),
+            "CreateDate": "2024-01-01T00:00:00Z",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": format!("{service}.amazonaws.com")}, "Action": "sts:AssumeRole"}]},
+            "InstanceProfileList": [],
+            "RolePolicyList": [{"PolicyName": format!("app-{shape}"), "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": format!("arn:aws:s3:::app-{shape}-data/*")},
+                {"Effect": "Allow", "Action": "sqs:*", "Resource": format!("arn:aws:sqs:us-east-1:111122223333:queue-{shape}")}
+            ]}}],
+            "AttachedManagedPolicies": attached,
+            "Tags": [{"Key": "app", "Value": format!("app-{shape}")}],
+            "RoleLastUsed": {"LastUsedDate": "2024-06-01T00:00:00Z", "Region": "us-east-1"}
+        });
+        if r > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(&serde_json::to_string_pretty(&role).unwrap_or_default());
+        r += 1;
+    }
+    out.push_str("\n],\n\"Policies\": [],\n\"Marker\": null\n}\n");
+    out
+}

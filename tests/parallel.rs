@@ -87,3 +87,82 @@ fn matrix_prints_the_same_on_any_number_of_threads() {
     same_with_any_number_of_jobs(&["matrix"]);
     same_with_any_number_of_jobs(&["matrix", "--format", "json"]);
 }
+
+#[path = "../benches/synthetic.rs"]
+#[allow(dead_code, reason = "the tests use one of the generators")]
+mod synthetic;
+
+/// An account dump of about 700 roles of 60 shapes, more than one piece of work holds.
+fn dump() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamscope-parallel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("dump.json");
+    std::fs::write(&file, synthetic::roles_dump(1 << 20)).unwrap();
+    file
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let run = iamscope(args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// Holders of the same policies get the same matrix, worked out once: each role's row in
+/// the whole output is what `--role` (worked out alone) says of it.
+#[test]
+fn a_large_dump_matrix_is_each_roles_own() {
+    let file = dump();
+    let path = file.to_str().unwrap();
+    let all = json(&["matrix", path, "--format", "json", "-j", "2"]);
+    let roles = all["roles"].as_array().unwrap();
+    assert!(roles.len() > 600, "{}", roles.len());
+    for i in [1, 61, roles.len() - 1] {
+        let name = roles[i]["name"].as_str().unwrap();
+        let alone = json(&["matrix", path, "--role", name, "--format", "json"]);
+        assert_eq!(alone["roles"][0], roles[i], "{name}");
+    }
+    let text = iamscope(&["matrix", path, "-j", "1"], None);
+    assert_eq!(
+        iamscope(&["matrix", path, "-j", "3"], None).stdout,
+        text.stdout
+    );
+}
+
+/// A managed policy attached to hundreds of roles of a dump is printed once, under the
+/// source's `shared_documents`; each policy holding it names it by index.
+#[test]
+fn a_large_dump_tree_prints_each_shared_policy_once() {
+    let file = dump();
+    let path = file.to_str().unwrap();
+    let run = iamscope(&["tree", path, "--format", "json", "-j", "1"], None);
+    assert_eq!(
+        iamscope(&["tree", path, "--format", "json", "-j", "2"], None).stdout,
+        run.stdout
+    );
+    let tree: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let source = &tree["sources"][0];
+    let shared = source["shared_documents"].as_array().unwrap();
+    let roles = source["roles"].as_array().unwrap();
+    let read_only = roles
+        .iter()
+        .flat_map(|r| r["policies"].as_array().unwrap())
+        .filter(|p| p["name"] == "ReadOnlyAccess")
+        .collect::<Vec<_>>();
+    assert!(read_only.len() > 100);
+    let index = read_only[0]["document"].as_u64().unwrap();
+    assert!(
+        read_only
+            .iter()
+            .all(|p| p["document"] == index && p.get("statements").is_none())
+    );
+    let document = &shared[usize::try_from(index).unwrap()];
+    assert_eq!(document["document"], index);
+    assert!(document["statements"].as_array().unwrap().len() > 1);
+    // The inline policy of each role is its own: printed where it is held.
+    let inline = &roles[0]["policies"][1];
+    assert_eq!(inline["name"], "app-0");
+    assert_eq!(
+        inline["statements"][0]["action"],
+        serde_json::json!(["s3:GetObject", "s3:PutObject"])
+    );
+}

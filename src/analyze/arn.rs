@@ -9,8 +9,9 @@
 //! ([`names_every`]).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::OnceLock;
 
 use crate::catalog::Catalog;
 use crate::eval::context::is_account_id;
@@ -116,17 +117,20 @@ fn open_templates(s: &str) -> Cow<'_, str> {
 /// A resource type's ARN pattern (from the catalog, so `'static`) opened as
 /// [`open_templates`] does, each pattern once: rules compare the same patterns with every
 /// Resource value. The opened patterns are kept for the rest of the program, like the
-/// catalog they come from.
+/// catalog they come from. Each thread keeps its own (no lock on this hot path when files
+/// are checked on every core).
 fn open_template(template: &'static str) -> &'static str {
-    static OPENED: Mutex<Option<HashMap<&'static str, &'static str>>> = Mutex::new(None);
-    let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
-    opened
-        .get_or_insert_default()
-        .entry(template)
-        .or_insert_with(|| match open_templates(template) {
-            Cow::Borrowed(same) => same,
-            Cow::Owned(text) => text.leak(),
-        })
+    thread_local! {
+        static OPENED: RefCell<HashMap<&'static str, &'static str>> = RefCell::default();
+    }
+    OPENED.with_borrow_mut(|opened| {
+        *opened
+            .entry(template)
+            .or_insert_with(|| match open_templates(template) {
+                Cow::Borrowed(same) => same,
+                Cow::Owned(text) => text.leak(),
+            })
+    })
 }
 
 /// The six parts of an ARN, the last holding any further colons; `None` with fewer.

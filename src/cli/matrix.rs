@@ -6,12 +6,16 @@ use std::process::ExitCode;
 
 use super::EXIT_USAGE;
 use super::args::{MatrixArgs, OutputFormat};
+use super::holders::{self, Memo};
 use super::output::{JsonArray, Sink, Stdout, emit, emit_json, to_json};
 use super::style::Style;
-use crate::analyze::matrix::{ActionGrant, RoleMatrix, ServiceRow, matrix, service_actions};
+use crate::analyze::matrix::{
+    ActionGrant, RoleMatrix, ServiceRow, matrix, role_matrix, service_actions,
+};
 use crate::catalog::AccessLevel;
 use crate::model::PolicyKind;
-use crate::model::Source;
+use crate::model::{Role, Source};
+use crate::pool;
 use crate::session::for_each_source;
 use crate::text::{escape, plural};
 
@@ -38,15 +42,31 @@ pub fn run(args: &MatrixArgs) -> ExitCode {
             printed.close(&mut out);
             all_read
         }
-        // Every role, each source on the thread that loaded it, written in input order.
+        // Every role, each source on the thread that loaded it, written in input order; a
+        // source of many holders (an account dump) is worked on in pieces on every core.
         None => {
             let mut printed = Printed::new(args.format, &mut out);
-            let source_roles = |source: Source| -> Vec<String> {
-                let roles = matrix(std::slice::from_ref(&source), None).unwrap_or_default();
-                roles.iter().map(|r| print(r, args.format, style)).collect()
+            let source_roles = |source: Source| {
+                if source.roles.len() > holders::CHUNK {
+                    return Work::Large(source);
+                }
+                let roles = source.roles.iter().map(|r| role_matrix(&source, r));
+                Work::Printed(roles.map(|r| print(&r, args.format, style)).collect())
             };
-            let all_read = for_each_source(&args.paths, common, source_roles, |roles| {
-                printed.roles(&mut out, roles.into_iter());
+            let jobs = pool::jobs(common.jobs);
+            let all_read = for_each_source(&args.paths, common, source_roles, |work| match work {
+                Work::Printed(roles) => printed.roles(&mut out, roles.into_iter()),
+                Work::Large(source) => {
+                    let memo = Memo::default();
+                    let chunks: Vec<&[Role]> = source.roles.chunks(holders::CHUNK).collect();
+                    let print = |roles: &&[Role]| -> Vec<String> {
+                        let print = |r| print_role(&memo, &source, r, args.format, style);
+                        roles.iter().map(print).collect()
+                    };
+                    pool::ordered(&chunks, jobs, print, |roles| {
+                        printed.roles(&mut out, roles.into_iter());
+                    });
+                }
             });
             printed.close(&mut out);
             all_read
@@ -88,6 +108,28 @@ fn run_service(args: &MatrixArgs, service: &str, style: Style) -> ExitCode {
     } else {
         ExitCode::from(EXIT_USAGE)
     }
+}
+
+/// What a loading thread hands on: the roles of a source printed, or a source of many
+/// holders to work on in pieces.
+enum Work {
+    Printed(Vec<String>),
+    Large(Source),
+}
+
+/// One holder's matrix, printed; worked out once for all holders of the same key.
+fn print_role(
+    memo: &Memo<RoleMatrix>,
+    source: &Source,
+    role: &Role,
+    format: OutputFormat,
+    style: Style,
+) -> String {
+    let shared = memo.get(source, role, role_matrix);
+    let mut matrix = RoleMatrix::clone(&shared);
+    matrix.name.clone_from(&role.name);
+    matrix.kind = role.kind;
+    print(&matrix, format, style)
 }
 
 /// One role's matrix as text (its table) or as pretty JSON.
@@ -163,6 +205,14 @@ fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
         .iter()
         .map(|p| escape(p).into_owned())
         .collect();
+    // What could not be read or counted comes first: it holds even when nothing is granted.
+    for warning in &role.partial {
+        out.push_str(&format!(
+            "  {} {}\n",
+            style.bold("partial:"),
+            escape(warning)
+        ));
+    }
     for note in &role.notes {
         out.push_str(&format!("  note: {}\n", escape(note)));
     }
@@ -185,20 +235,6 @@ fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
             },
             names.join(", ")
         )),
-    }
-    for warning in &role.partial {
-        out.push_str(&format!(
-            "  {} {}\n",
-            style.bold("partial:"),
-            escape(warning)
-        ));
-    }
-    for note in &role.notes {
-        out.push_str(&format!(
-            "  note: {}
-",
-            escape(note)
-        ));
     }
     if role.services.is_empty() {
         out.push_str("  no action of the catalog is granted\n");

@@ -5,6 +5,7 @@ pub mod args;
 pub mod check;
 pub mod diff;
 pub mod expand;
+pub mod holders;
 pub mod matrix;
 pub mod outline;
 pub mod output;

@@ -104,16 +104,17 @@ impl JsonArray {
 
     /// Adds one element, given as pretty JSON from [`to_json`].
     pub fn item(&mut self, out: &mut impl Sink, json: &str) {
+        let indent = self.begin_item(out);
+        out.write(&nested(json, indent));
+    }
+
+    /// Starts an element the caller writes itself, its lines after the first indented by
+    /// the depth returned.
+    pub fn begin_item(&mut self, out: &mut impl Sink) -> usize {
         out.write(if self.items == 0 { "\n" } else { ",\n" });
         self.items += 1;
-        let pad = "  ".repeat(self.indent + 1);
-        for (i, line) in json.lines().enumerate() {
-            if i > 0 {
-                out.write("\n");
-            }
-            out.write(&pad);
-            out.write(line);
-        }
+        out.write(&"  ".repeat(self.indent + 1));
+        self.indent + 1
     }
 
     /// Ends the array.

@@ -5,29 +5,47 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::EXIT_USAGE;
 use super::args::{OutputFormat, TreeArgs};
+use super::holders::CHUNK;
 use super::outline::Item;
-use super::output::{JsonArray, Sink, Stdout, to_json};
+use super::output::{JsonArray, Sink, Stdout, nested, to_json};
 use crate::catalog::{Action, Catalog, PatternError};
 use crate::model::glob::has_wildcard;
-use crate::model::{Loc, Policy, Principal, Role, Source, Statement, Unread, Values};
+use crate::model::{
+    Format, Loc, Policy, PolicyDocument, Principal, Role, Source, Statement, Unread, Values,
+};
+use crate::pool;
 use crate::session::for_each_source;
 use crate::text::{escape, plural};
 
 pub fn run(args: &TreeArgs) -> ExitCode {
     let common = &args.common;
     let mut out = Stdout::new();
-    // Each source is printed on the thread that loaded it, then written in input order.
+    let jobs = pool::jobs(common.jobs);
+    // Each source is printed on the thread that loaded it, then written in input order; a
+    // source of many holders (an account dump) is printed in pieces on every core.
     let all_read = match args.format {
         OutputFormat::Json => {
             let mut sources = JsonArray::open(&mut out, "{\n  \"sources\": ", 1);
-            let print = |s: Source| to_json(&source_json(&s, &Expansions::new(args.expand)));
-            let all_read = for_each_source(&args.paths, common, print, |json| {
-                sources.item(&mut out, &json);
+            let print = |source: Source| {
+                if source.roles.len() > CHUNK {
+                    return Err(source);
+                }
+                let mut text = String::new();
+                write_source_json(&mut text, &source, args.expand, 1);
+                Ok(text)
+            };
+            let all_read = for_each_source(&args.paths, common, print, |printed| {
+                sources.begin_item(&mut out);
+                match printed {
+                    Ok(text) => out.write(&text),
+                    Err(source) => write_source_json(&mut out, &source, args.expand, jobs),
+                }
             });
             sources.close(&mut out);
             out.write("\n}\n");
@@ -49,22 +67,101 @@ pub fn run(args: &TreeArgs) -> ExitCode {
 /// The `tree` JSON; with `expand`, each statement maps its action patterns to the actions
 /// they cover.
 pub fn sources_json_with(sources: &[Source], expand: bool) -> Value {
-    let catalog = Expansions::new(expand);
-    json!({ "sources": sources.iter().map(|s| source_json(s, &catalog)).collect::<Vec<_>>() })
+    let mut text = String::from("{\n  \"sources\": ");
+    let mut array = JsonArray::open(&mut text, "", 1);
+    for source in sources {
+        array.begin_item(&mut text);
+        write_source_json(&mut text, source, expand, 1);
+    }
+    array.close(&mut text);
+    text.push_str("\n}");
+    serde_json::from_str(&text).unwrap_or_default()
 }
 
-fn source_json(source: &Source, catalog: &Expansions) -> Value {
-    json!({
-        "path": source.path,
-        "format": source.format,
-        "roles": source.roles.iter().map(|r| role_json(r, catalog)).collect::<Vec<_>>(),
-        "placeholders": source.placeholders,
-        "diagnostics": source.diagnostics,
-        "partial": source.unread,
-    })
+/// Documents that more than one policy of an account dump holds (an AWS or customer
+/// managed policy attached to many roles): printed once, in the source's
+/// `shared_documents`, and referred to by index from each policy holding them, as the dump
+/// itself lists a managed policy once and its holders by reference. Other inputs print
+/// every policy's statements where it is held.
+#[derive(Default)]
+struct Shared {
+    index: HashMap<usize, usize>,
+    documents: Vec<Arc<PolicyDocument>>,
 }
 
-fn role_json(role: &Role, catalog: &Expansions) -> Value {
+impl Shared {
+    fn of(source: &Source) -> Shared {
+        if source.format != Format::AuthorizationDetails {
+            return Shared::default();
+        }
+        let mut holders: HashMap<usize, usize> = HashMap::new();
+        let documents = || {
+            let policies = source.roles.iter().flat_map(|r| &r.policies);
+            policies.filter_map(|p| p.document.as_ref())
+        };
+        for doc in documents() {
+            *holders.entry(Arc::as_ptr(doc) as usize).or_default() += 1;
+        }
+        let mut shared = Shared::default();
+        for doc in documents() {
+            let at = Arc::as_ptr(doc) as usize;
+            if holders[&at] > 1 && !shared.index.contains_key(&at) {
+                shared.index.insert(at, shared.documents.len());
+                shared.documents.push(Arc::clone(doc));
+            }
+        }
+        shared
+    }
+
+    fn get(&self, doc: &Arc<PolicyDocument>) -> Option<usize> {
+        self.index.get(&(Arc::as_ptr(doc) as usize)).copied()
+    }
+}
+
+/// One source in the `tree` JSON shape, written piece by piece at the depth of an element
+/// of `sources`; its holders printed on up to `jobs` threads, in order.
+fn write_source_json(out: &mut impl Sink, source: &Source, expand: bool, jobs: usize) {
+    let shared = Shared::of(source);
+    let field = |name: &str| format!(",\n      \"{name}\": ");
+    out.write("{\n      \"path\": ");
+    out.write(&to_json(&source.path));
+    out.write(&field("format"));
+    out.write(&to_json(&source.format));
+    let mut roles = JsonArray::open(out, &field("roles"), 3);
+    let chunks: Vec<&[Role]> = source.roles.chunks(CHUNK).collect();
+    let print = |chunk: &&[Role]| -> Vec<String> {
+        let catalog = Expansions::new(expand);
+        let roles = chunk.iter();
+        roles
+            .map(|r| to_json(&role_json(r, &catalog, &shared)))
+            .collect()
+    };
+    pool::ordered(&chunks, jobs, print, |printed| {
+        printed.iter().for_each(|role| roles.item(out, role));
+    });
+    roles.close(out);
+    out.write(&field("placeholders"));
+    out.write(&nested(&to_json(&source.placeholders), 3));
+    out.write(&field("diagnostics"));
+    out.write(&nested(&to_json(&source.diagnostics), 3));
+    out.write(&field("partial"));
+    out.write(&nested(&to_json(&source.unread), 3));
+    if !shared.documents.is_empty() {
+        let catalog = Expansions::new(expand);
+        let mut documents = JsonArray::open(out, &field("shared_documents"), 3);
+        for (i, doc) in shared.documents.iter().enumerate() {
+            let mut value = document_json(doc, &catalog);
+            if let Value::Object(fields) = &mut value {
+                fields.insert("document".into(), json!(i));
+            }
+            documents.item(out, &to_json(&value));
+        }
+        documents.close(out);
+    }
+    out.write("\n    }");
+}
+
+fn role_json(role: &Role, catalog: &Expansions, shared: &Shared) -> Value {
     json!({
         "name": role.name,
         "kind": role.kind,
@@ -73,13 +170,15 @@ fn role_json(role: &Role, catalog: &Expansions) -> Value {
         "partial": role.partial,
         "line": role.loc.line,
         "column": role.loc.column,
-        "policies": role.policies.iter().map(|p| policy_json(p, catalog)).collect::<Vec<_>>(),
+        "policies": role.policies.iter().map(|p| policy_json(p, catalog, shared)).collect::<Vec<_>>(),
     })
 }
 
-fn policy_json(policy: &Policy, catalog: &Expansions) -> Value {
+/// A policy; one whose document other policies of the source hold too names it by its
+/// index in `shared_documents` (`"document"`) instead of listing its statements.
+fn policy_json(policy: &Policy, catalog: &Expansions, shared: &Shared) -> Value {
     let doc = policy.document.as_deref();
-    json!({
+    let mut value = json!({
         "name": policy.name,
         "kind": policy.kind,
         "managed": policy.managed,
@@ -91,12 +190,36 @@ fn policy_json(policy: &Policy, catalog: &Expansions) -> Value {
         "line": policy.loc.line,
         "column": policy.loc.column,
         "unknown": doc.map(|d| unknown_json(&d.unknown)),
-        "statements": policy
-            .statements()
-            .iter()
-            .map(|s| with_catalog(statement_json(s), s, catalog))
-            .collect::<Vec<_>>(),
+    });
+    if let Value::Object(fields) = &mut value {
+        match policy.document.as_ref().and_then(|d| shared.get(d)) {
+            Some(i) => fields.insert("document".into(), json!(i)),
+            None => fields.insert(
+                "statements".into(),
+                statements_json(policy.statements(), catalog),
+            ),
+        };
+    }
+    value
+}
+
+/// A shared document: its statements, Version, Id and unknown elements.
+fn document_json(doc: &PolicyDocument, catalog: &Expansions) -> Value {
+    json!({
+        "version": doc.version.as_ref().map(|t| &t.value),
+        "id": doc.id.as_ref().map(|t| &t.value),
+        "unknown": unknown_json(&doc.unknown),
+        "statements": statements_json(&doc.statements, catalog),
     })
+}
+
+fn statements_json(statements: &[Statement], catalog: &Expansions) -> Value {
+    let statements = statements.iter();
+    Value::Array(
+        statements
+            .map(|s| with_catalog(statement_json(s), s, catalog))
+            .collect(),
+    )
 }
 
 fn strings(values: &Option<Values>) -> Vec<&str> {
