@@ -250,10 +250,11 @@ fn read(path: &Path) -> Result<(ReviewFile, Option<[u8; 32]>), FileError> {
 
 /// A review file's bytes parsed and checked.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReviewFile, FileError> {
-    let error = |line, column, message: String| FileError {
+    let error = |line, column: usize, message: String| FileError {
         path: path.into(),
         line,
-        column,
+        // serde_json gives column 0 at the end of a line.
+        column: column.max(1),
         message,
     };
     // The header first, so a file from a newer version is told as such, not as bad JSON.
