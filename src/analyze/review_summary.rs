@@ -39,13 +39,14 @@ pub fn summary(
     let mut out = if kind == PolicyKind::Trust {
         let who = principals.unwrap_or_else(|| "nobody named".into());
         let verb = if deny { "forbids" } else { "lets" };
+        let to = if deny { " to" } else { "" };
         let external = if super::security::requires_external_id(s) {
             " with an external ID"
         } else {
             " without an external ID"
         };
         let acts = names(actions);
-        format!("{verb} {who} {acts} {holder}{external}")
+        format!("{verb} {who}{to} {acts} {holder}{external}")
     } else {
         let who = match (kind, principals) {
             (PolicyKind::Resource, Some(p)) => p,
@@ -54,13 +55,14 @@ pub fn summary(
             _ => holder,
         };
         let verb = if deny { "forbids" } else { "lets" };
+        let to = if deny { " to" } else { "" };
         let what = if actions.is_empty() {
             "do nothing the catalog knows".to_string()
         } else {
             let on = resources(s, actions);
             format!("{} {on}", verbs(levels))
         };
-        let mut text = format!("{verb} {who} {what}");
+        let mut text = format!("{verb} {who}{to} {what}");
         if let Some((values, true)) = s.actions() {
             let except: Vec<String> = values.iter().map(|v| format!("`{}`", escape(v))).collect();
             text.push_str(&format!(" (every action but {})", except.join(", ")));
