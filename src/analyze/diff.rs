@@ -167,8 +167,19 @@ pub fn diff(
     new_findings: &[Finding],
     role: Option<&str>,
 ) -> Result<Diff, String> {
-    let olds = holders_of(old, role);
-    let news = holders_of(new, role);
+    // With --role, a version that holds no holder of that name but only one holder (a
+    // policy document) is compared as that holder.
+    let named = |sources| {
+        let found = holders_of(sources, role);
+        let all = holders_of(sources, None);
+        if found.is_empty() && role.is_some() && all.len() == 1 {
+            all
+        } else {
+            found
+        }
+    };
+    let olds = named(old);
+    let news = named(new);
     if let Some(name) = role
         && olds.is_empty()
         && news.is_empty()
@@ -415,8 +426,9 @@ fn holder_diff(
     out
 }
 
-/// A finding's message with the positions it names (`line 12`, `statement 3`) blanked, so
-/// moving a statement does not make its findings new and gone.
+/// A finding's message with the positions it names (`line 12`, `statement 3`) and the
+/// number of places a placeholder is written blanked, so moving a statement or changing the
+/// shape does not make its findings new and gone.
 fn without_positions(message: &str) -> String {
     let mut out = message.to_string();
     for word in ["line ", "statement ", "Statement "] {
@@ -429,6 +441,19 @@ fn without_positions(message: &str) -> String {
             }
             from = start;
         }
+    }
+    // `(9 places)`: how often a placeholder is written depends on the shape, not the grant.
+    let mut from = 0;
+    while let Some(open) = out[from..].find('(').map(|i| i + from) {
+        let digits = out[open + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let end = open + 1 + digits;
+        if digits > 0 && out[end..].starts_with(" place") {
+            out.replace_range(open + 1..end, "…");
+        }
+        from = open + 1;
     }
     out
 }
