@@ -167,24 +167,21 @@ pub fn diff(
     new_findings: &[Finding],
     role: Option<&str>,
 ) -> Result<Diff, String> {
-    // With --role, a version that holds no holder of that name but only one holder (a
-    // policy document) is compared as that holder.
-    let named = |sources| {
-        let found = holders_of(sources, role);
-        let all = holders_of(sources, None);
-        if found.is_empty() && role.is_some() && all.len() == 1 {
-            all
-        } else {
-            found
-        }
-    };
-    let olds = named(old);
-    let news = named(new);
+    let mut olds = holders_of(old, role);
+    let mut news = holders_of(new, role);
     if let Some(name) = role
         && olds.is_empty()
         && news.is_empty()
     {
         return Err(format!("no role named `{name}` in either version"));
+    }
+    // With --role, a version with no holder of that name but only one holder (a policy
+    // document) is compared as that holder.
+    for (found, sources) in [(&mut olds, old), (&mut news, new)] {
+        let all = holders_of(sources, None);
+        if found.is_empty() && all.len() == 1 {
+            *found = all;
+        }
     }
     let mut out = Diff::default();
     let mut paired: Vec<(Option<Held>, Option<Held>)> = Vec::new();
