@@ -115,3 +115,22 @@ fn an_unknown_role_is_bad_usage() {
     assert_eq!(out, "");
     assert_eq!(err, "iamscope: no role named `Nobody` in either version\n");
 }
+
+/// A bare policy document is compared with the one role of the other version (or the role
+/// --role names): the same grants, and the trust policy the document does not have.
+#[test]
+fn a_policy_document_against_a_template_role() {
+    for extra in [&[][..], &["--role", "VendorIntegrationRole"][..]] {
+        let (code, out, _) = diff("base.yaml", "identity-only.json", extra);
+        assert_eq!(
+            out,
+            "\
+identity-only.json (in OLD: VendorIntegrationRole)
+  trust: - AWS=arn:aws:iam::464622532012:root may no longer assume it
+
+NEW grants nothing beyond OLD
+"
+        );
+        assert_eq!(code, 0);
+    }
+}

@@ -14,6 +14,7 @@
 //! may newly assume a role, or an external ID is no longer required.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -22,7 +23,7 @@ use super::arn;
 use super::grants::{identity_policies, statement_actions};
 use super::matrix::role_matrix;
 use super::review::holder_key;
-use crate::catalog::AccessLevel;
+use crate::catalog::{AccessLevel, Action};
 use crate::model::{Effect, Policy, PolicyKind, Principal, Role, Source, Statement, glob};
 
 /// Every holder's changes, and whether NEW grants more than OLD.
@@ -114,15 +115,45 @@ pub enum TrustChange {
     ExternalIdAdded { principal: String },
 }
 
-/// One flattened grant.
+/// One flattened grant. Its texts are shared by every action of a statement.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Grant {
     kind: &'static str,
     effect: &'static str,
-    resource: String,
-    principal: Option<String>,
-    conditions: String,
-    action: String,
+    resource: Rc<str>,
+    principal: Option<Rc<str>>,
+    conditions: Rc<str>,
+    action: ActionRef,
+}
+
+/// A catalog action compared, ordered and hashed by its id (catalog order).
+#[derive(Clone, Copy, Debug)]
+struct ActionRef(&'static Action);
+
+impl PartialEq for ActionRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id() == other.0.id()
+    }
+}
+
+impl Eq for ActionRef {}
+
+impl PartialOrd for ActionRef {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ActionRef {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.id().cmp(&other.0.id())
+    }
+}
+
+impl std::hash::Hash for ActionRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.id().hash(state);
+    }
 }
 
 /// A holder with the source it is in.
@@ -136,13 +167,21 @@ pub fn diff(
     new_findings: &[Finding],
     role: Option<&str>,
 ) -> Result<Diff, String> {
-    let olds = holders_of(old, role);
-    let news = holders_of(new, role);
+    let mut olds = holders_of(old, role);
+    let mut news = holders_of(new, role);
     if let Some(name) = role
         && olds.is_empty()
         && news.is_empty()
     {
         return Err(format!("no role named `{name}` in either version"));
+    }
+    // With --role, a version with no holder of that name but only one holder (a policy
+    // document) is compared as that holder.
+    for (found, sources) in [(&mut olds, old), (&mut news, new)] {
+        let all = holders_of(sources, None);
+        if found.is_empty() && all.len() == 1 {
+            *found = all;
+        }
     }
     let mut out = Diff::default();
     let mut paired: Vec<(Option<Held>, Option<Held>)> = Vec::new();
@@ -214,25 +253,25 @@ fn grants(source: &Source, role: &Role) -> BTreeSet<Grant> {
         for s in policy.statements() {
             let Some(effect) = s.effect() else { continue };
             let actions = statement_actions(s);
-            let resources: Vec<String> = match s.resources() {
-                Some((values, false)) => values.iter().map(str::to_string).collect(),
+            let resources: Vec<Rc<str>> = match s.resources() {
+                Some((values, false)) => values.iter().map(Rc::from).collect(),
                 Some((values, true)) => {
                     let set: BTreeSet<&str> = values.iter().collect();
-                    vec![format!(
-                        "NotResource: {}",
-                        set.into_iter().collect::<Vec<_>>().join(", ")
-                    )]
+                    let all = set.into_iter().collect::<Vec<_>>().join(", ");
+                    vec![Rc::from(format!("NotResource: {all}"))]
                 }
-                None => vec![String::new()],
+                None => vec![Rc::from("")],
             };
-            let principals = principal_values(s);
-            let conditions = condition_text(s);
+            let principals: Vec<Option<Rc<str>>> = principal_values(s)
+                .into_iter()
+                .map(|p| p.map(Rc::from))
+                .collect();
+            let conditions: Rc<str> = Rc::from(condition_text(s));
             let not = matches!(s.resources(), Some((_, true)));
             for (a, _) in &actions {
-                let name = a.full_name();
                 // The Resource values that can name one of the action's resources (all of
                 // them when none can: the grant is kept as written).
-                let applying: Vec<&String> = resources
+                let applying: Vec<&Rc<str>> = resources
                     .iter()
                     .filter(|r| not || likely_applies(r, a))
                     .collect();
@@ -249,7 +288,7 @@ fn grants(source: &Source, role: &Role) -> BTreeSet<Grant> {
                             resource: r.clone(),
                             principal: p.clone(),
                             conditions: conditions.clone(),
-                            action: name.clone(),
+                            action: ActionRef(a),
                         });
                     }
                 }
@@ -320,16 +359,16 @@ fn holder_diff(
     let before = old.map(|(s, r)| grants(s, r)).unwrap_or_default();
     let after = grants(new.0, new.1);
     // OLD's grants by (kind, effect, action), to tell a widening from a narrowing.
-    let mut index: HashMap<(&str, &str, &str), Vec<&Grant>> = HashMap::new();
+    let mut index: HashMap<(&str, &str, ActionRef), Vec<&Grant>> = HashMap::new();
     for g in &before {
         index
-            .entry((g.kind, g.effect, g.action.as_str()))
+            .entry((g.kind, g.effect, g.action))
             .or_default()
             .push(g);
     }
     let within_old = |g: &Grant| {
         index
-            .get(&(g.kind, g.effect, g.action.as_str()))
+            .get(&(g.kind, g.effect, g.action))
             .is_some_and(|olds| {
                 olds.iter().any(|o| {
                     o.principal == g.principal
@@ -384,8 +423,9 @@ fn holder_diff(
     out
 }
 
-/// A finding's message with the positions it names (`line 12`, `statement 3`) blanked, so
-/// moving a statement does not make its findings new and gone.
+/// A finding's message with the positions it names (`line 12`, `statement 3`) and the
+/// number of places a placeholder is written blanked, so moving a statement or changing the
+/// shape does not make its findings new and gone.
 fn without_positions(message: &str) -> String {
     let mut out = message.to_string();
     for word in ["line ", "statement ", "Statement "] {
@@ -399,6 +439,19 @@ fn without_positions(message: &str) -> String {
             from = start;
         }
     }
+    // `(9 places)`: how often a placeholder is written depends on the shape, not the grant.
+    let mut from = 0;
+    while let Some(open) = out[from..].find('(').map(|i| i + from) {
+        let digits = out[open + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let end = open + 1 + digits;
+        if digits > 0 && out[end..].starts_with(" place") {
+            out.replace_range(open + 1..end, "…");
+        }
+        from = open + 1;
+    }
     out
 }
 
@@ -407,9 +460,9 @@ fn group<'a>(grants: impl Iterator<Item = (&'a Grant, bool)>) -> Vec<GrantGroup>
     type Key = (
         &'static str,
         &'static str,
-        String,
-        Option<String>,
-        String,
+        Rc<str>,
+        Option<Rc<str>>,
+        Rc<str>,
         bool,
     );
     let mut groups: BTreeMap<Key, Vec<String>> = BTreeMap::new();
@@ -422,7 +475,7 @@ fn group<'a>(grants: impl Iterator<Item = (&'a Grant, bool)>) -> Vec<GrantGroup>
             g.conditions.clone(),
             within,
         );
-        groups.entry(key).or_default().push(g.action.clone());
+        groups.entry(key).or_default().push(g.action.0.full_name());
     }
     groups
         .into_iter()
@@ -430,9 +483,9 @@ fn group<'a>(grants: impl Iterator<Item = (&'a Grant, bool)>) -> Vec<GrantGroup>
             |((kind, effect, resource, principal, conditions, within_old), actions)| GrantGroup {
                 kind,
                 effect,
-                resource,
-                principal,
-                conditions,
+                resource: resource.to_string(),
+                principal: principal.map(|p| p.to_string()),
+                conditions: conditions.to_string(),
                 actions,
                 within_old,
             },

@@ -6,7 +6,8 @@
 //! Order: statements with an error finding, then with a warning, then by the riskiest access
 //! level they grant (Permissions management, Write, Tagging, Read, List), then the rest;
 //! within a rank, in input order (source, then position). The order is stable: it depends
-//! only on the input.
+//! only on the input. Two statements of the same meaning (the same holder, effect,
+//! actions, resources, principals and conditions) share one fingerprint, so one decision.
 
 use std::collections::{BTreeSet, HashMap};
 

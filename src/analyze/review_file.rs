@@ -205,6 +205,8 @@ pub struct Review {
     base_digest: Option<[u8; 32]>,
     /// Fingerprints this review changed since the last save.
     touched: BTreeSet<String>,
+    /// Each statement's step, by where the statement is.
+    by_place: std::collections::HashMap<super::review::StatementRef, usize>,
 }
 
 /// `<first input>.review.json`; `None` for standard input (it has no name to put one
@@ -250,10 +252,11 @@ fn read(path: &Path) -> Result<(ReviewFile, Option<[u8; 32]>), FileError> {
 
 /// A review file's bytes parsed and checked.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<ReviewFile, FileError> {
-    let error = |line, column, message: String| FileError {
+    let error = |line, column: usize, message: String| FileError {
         path: path.into(),
         line,
-        column,
+        // serde_json gives column 0 at the end of a line.
+        column: column.max(1),
         message,
     };
     // The header first, so a file from a newer version is told as such, not as bad JSON.
@@ -359,7 +362,14 @@ impl Review {
             file,
             base_digest: digest,
             touched: BTreeSet::new(),
+            by_place: std::collections::HashMap::new(),
         };
+        review.by_place = review
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.at, i))
+            .collect();
         review.refresh();
         review
     }
@@ -419,7 +429,7 @@ impl Review {
     /// The step of the statement at `at` (for the viewer: from a tree row to its step, and
     /// to mark the row with the step's decision through `statuses`).
     pub fn step_at(&self, at: super::review::StatementRef) -> Option<usize> {
-        self.steps.iter().position(|s| s.at == at)
+        self.by_place.get(&at).copied()
     }
 
     /// The first undecided step after `i` (wrapping around), for "next undecided".

@@ -39,13 +39,14 @@ pub fn summary(
     let mut out = if kind == PolicyKind::Trust {
         let who = principals.unwrap_or_else(|| "nobody named".into());
         let verb = if deny { "forbids" } else { "lets" };
+        let to = if deny { " to" } else { "" };
         let external = if super::security::requires_external_id(s) {
             " with an external ID"
         } else {
             " without an external ID"
         };
         let acts = names(actions);
-        format!("{verb} {who} {acts} {holder}{external}")
+        format!("{verb} {who}{to} {acts} {holder}{external}")
     } else {
         let who = match (kind, principals) {
             (PolicyKind::Resource, Some(p)) => p,
@@ -54,13 +55,14 @@ pub fn summary(
             _ => holder,
         };
         let verb = if deny { "forbids" } else { "lets" };
+        let to = if deny { " to" } else { "" };
         let what = if actions.is_empty() {
             "do nothing the catalog knows".to_string()
         } else {
             let on = resources(s, actions);
             format!("{} {on}", verbs(levels))
         };
-        let mut text = format!("{verb} {who} {what}");
+        let mut text = format!("{verb} {who}{to} {what}");
         if let Some((values, true)) = s.actions() {
             let except: Vec<String> = values.iter().map(|v| format!("`{}`", escape(v))).collect();
             text.push_str(&format!(" (every action but {})", except.join(", ")));
@@ -148,7 +150,7 @@ fn principal_words(p: &Principal) -> String {
                 .flat_map(|e| e.values.iter())
                 .map(|v| format!("`{}`", escape(v)))
                 .collect();
-            and_list(all)
+            and_list(first_few(all, " principals"))
         }
     }
 }
@@ -168,20 +170,42 @@ fn resources(s: &Statement, actions: &[&Action]) -> String {
             }
         }
     }
-    let named: Vec<String> = values.iter().map(|r| resource_words(r, &types)).collect();
     if not {
+        let quoted = values.iter().map(|r| format!("`{}`", escape(r))).collect();
         return format!(
             "any resource but {}",
-            and_list(values.iter().map(|r| format!("`{}`", escape(r))).collect())
+            and_list(first_few(quoted, " resources"))
         );
     }
-    let mut unique = Vec::new();
-    for n in named {
-        if !unique.contains(&n) {
-            unique.push(n);
+    let mut unique: Vec<String> = Vec::new();
+    let mut more = 0;
+    for r in values.iter() {
+        if unique.len() == SHOWN {
+            more += 1;
+            continue;
+        }
+        let words = resource_words(r, &types);
+        if !unique.contains(&words) {
+            unique.push(words);
         }
     }
+    if more > 0 {
+        unique.push(format!("{more} more resources"));
+    }
     and_list(unique)
+}
+
+/// How many resources, principals or conditions a summary names before it counts the rest.
+const SHOWN: usize = 3;
+
+/// The first [`SHOWN`] items and a count of the rest (`4 more resources`).
+fn first_few(mut items: Vec<String>, what: &str) -> Vec<String> {
+    if items.len() > SHOWN {
+        let rest = items.len() - SHOWN;
+        items.truncate(SHOWN);
+        items.push(format!("{rest} more{what}"));
+    }
+    items
 }
 
 /// One Resource value in words: `objects in bucket \`logs-*\``, `role \`deploy\``,
@@ -319,9 +343,9 @@ fn conditions(s: &Statement) -> String {
                 "{} {} {}",
                 escape(&e.key.value),
                 escape(&block.operator.value),
-                values.join(" or ")
+                first_few(values, "").join(" or ")
             ));
         }
     }
-    parts.join(" and ")
+    first_few(parts, " conditions").join(" and ")
 }

@@ -361,3 +361,23 @@ fn export_snapshots() {
     insta::assert_snapshot!("export_html", html);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Summaries name the holder, what the access levels let it do, on which resources (by
+/// their catalog type and what contains them), under which conditions, and count the rest.
+#[test]
+fn summaries_in_the_catalogs_words() {
+    let text = r#"{"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "UpsolverServerRole",
+        "Policies": [{"PolicyName": "P", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": "arn:aws:s3:::upsolver-*/*"},
+          {"Effect": "Deny", "Action": "iam:PassRole", "Resource": ["arn:aws:iam::111122223333:role/a", "arn:aws:iam::111122223333:role/b", "arn:aws:iam::111122223333:role/c", "arn:aws:iam::111122223333:role/d", "arn:aws:iam::111122223333:role/e"]}
+        ]}}]}}}}"#;
+    let steps = review_steps(&[load_text("t.json", text, &Options::default())]);
+    let summaries: Vec<&str> = steps.iter().map(|s| s.summary.as_str()).collect();
+    assert_eq!(
+        summaries,
+        [
+            "lets `UpsolverServerRole` read and write objects in bucket `upsolver-*`; 3 Write actions, 2 Read",
+            "forbids `UpsolverServerRole` to write role `a`, role `b`, role `c` and 2 more resources; 1 Write action",
+        ]
+    );
+}

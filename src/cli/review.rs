@@ -26,7 +26,8 @@ in the review file (default: <first PATH>.review.json) under the statement's fin
 a digest of its meaning (holder, effect, the actions it covers, resources, principals,
 conditions; not its position, Sid or formatting): a reformatted or reordered page keeps its
 decisions, a changed statement comes back undecided with its previous decision shown, and a
-wildcard comes back when the catalog covers new actions under it.
+wildcard comes back when the catalog covers new actions under it. Placeholders filled with
+--var are part of what a statement means: review with the same --var values each time.
 
 Examples:
   iamscope review vendor.md                          where the review stands
@@ -115,8 +116,14 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
     let mut review = match Review::open(steps.clone(), &path) {
         Ok(review) => review,
         Err(e) => {
+            let what = if args.records() {
+                "nothing was recorded"
+            } else {
+                "showing the review without its decisions"
+            };
             eprintln!(
-                "iamscope: the review file cannot be read: {e}\niamscope: it is left untouched; showing the review without its decisions (give --review NEW.json to start another)"
+                "iamscope: the review file cannot be read: {e}\niamscope: it is left untouched; {what} (to start another beside it: --review {})",
+                escape(&review::fresh_path_beside(&path).to_string_lossy())
             );
             if args.records() {
                 return ExitCode::from(EXIT_USAGE);
@@ -208,6 +215,9 @@ pub fn state(review: &Review, style: Style) -> String {
         "{}\nreview file: {file}\n",
         style.bold(&review.progress().to_string())
     ));
+    if review.steps.is_empty() {
+        o.push_str("no statements in the input to review (see `iamscope check` for why)\n");
+    }
     for (title, flagged) in [("Flagged", true), ("Undecided", false)] {
         let listed: Vec<usize> = (0..review.steps.len())
             .filter(|i| {
