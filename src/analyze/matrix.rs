@@ -264,9 +264,10 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         let covered = covering.iter().any(|denies| !denies.is_empty());
         // Whether an unconditional Deny takes `a` away on the statement's value `i`.
         let denied_on = |i: usize, a: &Action| {
-            covering
-                .get(i)
-                .is_some_and(|denies| denies.iter().any(|d| unconditional[*d].1[a.id()]))
+            covering.get(i).is_some_and(|sets| {
+                sets.iter()
+                    .any(|set| set.iter().all(|d| unconditional[*d].1[a.id()]))
+            })
         };
         let mut actions: Vec<&'static Action> = statement_actions(s)
             .into_iter()
@@ -317,12 +318,14 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
     }
 }
 
-/// For an Allow statement: for each of its Resource values, the unconditional Deny
-/// statements (by index in `denies`) whose resources take in every resource the value
-/// names; for NotResource, the same list for every value: the Deny statements that spare
-/// nothing the Allow grants on. An action is granted nowhere when, for every value, one
-/// of the Deny statements covering it names the action.
-fn covering_denies(s: &Statement, denies: &[(&Statement, Vec<bool>)]) -> Vec<Vec<usize>> {
+/// For an Allow statement: for each of its Resource values, the sets of unconditional
+/// Deny statements (by index in `denies`) that together take in every resource the value
+/// names: one Deny that does alone, or a Deny with NotResource together with, for each
+/// resource it spares that the value may name, a Deny whose Resource takes that one in.
+/// For NotResource, the same sets for every value: the Deny statements that spare nothing
+/// the Allow grants on. An action is granted nowhere when, for every value, every Deny of
+/// one of its sets names the action.
+fn covering_denies(s: &Statement, denies: &[(&Statement, Vec<bool>)]) -> Vec<Vec<Vec<usize>>> {
     let Some((values, not)) = s.resources() else {
         return Vec::new();
     };
@@ -345,16 +348,40 @@ fn covering_denies(s: &Statement, denies: &[(&Statement, Vec<bool>)]) -> Vec<Vec
             Some((listed, false)) => listed.iter().any(|w| w == "*"),
             None => false,
         });
-        return vec![all; values.items.len()];
+        let alone: Vec<Vec<usize>> = all.into_iter().map(|d| vec![d]).collect();
+        return vec![alone; values.items.len()];
     }
+    // The first Deny whose Resource takes in every resource `x` names.
+    let listing = |x: &str| {
+        denies.iter().position(|(d, _)| {
+            matches!(d.resources(), Some((listed, false)) if listed.iter().any(|w| resource_covers(w, x)))
+        })
+    };
     values
         .iter()
         .map(|v| {
-            covering(&|d| match d.resources() {
+            let mut sets: Vec<Vec<usize>> = covering(&|d| match d.resources() {
                 Some((listed, false)) => listed.iter().any(|w| resource_covers(w, v)),
                 Some((spared, true)) => !spared.iter().any(|x| resource_overlaps(x, v)),
                 None => false,
             })
+            .into_iter()
+            .map(|d| vec![d])
+            .collect();
+            for (i, (d, _)) in denies.iter().enumerate() {
+                let Some((spared, true)) = d.resources() else {
+                    continue;
+                };
+                let others: Option<Vec<usize>> = spared
+                    .iter()
+                    .filter(|x| resource_overlaps(x, v))
+                    .map(listing)
+                    .collect();
+                if let Some(others) = others.filter(|o| !o.is_empty()) {
+                    sets.push([vec![i], others].concat());
+                }
+            }
+            sets
         })
         .collect()
 }
