@@ -210,3 +210,38 @@ fn matrix_counts_what_why_allows() {
         panic!("{e}");
     }
 }
+
+/// The smallest policies on which the matrix once disagreed with the evaluator, each kept
+/// so the disagreement cannot come back unnoticed whatever the generator draws.
+#[test]
+fn policies_the_matrix_once_got_wrong() {
+    let statements = [
+        // An Allow whose NotResource lists every queue grants no queue action.
+        r#"{"Effect": "Allow", "Action": ["sqs:*Message*"], "NotResource": ["arn:aws:sqs:*:*:*"]}"#,
+        // A Deny on one region's queues leaves the other regions'.
+        r#"{"Effect": "Deny", "Action": ["sqs:*Message*"], "Resource": ["arn:aws:sqs:us-east-1:111122223333:*"]},
+           {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}"#,
+        // A Deny covering the only queue an Allow names takes its actions away.
+        r#"{"Effect": "Deny", "NotAction": ["SQS:deletemessage"], "Resource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["*"], "Resource": ["arn:aws:sqs:us-east-1:111122223333:queue1"]}"#,
+        // ... and the queue is not shown as granted when another value grants elsewhere.
+        r#"{"Effect": "Deny", "NotAction": ["SQS:deletemessage"], "Resource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["*"], "Resource": ["arn:aws:sqs:us-east-1:111122223333:queue1", "arn:aws:sqs:*:*:*"]}"#,
+        // A Deny with NotResource sparing only what an Allow with NotResource leaves out.
+        r#"{"Effect": "Deny", "Action": ["sqs:SendMessage"], "NotResource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["*"], "NotResource": ["arn:aws:sqs:*:111122223333:queue?"]}"#,
+        // ARN patterns compare part by part: `queue?` and `other*` name no queue in common.
+        r#"{"Effect": "Deny", "Action": ["*"], "NotResource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["sqs:List*"], "Resource": ["arn:aws:sqs:us-east-1:111122223333:other*"]}"#,
+        // Two Deny statements that together cover every queue.
+        r#"{"Effect": "Deny", "Action": ["*"], "NotResource": ["arn:aws:sqs:us-east-1:111122223333:queue1"]},
+           {"Effect": "Deny", "Action": ["*"], "Resource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["*"], "Resource": ["arn:aws:sqs:*:*:*"]}"#,
+    ];
+    for statements in statements {
+        let policy = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+        if let Err(e) = agree(&policy) {
+            panic!("{e}\n{policy}");
+        }
+    }
+}
