@@ -7,7 +7,7 @@
 
 use iamscope::analyze::matrix::{RoleMatrix, role_matrix};
 use iamscope::catalog::{AccessLevel, Action, Catalog};
-use iamscope::eval::holder::{Question, prepare};
+use iamscope::eval::holder::{Prepared, Question, prepare};
 use iamscope::eval::{Decision, decide};
 use iamscope::load::{Options, load_text};
 use iamscope::model::Source;
@@ -98,17 +98,39 @@ fn requests(action: &Action) -> Vec<Option<&'static str>> {
     out
 }
 
-fn decision(sources: &[Source], action: &str, resource: Option<&str>) -> Decision {
-    let prepared = prepare(
-        sources,
-        Question {
-            action,
-            resource,
-            ..Question::default()
-        },
-    )
-    .expect("one holder");
-    decide(&prepared.set, &prepared.request)
+/// The evaluator on one policy: the request and the policies that bear on it prepared once
+/// per resource (for SQS actions they do not depend on the action), the action set on each
+/// question.
+struct Judge {
+    prepared: Vec<(Option<&'static str>, Prepared)>,
+}
+
+impl Judge {
+    fn new(sources: &[Source]) -> Judge {
+        let resources = QUEUES.iter().copied().map(Some).chain([None]);
+        let prepared = resources
+            .map(|resource| {
+                let question = Question {
+                    action: "sqs:SendMessage",
+                    resource,
+                    ..Question::default()
+                };
+                (resource, prepare(sources, question).expect("one holder"))
+            })
+            .collect();
+        Judge { prepared }
+    }
+
+    fn decision(&self, action: &str, resource: Option<&str>) -> Decision {
+        let (_, prepared) = self
+            .prepared
+            .iter()
+            .find(|(r, _)| *r == resource)
+            .expect("a prepared resource");
+        let mut request = prepared.request.clone();
+        request.set_action(action);
+        decide(&prepared.set, &request)
+    }
 }
 
 fn level_index(level: AccessLevel) -> usize {
@@ -130,17 +152,17 @@ fn agree(policy: &str) -> Result<(), TestCaseError> {
     let source = load_text("policy.json", policy, &Options::default());
     prop_assert_eq!(source.roles.len(), 1);
     let m = role_matrix(&source, &source.roles[0]);
-    let sources = [source];
+    let judge = Judge::new(&[source]);
     let sqs = Catalog::get().service("sqs").unwrap();
     let mut counts = [0; 5];
     let mut granted_on: Vec<(&str, AccessLevel)> = Vec::new();
     for action in sqs.actions() {
         let name = format!("sqs:{}", action.name);
         let denied_on_any = action.resource_types.is_empty()
-            && decision(&sources, &name, None) == Decision::ExplicitDeny;
+            && judge.decision(&name, None) == Decision::ExplicitDeny;
         let on: Vec<Option<&str>> = requests(action)
             .into_iter()
-            .filter(|r| !denied_on_any && decision(&sources, &name, *r) == Decision::Allowed)
+            .filter(|r| !denied_on_any && judge.decision(&name, *r) == Decision::Allowed)
             .collect();
         if !on.is_empty() {
             counts[level_index(action.access_level)] += 1;
@@ -186,5 +208,40 @@ fn matrix_counts_what_why_allows() {
     let mut runner = TestRunner::new_with_rng(config, rng);
     if let Err(e) = runner.run(&policy(), |p| agree(&p)) {
         panic!("{e}");
+    }
+}
+
+/// The smallest policies on which the matrix once disagreed with the evaluator, each kept
+/// so the disagreement cannot come back unnoticed whatever the generator draws.
+#[test]
+fn policies_the_matrix_once_got_wrong() {
+    let statements = [
+        // An Allow whose NotResource lists every queue grants no queue action.
+        r#"{"Effect": "Allow", "Action": ["sqs:*Message*"], "NotResource": ["arn:aws:sqs:*:*:*"]}"#,
+        // A Deny on one region's queues leaves the other regions'.
+        r#"{"Effect": "Deny", "Action": ["sqs:*Message*"], "Resource": ["arn:aws:sqs:us-east-1:111122223333:*"]},
+           {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}"#,
+        // A Deny covering the only queue an Allow names takes its actions away.
+        r#"{"Effect": "Deny", "NotAction": ["SQS:deletemessage"], "Resource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["*"], "Resource": ["arn:aws:sqs:us-east-1:111122223333:queue1"]}"#,
+        // ... and the queue is not shown as granted when another value grants elsewhere.
+        r#"{"Effect": "Deny", "NotAction": ["SQS:deletemessage"], "Resource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["*"], "Resource": ["arn:aws:sqs:us-east-1:111122223333:queue1", "arn:aws:sqs:*:*:*"]}"#,
+        // A Deny with NotResource sparing only what an Allow with NotResource leaves out.
+        r#"{"Effect": "Deny", "Action": ["sqs:SendMessage"], "NotResource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["*"], "NotResource": ["arn:aws:sqs:*:111122223333:queue?"]}"#,
+        // ARN patterns compare part by part: `queue?` and `other*` name no queue in common.
+        r#"{"Effect": "Deny", "Action": ["*"], "NotResource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["sqs:List*"], "Resource": ["arn:aws:sqs:us-east-1:111122223333:other*"]}"#,
+        // Two Deny statements that together cover every queue.
+        r#"{"Effect": "Deny", "Action": ["*"], "NotResource": ["arn:aws:sqs:us-east-1:111122223333:queue1"]},
+           {"Effect": "Deny", "Action": ["*"], "Resource": ["arn:aws:sqs:*:111122223333:queue?"]},
+           {"Effect": "Allow", "Action": ["*"], "Resource": ["arn:aws:sqs:*:*:*"]}"#,
+    ];
+    for statements in statements {
+        let policy = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+        if let Err(e) = agree(&policy) {
+            panic!("{e}\n{policy}");
+        }
     }
 }

@@ -211,31 +211,34 @@ fn denies<'s>(
 ) -> (
     Vec<bool>,
     BTreeMap<&'static str, usize>,
-    Vec<(&'s Statement, HashSet<usize>)>,
+    Vec<(&'s Statement, Vec<bool>)>,
 ) {
     let catalog = Catalog::get();
     let mut denied = vec![false; catalog.action_count()];
     let mut deny_named = vec![false; catalog.action_count()];
+    // The unconditional Deny statements, each with the actions it names (by catalog id).
+    let mut unconditional: Vec<(&Statement, Vec<bool>)> = Vec::new();
     let mut deny_named_services: BTreeMap<&'static str, usize> = BTreeMap::new();
-    // The unconditional Deny statements, each with the actions it names.
-    let mut unconditional: Vec<(&Statement, HashSet<usize>)> = Vec::new();
     for s in statements
         .iter()
         .filter(|s| s.effect() == Some(Effect::Deny))
     {
+        let mut named = s
+            .condition
+            .is_none()
+            .then(|| vec![false; catalog.action_count()]);
         for (a, _) in statement_actions(s) {
             if !std::mem::replace(&mut deny_named[a.id()], true) {
                 *deny_named_services.entry(a.service).or_default() += 1;
             }
-            if s.condition.is_none() && !denied[a.id()] && denied_everywhere(s, a) {
-                denied[a.id()] = true;
+            if let Some(named) = named.as_mut() {
+                named[a.id()] = true;
+                if !denied[a.id()] && denied_everywhere(s, a) {
+                    denied[a.id()] = true;
+                }
             }
         }
-        if s.condition.is_none() {
-            let named = statement_actions(s)
-                .into_iter()
-                .map(|(a, _)| a.id())
-                .collect();
+        if let Some(named) = named {
             unconditional.push((*s, named));
         }
     }
@@ -278,17 +281,20 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
             continue;
         }
         let covering = covering_denies(s, &unconditional);
+        // Whether some Deny covers some value: only then are actions looked up one by one.
+        let covered = covering.iter().any(|denies| !denies.is_empty());
         // Whether an unconditional Deny takes `a` away on the statement's value `i`.
         let denied_on = |i: usize, a: &Action| {
-            covering
-                .get(i)
-                .is_some_and(|denies| denies.iter().any(|d| unconditional[*d].1.contains(&a.id())))
+            covering.get(i).is_some_and(|sets| {
+                sets.iter()
+                    .any(|set| set.iter().all(|d| unconditional[*d].1[a.id()]))
+            })
         };
         let mut actions: Vec<&'static Action> = statement_actions(s)
             .into_iter()
             .map(|(a, _)| a)
             .filter(|a| !denied[a.id()] && !grants::excluded_everywhere(s, a))
-            .filter(|a| covering.is_empty() || !(0..covering.len()).all(|i| denied_on(i, a)))
+            .filter(|a| !covered || !(0..covering.len()).all(|i| denied_on(i, a)))
             .collect();
         // Catalog order, which groups each service's actions.
         actions.sort_unstable_by_key(|a| a.id());
@@ -301,7 +307,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
                 }
             }
             grants.statements.push(k);
-            fits.add_resources(here, &mut grants.resources, &denied_on);
+            fits.add_resources(here, &mut grants.resources, covered.then_some(&denied_on));
         }
     }
     let services: Vec<ServiceRow> = by_service
@@ -342,12 +348,14 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
     }
 }
 
-/// For an Allow statement: for each of its Resource values, the unconditional Deny
-/// statements (by index in `denies`) whose resources take in every resource the value
-/// names; for NotResource, the same list for every value: the Deny statements that spare
-/// nothing the Allow grants on. An action is granted nowhere when, for every value, one
-/// of the Deny statements covering it names the action.
-fn covering_denies(s: &Statement, denies: &[(&Statement, HashSet<usize>)]) -> Vec<Vec<usize>> {
+/// For an Allow statement: for each of its Resource values, the sets of unconditional
+/// Deny statements (by index in `denies`) that together take in every resource the value
+/// names: one Deny that does alone, or a Deny with NotResource together with, for each
+/// resource it spares that the value may name, a Deny whose Resource takes that one in.
+/// For NotResource, the same sets for every value: the Deny statements that spare nothing
+/// the Allow grants on. An action is granted nowhere when, for every value, every Deny of
+/// one of its sets names the action.
+fn covering_denies(s: &Statement, denies: &[(&Statement, Vec<bool>)]) -> Vec<Vec<Vec<usize>>> {
     let Some((values, not)) = s.resources() else {
         return Vec::new();
     };
@@ -370,16 +378,40 @@ fn covering_denies(s: &Statement, denies: &[(&Statement, HashSet<usize>)]) -> Ve
             Some((listed, false)) => listed.iter().any(|w| w == "*"),
             None => false,
         });
-        return vec![all; values.items.len()];
+        let alone: Vec<Vec<usize>> = all.into_iter().map(|d| vec![d]).collect();
+        return vec![alone; values.items.len()];
     }
+    // The first Deny whose Resource takes in every resource `x` names.
+    let listing = |x: &str| {
+        denies.iter().position(|(d, _)| {
+            matches!(d.resources(), Some((listed, false)) if listed.iter().any(|w| resource_covers(w, x)))
+        })
+    };
     values
         .iter()
         .map(|v| {
-            covering(&|d| match d.resources() {
+            let mut sets: Vec<Vec<usize>> = covering(&|d| match d.resources() {
                 Some((listed, false)) => listed.iter().any(|w| resource_covers(w, v)),
                 Some((spared, true)) => !spared.iter().any(|x| resource_overlaps(x, v)),
                 None => false,
             })
+            .into_iter()
+            .map(|d| vec![d])
+            .collect();
+            for (i, (d, _)) in denies.iter().enumerate() {
+                let Some((spared, true)) = d.resources() else {
+                    continue;
+                };
+                let others: Option<Vec<usize>> = spared
+                    .iter()
+                    .filter(|x| resource_overlaps(x, v))
+                    .map(listing)
+                    .collect();
+                if let Some(others) = others.filter(|o| !o.is_empty()) {
+                    sets.push([vec![i], others].concat());
+                }
+            }
+            sets
         })
         .collect()
 }
@@ -573,6 +605,9 @@ fn conditions(s: &Statement) -> impl Iterator<Item = ConditionSummary> + '_ {
         })
 }
 
+/// Whether an unconditional Deny takes an action away on a statement's value (by index).
+type DeniedOn<'a> = dyn Fn(usize, &Action) -> bool + 'a;
+
 /// A statement's Resource (or NotResource) values and which of them fit each resource
 /// type's ARN pattern, each pattern read once.
 struct Fits<'s> {
@@ -592,12 +627,13 @@ impl<'s> Fits<'s> {
     }
 
     /// Adds to `resources` the access levels these actions are granted on each value.
-    /// `denied_on(i, a)`: whether an unconditional Deny takes `a` away on value `i`.
+    /// `denied_on(i, a)`, when a Deny covers some value: whether an unconditional Deny takes
+    /// `a` away on value `i`.
     fn add_resources(
         &mut self,
         actions: &[&'static Action],
         resources: &mut BTreeMap<(bool, bool, String), [bool; 5]>,
-        denied_on: &dyn Fn(usize, &Action) -> bool,
+        denied_on: Option<&DeniedOn<'_>>,
     ) {
         let Some((values, not)) = self.values else {
             return;
@@ -625,8 +661,7 @@ impl<'s> Fits<'s> {
         // The levels granted on each value, gathered here and added once per value.
         let mut granted = vec![[false; 5]; values.items.len()];
         let alike = not || values.items.len() == 1 || values.iter().all(|r| r == "*");
-        let some_denied = (0..values.items.len()).any(|i| actions.iter().any(|a| denied_on(i, a)));
-        if some_denied {
+        if let Some(denied_on) = denied_on {
             for a in actions {
                 let applying = if alike {
                     (0..values.items.len()).collect()
