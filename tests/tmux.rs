@@ -163,9 +163,8 @@ fn viewer_runs_in_a_real_terminal_and_gives_the_shell_back() {
     });
 }
 
-/// Starts the viewer from the repository with `args`, waits for the tree, and returns the
-/// terminal; `None` when tmux is missing outside CI.
-fn viewer(args: &str) -> Option<Tmux> {
+/// A 100x30 terminal; `None` when tmux is missing outside CI (under CI, a failure).
+fn terminal() -> Option<Tmux> {
     if !tmux_installed() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -174,7 +173,16 @@ fn viewer(args: &str) -> Option<Tmux> {
         println!("skipped: tmux not installed");
         return None;
     }
-    let tmux = Tmux::start(100, 30);
+    Some(Tmux::start(100, 30))
+}
+
+/// The stackstate page with its account filled, as the viewer's arguments.
+const STACKSTATE: &str = "sample-policies/stackstate.md --var AccountId=111122223333";
+
+/// Starts the viewer from the repository with `args`, waits for the tree, and returns the
+/// terminal; `None` when tmux is missing outside CI.
+fn viewer(args: &str) -> Option<Tmux> {
+    let tmux = terminal()?;
     tmux.type_line(&format!(
         "cd '{}' && '{}' {args}",
         env!("CARGO_MANIFEST_DIR"),
@@ -213,7 +221,7 @@ fn search_jumps_to_a_statement() {
 
 #[test]
 fn matrix_drill_down_jumps_to_a_statement() {
-    let Some(tmux) = viewer("sample-policies/stackstate.md --var AccountId=111122223333") else {
+    let Some(tmux) = viewer(STACKSTATE) else {
         return;
     };
     tmux.send(&["2"]);
@@ -234,7 +242,7 @@ fn matrix_drill_down_jumps_to_a_statement() {
 
 #[test]
 fn why_on_an_action_shows_allowed_and_the_deciding_statement() {
-    let Some(tmux) = viewer("sample-policies/stackstate.md --var AccountId=111122223333") else {
+    let Some(tmux) = viewer(STACKSTATE) else {
         return;
     };
     tmux.send(&["/"]);
@@ -284,14 +292,7 @@ fn findings_view_jumps_to_the_resources_typo() {
 
 #[test]
 fn slow_loading_shows_progress_and_ctrl_c_quits_cleanly() {
-    if !tmux_installed() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is not installed; install it (apt-get install -y tmux) to run this test"
-        );
-        println!("skipped: tmux not installed");
-        return;
-    }
+    let Some(tmux) = terminal() else { return };
     // A policy of 200,000 statements: seconds to load and index in a test build.
     let statement =
         r#"{"Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"], "Resource": "*"}"#;
@@ -304,7 +305,6 @@ fn slow_loading_shows_progress_and_ctrl_c_quits_cleanly() {
         format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#),
     )
     .expect("the big policy");
-    let tmux = Tmux::start(100, 30);
     tmux.type_line(&format!(
         "'{}' '{}'",
         env!("CARGO_BIN_EXE_iamscope"),
