@@ -251,6 +251,16 @@ fn nothing_loaded_and_tiny_screens_draw_without_panicking() {
         let mut app = samples_app(width, height);
         press(&mut app, "j l j l G PgUp ? G PgUp k Esc");
         screen(&app);
+        // Every view, the search and the why form draw at every size too.
+        for keys in [
+            "2 Tab j Tab l Enter",
+            "3 j Enter",
+            "/ s 3 Down",
+            "Enter w s Tab Down",
+        ] {
+            press(&mut app, keys);
+            screen(&app);
+        }
     }
 }
 
