@@ -150,10 +150,18 @@ fn viewer_runs_in_a_real_terminal_and_gives_the_shell_back() {
     });
 }
 
+/// A 100x30 terminal.
+fn terminal() -> Tmux {
+    Tmux::start(100, 30)
+}
+
+/// The stackstate page with its account filled, as the viewer's arguments.
+const STACKSTATE: &str = "sample-policies/stackstate.md --var AccountId=111122223333";
+
 /// Starts the viewer from the repository with `args`, waits for the tree, and returns the
 /// terminal.
 fn viewer(args: &str) -> Tmux {
-    let tmux = Tmux::start(100, 30);
+    let tmux = terminal();
     tmux.type_line(&format!(
         "cd '{}' && '{}' {args}",
         env!("CARGO_MANIFEST_DIR"),
@@ -194,7 +202,7 @@ fn search_jumps_to_a_statement() {
 #[test]
 #[ignore = "needs tmux: run with --include-ignored"]
 fn matrix_drill_down_jumps_to_a_statement() {
-    let tmux = viewer("sample-policies/stackstate.md --var AccountId=111122223333");
+    let tmux = viewer(STACKSTATE);
     tmux.send(&["2"]);
     tmux.wait_for("the matrix", |_, s| {
         s.contains("Holders (4)") && s.contains("apigateway") && s.contains("Perm mgmt")
@@ -214,7 +222,7 @@ fn matrix_drill_down_jumps_to_a_statement() {
 #[test]
 #[ignore = "needs tmux: run with --include-ignored"]
 fn why_on_an_action_shows_allowed_and_the_deciding_statement() {
-    let tmux = viewer("sample-policies/stackstate.md --var AccountId=111122223333");
+    let tmux = viewer(STACKSTATE);
     tmux.send(&["/"]);
     tmux.run(&["send-keys", "-l", "EventsS3Access"]);
     tmux.wait_for("the result", |_, s| s.contains("statement  EventsS3Access"));
@@ -262,6 +270,7 @@ fn findings_view_jumps_to_the_resources_typo() {
 #[test]
 #[ignore = "needs tmux: run with --include-ignored"]
 fn slow_loading_shows_progress_and_ctrl_c_quits_cleanly() {
+    let tmux = terminal();
     // A policy of 200,000 statements: seconds to load and index in a test build.
     let statement =
         r#"{"Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"], "Resource": "*"}"#;
@@ -274,7 +283,6 @@ fn slow_loading_shows_progress_and_ctrl_c_quits_cleanly() {
         format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#),
     )
     .expect("the big policy");
-    let tmux = Tmux::start(100, 30);
     tmux.type_line(&format!(
         "'{}' '{}'",
         env!("CARGO_BIN_EXE_iamscope"),

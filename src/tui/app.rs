@@ -3,6 +3,8 @@
 //! lives in its module (`search`, `matrix`, `findings`, `why`); this one holds the tree
 //! and routes actions.
 
+use std::cell::OnceCell;
+
 use ratatui::layout::{Position, Rect};
 
 use super::action::{Action, View};
@@ -59,7 +61,9 @@ pub struct App {
     focus: Focus,
     /// How far the detail pane is scrolled.
     detail_scroll: usize,
-    index: Index,
+    /// The search index, built on the first search (it costs as much as the outline, and
+    /// most sessions open without searching).
+    index: OnceCell<Index>,
     search: Search,
     findings: Findings,
     /// Per node: the worst finding in its subtree, for the tree's gutter.
@@ -95,7 +99,6 @@ impl App {
                 _ => false,
             })
             .collect();
-        let index = Index::build(&sources, &outline);
         let findings = Findings::new(&sources, &outline);
         let marks = findings.marks(&outline);
         let matrix = Matrix::new(&sources);
@@ -113,7 +116,7 @@ impl App {
             view: View::Tree,
             focus: Focus::Main,
             detail_scroll: 0,
-            index,
+            index: OnceCell::new(),
             search: Search::default(),
             findings,
             marks,
@@ -152,7 +155,8 @@ impl App {
     }
 
     pub fn index(&self) -> &Index {
-        &self.index
+        self.index
+            .get_or_init(|| Index::build(&self.sources, &self.outline))
     }
 
     pub fn search(&self) -> &Search {
@@ -223,7 +227,7 @@ impl App {
             Mode::Search => self
                 .search
                 .current()
-                .and_then(|h| destination(&self.index, h)),
+                .and_then(|h| destination(self.index(), h)),
             Mode::Findings => self.findings.destination(),
             _ => None,
         };
@@ -509,8 +513,16 @@ impl App {
     /// Typing the query: every keystroke searches again.
     fn searching(&mut self, action: Action) {
         match action {
-            Action::Insert(c) => self.search.edit(&self.index, Some(c)),
-            Action::DeleteBack => self.search.edit(&self.index, None),
+            Action::Insert(_) | Action::DeleteBack => {
+                let typed = match action {
+                    Action::Insert(c) => Some(c),
+                    _ => None,
+                };
+                let index = self
+                    .index
+                    .get_or_init(|| Index::build(&self.sources, &self.outline));
+                self.search.edit(index, typed);
+            }
             Action::Down => self.search.step(true),
             Action::Up => self.search.step(false),
             Action::Submit => {
@@ -533,10 +545,10 @@ impl App {
             self.message = Some(format!("no match for “{q}”"));
             return;
         };
-        match destination(&self.index, &hit) {
+        match destination(self.index(), &hit) {
             Some(id) => self.jump(id),
             None => {
-                let name = crate::text::escape(self.index.text(&hit)).into_owned();
+                let name = crate::text::escape(self.index().text(&hit)).into_owned();
                 self.message = Some(format!("{name} is not granted by the loaded policies"));
             }
         }

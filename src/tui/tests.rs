@@ -266,6 +266,16 @@ fn nothing_loaded_and_tiny_screens_draw_without_panicking() {
         if width <= 20 {
             insta::assert_snapshot!(format!("tiny_screen_{width}x{height}"), drawn);
         }
+        // Every view, the search and the why form draw at every size too.
+        for keys in [
+            "2 Tab j Tab l Enter",
+            "3 j Enter",
+            "/ s 3 Down",
+            "Enter w s Tab Down",
+        ] {
+            press(&mut app, keys);
+            screen(&app);
+        }
     }
 }
 

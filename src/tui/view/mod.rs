@@ -106,18 +106,19 @@ pub fn tree_rows(size: Rect) -> usize {
 
 /// How many rows the view's list shows on a screen of `size`.
 pub fn list_rows(size: Rect) -> usize {
-    let a = layout(size, View::Tree);
-    pane(a.narrow, false, Theme::new(false))
-        .inner(a.main)
-        .height
-        .into()
+    inner_rows(layout(size, View::Tree).main, size)
 }
 
 /// How many rows the detail pane shows on a screen of `size`.
 pub fn detail_rows(size: Rect) -> usize {
-    let a = layout(size, View::Tree);
-    pane(a.narrow, false, Theme::new(false))
-        .inner(a.detail)
+    inner_rows(layout(size, View::Tree).detail, size)
+}
+
+/// How many rows a pane at `area` holds inside its frame.
+fn inner_rows(area: Rect, size: Rect) -> usize {
+    let narrow = layout(size, View::Tree).narrow;
+    pane(narrow, false, Theme::new(false))
+        .inner(area)
         .height
         .into()
 }
