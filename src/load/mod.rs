@@ -19,6 +19,7 @@ pub mod page;
 pub mod page_text;
 pub mod samples;
 pub mod terraform;
+pub mod vars;
 pub mod yaml;
 
 pub use detect::detect;
