@@ -12,6 +12,7 @@
 //!
 //! Run with `cargo bench --bench viewer`.
 
+#[allow(dead_code, reason = "each bench uses some of the generators")]
 mod synthetic;
 
 use std::sync::{LazyLock, Mutex};

@@ -7,7 +7,13 @@ use iamscope::cli;
 use iamscope::tui;
 
 fn main() -> ExitCode {
-    let args = cli::args::parse();
+    let mut args = cli::args::parse();
+    if let Some(common) = args.common_mut()
+        && let Err(message) = iamscope::session::read_vars_file(common)
+    {
+        eprintln!("iamscope: {message}");
+        return ExitCode::from(cli::EXIT_USAGE);
+    }
     match args.command {
         Some(command) => cli::run(command),
         None => match cli::args::misplaced_command(&args.paths) {

@@ -27,8 +27,23 @@ pub struct Common {
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub vars: Vec<(String, String)>,
 
-    /// Never colour the output. Setting the NO_COLOR environment variable does the same.
-    #[arg(long)]
+    /// Read placeholder values from a file: one `NAME=VALUE` a line, `#` starts a comment
+    /// line. A --var of the same name wins over the file.
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_file: Option<String>,
+
+    /// The values read from --vars FILE (see [`read_vars_file`]).
+    #[arg(skip)]
+    pub file_vars: Vec<(String, String)>,
+
+    /// When to colour the output: `auto` (when it is a terminal; NO_COLOR, CLICOLOR=0 and
+    /// TERM=dumb turn it off, CLICOLOR_FORCE on), `always` or `never`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    /// Never colour the output, as `--color never`. Setting the NO_COLOR environment
+    /// variable does the same.
+    #[arg(long, conflicts_with = "color")]
     pub no_color: bool,
 
     /// Read every input as this format instead of telling it from the content (a file's
@@ -57,16 +72,60 @@ pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Whether output may be coloured: neither `--no-color` nor a non-empty `NO_COLOR` says
-/// otherwise (whether the output is a terminal is the caller's question).
-pub fn wants_color(common: &Common) -> bool {
-    !common.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// `--color`: when to colour the output.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
-/// The load options the common flags ask for.
+/// Whether output on a terminal may be coloured (the viewer's question).
+pub fn wants_color(common: &Common) -> bool {
+    color_on(common, true)
+}
+
+/// Whether to colour output that goes to a terminal or not, as clig.dev and the CLICOLOR
+/// conventions have it: `--color always|never` and `--no-color` decide; else a non-empty
+/// NO_COLOR turns colour off, a CLICOLOR_FORCE other than `0` turns it on even for a pipe,
+/// and otherwise a terminal gets colour unless CLICOLOR is `0` or TERM is `dumb`.
+pub fn color_on(common: &Common, terminal: bool) -> bool {
+    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match common.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto if common.no_color || env("NO_COLOR").is_some() => false,
+        ColorWhen::Auto if env("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        ColorWhen::Auto => {
+            terminal
+                && env("CLICOLOR").is_none_or(|v| v != "0")
+                && env("TERM").is_none_or(|v| v != "dumb")
+        }
+    }
+}
+
+/// Reads the `--vars FILE` of `common` into its `file_vars`. The error names the file and,
+/// for a bad line, its line and column.
+pub fn read_vars_file(common: &mut Common) -> Result<(), String> {
+    let Some(file) = &common.vars_file else {
+        return Ok(());
+    };
+    let shown = crate::text::escape(file);
+    let bytes = load::files::read(std::path::Path::new(file))
+        .map_err(|e| format!("--vars {shown}: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not valid UTF-8"))?;
+    common.file_vars = load::vars::parse(&text).map_err(|e| format!("{shown}:{e}"))?;
+    Ok(())
+}
+
+/// The load options the common flags ask for: the values of `--vars FILE`, then those of
+/// `--var` (which win).
 pub fn options(common: &Common) -> Options {
     Options {
-        vars: common.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
+        vars: (common.file_vars.iter().chain(&common.vars))
+            .cloned()
+            .collect::<BTreeMap<_, _>>(),
         format: common.input_format,
     }
 }
@@ -78,7 +137,7 @@ pub fn load_reporting(paths: &[String], common: &Common) -> (Vec<Source>, bool) 
     if paths.is_empty() {
         let options = options(common);
         let sources = load::samples::load(&options);
-        warn_unused_vars(&options, |name| used(&sources, name));
+        warn_unused_vars(common, |name| used(&sources, name));
         return (sources, true);
     }
     let mut sources = Vec::new();
@@ -139,7 +198,7 @@ pub fn for_each_source<T: Send>(
             }
         },
     );
-    warn_unused_vars(&options, |name| named.contains(name));
+    warn_unused_vars(common, |name| named.contains(name));
     all_read
 }
 
@@ -191,8 +250,9 @@ fn used(sources: &[Source], name: &str) -> bool {
         .any(|s| s.placeholders.iter().any(|p| p.name == name))
 }
 
-fn warn_unused_vars(options: &Options, used: impl Fn(&str) -> bool) {
-    for name in options.vars.keys().filter(|name| !used(name)) {
+fn warn_unused_vars(common: &Common, used: impl Fn(&str) -> bool) {
+    let names: BTreeSet<&String> = common.vars.iter().map(|(name, _)| name).collect();
+    for name in names.into_iter().filter(|name| !used(name)) {
         eprintln!(
             "iamscope: warning: --var {}: no placeholder of that name in the input",
             crate::text::escape(name)

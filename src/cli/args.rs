@@ -340,6 +340,22 @@ pub enum OutputFormat {
     Json,
 }
 
+impl Cli {
+    /// The options shared by every command, of the command given (or of the viewer).
+    pub fn common_mut(&mut self) -> Option<&mut Common> {
+        match &mut self.command {
+            None => Some(&mut self.common),
+            Some(Command::Tree(a)) => Some(&mut a.common),
+            Some(Command::Check(a)) => Some(&mut a.common),
+            Some(Command::Why(a)) => Some(&mut a.common),
+            Some(Command::Matrix(a)) => Some(&mut a.common),
+            Some(Command::Review(a)) => Some(&mut a.common),
+            Some(Command::Diff(a)) => Some(&mut a.common),
+            Some(Command::Expand(_)) => None,
+        }
+    }
+}
+
 /// The command line definition, with the version texts (which name the built-in catalog)
 /// filled in.
 pub fn command() -> clap::Command {

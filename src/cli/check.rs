@@ -207,7 +207,7 @@ impl Tally {
 
 /// One source's findings as text: its path, then its findings grouped by role and policy,
 /// one line each with `path:line:column`. Empty when it has none.
-fn source_text(findings: &[Finding], style: Style) -> String {
+pub fn source_text(findings: &[Finding], style: Style) -> String {
     let mut out = String::new();
     let Some(first) = findings.first() else {
         return out;

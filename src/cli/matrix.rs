@@ -133,7 +133,7 @@ fn print_role(
 }
 
 /// One role's matrix as text (its table) or as pretty JSON.
-fn print(role: &RoleMatrix, format: OutputFormat, style: Style) -> String {
+pub fn print(role: &RoleMatrix, format: OutputFormat, style: Style) -> String {
     match format {
         OutputFormat::Json => to_json(role),
         OutputFormat::Text => {

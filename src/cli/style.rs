@@ -1,5 +1,6 @@
-//! Colour for text output: on only when standard output is a terminal and neither
-//! `--no-color` nor `NO_COLOR` says otherwise.
+//! Colour for text output: as `--color` says; by default only when standard output is a
+//! terminal and neither `--no-color` nor `NO_COLOR` says otherwise (see
+//! [`session::color_on`]).
 
 use std::io::IsTerminal;
 
@@ -15,8 +16,13 @@ impl Style {
     /// The style for standard output under these options.
     pub fn for_stdout(common: &Common) -> Self {
         Style {
-            color: session::wants_color(common) && std::io::stdout().is_terminal(),
+            color: session::color_on(common, std::io::stdout().is_terminal()),
         }
+    }
+
+    /// No colour at all (for files, pipes and tests).
+    pub fn plain() -> Self {
+        Style { color: false }
     }
 
     fn paint(self, code: &str, text: &str) -> String {

@@ -21,6 +21,7 @@ pub mod page_text;
 pub mod partial;
 pub mod samples;
 pub mod terraform;
+pub mod vars;
 pub mod yaml;
 
 pub use detect::detect;
