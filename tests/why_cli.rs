@@ -330,6 +330,25 @@ fn statements_from_a_documentation_table_cover_any_resource() {
 
 const USERS_AND_TRUST: &str = "tests/fixtures/why/users-and-trust.json";
 
+/// What `why` and `matrix` say of TestUser1's group that the dump lacks.
+const MISSING_GROUP: &str =
+    "group `Auditors` of `TestUser1` is not in the input; its policies are not counted";
+
+/// `why` on the dump: can `holder` read a report?
+fn reads_reports(holder: &str) -> Value {
+    let run = users_and_trust(&[
+        "--role",
+        holder,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::reports/q1.csv",
+    ]);
+    let json = run.decided(0, "Allowed");
+    assert_eq!(deciding(&json), ["Readers/read-reports #1 Reports"]);
+    json
+}
+
 fn users_and_trust(extra: &[&str]) -> Run {
     let mut args = vec!["why", USERS_AND_TRUST, "--format", "json"];
     args.extend_from_slice(extra);
@@ -362,22 +381,8 @@ fn a_user_of_an_account_dump_is_judged_as_a_user() {
         serde_json::json!(["arn:aws:iam::111122223333:user/TestUser1"])
     );
     // Its group's policy counts; the group the dump lacks is named.
-    let run = users_and_trust(&[
-        "--role",
-        "TestUser1",
-        "--action",
-        "s3:GetObject",
-        "--resource",
-        "arn:aws:s3:::reports/q1.csv",
-    ]);
-    let json = run.decided(0, "Allowed");
-    assert_eq!(deciding(&json), ["Readers/read-reports #1 Reports"]);
-    assert_eq!(
-        json["notes"],
-        serde_json::json!([
-            "group `Auditors` of `TestUser1` is not in the input; its policies are not counted"
-        ])
-    );
+    let json = reads_reports("TestUser1");
+    assert_eq!(json["notes"], serde_json::json!([MISSING_GROUP]));
 }
 
 #[test]
@@ -393,24 +398,13 @@ fn matrix_names_the_missing_group_as_why_does() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.json()["roles"][0]["notes"],
-        serde_json::json!([
-            "group `Auditors` of `TestUser1` is not in the input; its policies are not counted"
-        ])
+        serde_json::json!([MISSING_GROUP])
     );
 }
 
 #[test]
 fn a_group_is_judged_for_a_user_in_it() {
-    let run = users_and_trust(&[
-        "--role",
-        "Readers",
-        "--action",
-        "s3:GetObject",
-        "--resource",
-        "arn:aws:s3:::reports/q1.csv",
-    ]);
-    let json = run.decided(0, "Allowed");
-    assert_eq!(deciding(&json), ["Readers/read-reports #1 Reports"]);
+    let json = reads_reports("Readers");
     assert_eq!(
         json["request"]["principal"],
         "a user in group Readers (account 111122223333)"

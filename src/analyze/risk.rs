@@ -186,14 +186,21 @@ pub const CREDENTIAL_NOUNS: [&str; 13] = [
     "ChallengePassword",
 ];
 
+/// What follows the first of `verbs` that starts the action's name as a word
+/// (`GetObject` → `Object` for `Get`, but nothing for `Getaway`).
+fn after_verb<'a>(action: &'a Action, verbs: &[&str]) -> Option<&'a str> {
+    verbs.iter().find_map(|verb| {
+        action
+            .name
+            .strip_prefix(verb)
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
 /// Whether the catalog action's name says it returns credentials (see the module notes).
 fn names_credentials(action: &Action) -> bool {
-    CREDENTIAL_VERBS.iter().any(|verb| {
-        action.name.strip_prefix(verb).is_some_and(|rest| {
-            rest.starts_with(|c: char| c.is_ascii_uppercase())
-                && CREDENTIAL_NOUNS.iter().any(|noun| rest.ends_with(noun))
-        })
-    })
+    after_verb(action, &CREDENTIAL_VERBS)
+        .is_some_and(|rest| CREDENTIAL_NOUNS.iter().any(|noun| rest.ends_with(noun)))
 }
 
 /// Whether an action returns credentials: named so, or listed.
@@ -203,14 +210,17 @@ fn returns_credentials(action: &Action) -> bool {
 
 fn credential_list() -> &'static HashSet<usize> {
     static LISTED: OnceLock<HashSet<usize>> = OnceLock::new();
-    LISTED.get_or_init(|| {
-        let catalog = Catalog::get();
-        CREDENTIALS_EXPOSURE_ACTIONS
-            .iter()
-            .filter_map(|name| catalog.action(name))
-            .map(Action::id)
-            .collect()
-    })
+    LISTED.get_or_init(|| ids(CREDENTIALS_EXPOSURE_ACTIONS))
+}
+
+/// The catalog ids of the actions named.
+fn ids<'a>(names: impl IntoIterator<Item = &'a &'a str>) -> HashSet<usize> {
+    let catalog = Catalog::get();
+    names
+        .into_iter()
+        .filter_map(|name| catalog.action(name))
+        .map(Action::id)
+        .collect()
 }
 
 /// Actions whose response holds credentials or tokens and whose names do not say so (the
@@ -348,24 +358,14 @@ fn modifies_infrastructure(action: &Action) -> bool {
     action.access_level == AccessLevel::Write
         && INFRASTRUCTURE_SERVICES.contains(&action.service)
         && (action.service != "s3" || action.name.contains("Bucket"))
-        && INFRASTRUCTURE_VERBS.iter().any(|verb| {
-            action
-                .name
-                .strip_prefix(verb)
-                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
-        })
+        && after_verb(action, &INFRASTRUCTURE_VERBS).is_some()
 }
 
 /// Whether an action changes who can access resources: Permissions management, less the
 /// actions that only read.
 fn changes_access(action: &Action) -> bool {
     action.access_level == AccessLevel::PermissionsManagement
-        && !READ_VERBS.iter().any(|verb| {
-            action
-                .name
-                .strip_prefix(verb)
-                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
-        })
+        && after_verb(action, &READ_VERBS).is_none()
 }
 
 /// Where an action is first granted.
@@ -436,15 +436,11 @@ fn in_a_category(action: &Action, known: &mut [Option<bool>]) -> bool {
 fn listed() -> &'static HashSet<usize> {
     static LISTED: OnceLock<HashSet<usize>> = OnceLock::new();
     LISTED.get_or_init(|| {
-        let catalog = Catalog::get();
-        PRIVILEGE_ESCALATION_METHODS
+        ids(PRIVILEGE_ESCALATION_METHODS
             .iter()
             .flat_map(|m| m.iter())
             .chain(CREDENTIALS_EXPOSURE_ACTIONS)
-            .chain(DATA_EXFILTRATION_ACTIONS)
-            .filter_map(|name| catalog.action(name))
-            .map(Action::id)
-            .collect()
+            .chain(DATA_EXFILTRATION_ACTIONS))
     })
 }
 
@@ -541,6 +537,17 @@ fn bound(role: &Role, granted: &mut Grants<'_>, narrowed: &mut Vec<(&'static Act
     }
 }
 
+/// The identity of a policy's document: holders sharing a managed policy share it.
+fn document_id(policy: &Policy) -> usize {
+    policy
+        .document
+        .as_ref()
+        .map_or(0, |d| std::sync::Arc::as_ptr(d) as usize)
+}
+
+/// Whether an action belongs to a category.
+type Belongs = fn(&Action) -> bool;
+
 /// A finding with the identity of the policy document it is about.
 type Found = (Finding, usize);
 
@@ -568,32 +575,25 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
             found.push((grants[0], PRIVILEGE_ESCALATION, method.join(" + ")));
         }
     }
-    found.extend(
-        granted
-            .iter()
-            .flatten()
-            .filter(|(a, _)| returns_credentials(a))
-            .map(|(a, g)| (*g, CREDENTIALS_EXPOSURE, a.full_name())),
-    );
     for name in DATA_EXFILTRATION_ACTIONS {
         if let Some(g) = grant_of(name) {
             found.push((g, DATA_EXFILTRATION, name.to_string()));
         }
     }
-    found.extend(
-        granted
-            .iter()
-            .flatten()
-            .filter(|(a, _)| changes_access(a))
-            .map(|(a, g)| (*g, RESOURCE_EXPOSURE, a.full_name())),
-    );
-    found.extend(
-        granted
-            .iter()
-            .flatten()
-            .filter(|(a, _)| modifies_infrastructure(a))
-            .map(|(a, g)| (*g, INFRASTRUCTURE_MODIFICATION, a.full_name())),
-    );
+    let categories: [(Belongs, &'static Code); 3] = [
+        (returns_credentials, CREDENTIALS_EXPOSURE),
+        (changes_access, RESOURCE_EXPOSURE),
+        (modifies_infrastructure, INFRASTRUCTURE_MODIFICATION),
+    ];
+    for (belongs, code) in categories {
+        found.extend(
+            granted
+                .iter()
+                .flatten()
+                .filter(|(a, _)| belongs(a))
+                .map(|(a, g)| (*g, code, a.full_name())),
+        );
+    }
     report(source, role, found, &narrowed, out);
     pass_role_to_input_roles(source, role, policies, out);
 }
@@ -643,10 +643,7 @@ fn pass_role_to_input_roles(
                         && names_role(&resource.value, r)
                 }) {
                     let place = Place::policy(source, holder, policy).with_statement(index, s);
-                    let document = policy
-                        .document
-                        .as_ref()
-                        .map_or(0, |d| std::sync::Arc::as_ptr(d) as usize);
+                    let document = document_id(policy);
                     out.push((
                         place
                             .finding(
@@ -755,11 +752,7 @@ fn report(
         } else {
             list(&names)
         };
-        let document = grant
-            .policy
-            .document
-            .as_ref()
-            .map_or(0, |d| std::sync::Arc::as_ptr(d) as usize);
+        let document = document_id(grant.policy);
         out.push((
             place
                 .finding(

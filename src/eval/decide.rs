@@ -233,43 +233,21 @@ struct Said {
 /// Evaluates every policy, recording traces when asked.
 fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<PolicyTrace>>) -> Layers {
     let mut layers = Layers::default();
-    let scps_apply = request.caller().is_iam_principal();
-    for (level, policies) in set.scps.iter().enumerate() {
-        if !scps_apply {
-            let note = "SCPs govern only IAM principals of member accounts, not this caller";
+    if request.caller().is_iam_principal() {
+        layers.scp_missing = levels(&set.scps, request, &mut layers.deny, traces.as_deref_mut());
+    } else {
+        let note = "SCPs govern only IAM principals of member accounts, not this caller";
+        for (level, policies) in set.scps.iter().enumerate() {
             not_applicable(policies, level + 1, note, traces.as_deref_mut());
-            continue;
-        }
-        let said = group(
-            policies,
-            request,
-            Some(level + 1),
-            false,
-            traces.as_deref_mut(),
-        );
-        layers.deny |= said.deny;
-        if said.allow.is_none() && layers.scp_missing.is_none() {
-            layers.scp_missing = Some(level + 1);
         }
     }
-    let rcps_apply = !service_linked(request);
-    for (level, policies) in set.rcps.iter().enumerate() {
-        if !rcps_apply {
-            let note = "RCPs do not restrict service-linked roles, nor a service assuming one";
+    if service_linked(request) {
+        let note = "RCPs do not restrict service-linked roles, nor a service assuming one";
+        for (level, policies) in set.rcps.iter().enumerate() {
             not_applicable(policies, level + 1, note, traces.as_deref_mut());
-            continue;
         }
-        let said = group(
-            policies,
-            request,
-            Some(level + 1),
-            false,
-            traces.as_deref_mut(),
-        );
-        layers.deny |= said.deny;
-        if said.allow.is_none() && layers.rcp_missing.is_none() {
-            layers.rcp_missing = Some(level + 1);
-        }
+    } else {
+        layers.rcp_missing = levels(&set.rcps, request, &mut layers.deny, traces.as_deref_mut());
     }
     let bounded = !set.boundary.is_empty();
     let resource = group(&set.resource, request, None, bounded, traces.as_deref_mut());
@@ -302,6 +280,31 @@ fn service_linked(request: &Request) -> bool {
         }
         _ => false,
     }
+}
+
+/// Organization policies, level by level from the root: the first level (1 = root) with
+/// no Allow that applies, if any.
+fn levels(
+    levels: &[Vec<CompiledPolicy>],
+    request: &Request,
+    deny: &mut bool,
+    mut traces: Option<&mut Vec<PolicyTrace>>,
+) -> Option<usize> {
+    let mut missing = None;
+    for (level, policies) in levels.iter().enumerate() {
+        let said = group(
+            policies,
+            request,
+            Some(level + 1),
+            false,
+            traces.as_deref_mut(),
+        );
+        *deny |= said.deny;
+        if said.allow.is_none() && missing.is_none() {
+            missing = Some(level + 1);
+        }
+    }
+    missing
 }
 
 /// `bounded`: the caller has a permissions boundary, so a resource policy's Deny with
