@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod check;
+pub mod completions;
 pub mod expand;
 pub mod matrix;
 pub mod outline;
@@ -26,5 +27,6 @@ pub fn run(command: Command) -> ExitCode {
         Command::Why(args) => why::run(&args),
         Command::Matrix(args) => matrix::run(&args),
         Command::Expand(args) => expand::run(&args),
+        Command::Completions(args) => completions::run(&args),
     }
 }
