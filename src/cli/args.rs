@@ -111,6 +111,21 @@ Exit codes: 0 every pattern matched; 1 a pattern matched no action; 2 a pattern 
     /// changes. Exits 1 when NEW grants more.
     #[command(after_help = super::diff::HELP)]
     Diff(super::diff::DiffArgs),
+    /// Print the completion script for a shell, generated from this command line.
+    #[command(after_help = "\
+Install (then open a new shell):
+  bash:        iamscope completions bash > ~/.local/share/bash-completion/completions/iamscope
+  zsh:         iamscope completions zsh > ~/.zfunc/_iamscope   (with fpath+=(~/.zfunc) in ~/.zshrc)
+  fish:        iamscope completions fish > ~/.config/fish/completions/iamscope.fish
+  PowerShell:  iamscope completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: super::completions::Shell,
 }
 
 const WHY_EXAMPLES: &str = "\
@@ -351,7 +366,7 @@ impl Cli {
             Some(Command::Matrix(a)) => Some(&mut a.common),
             Some(Command::Review(a)) => Some(&mut a.common),
             Some(Command::Diff(a)) => Some(&mut a.common),
-            Some(Command::Expand(_)) => None,
+            Some(Command::Expand(_) | Command::Completions(_)) => None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod expand;
 pub mod holders;
@@ -31,5 +32,6 @@ pub fn run(command: Command) -> ExitCode {
         Command::Expand(args) => expand::run(&args),
         Command::Review(args) => review::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Completions(args) => completions::run(&args),
     }
 }
