@@ -202,3 +202,16 @@ fn colour_follows_color_no_color_and_the_environment() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
 }
+
+#[test]
+fn a_missing_file_names_the_path_as_given_and_the_working_directory() {
+    let run = iamscope(&["check", "no/such/policy.json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "iamscope: no/such/policy.json: no such file or directory (looked for in {}); check the path, or give `-` to read standard input\n",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    );
+}

@@ -472,7 +472,7 @@ fn generated_inputs_never_panic_and_always_serialise() {
         cases: std::env::var("IAMSCOPE_PROPTEST_CASES")
             .ok()
             .and_then(|n| n.parse().ok())
-            .unwrap_or(400),
+            .unwrap_or(256),
         rng_seed: RngSeed::Fixed(0x1a75_c0de),
         failure_persistence: None,
         max_shrink_iters: 2000,

