@@ -5,6 +5,7 @@ pub mod args;
 pub mod check;
 pub mod expand;
 pub mod matrix;
+pub mod minimize;
 pub mod outline;
 pub mod output;
 pub mod sarif;
@@ -26,5 +27,6 @@ pub fn run(command: Command) -> ExitCode {
         Command::Why(args) => why::run(&args),
         Command::Matrix(args) => matrix::run(&args),
         Command::Expand(args) => expand::run(&args),
+        Command::Minimize(args) => minimize::run(&args),
     }
 }
