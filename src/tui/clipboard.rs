@@ -101,7 +101,7 @@ impl Clipboard for Osc52 {
 /// The OSC 52 sequence that sets the clipboard to `text`: `ESC ] 52 ; c ; BASE64 BEL`; for
 /// tmux, inside `ESC P tmux; ... ESC \` with every ESC of the sequence doubled.
 pub fn osc52(text: &str, tmux: bool) -> Result<String, String> {
-    let payload = base64(text.as_bytes());
+    let payload = crate::load::cfn::intrinsic::base64(text.as_bytes());
     if payload.len() > OSC52_MAX_BASE64 {
         return Err(format!(
             "{} bytes is too much for the terminal's clipboard (OSC 52 takes about {} KB); write it to a file with `iamscope minimize ... > policy.json`",
@@ -115,28 +115,6 @@ pub fn osc52(text: &str, tmux: bool) -> Result<String, String> {
     } else {
         sequence
     })
-}
-
-/// Standard base64 with padding (RFC 4648), as OSC 52 takes it.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// A clipboard in memory, for tests: keeps what was copied.
@@ -159,6 +137,10 @@ impl Clipboard for Memory {
 mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
+
+    fn base64(bytes: &[u8]) -> String {
+        crate::load::cfn::intrinsic::base64(bytes)
+    }
 
     #[test]
     fn base64_as_rfc_4648_gives_it() {
