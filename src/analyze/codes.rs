@@ -123,6 +123,9 @@ codes! {
     INVALID_VERSION "invalid-version", Error, Validity,
     "Version is neither 2012-10-17 nor 2008-10-17.",
     "The policy language Version is a fixed date, `2012-10-17` (current, with policy variables) or `2008-10-17`; any other value is rejected.";
+    POLICY_TOO_LARGE "policy-too-large", Error, Validity,
+    "The policy is over AWS's size quota for its kind.",
+    "AWS counts a policy's characters without white space and rejects one over the quota for its kind: 6,144 for a managed policy, 10,240 for a role's inline policies, 2,048 for a user's, 5,120 for a group's, 5,120 for an SCP or RCP. `iamscope minimize` writes the same grant smaller, split into several named policies when it is still over.";
     DUPLICATE_SID "duplicate-sid", Error, Validity,
     "Two statements of one policy share a Sid.",
     "Sids must be unique within a policy; IAM rejects a policy in which two statements share one.";

@@ -206,13 +206,7 @@ fn counted<'a>(
 
 /// Which actions an unconditional Deny takes away everywhere (by action id), and how many
 /// actions of each service any Deny names.
-fn denies<'s>(
-    statements: &[&'s Statement],
-) -> (
-    Vec<bool>,
-    BTreeMap<&'static str, usize>,
-    Vec<(&'s Statement, Vec<bool>)>,
-) {
+fn denies<'s>(statements: &[&'s Statement]) -> Denies<'s> {
     let catalog = Catalog::get();
     let mut denied = vec![false; catalog.action_count()];
     let mut deny_named = vec![false; catalog.action_count()];
@@ -242,7 +236,21 @@ fn denies<'s>(
             unconditional.push((*s, named));
         }
     }
-    (denied, deny_named_services, unconditional)
+    Denies {
+        denied,
+        named_services: deny_named_services,
+        unconditional,
+    }
+}
+
+/// What the Deny statements of a holder take away, from [`denies`].
+struct Denies<'s> {
+    /// By action id: an unconditional Deny takes the action away on every resource.
+    denied: Vec<bool>,
+    /// How many actions of each service any Deny names.
+    named_services: BTreeMap<&'static str, usize>,
+    /// The unconditional Deny statements, each with the actions it names (by action id).
+    unconditional: Vec<(&'s Statement, Vec<bool>)>,
 }
 
 /// One service's grants while a matrix is built.
@@ -273,7 +281,11 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
             }
         }
     }
-    let (denied, deny_named_services, unconditional) = denies(&statements);
+    let Denies {
+        denied,
+        named_services: deny_named_services,
+        unconditional,
+    } = denies(&statements);
     let mut seen = vec![false; catalog.action_count()];
     let mut by_service: BTreeMap<&'static str, ServiceGrants> = BTreeMap::new();
     for (k, s) in statements.iter().enumerate() {
@@ -522,7 +534,7 @@ pub struct Granting {
 pub fn service_actions(source: &Source, role: &Role, service: &str) -> Vec<ActionGrant> {
     let (_, policies) = counted(source, role);
     let statements: Vec<&Statement> = policies.iter().flat_map(|(_, p)| p.statements()).collect();
-    let (denied, _, _) = denies(&statements);
+    let denied = denies(&statements).denied;
     let mut out: Vec<ActionGrant> = Vec::new();
     let mut by_id: HashMap<usize, usize> = HashMap::new();
     for (holder, policy) in &policies {

@@ -11,6 +11,7 @@ pub mod finding;
 pub mod grants;
 pub mod ignore;
 pub mod matrix;
+pub mod minimize;
 mod redundancy;
 pub mod review;
 pub mod review_export;
@@ -66,6 +67,7 @@ pub fn check(sources: &[Source]) -> Vec<Finding> {
                 let written = !doc.synthesized;
                 if written {
                     validity::document(place, doc, &mut out);
+                    minimize::size::check(place, role.kind, policy, doc, &mut out);
                     redundancy::statements(place, policy.kind, doc, &mut out);
                 }
                 for (i, s) in doc.statements.iter().enumerate() {
@@ -308,6 +310,7 @@ mod tests {
             ("full-admin", 1),
             ("infrastructure-modification", 1),
             ("pass-role-star", 1),
+            ("policy-too-large", 1),
             ("privilege-escalation", 1),
             ("redundant-action", 1999),
             ("resource-exposure", 1),

@@ -119,6 +119,12 @@ Install (then open a new shell):
   fish:        iamscope completions fish > ~/.config/fish/completions/iamscope.fish
   PowerShell:  iamscope completions powershell >> $PROFILE")]
     Completions(CompletionsArgs),
+
+    /// Print the least policy that grants what a role's policies grant: redundant statements
+    /// and actions dropped, statements merged, actions sorted, placeholders filled by --var;
+    /// or, with --keep, only the actions a workload calls. What changed goes to standard error.
+    #[command(after_help = MINIMIZE_EXAMPLES)]
+    Minimize(MinimizeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -126,6 +132,58 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum, value_name = "SHELL")]
     pub shell: super::completions::Shell,
+}
+
+const MINIMIZE_EXAMPLES: &str = "\
+Never wider: the output grants exactly what the input grants (with --keep, only part of it),
+on the same resources and under the same conditions. A list of actions becomes a wildcard
+only when the wildcard covers, in the catalog built into iamscope, exactly that list;
+--no-wildcards writes every wildcard out as its actions. Placeholders not filled with --var
+are written ${Name}. An output over AWS's size quota (a managed policy holds 6,144
+characters without white space) is split into several policies, each named.
+
+Which policies: a role's (user's, group's) identity policies, inline and managed, and a
+user's groups'; for a holder with none, its resource policies. Trust policies and
+boundaries grant nothing and are left out (standard error says so).
+
+Examples:
+  iamscope minimize sample-policies/upsolver.md --role UpsolverServerRole
+  iamscope minimize vendor.md --role VendorRole --var AccountId=111122223333 > policy.json
+  iamscope minimize policy.json --keep s3:GetObject s3:ListBucket
+  iamscope minimize policy.json --keep 'kms:Describe*' --no-wildcards
+  iamscope minimize account-dump.json --role deploy --format json | jq '.reports[0]'
+
+JSON: {\"policies\": [{\"name\", \"holder\", \"kind\", \"characters\", \"document\"}], \"reports\":
+[{\"holder\", \"statements_before\", \"statements_after\", \"redundant\", \"not_granted\", ...}]}
+
+Exit codes: 0 success; 2 bad usage, unreadable input or no role of that name.";
+
+#[derive(Args, Debug)]
+pub struct MinimizeArgs {
+    /// Files, directories (walked, in name order) or `-` for standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<String>,
+
+    /// The role (or user, group, resource) to minimize; without it, every holder in turn.
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+
+    /// Keep only these actions or patterns, each on the resources and under the conditions
+    /// the input grants it; one the input does not grant is reported, never added.
+    #[arg(long, value_name = "ACTION", num_args = 1..)]
+    pub keep: Vec<String>,
+
+    /// Write every wildcard action out as the catalog actions it covers.
+    #[arg(long)]
+    pub no_wildcards: bool,
+
+    /// Output format: the policy JSON (what changed on standard error), or JSON holding
+    /// the policies and the reports.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub common: Common,
 }
 
 const WHY_EXAMPLES: &str = "\
@@ -366,6 +424,7 @@ impl Cli {
             Some(Command::Matrix(a)) => Some(&mut a.common),
             Some(Command::Review(a)) => Some(&mut a.common),
             Some(Command::Diff(a)) => Some(&mut a.common),
+            Some(Command::Minimize(a)) => Some(&mut a.common),
             Some(Command::Expand(_) | Command::Completions(_)) => None,
         }
     }

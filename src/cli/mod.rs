@@ -8,6 +8,7 @@ pub mod diff;
 pub mod expand;
 pub mod holders;
 pub mod matrix;
+pub mod minimize;
 pub mod outline;
 pub mod output;
 pub mod review;
@@ -33,5 +34,6 @@ pub fn run(command: Command) -> ExitCode {
         Command::Review(args) => review::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Completions(args) => completions::run(&args),
+        Command::Minimize(args) => minimize::run(&args),
     }
 }

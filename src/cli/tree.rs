@@ -34,7 +34,7 @@ pub fn run(args: &TreeArgs) -> ExitCode {
             let mut sources = JsonArray::open(&mut out, "{\n  \"sources\": ", 1);
             let print = |source: Source| {
                 if source.roles.len() > CHUNK {
-                    return Err(source);
+                    return Err(Box::new(source));
                 }
                 let mut text = String::new();
                 write_source_json(&mut text, &source, args.expand, 1);

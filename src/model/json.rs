@@ -96,7 +96,7 @@ fn values_to_json(v: &Values) -> Value {
     }
 }
 
-fn principal_to_json(p: &Principal) -> Value {
+pub fn principal_to_json(p: &Principal) -> Value {
     match p {
         Principal::Wildcard(t) => Value::from(t.value.as_str()),
         Principal::Map { entries, .. } => Value::Object(
@@ -108,7 +108,7 @@ fn principal_to_json(p: &Principal) -> Value {
     }
 }
 
-fn condition_to_json(c: &Condition) -> Value {
+pub fn condition_to_json(c: &Condition) -> Value {
     Value::Object(
         c.operators
             .iter()

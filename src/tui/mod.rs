@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clipboard;
 mod findings;
 pub mod keymap;
 mod loading;
