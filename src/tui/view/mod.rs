@@ -8,6 +8,7 @@ mod findings;
 mod help;
 mod json;
 mod matrix;
+mod review;
 mod search;
 mod status;
 mod tabs;
@@ -128,13 +129,14 @@ pub fn help_rows(size: Rect) -> usize {
     help::inner(size).height.into()
 }
 
-/// The view whose tab is at `at`, if any, with `findings` findings in the last tab.
-pub fn tab_at(size: Rect, at: Position, findings: usize) -> Option<View> {
+/// The view whose tab is at `at`, if any, with `findings` findings in the third tab and
+/// the review's last when `reviewing`.
+pub fn tab_at(size: Rect, at: Position, findings: usize, reviewing: bool) -> Option<View> {
     let a = layout(size, View::Tree);
     if !a.tabs.contains(at) {
         return None;
     }
-    tabs::at(usize::from(at.x - a.tabs.x), findings)
+    tabs::at(usize::from(at.x - a.tabs.x), findings, reviewing)
 }
 
 /// Draws the whole screen from the state.
@@ -149,9 +151,12 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Tree => tree::render(frame, app, main, a.main, theme),
         View::Matrix => matrix::render(frame, app, main, a.main, theme),
         View::Findings => findings::render(frame, app, main, a.main, theme),
+        View::Review => review::render(frame, app, main, a.main, theme),
     }
     if a.detail.height > 0 && a.detail.width > 0 {
-        if app.why().is_shown() && app.view() == View::Tree {
+        if app.view() == View::Review {
+            review::render_step(frame, app, detail, a.detail, theme);
+        } else if app.why().is_shown() && app.view() == View::Tree {
             why::render(frame, app, detail, a.detail, theme);
         } else {
             detail::render(frame, app, detail, a.detail, theme);
@@ -159,6 +164,8 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     if app.mode() == Mode::Search {
         search::render(frame, app, a, theme);
+    } else if let Some(walk) = app.walk().filter(|_| app.mode() == Mode::Comment) {
+        review::render_comment(frame, walk, a.status, theme);
     } else {
         status::render(frame, app, a.status, theme);
     }
