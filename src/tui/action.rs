@@ -69,6 +69,10 @@ pub enum Action {
     Comment,
     /// Review: remove its decision and comment.
     Undecide,
+    /// Review: the next step, or the previous one (whichever pane has the focus).
+    Step {
+        forward: bool,
+    },
     /// Show or hide the findings of a severity.
     Filter(Severity),
     /// Text entry: a character typed into the query or the focused field.

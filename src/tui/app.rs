@@ -319,12 +319,14 @@ impl App {
                 Action::Cancel | Action::Insert(_) | Action::DeleteBack,
             ) => true,
             (Mode::Comment, Action::Submit) => true,
-            (Mode::Review, Action::Down | Action::PageDown | Action::Last) => {
-                self.walk.as_ref().is_some_and(|w| w.cursor + 1 < w.len())
-            }
-            (Mode::Review, Action::Up | Action::PageUp | Action::First) => {
-                self.walk.as_ref().is_some_and(|w| w.cursor > 0)
-            }
+            (
+                Mode::Review,
+                Action::Down | Action::PageDown | Action::Last | Action::Step { forward: true },
+            ) => self.walk.as_ref().is_some_and(|w| w.cursor + 1 < w.len()),
+            (
+                Mode::Review,
+                Action::Up | Action::PageUp | Action::First | Action::Step { forward: false },
+            ) => self.walk.as_ref().is_some_and(|w| w.cursor > 0),
             (Mode::Review, Action::Accept | Action::Flag | Action::Comment | Action::Open) => {
                 self.walk.as_ref().is_some_and(|w| !w.is_empty())
             }
@@ -440,6 +442,12 @@ impl App {
             }
             Action::Why => self.start_why(),
             Action::Review => self.start_review(),
+            // The review's keys work whichever pane has the focus.
+            Action::Accept
+            | Action::Flag
+            | Action::Comment
+            | Action::Undecide
+            | Action::Step { .. } => self.in_review(action),
             _ if self.focus == Focus::Detail => self.scroll_detail(action),
             _ => match self.view {
                 View::Tree => self.tree(action),
@@ -489,8 +497,8 @@ impl App {
             return;
         }
         match action {
-            Action::Down => walk.step(1),
-            Action::Up => walk.step(-1),
+            Action::Down | Action::Step { forward: true } => walk.step(1),
+            Action::Up | Action::Step { forward: false } => walk.step(-1),
             Action::PageDown => walk.step(page),
             Action::PageUp => walk.step(-page),
             Action::First => walk.cursor = 0,

@@ -486,7 +486,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         &[Key::char(']')],
-        Action::Down,
+        Action::Step { forward: true },
         REVIEW,
         Section::Review,
         "next step",
@@ -494,7 +494,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         &[Key::char('[')],
-        Action::Up,
+        Action::Step { forward: false },
         REVIEW,
         Section::Review,
         "previous step",

@@ -579,6 +579,11 @@ fn review_steps_are_accepted_flagged_commented_and_marked_in_the_tree() {
     let mut app = again;
     press(&mut app, "g c x Esc u");
     assert!(progress(&app).starts_with("1 of "), "{}", progress(&app));
+    // With the detail pane focused, j scrolls it, and the review's keys still work.
+    press(&mut app, "Tab j ] ] a");
+    assert_eq!(app.detail_scroll(), 0);
+    assert_eq!(app.walk().map(|w| w.cursor), Some(2));
+    assert!(progress(&app).starts_with("2 of "), "{}", progress(&app));
 }
 
 #[test]
