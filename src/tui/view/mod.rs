@@ -223,3 +223,21 @@ fn location(source: &Source, loc: Loc) -> String {
 fn plain(text: impl Into<String>) -> Span<'static> {
     Span::styled(text.into(), Style::new())
 }
+
+/// The detail pane's `lines` under `title`, wrapped and scrolled as far as the state says
+/// (the node's detail, the why answer and the review step all draw through here).
+fn scrolled(
+    frame: &mut Frame,
+    app: &App,
+    block: Block<'static>,
+    title: String,
+    lines: Vec<Line<'static>>,
+    area: Rect,
+) {
+    let scroll = u16::try_from(app.detail_scroll()).unwrap_or(u16::MAX);
+    let paragraph = ratatui::widgets::Paragraph::new(lines)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .scroll((scroll, 0))
+        .block(block.title(title));
+    frame.render_widget(paragraph, area);
+}

@@ -7,7 +7,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::theme::Theme;
 use super::widgets::{field as text_field, list};
@@ -78,12 +78,7 @@ pub fn render_step(frame: &mut Frame, app: &App, block: Block<'static>, area: Re
         ),
         None => (" Step ".to_string(), Vec::new()),
     };
-    let scroll = u16::try_from(app.detail_scroll()).unwrap_or(u16::MAX);
-    let paragraph = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
-        .block(block.title(title));
-    frame.render_widget(paragraph, area);
+    super::scrolled(frame, app, block, title, lines, area);
 }
 
 fn lines(step: &Step, status: &Status, theme: Theme) -> Vec<Line<'static>> {
