@@ -809,7 +809,14 @@ impl App {
                 let len = self.findings.rows().len();
                 self.findings.cursor = (first + row).min(len.saturating_sub(1));
             }
-            View::Matrix | View::Review => {}
+            View::Review => {
+                let first = view::review_first_row(self);
+                if let Some(walk) = &mut self.walk {
+                    walk.cursor = (first + row).min(walk.len().saturating_sub(1));
+                    self.detail_scroll = 0;
+                }
+            }
+            View::Matrix => {}
         }
     }
 

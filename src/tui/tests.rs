@@ -584,6 +584,19 @@ fn review_steps_are_accepted_flagged_commented_and_marked_in_the_tree() {
     assert_eq!(app.detail_scroll(), 0);
     assert_eq!(app.walk().map(|w| w.cursor), Some(2));
     assert!(progress(&app).starts_with("2 of "), "{}", progress(&app));
+    // A click on a step's row (the fifth, under the tabs and the frame) selects it.
+    handle_event(
+        &mut app,
+        &Event::Mouse(ratatui::crossterm::event::MouseEvent {
+            kind: ratatui::crossterm::event::MouseEventKind::Down(
+                ratatui::crossterm::event::MouseButton::Left,
+            ),
+            column: 5,
+            row: 6,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.walk().map(|w| w.cursor), Some(4));
 }
 
 #[test]

@@ -32,6 +32,7 @@ use theme::Theme;
 
 pub use findings::first_row_shown as findings_first_row;
 pub use help::len as help_len;
+pub use review::first_row_shown as review_first_row;
 
 /// Below this width the detail goes under the list instead of beside it.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 72;

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::theme::Theme;
-use super::widgets::{field as text_field, list};
+use super::widgets::{field as text_field, first_row, list};
 use super::{field, plain};
 use crate::analyze::review::{Rank, Status, Step, Verdict};
 use crate::model::Severity;
@@ -57,6 +57,12 @@ pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, t
             plain(escape(&step.location()).into_owned()),
         ])
     });
+}
+
+/// The step on the list's first row (for a click on a row).
+pub fn first_row_shown(app: &App) -> usize {
+    let cursor = app.walk().map_or(0, |w| w.cursor);
+    first_row(cursor, super::list_rows(app.size()))
 }
 
 /// The rank in a column, as the matrix abbreviates Permissions management.
