@@ -300,3 +300,47 @@ fn slow_loading_shows_progress_and_ctrl_c_quits_cleanly() {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+#[ignore = "needs tmux: run with --include-ignored"]
+fn review_decisions_are_saved_and_found_again() {
+    let dir = std::env::temp_dir().join(format!("iamscope-review-tmux-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("stackstate.review.json");
+    let args = format!("{STACKSTATE} --review '{}'", file.display());
+    let tmux = viewer(&args);
+    tmux.send(&["r"]);
+    tmux.wait_for("the first step", |_, s| {
+        s.contains("Review · 0 of 31 decided, 0 flagged") && s.contains("Step 1 of 31")
+    });
+    tmux.send(&["a"]);
+    tmux.wait_for("the step accepted", |_, s| {
+        s.contains("1 of 31 decided, 0 flagged") && s.contains("Decision ✓ accepted")
+    });
+    tmux.send(&["]", "f", "c"]);
+    tmux.wait_for("the comment line", |_, s| s.contains("Enter records it"));
+    tmux.type_line("trust from any principal of the account");
+    tmux.wait_for("the step flagged with its comment", |_, s| {
+        s.contains("2 of 31 decided, 1 flagged")
+            && s.contains("Decision ✗ flagged")
+            && s.contains("Comment  trust from any principal")
+    });
+    quit(&tmux);
+    drop(tmux);
+
+    let tmux = viewer(&args);
+    tmux.send(&["r"]);
+    // Resumed on the first undecided step.
+    tmux.wait_for("the decisions found again", |_, s| {
+        s.contains("Review · 2 of 31 decided, 1 flagged")
+            && s.contains("✗   2 warning")
+            && s.contains("Step 3 of 31")
+    });
+    tmux.send(&["["]);
+    tmux.wait_for("the comment found again", |_, s| {
+        s.contains("Step 2 of 31") && s.contains("Comment  trust from any principal")
+    });
+    quit(&tmux);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -52,6 +52,10 @@ pub struct Cli {
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
+    /// The viewer's review walkthrough (`r`) keeps its decisions here.
+    #[command(flatten)]
+    pub review: super::review::ReviewFile,
+
     #[command(flatten)]
     pub common: Common,
 }

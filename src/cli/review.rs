@@ -48,9 +48,8 @@ pub struct ReviewArgs {
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<String>,
 
-    /// The review file to read and write (default: <first PATH>.review.json).
-    #[arg(long, value_name = "FILE")]
-    pub review: Option<PathBuf>,
+    #[command(flatten)]
+    pub file: ReviewFile,
 
     /// Write the report to FILE: Markdown for a name ending in .md, HTML for .html.
     #[arg(long, value_name = "FILE")]
@@ -82,6 +81,21 @@ pub struct ReviewArgs {
     pub common: Common,
 }
 
+/// The review file option, the same for `review` and the viewer.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReviewFile {
+    /// The review file to read and write (default: <first PATH>.review.json).
+    #[arg(long, value_name = "FILE")]
+    pub review: Option<PathBuf>,
+}
+
+impl ReviewFile {
+    /// The file given, else the one beside the first input; `None` for standard input.
+    pub fn path(&self, paths: &[String]) -> Option<PathBuf> {
+        self.review.clone().or_else(|| review::default_path(paths))
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum FailOn {
     Flagged,
@@ -100,11 +114,7 @@ impl ReviewArgs {
 }
 
 pub fn run(args: &ReviewArgs) -> ExitCode {
-    let Some(path) = args
-        .review
-        .clone()
-        .or_else(|| review::default_path(&args.paths))
-    else {
+    let Some(path) = args.file.path(&args.paths) else {
         eprintln!(
             "iamscope: standard input has no name to keep a review file beside: give --review FILE"
         );

@@ -9,6 +9,8 @@ pub enum View {
     Tree,
     Matrix,
     Findings,
+    /// The review walkthrough (`r`), not among the numbered tabs.
+    Review,
 }
 
 impl View {
@@ -19,6 +21,7 @@ impl View {
             View::Tree => "Tree",
             View::Matrix => "Matrix",
             View::Findings => "Findings",
+            View::Review => "Review",
         }
     }
 }
@@ -56,6 +59,20 @@ pub enum Action {
     PrevMatch,
     /// Open the why form for the node under the cursor.
     Why,
+    /// Start or resume the review walkthrough over the loaded sources.
+    Review,
+    /// Review: accept the statement of the step under the cursor.
+    Accept,
+    /// Review: flag it.
+    Flag,
+    /// Review: open the comment line on it.
+    Comment,
+    /// Review: remove its decision and comment.
+    Undecide,
+    /// Review: the next step, or the previous one (whichever pane has the focus).
+    Step {
+        forward: bool,
+    },
     /// Show or hide the findings of a severity.
     Filter(Severity),
     /// Text entry: a character typed into the query or the focused field.

@@ -10,9 +10,11 @@ use ratatui::layout::{Position, Rect};
 use super::action::{Action, View};
 use super::findings::Findings;
 use super::matrix::{Matrix, Part};
+use super::review::Walk;
 use super::search::{Search, destination};
 use super::view;
 use super::why::{HolderAt, Why};
+use crate::analyze::review::{StatementRef, Verdict};
 use crate::analyze::search::Index;
 use crate::model::outline::{Element, Node, NodeId, NodeKind, Outline};
 use crate::model::{Severity, Source};
@@ -26,6 +28,9 @@ pub enum Mode {
     Help,
     Search,
     Form,
+    Review,
+    /// Typing a review comment.
+    Comment,
 }
 
 /// Which pane has the focus: the view's list, or the detail beside it.
@@ -72,6 +77,11 @@ pub struct App {
     why: Why,
     /// A short message for the status line (a search with no result, say).
     message: Option<String>,
+    /// The review file the walkthrough reads and saves (`--review`, or beside the first
+    /// input); `None` when there is nowhere to keep one.
+    review_path: Option<std::path::PathBuf>,
+    /// The review walkthrough, from the first `r` on.
+    walk: Option<Walk>,
 }
 
 impl App {
@@ -123,7 +133,18 @@ impl App {
             matrix,
             why: Why::default(),
             message: None,
+            review_path: None,
+            walk: None,
         }
+    }
+
+    /// Where the walkthrough keeps its decisions.
+    pub fn set_review_path(&mut self, path: Option<std::path::PathBuf>) {
+        self.review_path = path;
+    }
+
+    pub fn walk(&self) -> Option<&Walk> {
+        self.walk.as_ref()
     }
 
     pub fn sources(&self) -> &[Source] {
@@ -190,11 +211,14 @@ impl App {
             Mode::Search
         } else if self.why.is_editing() {
             Mode::Form
+        } else if self.walk.as_ref().is_some_and(|w| w.comment.is_some()) {
+            Mode::Comment
         } else {
             match self.view {
                 View::Tree => Mode::Tree,
                 View::Matrix => Mode::Matrix,
                 View::Findings => Mode::Findings,
+                View::Review => Mode::Review,
             }
         }
     }
@@ -288,12 +312,30 @@ impl App {
             (_, Action::Quit | Action::Resize { .. } | Action::Help) => true,
             (_, Action::Show(v)) => v != self.view,
             (_, Action::NextMatch | Action::PrevMatch) => matches,
-            (_, Action::Search | Action::NextPane) => true,
+            (_, Action::Search | Action::NextPane | Action::Review) => true,
             (Mode::Search, Action::Submit) => matches,
             (
-                Mode::Search | Mode::Form,
+                Mode::Search | Mode::Form | Mode::Comment,
                 Action::Cancel | Action::Insert(_) | Action::DeleteBack,
             ) => true,
+            (Mode::Comment, Action::Submit) => true,
+            (
+                Mode::Review,
+                Action::Down | Action::PageDown | Action::Last | Action::Step { forward: true },
+            ) => self.walk.as_ref().is_some_and(|w| w.cursor + 1 < w.len()),
+            (
+                Mode::Review,
+                Action::Up | Action::PageUp | Action::First | Action::Step { forward: false },
+            ) => self.walk.as_ref().is_some_and(|w| w.cursor > 0),
+            (Mode::Review, Action::Accept | Action::Flag | Action::Comment | Action::Open) => {
+                self.walk.as_ref().is_some_and(|w| !w.is_empty())
+            }
+            (Mode::Review, Action::Undecide) => self.walk.as_ref().is_some_and(|w| {
+                w.review
+                    .statuses
+                    .get(w.cursor)
+                    .is_some_and(|s| s.entry.is_some())
+            }),
             (Mode::Search | Mode::Form, Action::Down | Action::Up) => true,
             (Mode::Form, Action::Submit | Action::Complete) => true,
             (Mode::Tree, Action::Back) => self.why.is_shown(),
@@ -345,6 +387,7 @@ impl App {
             _ => match self.mode() {
                 Mode::Search => self.searching(action),
                 Mode::Form => self.form(action),
+                Mode::Comment => self.commenting(action),
                 _ => self.browse(action),
             },
         }
@@ -398,13 +441,97 @@ impl App {
                 self.jump_to_result();
             }
             Action::Why => self.start_why(),
+            Action::Review => self.start_review(),
+            // The review's keys work whichever pane has the focus.
+            Action::Accept
+            | Action::Flag
+            | Action::Comment
+            | Action::Undecide
+            | Action::Step { .. } => self.in_review(action),
             _ if self.focus == Focus::Detail => self.scroll_detail(action),
             _ => match self.view {
                 View::Tree => self.tree(action),
                 View::Matrix => self.in_matrix(action),
                 View::Findings => self.in_findings(action),
+                View::Review => self.in_review(action),
             },
         }
+    }
+
+    /// Shows the walkthrough, opening the review file on the first `r`; from the tree, on
+    /// the selected statement's step.
+    fn start_review(&mut self) {
+        let from_tree = (self.view == View::Tree)
+            .then(|| self.selected().filter(|n| n.kind == NodeKind::Statement))
+            .flatten()
+            .and_then(|n| statement_ref(n.at));
+        if self.walk.is_none() {
+            let (walk, message) = Walk::open(
+                &self.sources,
+                self.findings.all(),
+                self.review_path.as_deref(),
+            );
+            self.walk = Some(walk);
+            self.message = message;
+        }
+        if let Some(walk) = &mut self.walk
+            && let Some(i) = from_tree.and_then(|at| walk.review.step_at(at))
+        {
+            walk.cursor = i;
+        }
+        self.view = View::Review;
+        self.focus = Focus::Main;
+        self.detail_scroll = 0;
+    }
+
+    fn in_review(&mut self, action: Action) {
+        let page = view::list_rows(self.size).saturating_sub(1).max(1);
+        let page = isize::try_from(page).unwrap_or(1);
+        let Some(walk) = &mut self.walk else { return };
+        let before = walk.cursor;
+        if action == Action::Open {
+            if let Some(step) = walk.review.steps.get(walk.cursor) {
+                let at = step.at;
+                self.jump_to_statement((at.source, at.role, at.policy, at.statement));
+            }
+            return;
+        }
+        match action {
+            Action::Down | Action::Step { forward: true } => walk.step(1),
+            Action::Up | Action::Step { forward: false } => walk.step(-1),
+            Action::PageDown => walk.step(page),
+            Action::PageUp => walk.step(-page),
+            Action::First => walk.cursor = 0,
+            Action::Last => walk.step(isize::MAX / 2),
+            Action::Accept => self.message = walk.decide(Some(Verdict::Accepted)),
+            Action::Flag => self.message = walk.decide(Some(Verdict::Flagged)),
+            Action::Undecide => self.message = walk.decide(None),
+            Action::Comment => walk.start_comment(),
+            _ => {}
+        }
+        if walk.cursor != before {
+            self.detail_scroll = 0;
+        }
+    }
+
+    /// Typing a review comment: Enter records it, Esc leaves it as it was.
+    fn commenting(&mut self, action: Action) {
+        let Some(walk) = &mut self.walk else { return };
+        match action {
+            Action::Insert(c) => walk.edit(Some(c)),
+            Action::DeleteBack => walk.edit(None),
+            Action::Submit => self.message = walk.finish_comment(),
+            Action::Cancel => walk.comment = None,
+            _ => {}
+        }
+    }
+
+    /// Where the statement at `at` stands in the walkthrough: `None` before it started (or
+    /// for what is not a statement), `Some(None)` undecided, else its decision.
+    pub fn decision(&self, at: crate::model::outline::At) -> Option<Option<Verdict>> {
+        let walk = self.walk.as_ref()?;
+        let i = walk.review.step_at(statement_ref(at)?)?;
+        Some(walk.review.statuses[i].verdict())
     }
 
     fn scroll_detail(&mut self, action: Action) {
@@ -651,7 +778,12 @@ impl App {
     fn click(&mut self, x: u16, y: u16) {
         let at = Position::new(x, y);
         let layout = view::layout(self.size, self.view);
-        if let Some(view) = view::tab_at(self.size, at, self.findings.all().len()) {
+        if let Some(view) = view::tab_at(
+            self.size,
+            at,
+            self.findings.all().len(),
+            self.walk.is_some(),
+        ) {
             self.browse(Action::Show(view));
             return;
         }
@@ -676,6 +808,13 @@ impl App {
                 let first = view::findings_first_row(self);
                 let len = self.findings.rows().len();
                 self.findings.cursor = (first + row).min(len.saturating_sub(1));
+            }
+            View::Review => {
+                let first = view::review_first_row(self);
+                if let Some(walk) = &mut self.walk {
+                    walk.cursor = (first + row).min(walk.len().saturating_sub(1));
+                    self.detail_scroll = 0;
+                }
             }
             View::Matrix => {}
         }
@@ -725,4 +864,14 @@ impl App {
             }
         }
     }
+}
+
+/// A statement node's place as the review names it.
+fn statement_ref(at: crate::model::outline::At) -> Option<StatementRef> {
+    Some(StatementRef {
+        source: at.source,
+        role: at.role?,
+        policy: at.policy?,
+        statement: at.statement?,
+    })
 }

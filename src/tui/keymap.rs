@@ -85,17 +85,19 @@ pub enum Section {
     Search,
     Why,
     Findings,
+    Review,
     General,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Move,
         Section::Tree,
         Section::Views,
         Section::Search,
         Section::Why,
         Section::Findings,
+        Section::Review,
         Section::General,
     ];
 
@@ -107,6 +109,7 @@ impl Section {
             Section::Search => "Search",
             Section::Why => "Why: is it allowed?",
             Section::Findings => "Findings view",
+            Section::Review => "Review walkthrough",
             Section::General => "General",
         }
     }
@@ -129,13 +132,21 @@ pub struct Binding {
 /// Stands for any character typed (bound to [`Action::Insert`]).
 const TYPED: Key = Key::code(KeyCode::Null);
 
-const VIEWS: &[Mode] = &[Mode::Tree, Mode::Matrix, Mode::Findings];
-const LISTS: &[Mode] = &[Mode::Tree, Mode::Matrix, Mode::Findings, Mode::Help];
+const VIEWS: &[Mode] = &[Mode::Tree, Mode::Matrix, Mode::Findings, Mode::Review];
+const LISTS: &[Mode] = &[
+    Mode::Tree,
+    Mode::Matrix,
+    Mode::Findings,
+    Mode::Review,
+    Mode::Help,
+];
 const TREE: &[Mode] = &[Mode::Tree];
 const MATRIX: &[Mode] = &[Mode::Matrix];
 const FINDINGS: &[Mode] = &[Mode::Findings];
 const HELP: &[Mode] = &[Mode::Help];
-const TEXT: &[Mode] = &[Mode::Search, Mode::Form];
+const TEXT: &[Mode] = &[Mode::Search, Mode::Form, Mode::Comment];
+const REVIEW: &[Mode] = &[Mode::Review];
+const COMMENT: &[Mode] = &[Mode::Comment];
 const SEARCH: &[Mode] = &[Mode::Search];
 const FORM: &[Mode] = &[Mode::Form];
 const ALL: &[Mode] = &[
@@ -145,6 +156,8 @@ const ALL: &[Mode] = &[
     Mode::Help,
     Mode::Search,
     Mode::Form,
+    Mode::Review,
+    Mode::Comment,
 ];
 
 const fn bind(
@@ -430,6 +443,86 @@ pub const BINDINGS: &[Binding] = &[
         Section::Findings,
         "show or hide info",
         Some("filter"),
+    ),
+    bind(
+        &[Key::char('r')],
+        Action::Review,
+        &[Mode::Tree, Mode::Matrix, Mode::Findings],
+        Section::Review,
+        "start or resume the review: every statement once, riskiest first, decisions saved to the review file as you go; from a statement in the tree, its step. The tree then marks each statement: ✓ accepted, ✗ flagged, ? undecided",
+        None,
+    ),
+    bind(
+        &[Key::char('a')],
+        Action::Accept,
+        REVIEW,
+        Section::Review,
+        "accept the statement",
+        Some("accept"),
+    ),
+    bind(
+        &[Key::char('f')],
+        Action::Flag,
+        REVIEW,
+        Section::Review,
+        "flag the statement",
+        Some("flag"),
+    ),
+    bind(
+        &[Key::char('c')],
+        Action::Comment,
+        REVIEW,
+        Section::Review,
+        "comment on the statement (one line; Enter records it, Esc leaves it as it was)",
+        Some("comment"),
+    ),
+    bind(
+        &[Key::char('u')],
+        Action::Undecide,
+        REVIEW,
+        Section::Review,
+        "clear the decision and comment",
+        Some("clear"),
+    ),
+    bind(
+        &[Key::char(']')],
+        Action::Step { forward: true },
+        REVIEW,
+        Section::Review,
+        "next step",
+        Some("step"),
+    ),
+    bind(
+        &[Key::char('[')],
+        Action::Step { forward: false },
+        REVIEW,
+        Section::Review,
+        "previous step",
+        Some("step"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Open,
+        REVIEW,
+        Section::Review,
+        "show the statement in the tree",
+        Some("tree"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Submit,
+        COMMENT,
+        Section::Review,
+        "record the comment",
+        Some("record"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Esc)],
+        Action::Cancel,
+        COMMENT,
+        Section::Review,
+        "leave the comment as it was",
+        Some("cancel"),
     ),
     bind(
         &[Key::char('?')],

@@ -9,6 +9,7 @@ mod findings;
 pub mod keymap;
 mod loading;
 mod matrix;
+mod review;
 mod search;
 mod terminal;
 pub mod view;
@@ -18,6 +19,7 @@ mod why;
 mod tests;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ratatui::crossterm::event::{Event, MouseButton, MouseEventKind};
@@ -29,11 +31,13 @@ pub use app::{App, Mode};
 
 /// Opens the viewer on `paths`, or on the bundled samples when there are none, with
 /// progress on standard error while slow input loads. Input that cannot be read is
-/// reported before the screen changes, and the viewer does not open.
-pub fn run(paths: &[String], common: &Common) -> ExitCode {
+/// reported before the screen changes, and the viewer does not open. The review
+/// walkthrough keeps its decisions in `review` (none: nothing is recorded).
+pub fn run(paths: &[String], review: Option<PathBuf>, common: &Common) -> ExitCode {
     let Some(mut app) = loading::open(paths, common) else {
         return ExitCode::from(EXIT_USAGE);
     };
+    app.set_review_path(review);
     if !std::io::stdout().is_terminal() {
         eprintln!(
             "iamscope: the viewer needs a terminal; to print the tree instead, run `iamscope tree PATH...`"

@@ -509,3 +509,150 @@ fn mouse_clicks_select_rows_and_switch_tabs() {
     });
     assert_eq!(app.detail_scroll(), 3);
 }
+
+/// An empty directory of its own for a test's review file.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamscope-tui-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn reviewing(path: &std::path::Path) -> App {
+    let mut app = stackstate_app(100, 30);
+    app.set_review_path(Some(path.to_path_buf()));
+    press(&mut app, "r");
+    app
+}
+
+fn progress(app: &App) -> String {
+    app.walk().unwrap().review.progress().to_string()
+}
+
+#[test]
+fn review_steps_are_accepted_flagged_commented_and_marked_in_the_tree() {
+    let dir = scratch("walk");
+    let file = dir.join("stackstate.review.json");
+    let mut app = reviewing(&file);
+    assert_eq!(app.mode(), Mode::Review);
+    assert_eq!(app.message(), None);
+    insta::assert_snapshot!("review_first_step", screen(&app));
+    press(&mut app, "a");
+    insta::assert_snapshot!("review_after_accept", screen(&app));
+    press(&mut app, "] f c");
+    assert_eq!(app.mode(), Mode::Comment);
+    typing(&mut app, "not");
+    press(&mut app, "Space");
+    typing(&mut app, "needed");
+    insta::assert_snapshot!("review_typing_a_comment", screen(&app));
+    press(&mut app, "Enter");
+    assert_eq!(app.mode(), Mode::Review);
+    insta::assert_snapshot!("review_after_flag_with_comment", screen(&app));
+    // Enter shows the flagged statement in the tree; `r` there comes back to its step;
+    // then the first step's statement in the tree, beside its undecided sibling.
+    press(&mut app, "Enter");
+    assert_eq!(app.mode(), Mode::Tree);
+    assert!(screen(&app).contains("W✗      ▸ Allow sts:AssumeRole"));
+    press(&mut app, "r");
+    assert_eq!(app.walk().map(|w| w.cursor), Some(1));
+    press(&mut app, "g Enter");
+    insta::assert_snapshot!("review_tree_with_marks", screen(&app));
+
+    // Saved as it went: another viewer on the same file finds the decisions.
+    let again = reviewing(&file);
+    assert_eq!(progress(&again), progress(&app));
+    assert!(
+        progress(&again).starts_with("2 of "),
+        "{}",
+        progress(&again)
+    );
+    assert!(progress(&again).ends_with(" decided, 1 flagged"));
+    let walk = again.walk().unwrap();
+    let flagged = walk
+        .review
+        .statuses
+        .iter()
+        .find(|s| s.verdict() == Some(crate::analyze::review::Verdict::Flagged))
+        .and_then(|s| s.entry.as_ref()?.comment.clone());
+    assert_eq!(flagged.as_deref(), Some("not needed"));
+    // Esc leaves a comment as it was; u clears the decision.
+    let mut app = again;
+    press(&mut app, "g c x Esc u");
+    assert!(progress(&app).starts_with("1 of "), "{}", progress(&app));
+    // With the detail pane focused, j scrolls it, and the review's keys still work.
+    press(&mut app, "Tab j ] ] a");
+    assert_eq!(app.detail_scroll(), 0);
+    assert_eq!(app.walk().map(|w| w.cursor), Some(2));
+    assert!(progress(&app).starts_with("2 of "), "{}", progress(&app));
+    // A click on a step's row (the fifth, under the tabs and the frame) selects it.
+    handle_event(
+        &mut app,
+        &Event::Mouse(ratatui::crossterm::event::MouseEvent {
+            kind: ratatui::crossterm::event::MouseEventKind::Down(
+                ratatui::crossterm::event::MouseButton::Left,
+            ),
+            column: 5,
+            row: 6,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.walk().map(|w| w.cursor), Some(4));
+}
+
+#[test]
+fn an_unreadable_review_file_is_left_alone_and_a_new_one_beside_it_says_so() {
+    let dir = scratch("unreadable");
+    let file = dir.join("stackstate.review.json");
+    std::fs::write(&file, "{ \"format\": \"iamscope-review\",\n  oops").unwrap();
+    let mut app = reviewing(&file);
+    let message = app.message().unwrap_or_default().to_string();
+    assert!(message.contains("stackstate.review.json:2:3"), "{message}");
+    assert!(
+        message.ends_with(&format!(
+            "left untouched, decisions go to {}",
+            dir.join("stackstate.review-2.json").to_string_lossy()
+        )),
+        "{message}"
+    );
+    press(&mut app, "a");
+    assert!(dir.join("stackstate.review-2.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "{ \"format\": \"iamscope-review\",\n  oops"
+    );
+    // Without a file to keep decisions in, the review is read-only and says so.
+    let mut app = stackstate_app(100, 30);
+    press(&mut app, "r");
+    assert_eq!(
+        app.message(),
+        Some("read-only: no review file (open the viewer with --review FILE)")
+    );
+    press(&mut app, "a");
+    assert!(
+        app.message()
+            .unwrap_or_default()
+            .contains("nothing is recorded"),
+        "{:?}",
+        app.message()
+    );
+}
+
+#[test]
+fn a_save_merging_another_viewers_decisions_says_so() {
+    let dir = scratch("merge");
+    let file = dir.join("stackstate.review.json");
+    let mut one = reviewing(&file);
+    let mut two = reviewing(&file);
+    press(&mut one, "a");
+    assert_eq!(one.message(), None);
+    press(&mut two, "] a");
+    assert_eq!(
+        two.message(),
+        Some("saved, with 1 decision another writer made meanwhile")
+    );
+    // The same statement decided differently by the first viewer: refused, with the
+    // core's reason.
+    press(&mut one, "] f");
+    let message = one.message().unwrap_or_default();
+    assert!(message.starts_with("not saved: "), "{message}");
+}

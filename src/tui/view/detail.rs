@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::Block;
 
 use super::theme::Theme;
 use super::{field, json, location, plain};
@@ -44,11 +44,7 @@ pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, t
         head.append(&mut lines);
         lines = head;
     }
-    let paragraph = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-        .block(block.title(title));
-    frame.render_widget(paragraph, area);
+    super::scrolled(frame, app, block, title, lines, area);
 }
 
 /// The pane's title: what the node is (a statement with its number and Sid).

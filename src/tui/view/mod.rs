@@ -8,6 +8,7 @@ mod findings;
 mod help;
 mod json;
 mod matrix;
+mod review;
 mod search;
 mod status;
 mod tabs;
@@ -31,6 +32,7 @@ use theme::Theme;
 
 pub use findings::first_row_shown as findings_first_row;
 pub use help::len as help_len;
+pub use review::first_row_shown as review_first_row;
 
 /// Below this width the detail goes under the list instead of beside it.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 72;
@@ -128,13 +130,14 @@ pub fn help_rows(size: Rect) -> usize {
     help::inner(size).height.into()
 }
 
-/// The view whose tab is at `at`, if any, with `findings` findings in the last tab.
-pub fn tab_at(size: Rect, at: Position, findings: usize) -> Option<View> {
+/// The view whose tab is at `at`, if any, with `findings` findings in the third tab and
+/// the review's last when `reviewing`.
+pub fn tab_at(size: Rect, at: Position, findings: usize, reviewing: bool) -> Option<View> {
     let a = layout(size, View::Tree);
     if !a.tabs.contains(at) {
         return None;
     }
-    tabs::at(usize::from(at.x - a.tabs.x), findings)
+    tabs::at(usize::from(at.x - a.tabs.x), findings, reviewing)
 }
 
 /// Draws the whole screen from the state.
@@ -149,9 +152,12 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Tree => tree::render(frame, app, main, a.main, theme),
         View::Matrix => matrix::render(frame, app, main, a.main, theme),
         View::Findings => findings::render(frame, app, main, a.main, theme),
+        View::Review => review::render(frame, app, main, a.main, theme),
     }
     if a.detail.height > 0 && a.detail.width > 0 {
-        if app.why().is_shown() && app.view() == View::Tree {
+        if app.view() == View::Review {
+            review::render_step(frame, app, detail, a.detail, theme);
+        } else if app.why().is_shown() && app.view() == View::Tree {
             why::render(frame, app, detail, a.detail, theme);
         } else {
             detail::render(frame, app, detail, a.detail, theme);
@@ -159,6 +165,8 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     if app.mode() == Mode::Search {
         search::render(frame, app, a, theme);
+    } else if let Some(walk) = app.walk().filter(|_| app.mode() == Mode::Comment) {
+        review::render_comment(frame, walk, a.status, theme);
     } else {
         status::render(frame, app, a.status, theme);
     }
@@ -215,4 +223,22 @@ fn location(source: &Source, loc: Loc) -> String {
 /// Plain text as a span with no style of its own.
 fn plain(text: impl Into<String>) -> Span<'static> {
     Span::styled(text.into(), Style::new())
+}
+
+/// The detail pane's `lines` under `title`, wrapped and scrolled as far as the state says
+/// (the node's detail, the why answer and the review step all draw through here).
+fn scrolled(
+    frame: &mut Frame,
+    app: &App,
+    block: Block<'static>,
+    title: String,
+    lines: Vec<Line<'static>>,
+    area: Rect,
+) {
+    let scroll = u16::try_from(app.detail_scroll()).unwrap_or(u16::MAX);
+    let paragraph = ratatui::widgets::Paragraph::new(lines)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .scroll((scroll, 0))
+        .block(block.title(title));
+    frame.render_widget(paragraph, area);
 }

@@ -10,19 +10,28 @@ use super::theme::Theme;
 use crate::tui::action::View;
 use crate::tui::app::App;
 
-/// Each tab's text, in order.
-fn labels(findings: usize) -> [String; 3] {
-    View::ALL.map(|v| match v {
-        View::Findings => format!(" 3 Findings ({findings}) "),
-        View::Tree => " 1 Tree ".to_string(),
-        View::Matrix => " 2 Matrix ".to_string(),
-    })
+/// Each tab with its text, in order; the review's once it has started.
+fn labels(findings: usize, reviewing: bool) -> Vec<(View, String)> {
+    let review = reviewing.then_some(View::Review);
+    View::ALL
+        .into_iter()
+        .chain(review)
+        .map(|v| {
+            let label = match v {
+                View::Findings => format!(" 3 Findings ({findings}) "),
+                View::Tree => " 1 Tree ".to_string(),
+                View::Matrix => " 2 Matrix ".to_string(),
+                View::Review => " r Review ".to_string(),
+            };
+            (v, label)
+        })
+        .collect()
 }
 
 /// The view whose tab is at column `x` of the top line, with `findings` findings.
-pub fn at(x: usize, findings: usize) -> Option<View> {
+pub fn at(x: usize, findings: usize, reviewing: bool) -> Option<View> {
     let mut start = 0;
-    for (view, label) in View::ALL.into_iter().zip(labels(findings)) {
+    for (view, label) in labels(findings, reviewing) {
         let end = start + label.chars().count();
         if (start..end).contains(&x) {
             return Some(view);
@@ -34,10 +43,7 @@ pub fn at(x: usize, findings: usize) -> Option<View> {
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
     let mut spans = Vec::new();
-    for (view, label) in View::ALL
-        .into_iter()
-        .zip(labels(app.findings().all().len()))
-    {
+    for (view, label) in labels(app.findings().all().len(), app.walk().is_some()) {
         let style = if view == app.view() {
             theme.selected()
         } else {

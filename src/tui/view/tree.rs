@@ -77,11 +77,24 @@ fn row(app: &App, id: NodeId, width: usize, theme: Theme) -> Line<'static> {
         Some(severity) => Span::styled(gutter_mark(severity), theme.severity(severity)),
         None => Span::raw(" "),
     };
-    let mut spans = vec![
-        gutter,
+    let mut spans = vec![gutter];
+    // Once the review has started, each statement shows its decision.
+    if app.walk().is_some() {
+        let decision = (node.kind == NodeKind::Statement)
+            .then(|| app.decision(node.at))
+            .flatten();
+        spans.push(match decision {
+            Some(verdict) => Span::styled(
+                super::review::mark(verdict),
+                super::review::mark_style(verdict, theme),
+            ),
+            None => Span::raw(" "),
+        });
+    }
+    spans.extend([
         Span::raw("  ".repeat(usize::from(node.depth()))),
         Span::styled(format!("{glyph} "), dim),
-    ];
+    ]);
     spans.extend(content(app, node, dim, theme));
     let mut spans = fit(spans, width);
     let line_style = if selected {

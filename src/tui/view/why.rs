@@ -6,7 +6,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::Block;
 
 use super::theme::Theme;
 use super::widgets::field;
@@ -67,10 +67,5 @@ pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, t
             }
         }
     }
-    let scroll = u16::try_from(app.detail_scroll()).unwrap_or(u16::MAX);
-    let paragraph = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
-        .block(block.title(holder));
-    frame.render_widget(paragraph, area);
+    super::scrolled(frame, app, block, holder, lines, area);
 }
