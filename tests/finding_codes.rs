@@ -67,7 +67,7 @@ const INPUTS: &[(&str, &str, Severity, u64, u64)] = &[
     ("condition-type-mismatch", "tests/fixtures/codes/condition-type-mismatch.json", Warning, 5, 38),
     ("for-all-values-single-valued", "tests/fixtures/codes/for-all-values-single-valued.json", Warning, 5, 20),
     ("pass-role-star", "sample-policies/upsolver.md", Warning, 94, 9),
-    ("full-admin", "tests/fixtures/codes/full-admin.json", Warning, 4, 35),
+    ("full-admin", "tests/fixtures/codes/full-admin.json", Error, 4, 35),
     ("service-wildcard", "sample-policies/upsolver.md", Warning, 202, 9),
     ("not-action-with-allow", "tests/fixtures/codes/not-action-with-allow.json", Warning, 4, 38),
     ("not-resource-with-allow", "tests/fixtures/codes/not-resource-with-allow.json", Warning, 4, 66),
@@ -90,6 +90,14 @@ const INPUTS: &[(&str, &str, Severity, u64, u64)] = &[
     ("policy-as-string", "tests/fixtures/codes/policy-as-string.json", Info, 3, 21),
     ("invalid-utf8", "tests/fixtures/codes/invalid-utf8.json", Warning, 1, 1),
     ("no-policies", "tests/fixtures/codes/no-policies.md", Info, 1, 1),
+    ("account-id-as-number", "tests/fixtures/codes/account-id-as-number.yaml", Info, 11, 20),
+    ("account-id-leading-zero", "tests/fixtures/codes/account-id-leading-zero.yaml", Warning, 16, 20),
+    ("could-be-scoped", "tests/fixtures/codes/could-be-scoped.json", Info, 4, 89),
+    ("infrastructure-modification", "tests/fixtures/codes/infrastructure-modification.json", Warning, 4, 53),
+    ("long-lived-credentials", "tests/fixtures/codes/long-lived-credentials.json", Warning, 7, 17),
+    ("missing-statement", "tests/fixtures/codes/missing-statement.json", Error, 1, 1),
+    ("partial-read", "tests/fixtures/codes/partial-read.json", Error, 5, 1),
+    ("policy-too-large", "tests/fixtures/codes/policy-too-large.json", Error, 1, 1),
 ];
 
 /// `iamscope check --format json` over every input at once.
