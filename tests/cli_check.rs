@@ -101,6 +101,10 @@ fn dstack_findings() {
             (12, 5, "missing-resource", Some(1)),
             (15, 7, "unfilled-placeholder", Some(1)),
             (15, 7, "unknown-element", Some(1)),
+            (67, 9, "infrastructure-modification", Some(6)),
+            (69, 19, "could-be-scoped", Some(6)),
+            (74, 9, "infrastructure-modification", Some(7)),
+            (76, 19, "could-be-scoped", Some(7)),
             (85, 5, "missing-resource", Some(9)),
             (88, 9, "unknown-action", Some(9)),
             (109, 9, "resource-mismatch", Some(11)),
@@ -161,10 +165,17 @@ fn upsolver_findings() {
             (78, 10, "granted-not-documented", Some(1)),
             (94, 9, "pass-role-star", Some(1)),
             (94, 9, "privilege-escalation", Some(1)),
+            (97, 9, "could-be-scoped", Some(1)),
+            (106, 9, "infrastructure-modification", Some(2)),
+            (112, 9, "could-be-scoped", Some(2)),
+            (123, 9, "infrastructure-modification", Some(3)),
+            (127, 9, "could-be-scoped", Some(3)),
+            (145, 9, "could-be-scoped", Some(4)),
             (197, 1, "missing-version", None),
             (202, 9, "service-wildcard", Some(1)),
             (205, 9, "unfilled-placeholder", Some(1)),
             (223, 9, "service-wildcard", Some(3)),
+            (236, 9, "could-be-scoped", Some(4)),
         ])
     );
     let wildcards: Vec<Value> = r["findings"]
