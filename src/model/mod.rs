@@ -21,6 +21,6 @@ pub use policy::{
     UnknownElement, Values,
 };
 pub use source::{
-    Diagnostic, Format, ManagedRef, Placeholder, Policy, PolicyKind, Role, RoleKind, Severity,
-    Source, Unread,
+    Diagnostic, Format, LoopVariable, ManagedRef, Placeholder, Policy, PolicyKind, Role, RoleKind,
+    Severity, Source, Unread,
 };

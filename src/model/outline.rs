@@ -381,10 +381,7 @@ fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
         };
         b.open(Node::new(NodeKind::Placeholders, "placeholders", at).summary(summary));
         for (i, p) in source.placeholders.iter().enumerate() {
-            let state = match &p.value {
-                Some(v) => format!("= {v}"),
-                None => "unfilled".to_string(),
-            };
+            let state = p.state();
             let loc = p.locations.first().copied().unwrap_or_default();
             b.leaf(
                 Node::new(NodeKind::Placeholder, &p.name, at.with_item(i))

@@ -20,6 +20,16 @@ pub struct Source {
     pub diagnostics: Vec<Diagnostic>,
     /// Parts of the input the loader could not read: the source is partial when any.
     pub unread: Vec<Unread>,
+    /// Names bound by a loop of the input (Terraform's `[for b in var.buckets : ...]`):
+    /// one value per item, known only when the loop runs, so no `--var` fills them.
+    pub loop_variables: Vec<LoopVariable>,
+}
+
+/// A name a loop of the input binds, with the clause that binds it (`for b in var.buckets`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoopVariable {
+    pub name: String,
+    pub bound_by: String,
 }
 
 impl Source {
@@ -358,4 +368,20 @@ pub struct Placeholder {
     pub locations: Vec<Loc>,
     /// The value given with `--var` (or in the TUI), once filled.
     pub value: Option<String>,
+    /// For a loop variable, the clause that binds it (`for b in var.buckets`): it takes one
+    /// value per item when the loop runs, so it is not a name a user fills.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound_by: Option<String>,
+}
+
+impl Placeholder {
+    /// Its state as the tree shows it: `= value`, `loop variable of `for b in ...``, or
+    /// `unfilled`.
+    pub fn state(&self) -> String {
+        match (&self.value, &self.bound_by) {
+            (Some(v), _) => format!("= {v}"),
+            (None, Some(clause)) => format!("loop variable of `{clause}`"),
+            (None, None) => "unfilled".to_string(),
+        }
+    }
 }

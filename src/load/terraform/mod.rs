@@ -118,6 +118,7 @@ pub fn load_at(text: &str, origin: Loc, source: &mut Source) {
         roles.push(role);
     }
     source.roles.extend(roles);
+    source.loop_variables.extend(hcl.loop_variables.take());
 }
 
 fn label(block: &Block, i: usize) -> Option<&str> {
