@@ -4,7 +4,7 @@
 
 pub mod arn;
 mod catalog_rules;
-pub mod codes;
+pub use crate::model::codes;
 mod condition_rules;
 pub mod diff;
 pub mod finding;

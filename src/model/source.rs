@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::codes::Code;
 use super::loc::Loc;
 use super::policy::PolicyDocument;
 
@@ -293,42 +294,26 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        severity: Severity,
-        code: &'static str,
-        loc: Loc,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A diagnostic of `code`, at the severity the table of codes gives it.
+    pub fn new(code: &'static Code, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity,
-            code,
+            severity: code.severity,
+            code: code.code,
             message: message.into(),
             loc,
             unread_to: None,
         }
     }
 
-    /// A warning that what stands at `loc` (on its line) was skipped, not read.
-    pub fn skipped(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Self::warning(code, loc, message).unread_to(loc.line)
+    /// A diagnostic that what stands at `loc` (on its line) was skipped, not read.
+    pub fn skipped(code: &'static Code, loc: Loc, message: impl Into<String>) -> Self {
+        Self::new(code, loc, message).unread_to(loc.line)
     }
 
     /// Marks the input from this diagnostic's position to `last_line` as not read.
     pub fn unread_to(mut self, last_line: u32) -> Self {
         self.unread_to = Some(last_line.max(self.loc.line));
         self
-    }
-
-    pub fn error(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, code, loc, message)
-    }
-
-    pub fn warning(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, code, loc, message)
-    }
-
-    pub fn info(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Self::new(Severity::Info, code, loc, message)
     }
 }
 
