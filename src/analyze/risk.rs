@@ -37,7 +37,8 @@
 //!   access that changes the account's resources): here the Write actions that create,
 //!   change or remove compute, network and storage (see [`modifies_infrastructure`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use super::codes::{
@@ -391,24 +392,76 @@ pub fn source(source: &Source, out: &mut Vec<Finding>) {
     // A policy is the same for two holders when they share its document (a managed policy
     // attached to both).
     let mut index: HashMap<(&'static str, usize, Option<usize>, String), usize> = HashMap::new();
+    // Holders with the same documents in the same order (and the same boundary) have the
+    // same findings: an account dump's thousands of roles attaching the same managed
+    // policies are judged once, and each further one is added to the findings' holders.
+    let mut judged: HashMap<(RoleKind, Vec<usize>), Vec<usize>> = HashMap::new();
+    let mut judge = Judge::new();
     for role in &source.roles {
         let policies = identity_policies(source, role);
+        let boundary = role
+            .policies
+            .iter()
+            .filter(|p| p.kind == PolicyKind::Boundary);
+        let signature = (
+            role.kind,
+            policies
+                .iter()
+                .map(|(_, p)| *p)
+                .chain(boundary)
+                .map(document_id)
+                .collect::<Vec<usize>>(),
+        );
         let mut found = Vec::new();
+        let same = judged.get(&signature).cloned();
+        if same.is_none() {
+            if role.kind == RoleKind::Document {
+                for p in &policies {
+                    holder(
+                        &mut judge,
+                        source,
+                        role,
+                        std::slice::from_ref(p),
+                        &mut found,
+                    );
+                }
+            } else {
+                holder(&mut judge, source, role, &policies, &mut found);
+            }
+        }
+        // Which roles a PassRole names depends on the holder: never shared.
         if role.kind == RoleKind::Document {
             for p in &policies {
-                holder(source, role, std::slice::from_ref(p), &mut found);
+                pass_role_to_input_roles(
+                    &mut judge,
+                    source,
+                    role,
+                    std::slice::from_ref(p),
+                    &mut found,
+                );
             }
         } else {
-            holder(source, role, &policies, &mut found);
+            pass_role_to_input_roles(&mut judge, source, role, &policies, &mut found);
         }
+        let mut indices = Vec::new();
         for (f, document) in found {
             let key = (f.code, document, f.statement, f.message.clone());
             match index.get(&key) {
-                Some(&i) => merged[i].1.push(&role.name),
+                Some(&i) => {
+                    merged[i].1.push(&role.name);
+                    indices.push(i);
+                }
                 None => {
                     index.insert(key, merged.len());
+                    indices.push(merged.len());
                     merged.push((f, vec![role.name.as_str()]));
                 }
+            }
+        }
+        match same {
+            Some(same) => same.iter().for_each(|&i| merged[i].1.push(&role.name)),
+            None => {
+                judged.insert(signature, indices);
             }
         }
     }
@@ -452,88 +505,150 @@ enum Narrowed {
 }
 
 /// The grants of a holder: what the policies grant on every resource, and what a Deny or
-/// the permissions boundary took away from that.
-type Grants<'a> = Vec<Option<(&'static Action, Grant<'a>)>>;
+/// the permissions boundary took away from that; by action id, in id order.
+type Grants<'a> = BTreeMap<usize, (&'static Action, Grant<'a>)>;
 
-/// What the policies grant on every resource, by action id, where first granted (only the
-/// actions the categories name, so each statement's other actions cost nothing), with
-/// the actions an unconditional Deny takes away marked.
-fn unconstrained_grants<'a>(
-    policies: &[(&'a Role, &'a Policy)],
-    narrowed: &mut Vec<(&'static Action, Narrowed)>,
-) -> Grants<'a> {
-    let count = Catalog::get().action_count();
-    let mut granted = vec![None; count];
-    let mut denied = vec![false; count];
-    let mut known = vec![None; count];
-    for (_, policy) in policies {
+/// What one policy document grants and denies on every resource, among the actions the
+/// risk categories name, statement by statement: worked out once per document however many
+/// holders attach it (an account dump's managed policies).
+#[derive(Default)]
+struct DocumentGrants {
+    /// Each action an Allow statement grants, with the statement's index and where the
+    /// pattern that grants it stands (when known).
+    allows: Vec<(&'static Action, usize, Option<Loc>)>,
+    /// The actions an unconditional Deny takes away.
+    denies: Vec<&'static Action>,
+    /// The statements that allow `iam:PassRole` on named roles only (not on every role).
+    passes_named_roles: Vec<usize>,
+}
+
+/// The risk judgement's memory across the holders of a source.
+struct Judge {
+    /// Whether each catalog action is one a category names, by id, as asked.
+    known: Vec<Option<bool>>,
+    /// By document identity ([`document_id`]).
+    documents: HashMap<usize, Rc<DocumentGrants>>,
+    pass_role: Option<&'static Action>,
+}
+
+impl Judge {
+    fn new() -> Judge {
+        Judge {
+            known: vec![None; Catalog::get().action_count()],
+            documents: HashMap::new(),
+            pass_role: Catalog::get().action("iam:PassRole"),
+        }
+    }
+
+    /// What `policy`'s document grants and denies on every resource.
+    fn document(&mut self, policy: &Policy) -> Rc<DocumentGrants> {
+        if let Some(known) = self.documents.get(&document_id(policy)) {
+            return Rc::clone(known);
+        }
+        let mut grants = DocumentGrants::default();
         for (index, s) in policy.statements().iter().enumerate() {
             match s.effect() {
                 // A Deny with NotResource leaves the action granted at most on what it
                 // lists, so no longer on every resource.
                 Some(Effect::Deny) if s.condition.is_none() => {
                     for (a, _) in statement_actions(s) {
-                        if !denied[a.id()] && in_a_category(a, &mut known) && unconstrained(s, a) {
-                            denied[a.id()] = true;
+                        if in_a_category(a, &mut self.known) && unconstrained(s, a) {
+                            grants.denies.push(a);
                         }
                     }
                 }
                 Some(Effect::Allow) if !narrows(s) => {
                     for (a, pattern) in statement_actions(s) {
-                        if granted[a.id()].is_some()
-                            || !in_a_category(a, &mut known)
-                            || !unconstrained(s, a)
-                        {
+                        let written = s.action.is_some();
+                        let passes = self.pass_role.is_some_and(|p| p.id() == a.id());
+                        if written && passes && !unconstrained(s, a) {
+                            grants.passes_named_roles.push(index);
+                        }
+                        if !in_a_category(a, &mut self.known) || !unconstrained(s, a) {
                             continue;
                         }
                         let loc = pattern
                             .map(|p| p.loc)
                             .or(s.not_action.as_ref().map(|n| n.loc))
                             .filter(|l| l.is_known())
-                            .or(Some(s.loc).filter(|l| l.is_known()))
-                            .unwrap_or(policy.loc);
-                        granted[a.id()] = Some((
-                            a,
-                            Grant {
-                                policy,
-                                index,
-                                statement: s,
-                                loc,
-                            },
-                        ));
+                            .or(Some(s.loc).filter(|l| l.is_known()));
+                        grants.allows.push((a, index, loc));
                     }
                 }
                 _ => {}
             }
         }
+        let grants = Rc::new(grants);
+        self.documents
+            .insert(document_id(policy), Rc::clone(&grants));
+        grants
     }
-    for (grant, denied) in granted.iter_mut().zip(denied) {
-        if denied && let Some((a, _)) = grant.take() {
-            narrowed.push((a, Narrowed::Deny));
-        }
-    }
-    granted
-}
 
-/// Keeps only what the holder's permissions boundary allows on every resource too. A
-/// boundary that is not resolved (a managed policy the input does not hold) is not judged.
-fn bound(role: &Role, granted: &mut Grants<'_>, narrowed: &mut Vec<(&'static Action, Narrowed)>) {
-    let boundary: Vec<(&Role, &Policy)> = role
-        .policies
-        .iter()
-        .filter(|p| p.kind == PolicyKind::Boundary)
-        .map(|p| (role, p))
-        .collect();
-    if boundary.is_empty() || boundary.iter().any(|(_, p)| p.document.is_none()) {
-        return;
-    }
-    let allowed = unconstrained_grants(&boundary, &mut Vec::new());
-    for (grant, allowed) in granted.iter_mut().zip(allowed) {
-        if allowed.is_none()
-            && let Some((a, _)) = grant.take()
-        {
-            narrowed.push((a, Narrowed::Boundary));
+    /// What the policies grant on every resource, by action id, where first granted (only
+    /// the actions the categories name, so each statement's other actions cost nothing),
+    /// less what an unconditional Deny takes away (listed in `narrowed`).
+    fn unconstrained_grants<'a>(
+        &mut self,
+        policies: &[(&'a Role, &'a Policy)],
+        narrowed: &mut Vec<(&'static Action, Narrowed)>,
+    ) -> Grants<'a> {
+        let mut granted = Grants::new();
+        let mut denied = HashSet::new();
+        for (_, policy) in policies {
+            let grants = self.document(policy);
+            let statements = policy.statements();
+            for &(a, index, loc) in &grants.allows {
+                let Some(statement) = statements.get(index) else {
+                    continue;
+                };
+                granted.entry(a.id()).or_insert((
+                    a,
+                    Grant {
+                        policy,
+                        index,
+                        statement,
+                        loc: loc.unwrap_or(policy.loc),
+                    },
+                ));
+            }
+            denied.extend(grants.denies.iter().map(|a| a.id()));
         }
+        granted.retain(|id, (a, _)| {
+            let kept = !denied.contains(id);
+            if !kept {
+                narrowed.push((*a, Narrowed::Deny));
+            }
+            kept
+        });
+        granted
+    }
+
+    /// Keeps only what the holder's permissions boundary allows on every resource too. A
+    /// boundary that is not resolved (a managed policy the input does not hold) is not
+    /// judged.
+    fn bound(
+        &mut self,
+        role: &Role,
+        granted: &mut Grants<'_>,
+        narrowed: &mut Vec<(&'static Action, Narrowed)>,
+    ) {
+        let boundary: Vec<(&Role, &Policy)> = role
+            .policies
+            .iter()
+            .filter(|p| p.kind == PolicyKind::Boundary)
+            .map(|p| (role, p))
+            .collect();
+        if boundary.is_empty() || boundary.iter().any(|(_, p)| p.document.is_none()) {
+            return;
+        }
+        let allowed = self.unconstrained_grants(&boundary, &mut Vec::new());
+        granted.retain(|id, (a, _)| {
+            let kept = allowed.contains_key(id);
+            if !kept {
+                narrowed.push((*a, Narrowed::Boundary));
+            }
+            kept
+        });
     }
 }
 
@@ -551,22 +666,28 @@ type Belongs = fn(&Action) -> bool;
 /// A finding with the identity of the policy document it is about.
 type Found = (Finding, usize);
 
-fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut Vec<Found>) {
+fn holder(
+    judge: &mut Judge,
+    source: &Source,
+    role: &Role,
+    policies: &[(&Role, &Policy)],
+    out: &mut Vec<Found>,
+) {
     if policies.is_empty() {
         return;
     }
     let mut narrowed = Vec::new();
-    let mut granted = unconstrained_grants(policies, &mut narrowed);
-    bound(role, &mut granted, &mut narrowed);
-    if granted.iter().all(Option::is_none) {
+    let mut granted = judge.unconstrained_grants(policies, &mut narrowed);
+    judge.bound(role, &mut granted, &mut narrowed);
+    if granted.is_empty() {
         return;
     }
     let catalog = Catalog::get();
     let grant_of = |name: &str| {
         catalog
             .action(name)
-            .and_then(|a| granted[a.id()])
-            .map(|(_, g)| g)
+            .and_then(|a| granted.get(&a.id()))
+            .map(|(_, g)| *g)
     };
     let mut found: Vec<(Grant, &Code, String)> = Vec::new();
     for method in PRIVILEGE_ESCALATION_METHODS {
@@ -588,14 +709,12 @@ fn holder(source: &Source, role: &Role, policies: &[(&Role, &Policy)], out: &mut
     for (belongs, code) in categories {
         found.extend(
             granted
-                .iter()
-                .flatten()
+                .values()
                 .filter(|(a, _)| belongs(a))
                 .map(|(a, g)| (*g, code, a.full_name())),
         );
     }
     report(source, role, found, &narrowed, out);
-    pass_role_to_input_roles(source, role, policies, out);
 }
 
 /// Whether an Allow statement (without a narrowing condition) covers `action`.
@@ -614,51 +733,53 @@ fn allows(policies: &[(&Role, &Policy)], action: &str) -> bool {
 /// combinations above): when the holder can also start compute with a role, and a role
 /// the PassRole names is in the inputs, the holder gains that role's permissions.
 fn pass_role_to_input_roles(
+    judge: &mut Judge,
     source: &Source,
     holder: &Role,
     policies: &[(&Role, &Policy)],
     out: &mut Vec<Found>,
 ) {
+    // The statements that pass named roles, looked for first: few policies have one, and
+    // then the compute actions need not be looked for.
+    let passing: Vec<(&Policy, usize, &Statement)> = policies
+        .iter()
+        .flat_map(|(_, policy)| {
+            let statements = policy.statements();
+            judge
+                .document(policy)
+                .passes_named_roles
+                .iter()
+                .filter_map(|&i| Some((*policy, i, statements.get(i)?)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if passing.is_empty() {
+        return;
+    }
     let Some(compute) = PASS_ROLE_COMPUTE.iter().find(|a| allows(policies, a)) else {
         return;
     };
-    let Some(pass_role) = Catalog::get().action("iam:PassRole") else {
-        return;
-    };
-    for (_, policy) in policies {
-        for (index, s) in policy.statements().iter().enumerate() {
-            let passes = s.effect() == Some(Effect::Allow)
-                && !narrows(s)
-                && s.action
-                    .iter()
-                    .flat_map(|v| v.iter())
-                    .any(|p| crate::eval::action::action_matches(p, "iam:PassRole"));
-            if !passes || unconstrained(s, pass_role) {
-                continue;
-            }
-            for resource in s.resource.iter().flat_map(|r| &r.items) {
-                for target in source.roles.iter().filter(|r| {
-                    r.kind == RoleKind::Role
-                        && r.name != holder.name
-                        && names_role(&resource.value, r)
-                }) {
-                    let place = Place::policy(source, holder, policy).with_statement(index, s);
-                    let document = document_id(policy);
-                    out.push((
-                        place
-                            .finding(
-                                PRIVILEGE_ESCALATION,
-                                resource.loc,
-                                format!(
-                                    "iam:PassRole on `{}` + {compute} lets the holder run code as role `{}` of these inputs, with that role's permissions",
-                                    super::esc(&resource.value),
-                                    super::esc(&target.name)
-                                ),
-                            )
-                            .about_action("iam:PassRole"),
-                        document,
-                    ));
-                }
+    for (policy, index, s) in passing {
+        for resource in s.resource.iter().flat_map(|r| &r.items) {
+            for target in source.roles.iter().filter(|r| {
+                r.kind == RoleKind::Role && r.name != holder.name && names_role(&resource.value, r)
+            }) {
+                let place = Place::policy(source, holder, policy).with_statement(index, s);
+                let document = document_id(policy);
+                out.push((
+                    place
+                        .finding(
+                            PRIVILEGE_ESCALATION,
+                            resource.loc,
+                            format!(
+                                "iam:PassRole on `{}` + {compute} lets the holder run code as role `{}` of these inputs, with that role's permissions",
+                                super::esc(&resource.value),
+                                super::esc(&target.name)
+                            ),
+                        )
+                        .about_action("iam:PassRole"),
+                    document,
+                ));
             }
         }
     }
