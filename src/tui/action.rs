@@ -73,6 +73,11 @@ pub enum Action {
     Step {
         forward: bool,
     },
+    /// Mark the node under the cursor (the search result, the matrix cell) for copying, or
+    /// unmark it.
+    Mark,
+    /// Forget every mark.
+    ClearMarks,
     /// Show or hide the findings of a severity.
     Filter(Severity),
     /// Text entry: a character typed into the query or the focused field.

@@ -9,6 +9,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::action::{Action, View};
 use super::findings::Findings;
+use super::marks::{self, Mark, Marks};
 use super::matrix::{Matrix, Part};
 use super::review::Walk;
 use super::search::{Search, destination};
@@ -16,8 +17,10 @@ use super::view;
 use super::why::{HolderAt, Why};
 use crate::analyze::review::{StatementRef, Verdict};
 use crate::analyze::search::Index;
+use crate::analyze::search::Target;
 use crate::model::outline::{Element, Node, NodeId, NodeKind, Outline};
 use crate::model::{Severity, Source};
+use crate::text::plural;
 
 /// Which keys apply: a view's, the help's, or typing into the query or the why form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -82,6 +85,8 @@ pub struct App {
     review_path: Option<std::path::PathBuf>,
     /// The review walkthrough, from the first `r` on.
     walk: Option<Walk>,
+    /// What is marked for copying.
+    marked: Marks,
 }
 
 impl App {
@@ -135,6 +140,7 @@ impl App {
             message: None,
             review_path: None,
             walk: None,
+            marked: Marks::default(),
         }
     }
 
@@ -190,6 +196,11 @@ impl App {
 
     pub fn mark(&self, id: NodeId) -> Option<Severity> {
         self.marks.get(id).copied().flatten()
+    }
+
+    /// What is marked for copying.
+    pub fn marked(&self) -> &Marks {
+        &self.marked
     }
 
     pub fn matrix(&self) -> &Matrix {
@@ -337,6 +348,8 @@ impl App {
                     .is_some_and(|s| s.entry.is_some())
             }),
             (Mode::Search | Mode::Form, Action::Down | Action::Up) => true,
+            (Mode::Search | Mode::Tree | Mode::Matrix, Action::Mark) => self.mark_here().is_some(),
+            (Mode::Tree | Mode::Matrix, Action::ClearMarks) => !self.marked.is_empty(),
             (Mode::Form, Action::Submit | Action::Complete) => true,
             (Mode::Tree, Action::Back) => self.why.is_shown(),
             (Mode::Tree, Action::Why) => !self.outline.is_empty(),
@@ -442,6 +455,12 @@ impl App {
             }
             Action::Why => self.start_why(),
             Action::Review => self.start_review(),
+            Action::Mark => self.toggle_mark(),
+            Action::ClearMarks => {
+                let n = self.marked.actions().len();
+                self.marked.clear();
+                self.message = Some(format!("unmarked {}", plural(n, "action", "actions")));
+            }
             // The review's keys work whichever pane has the focus.
             Action::Accept
             | Action::Flag
@@ -652,6 +671,7 @@ impl App {
             }
             Action::Down => self.search.step(true),
             Action::Up => self.search.step(false),
+            Action::Mark => self.toggle_mark(),
             Action::Submit => {
                 self.search.finish();
                 self.jump_to_result();
@@ -707,6 +727,52 @@ impl App {
         if let Some(id) = found {
             self.jump(id);
         }
+    }
+
+    /// What `space` (or Tab on a search result) would mark now: the search result under the
+    /// cursor while typing (a catalog action alone), the matrix cell (or its drill-down's
+    /// actions), else the tree's selection.
+    fn mark_here(&self) -> Option<Mark> {
+        match self.mode() {
+            Mode::Search => {
+                let hit = self.search.current()?;
+                match hit.target {
+                    Target::Node(id) => marks::of_node(&self.sources, &self.outline, id),
+                    Target::Catalog(_) => Some(Mark {
+                        node: None,
+                        holder: None,
+                        actions: vec![self.index().text(hit).to_string()],
+                    }),
+                }
+            }
+            Mode::Matrix => self.matrix.cell_mark(&self.sources),
+            Mode::Tree => marks::of_node(&self.sources, &self.outline, self.selected),
+            _ => None,
+        }
+    }
+
+    /// Marks what is under the cursor, or unmarks it; says what it did.
+    fn toggle_mark(&mut self) {
+        let Some(mark) = self.mark_here() else {
+            self.message = Some(if self.mode() == Mode::Matrix {
+                "nothing to mark here: this cell grants no action".into()
+            } else {
+                "nothing to mark here: mark an action, a statement or a policy".into()
+            });
+            return;
+        };
+        let mut what: Vec<String> = mark.actions.iter().take(3).cloned().collect();
+        if mark.actions.len() > 3 {
+            what.push(format!("and {} more", mark.actions.len() - 3));
+        }
+        let what = crate::text::escape(&what.join(" ")).into_owned();
+        let done = if self.marked.toggle(mark) {
+            "marked"
+        } else {
+            "unmarked"
+        };
+        let total = plural(self.marked.actions().len(), "action", "actions");
+        self.message = Some(format!("{done} {what} · {total} marked"));
     }
 
     /// Opens the why form on the node under the cursor.

@@ -57,6 +57,7 @@ impl fmt::Display for Key {
         }
         match self.code {
             KeyCode::Char(c) if self.ctrl => write!(f, "{}", c.to_ascii_uppercase()),
+            KeyCode::Char(' ') => f.write_str("Space"),
             KeyCode::Char(c) => write!(f, "{c}"),
             KeyCode::Down => f.write_str("↓"),
             KeyCode::Up => f.write_str("↑"),
@@ -86,11 +87,12 @@ pub enum Section {
     Why,
     Findings,
     Review,
+    Copy,
     General,
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Move,
         Section::Tree,
         Section::Views,
@@ -98,6 +100,7 @@ impl Section {
         Section::Why,
         Section::Findings,
         Section::Review,
+        Section::Copy,
         Section::General,
     ];
 
@@ -110,6 +113,7 @@ impl Section {
             Section::Why => "Why: is it allowed?",
             Section::Findings => "Findings view",
             Section::Review => "Review walkthrough",
+            Section::Copy => "Mark and copy",
             Section::General => "General",
         }
     }
@@ -525,6 +529,30 @@ pub const BINDINGS: &[Binding] = &[
         Some("cancel"),
     ),
     bind(
+        &[Key::char(' ')],
+        Action::Mark,
+        &[Mode::Tree, Mode::Matrix],
+        Section::Copy,
+        "mark the node under the cursor for copying, or unmark it: an action, a statement or a policy (its actions), a matrix cell (its actions); the status line counts the marked actions",
+        None,
+    ),
+    bind(
+        &[Key::code(KeyCode::Tab)],
+        Action::Mark,
+        SEARCH,
+        Section::Copy,
+        "search: mark the result under the cursor (a catalog action is marked alone)",
+        Some("mark"),
+    ),
+    bind(
+        &[Key::char('x')],
+        Action::ClearMarks,
+        &[Mode::Tree, Mode::Matrix],
+        Section::Copy,
+        "unmark everything",
+        Some("unmark"),
+    ),
+    bind(
         &[Key::char('?')],
         Action::Help,
         VIEWS,
@@ -661,7 +689,7 @@ mod tests {
             words,
             [
                 "j/k move", "l open", "h close", "Esc back", "Tab pane", "/ search", "n next",
-                "w why", "? help", "q quit"
+                "w why", "x unmark", "? help", "q quit"
             ]
         );
         let leaf = hints(Mode::Tree, |a| {
@@ -674,7 +702,8 @@ mod tests {
         assert_eq!(
             words,
             [
-                "j move", "h close", "Tab pane", "/ search", "w why", "? help", "q quit"
+                "j move", "h close", "Tab pane", "/ search", "w why", "x unmark", "? help",
+                "q quit"
             ]
         );
         assert_eq!(Key::ctrl('c').to_string(), "Ctrl-C");

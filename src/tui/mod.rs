@@ -8,6 +8,7 @@ pub mod clipboard;
 mod findings;
 pub mod keymap;
 mod loading;
+mod marks;
 mod matrix;
 mod review;
 mod search;
@@ -15,6 +16,8 @@ mod terminal;
 pub mod view;
 mod why;
 
+#[cfg(test)]
+mod copy_tests;
 #[cfg(test)]
 mod tests;
 
