@@ -78,6 +78,12 @@ pub enum Action {
     Mark,
     /// Forget every mark.
     ClearMarks,
+    /// Copy the minimal policy for the marked actions (or those under the cursor).
+    Copy,
+    /// Copy the policy under the cursor as JSON.
+    CopyPolicy,
+    /// Close the preview of what was copied.
+    ClosePreview,
     /// Show or hide the findings of a severity.
     Filter(Severity),
     /// Text entry: a character typed into the query or the focused field.

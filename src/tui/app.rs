@@ -8,6 +8,8 @@ use std::cell::OnceCell;
 use ratatui::layout::{Position, Rect};
 
 use super::action::{Action, View};
+use super::clipboard::{Clipboard, Memory};
+use super::copy::{self, Copy, Preview};
 use super::findings::Findings;
 use super::marks::{self, Mark, Marks};
 use super::matrix::{Matrix, Part};
@@ -29,6 +31,8 @@ pub enum Mode {
     Matrix,
     Findings,
     Help,
+    /// The preview of what was just copied, over the screen.
+    Preview,
     Search,
     Form,
     Review,
@@ -87,6 +91,10 @@ pub struct App {
     walk: Option<Walk>,
     /// What is marked for copying.
     marked: Marks,
+    /// Where copies go.
+    clipboard: Box<dyn Clipboard>,
+    /// What the last copy copied, shown until closed.
+    preview: Option<Preview>,
 }
 
 impl App {
@@ -141,7 +149,20 @@ impl App {
             review_path: None,
             walk: None,
             marked: Marks::default(),
+            clipboard: Box::new(Memory::default()),
+            preview: None,
         }
+    }
+
+    /// Where copies go (the system clipboard or OSC 52 in a real terminal; memory in tests,
+    /// which is also where they go until this is called).
+    pub fn set_clipboard(&mut self, clipboard: Box<dyn Clipboard>) {
+        self.clipboard = clipboard;
+    }
+
+    /// The preview of the last copy, while shown.
+    pub fn preview(&self) -> Option<&Preview> {
+        self.preview.as_ref()
     }
 
     /// Where the walkthrough keeps its decisions.
@@ -218,6 +239,8 @@ impl App {
     pub fn mode(&self) -> Mode {
         if self.help.is_some() {
             Mode::Help
+        } else if self.preview.is_some() {
+            Mode::Preview
         } else if self.search.is_typing() {
             Mode::Search
         } else if self.why.is_editing() {
@@ -318,6 +341,15 @@ impl App {
                 _ => false,
             };
         }
+        if let Some(p) = &self.preview {
+            let max = view::preview_max_scroll(self.size, p);
+            return match action {
+                Action::Down | Action::PageDown | Action::Last => p.scroll < max,
+                Action::Up | Action::PageUp | Action::First => p.scroll > 0,
+                Action::ClosePreview | Action::Quit | Action::Resize { .. } => true,
+                _ => false,
+            };
+        }
         let matches = !self.search.matches().hits.is_empty();
         match (self.mode(), action) {
             (_, Action::Quit | Action::Resize { .. } | Action::Help) => true,
@@ -350,6 +382,12 @@ impl App {
             (Mode::Search | Mode::Form, Action::Down | Action::Up) => true,
             (Mode::Search | Mode::Tree | Mode::Matrix, Action::Mark) => self.mark_here().is_some(),
             (Mode::Tree | Mode::Matrix, Action::ClearMarks) => !self.marked.is_empty(),
+            (Mode::Tree | Mode::Matrix, Action::Copy) => {
+                !self.marked.is_empty() || self.mark_here().is_some()
+            }
+            (Mode::Tree, Action::CopyPolicy) => {
+                self.selected().is_some_and(|n| n.at.policy.is_some())
+            }
             (Mode::Form, Action::Submit | Action::Complete) => true,
             (Mode::Tree, Action::Back) => self.why.is_shown(),
             (Mode::Tree, Action::Why) => !self.outline.is_empty(),
@@ -395,6 +433,8 @@ impl App {
             Action::Help => self.help = Some(0),
             Action::CloseHelp => self.help = None,
             _ if self.help.is_some() => self.scroll_help(action),
+            Action::ClosePreview => self.preview = None,
+            _ if self.preview.is_some() => self.scroll_preview(action),
             Action::Click { x, y } => self.click(x, y),
             Action::Wheel { x, y, down } => self.wheel(x, y, down),
             _ => match self.mode() {
@@ -420,6 +460,72 @@ impl App {
             _ => scroll,
         };
         self.help = Some(scroll.min(self.help_max()));
+    }
+
+    fn scroll_preview(&mut self, action: Action) {
+        let size = self.size;
+        let Some(p) = &mut self.preview else { return };
+        let max = view::preview_max_scroll(size, p);
+        let page = view::preview_rows(size, p).saturating_sub(1).max(1);
+        p.scroll = match action {
+            Action::Down => p.scroll + 1,
+            Action::Up => p.scroll.saturating_sub(1),
+            Action::PageDown => p.scroll + page,
+            Action::PageUp => p.scroll.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => max,
+            _ => p.scroll,
+        }
+        .min(max);
+    }
+
+    /// Copies the minimal policy for the marked actions, or for those under the cursor
+    /// when nothing is marked.
+    fn copy_minimal(&mut self) {
+        let (keep, holders) = if self.marked.is_empty() {
+            match self.mark_here() {
+                Some(m) => (m.actions, m.holder.map(|h| vec![h])),
+                None => {
+                    self.message = Some(
+                        "nothing to copy here: mark actions with space, or select an action, a statement or a policy"
+                            .into(),
+                    );
+                    return;
+                }
+            }
+        } else {
+            (self.marked.actions(), self.marked.holders())
+        };
+        let copy = copy::minimal(&self.sources, holders.as_deref(), &keep);
+        self.send(copy);
+    }
+
+    /// Puts a copy on the clipboard and shows it, or says why it could not.
+    fn send(&mut self, copy: Result<Copy, String>) {
+        let copy = match copy {
+            Ok(c) => c,
+            Err(message) => {
+                self.message = Some(message);
+                return;
+            }
+        };
+        match self.clipboard.copy(&copy.text) {
+            Ok(done) => {
+                self.message = Some(format!(
+                    "copied {}, {} bytes, via {}",
+                    copy.what, done.bytes, done.via
+                ));
+                self.preview = Some(Preview {
+                    title: format!(
+                        " Copied {} · {} bytes via {} ",
+                        copy.what, done.bytes, done.via
+                    ),
+                    text: copy.text,
+                    scroll: 0,
+                });
+            }
+            Err(refused) => self.message = Some(refused),
+        }
     }
 
     /// Keys of the views (not typing, not the help).
@@ -456,6 +562,12 @@ impl App {
             Action::Why => self.start_why(),
             Action::Review => self.start_review(),
             Action::Mark => self.toggle_mark(),
+            Action::Copy => self.copy_minimal(),
+            Action::CopyPolicy => {
+                let at = self.selected().map(|n| n.at).unwrap_or_default();
+                let copy = copy::policy(&self.sources, at);
+                self.send(copy);
+            }
             Action::ClearMarks => {
                 let n = self.marked.actions().len();
                 self.marked.clear();

@@ -1,7 +1,10 @@
 //! The viewer's marks, copies and placeholder values, driven by key presses on a test
 //! terminal (see `tests`), with the in-memory clipboard.
 
+use std::sync::{Arc, Mutex};
+
 use super::App;
+use super::clipboard::{Clipboard, Copied, Memory, Osc52};
 use super::tests::{open, press, screen, selected_label};
 use crate::load::{Options, load_text};
 
@@ -9,12 +12,38 @@ use crate::load::{Options, load_text};
 const VENDOR: &str = include_str!("../../tests/fixtures/copy/vendor-role.json");
 const VENDOR_PATH: &str = "tests/fixtures/copy/vendor-role.json";
 
+/// What `iamscope minimize tests/fixtures/copy/vendor-role.json --keep sqs:SendMessage
+/// --keep s3:GetObject` prints (tests/cli_minimize.rs checks the command prints it).
+const VENDOR_KEEP: &str = include_str!("../../tests/fixtures/copy/vendor-role.keep.json");
+
 fn vendor_app() -> App {
     open(
         vec![load_text(VENDOR_PATH, VENDOR, &Options::default())],
         100,
         30,
     )
+}
+
+/// The in-memory clipboard, shared so the test can read what was copied.
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Memory>>);
+
+impl Clipboard for Shared {
+    fn copy(&mut self, text: &str) -> Result<Copied, String> {
+        self.0.lock().unwrap().copy(text)
+    }
+}
+
+impl Shared {
+    fn copied(&self) -> Vec<String> {
+        self.0.lock().unwrap().copied.clone()
+    }
+}
+
+fn with_memory(mut app: App) -> (App, Shared) {
+    let clipboard = Shared::default();
+    app.set_clipboard(Box::new(clipboard.clone()));
+    (app, clipboard)
 }
 
 #[test]
@@ -73,4 +102,95 @@ fn a_matrix_cell_and_search_results_are_marked() {
     );
     assert_eq!(app.marked().holders(), None);
     insta::assert_snapshot!("search_results_marked", screen(&app));
+}
+
+#[test]
+fn y_copies_what_minimize_keep_prints_and_shows_it() {
+    let (mut app, clipboard) = with_memory(vendor_app());
+    // Mark statement 2 (sqs:SendMessage), then s3:GetObject in statement 1.
+    press(&mut app, "j j j Space k l l j");
+    assert_eq!(selected_label(&app), "s3:GetObject");
+    press(&mut app, "Space y");
+    assert_eq!(app.mode(), super::Mode::Preview);
+    assert_eq!(clipboard.copied(), [VENDOR_KEEP]);
+    insta::assert_snapshot!("y_preview", screen(&app));
+    // Esc closes the preview; the marks stay.
+    press(&mut app, "Esc");
+    assert_eq!(app.mode(), super::Mode::Tree);
+    assert_eq!(app.marked().actions(), ["sqs:SendMessage", "s3:GetObject"]);
+}
+
+#[test]
+fn y_with_nothing_marked_copies_what_is_under_the_cursor() {
+    let (mut app, clipboard) = with_memory(vendor_app());
+    // Statement 3: ec2:DescribeInstances and s3:GetObject on *, as `iamscope minimize
+    // tests/fixtures/copy/vendor-role.json --keep ec2:DescribeInstances --keep s3:GetObject`
+    // prints it.
+    press(&mut app, "j j j j y");
+    assert_eq!(
+        clipboard.copied(),
+        [
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\n        \"ec2:DescribeInstances\",\n        \"s3:GetObject\"\n      ],\n      \"Resource\": \"*\"\n    }\n  ]\n}\n"
+        ]
+    );
+    // On something that holds no action, y says what it copies from.
+    press(&mut app, "Esc g y");
+    assert_eq!(clipboard.copied().len(), 1);
+    insta::assert_snapshot!("y_nothing_to_copy", screen(&app));
+}
+
+#[test]
+fn big_y_copies_the_policy_as_json() {
+    let (mut app, clipboard) = with_memory(vendor_app());
+    press(&mut app, "j j Y");
+    let copied = clipboard.copied();
+    assert_eq!(copied.len(), 1);
+    let value: serde_json::Value = serde_json::from_str(&copied[0]).unwrap();
+    let original: serde_json::Value = serde_json::from_str(VENDOR).unwrap();
+    assert_eq!(value, original);
+    insta::assert_snapshot!("big_y_preview", screen(&app));
+}
+
+#[test]
+fn a_copy_too_large_for_osc52_is_refused_with_a_way_out() {
+    let resources: Vec<String> = (0..3000)
+        .map(|i| format!("\"arn:aws:s3:::vendor-bucket-number-{i}/*\""))
+        .collect();
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [{}]}}]}}"#,
+        resources.join(", ")
+    );
+    let mut app = open(
+        vec![load_text("big.json", &policy, &Options::default())],
+        100,
+        12,
+    );
+    let written = Arc::new(Mutex::new(Vec::new()));
+    app.set_clipboard(Box::new(Osc52 {
+        out: Box::new(Writer(written.clone())),
+        tmux: false,
+    }));
+    press(&mut app, "j y");
+    assert!(written.lock().unwrap().is_empty());
+    assert_eq!(app.preview().map(|p| p.text.len()), None);
+    insta::assert_snapshot!("too_large_refused", screen(&app));
+    press(&mut app, "Y");
+    assert!(written.lock().unwrap().is_empty());
+    assert!(
+        app.message()
+            .is_some_and(|m| m.contains("iamscope minimize"))
+    );
+}
+
+/// A terminal the test reads back.
+struct Writer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Writer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -143,6 +143,7 @@ const LISTS: &[Mode] = &[
     Mode::Findings,
     Mode::Review,
     Mode::Help,
+    Mode::Preview,
 ];
 const TREE: &[Mode] = &[Mode::Tree];
 const MATRIX: &[Mode] = &[Mode::Matrix];
@@ -158,6 +159,7 @@ const ALL: &[Mode] = &[
     Mode::Matrix,
     Mode::Findings,
     Mode::Help,
+    Mode::Preview,
     Mode::Search,
     Mode::Form,
     Mode::Review,
@@ -551,6 +553,34 @@ pub const BINDINGS: &[Binding] = &[
         Section::Copy,
         "unmark everything",
         Some("unmark"),
+    ),
+    bind(
+        &[Key::char('y')],
+        Action::Copy,
+        &[Mode::Tree, Mode::Matrix],
+        Section::Copy,
+        "copy the minimal policy for the marked actions (or those under the cursor), exactly as `iamscope minimize --keep` prints it; a preview shows what was copied",
+        None,
+    ),
+    bind(
+        &[Key::char('Y')],
+        Action::CopyPolicy,
+        TREE,
+        Section::Copy,
+        "copy the policy under the cursor as JSON (as loaded and repaired, placeholder values filled in)",
+        None,
+    ),
+    bind(
+        &[
+            Key::code(KeyCode::Esc),
+            Key::char('q'),
+            Key::code(KeyCode::Enter),
+        ],
+        Action::ClosePreview,
+        &[Mode::Preview],
+        Section::Copy,
+        "close the preview of what was copied",
+        Some("close"),
     ),
     bind(
         &[Key::char('?')],

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod clipboard;
+mod copy;
 mod findings;
 pub mod keymap;
 mod loading;
@@ -41,6 +42,7 @@ pub fn run(paths: &[String], review: Option<PathBuf>, common: &Common) -> ExitCo
         return ExitCode::from(EXIT_USAGE);
     };
     app.set_review_path(review);
+    app.set_clipboard(clipboard::detect(Box::new(std::io::stdout())));
     if !std::io::stdout().is_terminal() {
         eprintln!(
             "iamscope: the viewer needs a terminal; to print the tree instead, run `iamscope tree PATH...`"

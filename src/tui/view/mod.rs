@@ -8,6 +8,7 @@ mod findings;
 mod help;
 mod json;
 mod matrix;
+mod preview;
 mod review;
 mod search;
 mod status;
@@ -32,6 +33,7 @@ use theme::Theme;
 
 pub use findings::first_row_shown as findings_first_row;
 pub use help::len as help_len;
+pub use preview::{max_scroll as preview_max_scroll, rows as preview_rows};
 pub use review::first_row_shown as review_first_row;
 
 /// Below this width the detail goes under the list instead of beside it.
@@ -169,6 +171,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         review::render_comment(frame, walk, a.status, theme);
     } else {
         status::render(frame, app, a.status, theme);
+    }
+    if let Some(p) = app.preview() {
+        preview::render(frame, p, theme);
     }
     if let Some(scroll) = app.help_scroll() {
         help::render(frame, scroll, theme);
