@@ -194,3 +194,94 @@ impl std::io::Write for Writer {
         Ok(())
     }
 }
+
+#[test]
+fn v_lists_placeholders_and_a_value_typed_fills_them_everywhere() {
+    let (mut app, clipboard) = with_memory(vendor_app());
+    let findings_before = app.findings().all().len();
+    press(&mut app, "v");
+    assert_eq!(app.mode(), super::Mode::Values);
+    insta::assert_snapshot!("values_list", screen(&app));
+    // Enter types a value on the value line; a value of the wrong shape is warned about.
+    press(&mut app, "Enter 1 1 1 1");
+    assert_eq!(app.mode(), super::Mode::Value);
+    insta::assert_snapshot!("value_with_shape_warning", screen(&app));
+    // Enter fills it in: the list shows it, with the warning, and so does everything else.
+    press(&mut app, "Enter");
+    insta::assert_snapshot!("value_filled_with_warning", screen(&app));
+    // Typed again in full, with the right shape.
+    press(
+        &mut app,
+        "Enter Backspace Backspace Backspace Backspace 1 1 1 1 2 2 2 2 3 3 3 3 Enter",
+    );
+    assert_eq!(
+        app.values().get("AccountId").map(String::as_str),
+        Some("111122223333")
+    );
+    assert!(app.findings().all().len() < findings_before);
+    // The tree shows the value where the placeholder was.
+    press(&mut app, "1 j j l l j j j j");
+    insta::assert_snapshot!("value_applied_to_tree", screen(&app));
+    // So do the copies: statement 1's actions, s3:GetObject as statement 3 grants it.
+    press(&mut app, "k k k k y");
+    assert_eq!(
+        clipboard.copied(),
+        [
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:ListBucket\",\n      \"Resource\": [\n        \"arn:aws:s3:::logs-111122223333\",\n        \"arn:aws:s3:::logs-111122223333/*\"\n      ]\n    },\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\n"
+        ]
+    );
+    // An empty value unfills it.
+    press(
+        &mut app,
+        "Esc v Enter Backspace Backspace Backspace Backspace Backspace Backspace Backspace Backspace Backspace Backspace Backspace Backspace Enter",
+    );
+    assert!(app.values().is_empty());
+    assert_eq!(app.findings().all().len(), findings_before);
+}
+
+#[test]
+fn s_saves_the_values_to_the_file_keeping_its_other_lines() {
+    let dir = std::env::temp_dir().join(format!("iamscope-values-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("vendor.env");
+    std::fs::write(
+        &path,
+        "# for the vendor review\nAccountId=000000000000\nUnrelated=kept\n",
+    )
+    .unwrap();
+    let mut app = vendor_app();
+    app.set_vars_path(Some(path.clone()));
+    press(&mut app, "v j Enter u s - e a s t - 2 Enter s");
+    let shown = path.to_string_lossy();
+    assert_eq!(app.message(), Some(&*format!("saved 1 value to {shown}")));
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        saved,
+        "# for the vendor review\nAccountId=000000000000\nUnrelated=kept\nRegion=us-east-2\n"
+    );
+    // Read back as `--vars FILE` reads it, the values open the same tree.
+    let read = crate::load::vars::parse(&saved).unwrap();
+    assert!(read.contains(&("Region".to_string(), "us-east-2".to_string())));
+    let again = App::with_values(
+        vec![load_text(VENDOR_PATH, VENDOR, &Options::default())],
+        read.into_iter().filter(|(n, _)| n == "Region").collect(),
+        true,
+    );
+    let mut again = open_app(again);
+    press(&mut app, "1");
+    press(&mut again, "v 1");
+    assert_eq!(screen(&again), screen(&app));
+    press(&mut again, "v");
+    insta::assert_snapshot!("values_read_back", screen(&again));
+    std::fs::remove_dir_all(&dir).unwrap();
+    // Without a file to save to, s says how to get one.
+    let mut nowhere = vendor_app();
+    press(&mut nowhere, "v Enter 1 Enter s");
+    insta::assert_snapshot!("values_nowhere_to_save", screen(&nowhere));
+}
+
+/// `app` on the test terminal size the other tests use.
+fn open_app(mut app: App) -> App {
+    super::handle_event(&mut app, &ratatui::crossterm::event::Event::Resize(100, 30));
+    app
+}

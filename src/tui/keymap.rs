@@ -88,11 +88,12 @@ pub enum Section {
     Findings,
     Review,
     Copy,
+    Values,
     General,
 }
 
 impl Section {
-    pub const ALL: [Section; 9] = [
+    pub const ALL: [Section; 10] = [
         Section::Move,
         Section::Tree,
         Section::Views,
@@ -101,6 +102,7 @@ impl Section {
         Section::Findings,
         Section::Review,
         Section::Copy,
+        Section::Values,
         Section::General,
     ];
 
@@ -114,6 +116,7 @@ impl Section {
             Section::Findings => "Findings view",
             Section::Review => "Review walkthrough",
             Section::Copy => "Mark and copy",
+            Section::Values => "Placeholder values",
             Section::General => "General",
         }
     }
@@ -136,12 +139,19 @@ pub struct Binding {
 /// Stands for any character typed (bound to [`Action::Insert`]).
 const TYPED: Key = Key::code(KeyCode::Null);
 
-const VIEWS: &[Mode] = &[Mode::Tree, Mode::Matrix, Mode::Findings, Mode::Review];
+const VIEWS: &[Mode] = &[
+    Mode::Tree,
+    Mode::Matrix,
+    Mode::Findings,
+    Mode::Review,
+    Mode::Values,
+];
 const LISTS: &[Mode] = &[
     Mode::Tree,
     Mode::Matrix,
     Mode::Findings,
     Mode::Review,
+    Mode::Values,
     Mode::Help,
     Mode::Preview,
 ];
@@ -149,7 +159,7 @@ const TREE: &[Mode] = &[Mode::Tree];
 const MATRIX: &[Mode] = &[Mode::Matrix];
 const FINDINGS: &[Mode] = &[Mode::Findings];
 const HELP: &[Mode] = &[Mode::Help];
-const TEXT: &[Mode] = &[Mode::Search, Mode::Form, Mode::Comment];
+const TEXT: &[Mode] = &[Mode::Search, Mode::Form, Mode::Comment, Mode::Value];
 const REVIEW: &[Mode] = &[Mode::Review];
 const COMMENT: &[Mode] = &[Mode::Comment];
 const SEARCH: &[Mode] = &[Mode::Search];
@@ -164,6 +174,8 @@ const ALL: &[Mode] = &[
     Mode::Form,
     Mode::Review,
     Mode::Comment,
+    Mode::Values,
+    Mode::Value,
 ];
 
 const fn bind(
@@ -581,6 +593,46 @@ pub const BINDINGS: &[Binding] = &[
         Section::Copy,
         "close the preview of what was copied",
         Some("close"),
+    ),
+    bind(
+        &[Key::char('v')],
+        Action::Values,
+        &[Mode::Tree, Mode::Matrix, Mode::Findings, Mode::Review],
+        Section::Values,
+        "the placeholders of the loaded sources with their values and places (file:line:column)",
+        None,
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Open,
+        &[Mode::Values],
+        Section::Values,
+        "type a value for the placeholder under the cursor; it is filled in everywhere at once (tree, matrix, findings, why, copies); an empty value unfills it",
+        Some("edit"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Submit,
+        &[Mode::Value],
+        Section::Values,
+        "fill the value in (a value of the wrong shape for its name, such as an account id that is not 12 digits, is warned about, and used)",
+        Some("fill"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Esc)],
+        Action::Cancel,
+        &[Mode::Value],
+        Section::Values,
+        "leave the value as it was",
+        Some("cancel"),
+    ),
+    bind(
+        &[Key::char('s')],
+        Action::SaveValues,
+        &[Mode::Values],
+        Section::Values,
+        "save the values to the --vars file (or iamscope-vars.env beside the first input), keeping its comments and other lines",
+        Some("save"),
     ),
     bind(
         &[Key::char('?')],

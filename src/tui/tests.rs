@@ -283,7 +283,7 @@ fn nothing_loaded_and_tiny_screens_draw_without_panicking() {
 fn help_scroll_stays_in_range_when_the_screen_grows() {
     let mut app = samples_app(40, 12);
     press(&mut app, "? G");
-    handle_event(&mut app, &Event::Resize(100, 100));
+    handle_event(&mut app, &Event::Resize(120, 120));
     assert_eq!(app.help_scroll(), Some(0));
     assert!(!app.can(super::Action::Down));
 }
