@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use iamscope::analyze::minimize::{self, Options};
-use iamscope::catalog::Catalog;
+use iamscope::catalog::{Catalog, operations};
 use iamscope::eval::rules::Rule;
 use iamscope::eval::{Caller, CompiledPolicy, Context, Decision, PolicySet, Request, decide};
 use iamscope::load::{self, load_paths};
@@ -150,6 +150,20 @@ impl<'a> Side<'a> {
     }
 }
 
+/// `doc` with each API operation written in an Action list (`s3:HeadBucket`) replaced by
+/// the action that authorises it (`s3:ListBucket`).
+fn actions_meant(doc: &PolicyDocument) -> PolicyDocument {
+    let mut doc = doc.clone();
+    for s in &mut doc.statements {
+        for t in s.action.iter_mut().flat_map(|v| &mut v.items) {
+            if let Some(action) = operations::action_meant(&t.value) {
+                t.value = action.to_string();
+            }
+        }
+    }
+    doc
+}
+
 /// `s` with its Action list narrowed to `action` (a NotAction kept as it is).
 fn narrowed(s: &Statement, action: &str) -> Statement {
     Statement {
@@ -257,13 +271,16 @@ fn each_holder(options: &Options, expect: impl Fn(&str) -> bool + Copy) -> usize
             let probes = probes(&docs, caller);
             let what = format!("{} › {}", source.path, role.name);
             // The input's documents keep their kind and their reading of a missing
-            // Resource (from documentation: any resource).
+            // Resource (from documentation: any resource). An API operation written where
+            // an action belongs is read as the action that authorises it, as minimize
+            // writes it (and reports it): that is the one change of meaning it makes.
+            let meant: Vec<(PolicyDocument, PolicyKind)> = selection
+                .policies
+                .iter()
+                .filter_map(|p| p.document.as_deref().map(|d| (actions_meant(d), p.kind)))
+                .collect();
             let original = Side::new(
-                selection
-                    .policies
-                    .iter()
-                    .filter_map(|p| p.document.as_deref().map(|d| (d, p.kind)))
-                    .collect(),
+                meant.iter().map(|(d, kind)| (d, *kind)).collect(),
                 selection.kind,
             );
             let output = Side::new(

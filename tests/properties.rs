@@ -9,7 +9,7 @@
 
 use iamscope::analyze;
 use iamscope::cli::args::OutputFormat;
-use iamscope::cli::{check, matrix as matrix_cli, sarif, style::Style, tree, why};
+use iamscope::cli::{check, matrix as matrix_cli, sarif, style::Style, tree};
 use iamscope::eval::holder::{self, Question};
 use iamscope::eval::{Context, explain};
 use iamscope::load::{Options, load_text};
@@ -461,7 +461,7 @@ fn run_everything(case: &Case) {
         if let Ok(prepared) = holder::prepare(&sources, question) {
             let explanation = explain(&prepared.set, &prepared.request);
             serde_json::to_string(&explanation).unwrap();
-            let _ = why::render(&explanation);
+            let _ = iamscope::eval::text::explanation(&explanation);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Resource control policies, as the evaluator applies them: level by level from the root,
 //! every level must allow and a Deny at any level decides; AWS does not apply them to
-//! service-linked roles (what such a role does, and a service assuming one).
+//! service-linked roles (what such a role does, and a service assuming one), nor SCPs to
+//! what a service-linked role does.
 //! Each case is a `why --scenario` file, judged through the binary as users run it.
 
 use std::io::Write;
@@ -218,4 +219,25 @@ fn other_roles_are_restricted_by_rcps() {
     ));
     assert_eq!((code, decision.as_str()), (1, "ImplicitDeny"));
     assert_eq!(denied_by, Some(("rcp".to_string(), Some(1))));
+}
+
+#[test]
+fn service_linked_roles_are_not_restricted_by_scps_either() {
+    let only_sqs = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "OnlySqs", "Effect": "Allow", "Action": "sqs:*", "Resource": "*"}
+    ]});
+    let scenario = |role: &str| {
+        json!({
+            "request": {"action": "s3:GetObject", "resource": OBJECT,
+                        "principal": session(role), "resource_account": ACCOUNT},
+            "identity_policies": [reads_objects()],
+            "scps": [[only_sqs]],
+        })
+    };
+    let (code, decision, deciding, _) = why(&scenario("AWSServiceRoleForElasticLoadBalancing"));
+    assert_eq!((code, decision.as_str()), (0, "Allowed"));
+    assert_eq!(deciding, ["identity_policies[0] #1 "]);
+    let (code, decision, _, denied_by) = why(&scenario("ServiceRoleForReports"));
+    assert_eq!((code, decision.as_str()), (1, "ImplicitDeny"));
+    assert_eq!(denied_by, Some(("scp".to_string(), Some(1))));
 }

@@ -38,6 +38,10 @@ shape!(
     "truncated-policy.json"
 );
 shape!(macro_marks_its_policy_partial, "macro-partial.yaml");
+shape!(
+    for_loop_variables_are_not_offered_to_var,
+    "for-expression.tf"
+);
 
 #[test]
 fn matrix_and_why_say_a_policy_may_grant_more() {

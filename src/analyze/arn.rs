@@ -133,6 +133,24 @@ fn open_template(template: &'static str) -> &'static str {
     })
 }
 
+/// Whether every resource the Resource pattern `specific` names, `general` names too: part
+/// by part when both have the six parts of an ARN (a wildcard never spans a colon there),
+/// whole otherwise.
+pub fn covers(general: &str, specific: &str) -> bool {
+    match (parts(general), parts(specific)) {
+        (Some(g), Some(s)) => g.iter().zip(&s).all(|(g, s)| glob::covers(g, s, false)),
+        _ => glob::covers(general, specific, false),
+    }
+}
+
+/// Whether some resource is named by both Resource patterns, compared as [`covers`] does.
+pub fn overlaps(a: &str, b: &str) -> bool {
+    match (parts(a), parts(b)) {
+        (Some(pa), Some(pb)) => pa.iter().zip(&pb).all(|(a, b)| glob::overlaps(a, b, false)),
+        _ => glob::overlaps(a, b, false),
+    }
+}
+
 /// The six parts of an ARN, the last holding any further colons; `None` with fewer.
 fn parts(arn: &str) -> Option<[&str; ARN_PARTS]> {
     let mut p = arn.splitn(ARN_PARTS, ':');

@@ -20,7 +20,6 @@ use serde::{Serialize, Serializer};
 use super::arn;
 use super::grants::{self, denied_everywhere, statement_actions};
 use crate::catalog::{AccessLevel, Action, Catalog};
-use crate::model::glob;
 use crate::model::{Effect, Policy, PolicyKind, Role, RoleKind, Source, Statement, Values};
 
 /// The matrix of one holder.
@@ -386,7 +385,7 @@ fn covering_denies(s: &Statement, denies: &[(&Statement, Vec<bool>)]) -> Vec<Vec
         let all = covering(&|d| match d.resources() {
             Some((spared, true)) => spared
                 .iter()
-                .all(|x| values.iter().any(|y| resource_covers(y, x))),
+                .all(|x| values.iter().any(|y| arn::covers(y, x))),
             Some((listed, false)) => listed.iter().any(|w| w == "*"),
             None => false,
         });
@@ -396,15 +395,15 @@ fn covering_denies(s: &Statement, denies: &[(&Statement, Vec<bool>)]) -> Vec<Vec
     // The first Deny whose Resource takes in every resource `x` names.
     let listing = |x: &str| {
         denies.iter().position(|(d, _)| {
-            matches!(d.resources(), Some((listed, false)) if listed.iter().any(|w| resource_covers(w, x)))
+            matches!(d.resources(), Some((listed, false)) if listed.iter().any(|w| arn::covers(w, x)))
         })
     };
     values
         .iter()
         .map(|v| {
             let mut sets: Vec<Vec<usize>> = covering(&|d| match d.resources() {
-                Some((listed, false)) => listed.iter().any(|w| resource_covers(w, v)),
-                Some((spared, true)) => !spared.iter().any(|x| resource_overlaps(x, v)),
+                Some((listed, false)) => listed.iter().any(|w| arn::covers(w, v)),
+                Some((spared, true)) => !spared.iter().any(|x| arn::overlaps(x, v)),
                 None => false,
             })
             .into_iter()
@@ -416,7 +415,7 @@ fn covering_denies(s: &Statement, denies: &[(&Statement, Vec<bool>)]) -> Vec<Vec
                 };
                 let others: Option<Vec<usize>> = spared
                     .iter()
-                    .filter(|x| resource_overlaps(x, v))
+                    .filter(|x| arn::overlaps(x, v))
                     .map(listing)
                     .collect();
                 if let Some(others) = others.filter(|o| !o.is_empty()) {
@@ -426,29 +425,6 @@ fn covering_denies(s: &Statement, denies: &[(&Statement, Vec<bool>)]) -> Vec<Vec
             sets
         })
         .collect()
-}
-
-/// Both values split into the six parts of an ARN, when both are ARNs: resource names hold
-/// no colon before the resource part, so ARN patterns compare part by part.
-fn arn_parts<'a>(a: &'a str, b: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
-    let (pa, pb): (Vec<&str>, Vec<&str>) = (a.splitn(6, ':').collect(), b.splitn(6, ':').collect());
-    (pa.len() == 6 && pb.len() == 6).then(|| pa.into_iter().zip(pb).collect())
-}
-
-/// Whether every resource the Resource value `specific` names, `general` names too.
-fn resource_covers(general: &str, specific: &str) -> bool {
-    match arn_parts(general, specific) {
-        Some(parts) => parts.iter().all(|(g, s)| glob::covers(g, s, false)),
-        None => glob::covers(general, specific, false),
-    }
-}
-
-/// Whether some resource is named by both Resource values.
-fn resource_overlaps(a: &str, b: &str) -> bool {
-    match arn_parts(a, b) {
-        Some(parts) => parts.iter().all(|(a, b)| glob::overlaps(a, b, false)),
-        None => glob::overlaps(a, b, false),
-    }
 }
 
 /// Whether the statement's Resource is an empty list, which no request matches.

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::model::json::document_text;
 use crate::model::{Effect, Policy, PolicyDocument, PolicyKind, Role, Source, Statement};
 use crate::text::escape;
-use form::{Actions, Form, Reading};
+use form::{Actions, Form, Noted, Reading};
 use size::Quota;
 
 /// What to minimize: one holder's policies of one kind.
@@ -82,6 +82,9 @@ pub struct Report {
     pub invalid: Vec<String>,
     /// Action patterns that match no catalog action (dropped).
     pub unknown: Vec<String>,
+    /// API operations written where an action belongs, replaced by the action that
+    /// authorises them (`s3:HeadBucket → s3:ListBucket`).
+    pub operations: Vec<String>,
     /// Patterns written out as catalog actions to stay exact.
     pub expanded: Vec<String>,
     /// Wildcards `--no-wildcards` could not write out (no catalog action matches them).
@@ -287,17 +290,15 @@ fn read(policy: &Policy, doc: &PolicyDocument, report: &mut Report) -> Vec<Form>
             Some(sid) => format!("{} statement {} \"{}\"", policy.name, i + 1, sid.value),
             None => format!("{} statement {}", policy.name, i + 1),
         };
-        let (mut invalid, mut unknown) = (Vec::new(), Vec::new());
-        match Form::new(s, reading, origin.clone(), &mut invalid, &mut unknown) {
+        let mut noted = Noted::default();
+        match Form::new(s, reading, origin.clone(), &mut noted) {
             Ok(f) => out.push(f),
             Err(skip) => report.skipped.push(format!("{origin}: {}", skip.reason())),
         }
-        report
-            .invalid
-            .extend(invalid.into_iter().map(|p| format!("{origin}: {p}")));
-        report
-            .unknown
-            .extend(unknown.into_iter().map(|p| format!("{origin}: {p}")));
+        let placed = |items: Vec<String>| items.into_iter().map(|p| format!("{origin}: {p}"));
+        report.invalid.extend(placed(noted.invalid));
+        report.unknown.extend(placed(noted.unknown));
+        report.operations.extend(placed(noted.operations));
     }
     out
 }

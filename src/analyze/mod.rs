@@ -4,7 +4,7 @@
 
 pub mod arn;
 mod catalog_rules;
-pub mod codes;
+pub use crate::model::codes;
 mod condition_rules;
 pub mod diff;
 pub mod finding;
@@ -135,16 +135,25 @@ fn diagnostics(source: &Source, out: &mut Vec<Finding>) {
     // One finding per placeholder still unfilled, at its first occurrence.
     for p in source.placeholders.iter().filter(|p| p.value.is_none()) {
         let loc = p.locations.first().copied().unwrap_or_default();
-        out.push(places.of(loc).finding(
-            codes::UNFILLED_PLACEHOLDER,
-            loc,
-            format!(
-                "placeholder {} is not filled ({}); fill it with --var {}=VALUE",
-                esc(&p.syntax.join(", ")),
-                crate::text::plural(p.locations.len(), "place", "places"),
+        let written = p.syntax.join(", ");
+        let syntax = esc(&written);
+        let places_text = crate::text::plural(p.locations.len(), "place", "places");
+        let message = match &p.bound_by {
+            Some(clause) => format!(
+                "placeholder {syntax} is not filled ({places_text}): it is the loop variable \
+                 of `{}`, one value per item, known when Terraform runs",
+                esc(clause)
+            ),
+            None => format!(
+                "placeholder {syntax} is not filled ({places_text}); fill it with --var {}=VALUE",
                 esc(&p.name)
             ),
-        ));
+        };
+        out.push(
+            places
+                .of(loc)
+                .finding(codes::UNFILLED_PLACEHOLDER, loc, message),
+        );
     }
 }
 

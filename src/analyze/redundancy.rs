@@ -363,7 +363,7 @@ impl<'a> Shape<'a> {
             (Some((exact, wild)), Some((s_exact, s_wild))) => s_exact
                 .iter()
                 .chain(s_wild)
-                .all(|a| exact.contains(a) || wild.iter().any(|b| arn_covers(b, a))),
+                .all(|a| exact.contains(a) || wild.iter().any(|b| super::arn::covers(b, a))),
             _ => false,
         }
     }
@@ -491,21 +491,6 @@ impl Iterator for Merged<'_> {
             }
         }
         Some(next)
-    }
-}
-
-/// ARN pattern `general` covers `specific`: part by part when both have the six parts of
-/// an ARN (a wildcard never spans a colon there), whole otherwise.
-fn arn_covers(general: &str, specific: &str) -> bool {
-    if general == "*" {
-        return true;
-    }
-    let g: Vec<&str> = general.splitn(6, ':').collect();
-    let s: Vec<&str> = specific.splitn(6, ':').collect();
-    match (g.len(), s.len()) {
-        (6, 6) => g.iter().zip(&s).all(|(g, s)| covers(g, s, false)),
-        (6, _) => false,
-        _ => covers(general, specific, false),
     }
 }
 

@@ -296,6 +296,21 @@ pub fn exception(prefix: &str, operation: &str) -> Option<Authorization> {
         .map(|(_, _, authorization)| *authorization)
 }
 
+/// The IAM action meant by `written` when it is an API operation written where an action
+/// belongs (`s3:HeadBucket` → `s3:ListBucket`): an exact name (no wildcard) the catalog does
+/// not know as an action, listed in the exceptions table. None otherwise, and for operations
+/// that need no permission.
+pub fn action_meant(written: &str) -> Option<&'static str> {
+    let (prefix, operation) = written.trim().split_once(':')?;
+    if operation.contains(['*', '?']) || Catalog::get().action(written.trim()).is_some() {
+        return None;
+    }
+    match exception(prefix, operation)? {
+        Authorization::Action(action) => Some(action),
+        Authorization::NoPermissionNeeded => None,
+    }
+}
+
 /// How the API operation `operation` of the service `prefix` is authorised, and how that was
 /// found: the exceptions table, then the action of the same name, then the same name without
 /// an API version suffix. None when none of these is in the catalog.

@@ -2,14 +2,9 @@
 //! reports references it had to read generously or could not resolve.
 
 use super::managed::{self, ManagedLookup, Tolerance};
+use crate::model::codes;
 use crate::model::{Diagnostic, Source};
 use crate::text::escape;
-
-pub const MANAGED_POLICY_WHITESPACE: &str = "managed-policy-whitespace";
-pub const MANAGED_POLICY_CASE: &str = "managed-policy-case";
-pub const MANAGED_POLICY_PATH: &str = "managed-policy-path";
-pub const UNKNOWN_MANAGED_POLICY: &str = "unknown-managed-policy";
-pub const CUSTOMER_MANAGED_POLICY: &str = "customer-managed-policy";
 
 /// For every policy that references a managed policy and has no document yet: takes the
 /// document from the catalog (shared, not copied) and marks the reference resolved. A
@@ -38,13 +33,15 @@ pub fn resolve_managed(source: &mut Source) {
                 for tolerance in found.tolerated {
                     let (code, why) = match tolerance {
                         Tolerance::Whitespace => (
-                            MANAGED_POLICY_WHITESPACE,
+                            codes::MANAGED_POLICY_WHITESPACE,
                             "holds white space no ARN or name can",
                         ),
-                        Tolerance::Case => (MANAGED_POLICY_CASE, "is spelled in another case"),
-                        Tolerance::Path => (MANAGED_POLICY_PATH, "has the wrong path"),
+                        Tolerance::Case => {
+                            (codes::MANAGED_POLICY_CASE, "is spelled in another case")
+                        }
+                        Tolerance::Path => (codes::MANAGED_POLICY_PATH, "has the wrong path"),
                     };
-                    diagnostics.push(Diagnostic::warning(
+                    diagnostics.push(Diagnostic::new(
                         code,
                         policy.loc,
                         format!("managed policy `{shown}` {why}; read as `{arn}`"),
@@ -55,13 +52,13 @@ pub fn resolve_managed(source: &mut Source) {
                 reference.resolved = true;
                 policy.document = Some(p.document());
             }
-            ManagedLookup::Unknown => diagnostics.push(Diagnostic::error(
-                UNKNOWN_MANAGED_POLICY,
+            ManagedLookup::Unknown => diagnostics.push(Diagnostic::new(
+                codes::UNKNOWN_MANAGED_POLICY,
                 policy.loc,
                 format!("no AWS managed policy is named `{shown}`"),
             )),
-            ManagedLookup::Customer => diagnostics.push(Diagnostic::info(
-                CUSTOMER_MANAGED_POLICY,
+            ManagedLookup::Customer => diagnostics.push(Diagnostic::new(
+                codes::CUSTOMER_MANAGED_POLICY,
                 policy.loc,
                 format!(
                     "`{shown}` is a customer managed policy; its document is not in this input"
@@ -144,8 +141,8 @@ mod tests {
         assert_eq!(m.arn, "arn:aws:iam::aws:policy/AmazonAthenaFullAccess");
         assert_eq!(
             s.diagnostics,
-            [Diagnostic::warning(
-                MANAGED_POLICY_WHITESPACE,
+            [Diagnostic::new(
+                codes::MANAGED_POLICY_WHITESPACE,
                 Loc::new(9, 3),
                 "managed policy `arn:aws:iam::aws:policy/ AmazonAthenaFullAccess` holds white \
                  space no ARN or name can; read as `arn:aws:iam::aws:policy/AmazonAthenaFullAccess`"
@@ -164,8 +161,8 @@ mod tests {
         assert_eq!(
             severities,
             [
-                (Severity::Error, UNKNOWN_MANAGED_POLICY),
-                (Severity::Info, CUSTOMER_MANAGED_POLICY)
+                (Severity::Error, codes::UNKNOWN_MANAGED_POLICY.code),
+                (Severity::Info, codes::CUSTOMER_MANAGED_POLICY.code)
             ]
         );
         assert!(

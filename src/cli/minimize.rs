@@ -113,6 +113,11 @@ pub fn summary(report: &Report, result: &Minimized) -> String {
         &report.unknown,
         &mut out,
     );
+    list(
+        "API operations, replaced by the action IAM authorises them with",
+        &report.operations,
+        &mut out,
+    );
     list("redundant, dropped", &report.redundant, &mut out);
     list(
         "merged (same effect, resources and conditions, or same actions)",

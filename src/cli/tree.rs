@@ -407,14 +407,11 @@ fn source_outline(source: &Source, catalog: &Expansions) -> Item {
     if !source.placeholders.is_empty() {
         let mut p = Item::new("placeholders");
         for ph in &source.placeholders {
-            let state = match &ph.value {
-                Some(v) => format!("= {}", escape(v)),
-                None => "unfilled".into(),
-            };
             p.leaf(format!(
-                "{}  {}  {state}  ({})",
+                "{}  {}  {}  ({})",
                 escape(&ph.name),
                 escape(&ph.syntax.join(" ")),
+                escape(&ph.state()),
                 plural(ph.locations.len(), "place", "places")
             ));
         }

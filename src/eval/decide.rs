@@ -233,12 +233,22 @@ struct Said {
 /// Evaluates every policy, recording traces when asked.
 fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<PolicyTrace>>) -> Layers {
     let mut layers = Layers::default();
-    if request.caller().is_iam_principal() {
-        layers.scp_missing = levels(&set.scps, request, &mut layers.deny, traces.as_deref_mut());
+    let scps_exempt = if !request.caller().is_iam_principal() {
+        Some("SCPs govern only IAM principals of member accounts, not this caller")
+    } else if service_linked(request) {
+        Some("SCPs do not restrict service-linked roles")
     } else {
-        let note = "SCPs govern only IAM principals of member accounts, not this caller";
-        for (level, policies) in set.scps.iter().enumerate() {
-            not_applicable(policies, level + 1, note, traces.as_deref_mut());
+        None
+    };
+    match scps_exempt {
+        None => {
+            layers.scp_missing =
+                levels(&set.scps, request, &mut layers.deny, traces.as_deref_mut());
+        }
+        Some(note) => {
+            for (level, policies) in set.scps.iter().enumerate() {
+                not_applicable(policies, level + 1, note, traces.as_deref_mut());
+            }
         }
     }
     if service_linked(request) {
@@ -268,7 +278,8 @@ fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<Policy
 }
 
 /// Whether the request is one RCPs leave alone: made by a service-linked role (path
-/// `/aws-service-role/`, named `AWSServiceRoleFor...`), or a service assuming one.
+/// `/aws-service-role/`, named `AWSServiceRoleFor...`), or a service assuming one. SCPs
+/// leave the first alone too (the second is no IAM principal's, which SCPs never govern).
 fn service_linked(request: &Request) -> bool {
     let linked_arn = |arn: &str| arn.contains(":role/aws-service-role/");
     match request.caller() {

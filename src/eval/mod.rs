@@ -23,6 +23,7 @@ pub mod rules;
 pub mod scenario;
 pub mod statement;
 pub mod table;
+pub mod text;
 pub mod trace;
 pub mod values;
 

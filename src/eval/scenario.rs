@@ -349,7 +349,7 @@ fn policies(
 /// the scenario is judged with the repair and the error shown as a warning, rather than
 /// refusing the whole question.
 fn is_repaired_element(d: &Diagnostic) -> bool {
-    d.code == crate::load::document::INVALID_ELEMENT && d.message.contains("read as")
+    d.code == crate::model::codes::INVALID_ELEMENT.code && d.message.contains("read as")
 }
 
 #[cfg(test)]

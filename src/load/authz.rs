@@ -8,6 +8,7 @@
 //! Policy documents may be objects, JSON strings, or URL-encoded JSON strings (as the IAM
 //! API returns them); all three are read.
 
+use crate::model::codes;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -20,10 +21,6 @@ use crate::model::json;
 use crate::model::{
     Diagnostic, Loc, ManagedRef, Policy, PolicyDocument, PolicyKind, Role, RoleKind, Source,
 };
-
-pub const URL_ENCODED: &str = "url-encoded-policy";
-pub const NO_DEFAULT_VERSION: &str = "no-default-version";
-pub const INCOMPLETE_DUMP_ENTRY: &str = "incomplete-dump-entry";
 
 /// The top-level lists of a dump.
 const LISTS: [&str; 4] = [
@@ -259,8 +256,8 @@ impl<'m> Reader<'m> {
     /// Takes in what another reader (of later items) noticed.
     fn merge(&mut self, other: Reader<'m>) {
         for d in other.diags {
-            if d.code != URL_ENCODED || !self.reported_encoding {
-                self.reported_encoding |= d.code == URL_ENCODED;
+            if d.code != codes::URL_ENCODED_POLICY.code || !self.reported_encoding {
+                self.reported_encoding |= d.code == codes::URL_ENCODED_POLICY.code;
                 self.diags.push(d);
             }
         }
@@ -315,8 +312,8 @@ impl<'m> Reader<'m> {
         let document = match version.and_then(|v| v.get("Document")) {
             Some(d) => self.document(d).map(Arc::new),
             None => {
-                self.diags.push(Diagnostic::warning(
-                    NO_DEFAULT_VERSION,
+                self.diags.push(Diagnostic::new(
+                    codes::NO_DEFAULT_VERSION,
                     p.loc,
                     format!(
                         "managed policy {} has no default version in the dump; its document is unknown",
@@ -403,8 +400,11 @@ impl<'m> Reader<'m> {
 
     /// Reports an entry that cannot be read into the tree.
     fn incomplete(&mut self, loc: Loc, message: String) {
-        self.diags
-            .push(Diagnostic::skipped(INCOMPLETE_DUMP_ENTRY, loc, message));
+        self.diags.push(Diagnostic::skipped(
+            codes::INCOMPLETE_DUMP_ENTRY,
+            loc,
+            message,
+        ));
     }
 
     /// A managed policy attached by ARN: with its document when the dump has it.
@@ -432,8 +432,8 @@ impl<'m> Reader<'m> {
             decoded = percent_decode(s);
             if !self.reported_encoding {
                 self.reported_encoding = true;
-                self.diags.push(Diagnostic::info(
-                    URL_ENCODED,
+                self.diags.push(Diagnostic::new(
+                    codes::URL_ENCODED_POLICY,
                     node.loc,
                     "policy documents in this dump are URL-encoded, as the IAM API returns them; decoded (positions inside them count within the decoded text)",
                 ));

@@ -3,18 +3,12 @@
 //! Every loader whose input holds a policy as a value (JSON, YAML, HCL) ends here.
 
 use crate::load::node::{Member, Node, Value};
+use crate::model::codes;
 use crate::model::policy::{DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS};
 use crate::model::{
     Condition, ConditionBlock, ConditionEntry, ConditionValue, Diagnostic, Loc, PolicyDocument,
     Principal, PrincipalEntry, ScalarKind, Statement, Text, UnknownElement, Values,
 };
-
-pub const UNKNOWN_ELEMENT: &str = "unknown-element";
-pub const INVALID_ELEMENT: &str = "invalid-element";
-pub const ACCOUNT_ID_AS_NUMBER: &str = "account-id-as-number";
-pub const ACCOUNT_ID_LEADING_ZERO: &str = "account-id-leading-zero";
-pub const DUPLICATE_ELEMENT: &str = "duplicate-element";
-pub const ELEMENT_SPELLING: &str = "element-spelling";
 
 /// Builds the policy document `node` holds (an object with a `Statement`).
 pub fn build(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
@@ -23,8 +17,8 @@ pub fn build(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
         ..PolicyDocument::default()
     };
     let Some(members) = node.as_object() else {
-        diags.push(Diagnostic::error(
-            INVALID_ELEMENT,
+        diags.push(Diagnostic::new(
+            codes::INVALID_ELEMENT,
             node.loc,
             format!("a policy must be an object; found {}", node.kind_name()),
         ));
@@ -54,8 +48,8 @@ pub fn build(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
                     doc.statement_is_object = true;
                     doc.statements = statement(&m.value, diags).into_iter().collect();
                 }
-                _ => diags.push(Diagnostic::error(
-                    INVALID_ELEMENT,
+                _ => diags.push(Diagnostic::new(
+                    codes::INVALID_ELEMENT,
                     m.value.loc,
                     format!(
                         "Statement must be an object or a list of objects; found {}",
@@ -79,15 +73,15 @@ fn element_name(
 ) -> Option<&'static str> {
     let name = *known.iter().find(|k| k.eq_ignore_ascii_case(&key.value))?;
     if name != key.value {
-        diags.push(Diagnostic::warning(
-            ELEMENT_SPELLING,
+        diags.push(Diagnostic::new(
+            codes::ELEMENT_SPELLING,
             key.loc,
             format!("element `{}` is spelled `{name}` in IAM", esc(&key.value)),
         ));
     }
     if seen.contains(&name) {
-        diags.push(Diagnostic::error(
-            DUPLICATE_ELEMENT,
+        diags.push(Diagnostic::new(
+            codes::DUPLICATE_ELEMENT,
             key.loc,
             format!("`{name}` appears twice in one {what}; the last one is used"),
         ));
@@ -101,8 +95,8 @@ fn unknown(key: &Text, what: &str, known: &[&str]) -> Diagnostic {
     let hint = suggestion(&key.value, known)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
-    Diagnostic::error(
-        UNKNOWN_ELEMENT,
+    Diagnostic::new(
+        codes::UNKNOWN_ELEMENT,
         key.loc,
         format!(
             "unknown element `{}` in a {what}{hint}; kept, but IAM would reject it",
@@ -129,8 +123,8 @@ fn esc(s: &str) -> std::borrow::Cow<'_, str> {
 fn statement(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Statement> {
     let Some(members) = node.as_object() else {
         diags.push(
-            Diagnostic::error(
-                INVALID_ELEMENT,
+            Diagnostic::new(
+                codes::INVALID_ELEMENT,
                 node.loc,
                 format!(
                     "a statement must be an object; found {} (skipped)",
@@ -193,8 +187,8 @@ fn text(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Text> {
     match scalar(node) {
         Some((s, ScalarKind::String)) => Some(Text::new(s, node.loc)),
         Some((s, _)) => {
-            diags.push(Diagnostic::error(
-                INVALID_ELEMENT,
+            diags.push(Diagnostic::new(
+                codes::INVALID_ELEMENT,
                 node.loc,
                 format!(
                     "{name} must be a string; found {} (read as \"{s}\")",
@@ -204,8 +198,8 @@ fn text(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Text> {
             Some(Text::new(s, node.loc))
         }
         None => {
-            diags.push(Diagnostic::error(
-                INVALID_ELEMENT,
+            diags.push(Diagnostic::new(
+                codes::INVALID_ELEMENT,
                 node.loc,
                 format!(
                     "{name} must be a string; found {} (ignored)",
@@ -222,16 +216,16 @@ fn text(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Text> {
 /// lost (a number cannot keep one, so `012345678901` becomes `12345678901`).
 fn account_id_as_number(digits: &str, loc: Loc) -> Diagnostic {
     if digits.len() == 12 && !digits.starts_with('0') {
-        Diagnostic::info(
-            ACCOUNT_ID_AS_NUMBER,
+        Diagnostic::new(
+            codes::ACCOUNT_ID_AS_NUMBER,
             loc,
             format!(
                 "account ID {digits} is written as a number; AWS reads it as the account, but quote it to be safe"
             ),
         )
     } else {
-        Diagnostic::warning(
-            ACCOUNT_ID_LEADING_ZERO,
+        Diagnostic::new(
+            codes::ACCOUNT_ID_LEADING_ZERO,
             loc,
             format!(
                 "account ID {digits} is written as a number, which loses a leading zero ({} digits as a number); quote it",
@@ -257,8 +251,8 @@ fn values(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Values
             out.items.push(Text::new(s, item.loc));
         }
         Some((s, _)) => {
-            diags.push(Diagnostic::error(
-                INVALID_ELEMENT,
+            diags.push(Diagnostic::new(
+                codes::INVALID_ELEMENT,
                 item.loc,
                 format!(
                     "{name} values must be strings; found {} (read as \"{s}\")",
@@ -267,8 +261,8 @@ fn values(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Values
             ));
             out.items.push(Text::new(s, item.loc));
         }
-        None => diags.push(Diagnostic::error(
-            INVALID_ELEMENT,
+        None => diags.push(Diagnostic::new(
+            codes::INVALID_ELEMENT,
             item.loc,
             format!(
                 "{name} values must be strings; found {} (ignored)",
@@ -279,8 +273,8 @@ fn values(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Values
     match &node.value {
         Value::Array(items) => items.iter().for_each(|i| push(i, diags)),
         Value::Object(_) | Value::Null => {
-            diags.push(Diagnostic::error(
-                INVALID_ELEMENT,
+            diags.push(Diagnostic::new(
+                codes::INVALID_ELEMENT,
                 node.loc,
                 format!(
                     "{name} must be a string or a list of strings; found {} (ignored)",
@@ -301,8 +295,8 @@ fn principal(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Pri
     match &node.value {
         Value::String(s) if s == "*" => Some(Principal::Wildcard(Text::new(s.clone(), node.loc))),
         Value::String(s) => {
-            diags.push(Diagnostic::error(
-                INVALID_ELEMENT,
+            diags.push(Diagnostic::new(
+                codes::INVALID_ELEMENT,
                 node.loc,
                 format!(
                     "{name} as a string must be \"*\"; read as {{\"AWS\": \"{}\"}}",
@@ -326,8 +320,8 @@ fn principal(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Pri
             let mut entries = Vec::new();
             for m in members {
                 if crate::model::PrincipalType::parse(&m.key.value).is_none() {
-                    diags.push(Diagnostic::error(
-                        INVALID_ELEMENT,
+                    diags.push(Diagnostic::new(
+                        codes::INVALID_ELEMENT,
                         m.key.loc,
                         format!(
                             "unknown principal type `{}` (IAM defines AWS, Service, Federated, CanonicalUser); kept",
@@ -348,8 +342,8 @@ fn principal(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Pri
             })
         }
         _ => {
-            diags.push(Diagnostic::error(
-                INVALID_ELEMENT,
+            diags.push(Diagnostic::new(
+                codes::INVALID_ELEMENT,
                 node.loc,
                 format!(
                     "{name} must be \"*\" or an object; found {} (ignored)",
@@ -363,8 +357,8 @@ fn principal(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Pri
 
 fn condition(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Condition> {
     let Some(members) = node.as_object() else {
-        diags.push(Diagnostic::error(
-            INVALID_ELEMENT,
+        diags.push(Diagnostic::new(
+            codes::INVALID_ELEMENT,
             node.loc,
             format!(
                 "Condition must be an object; found {} (ignored)",
@@ -379,8 +373,8 @@ fn condition(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Condition> {
     };
     for m in members {
         let Some(keys) = m.value.as_object() else {
-            diags.push(Diagnostic::error(
-                INVALID_ELEMENT,
+            diags.push(Diagnostic::new(
+                codes::INVALID_ELEMENT,
                 m.value.loc,
                 format!(
                     "condition operator `{}` must map keys to values; found {} (ignored)",
@@ -411,8 +405,8 @@ fn condition_entry(m: &Member, diags: &mut Vec<Diagnostic>) -> ConditionEntry {
             kind,
             loc: item.loc,
         }),
-        None => diags.push(Diagnostic::error(
-            INVALID_ELEMENT,
+        None => diags.push(Diagnostic::new(
+            codes::INVALID_ELEMENT,
             item.loc,
             format!(
                 "condition values of `{}` must be strings, numbers or booleans; found {} (ignored)",
@@ -522,7 +516,7 @@ mod tests {
             serde_json::json!(["s3://b"])
         );
         assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].code, UNKNOWN_ELEMENT);
+        assert_eq!(diags[0].code, codes::UNKNOWN_ELEMENT.code);
         assert_eq!(diags[0].loc, Loc::new(1, 50));
         assert!(
             diags[0].message.contains("did you mean `Resource`"),
@@ -536,15 +530,15 @@ mod tests {
         let (d, diags) = doc(
             r#"{"Statement": [{"effect": "Allow", "Principal": "arn:aws:iam::1:root", "Action": ["a", 5], "Action": "b"}, 7]}"#,
         );
-        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        let found: Vec<_> = diags.iter().map(|d| d.code).collect();
         assert_eq!(
-            codes,
+            found,
             [
-                ELEMENT_SPELLING,
-                INVALID_ELEMENT,
-                INVALID_ELEMENT,
-                DUPLICATE_ELEMENT,
-                INVALID_ELEMENT
+                codes::ELEMENT_SPELLING.code,
+                codes::INVALID_ELEMENT.code,
+                codes::INVALID_ELEMENT.code,
+                codes::DUPLICATE_ELEMENT.code,
+                codes::INVALID_ELEMENT.code
             ]
         );
         let s = &d.statements[0];

@@ -26,6 +26,7 @@ pub mod yaml;
 
 pub use detect::detect;
 
+use crate::model::codes;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -33,9 +34,6 @@ use crate::model::{Diagnostic, Format, Loc, PolicyDocument, PolicyKind, Role, Ro
 
 /// Files larger than this are not read (account dumps of a few hundred MB are fine).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
-
-pub const NO_POLICIES: &str = "no-policies";
-pub const INVALID_UTF8: &str = "invalid-utf8";
 
 /// What the user asked for, applied to every source.
 #[derive(Clone, Debug, Default)]
@@ -113,7 +111,7 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &Options) -> Source {
     if let Some(message) = decode_problem {
         source.diagnostics.insert(
             0,
-            Diagnostic::warning(INVALID_UTF8, Loc::new(1, 1), message),
+            Diagnostic::new(codes::INVALID_UTF8, Loc::new(1, 1), message),
         );
     }
     source
@@ -151,8 +149,8 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     directives::note(&mut source, &regions);
     partial::mark(&mut source);
     if source.roles.is_empty() {
-        source.diagnostics.push(Diagnostic::info(
-            NO_POLICIES,
+        source.diagnostics.push(Diagnostic::new(
+            codes::NO_POLICIES,
             Loc::new(1, 1),
             format!("no IAM policy found in this {format} input"),
         ));

@@ -12,6 +12,7 @@
 //! loads in linear time). A syntax error ends the parse with a diagnostic at its line and
 //! column, keeping everything read before it.
 
+use crate::model::codes;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -19,8 +20,6 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use crate::load::node::{Member, Node, Value};
 use crate::model::{Diagnostic, Loc, Text};
-
-pub const MALFORMED_YAML: &str = "malformed-yaml";
 
 /// How deeply sequences and mappings may nest.
 pub const MAX_DEPTH: usize = 128;
@@ -54,8 +53,8 @@ pub fn parse(text: &str, origin: Loc) -> Parsed {
                 let at = b.loc_of(m.line(), m.col());
                 let last = b.loc_of(text.trim_end().lines().count(), 0).line;
                 b.out.diagnostics.push(
-                    Diagnostic::error(
-                        MALFORMED_YAML,
+                    Diagnostic::new(
+                        codes::MALFORMED_YAML,
                         at,
                         format!(
                             "YAML syntax error: {}; the rest is not read",
@@ -137,8 +136,8 @@ impl Builder {
                 if self.stack.len() >= MAX_DEPTH =>
             {
                 let _ = (anchor, tag);
-                self.out.diagnostics.push(Diagnostic::error(
-                    MALFORMED_YAML,
+                self.out.diagnostics.push(Diagnostic::new(
+                    codes::MALFORMED_YAML,
                     loc,
                     format!("nested more than {MAX_DEPTH} levels deep; not read"),
                 ));
@@ -237,8 +236,8 @@ impl Builder {
                 node
             }
             Some(_) => {
-                self.out.diagnostics.push(Diagnostic::error(
-                    MALFORMED_YAML,
+                self.out.diagnostics.push(Diagnostic::new(
+                    codes::MALFORMED_YAML,
                     loc,
                     format!(
                         "aliases expand to more than {MAX_ALIAS_NODES} values; this one is read as null"
@@ -268,8 +267,8 @@ impl Builder {
                         Value::Bool(b) => b.to_string(),
                         Value::Null => String::new(),
                         _ => {
-                            self.out.diagnostics.push(Diagnostic::error(
-                                MALFORMED_YAML,
+                            self.out.diagnostics.push(Diagnostic::new(
+                                codes::MALFORMED_YAML,
                                 node.loc,
                                 format!(
                                     "{} used as a mapping key; read as an empty key",
@@ -473,7 +472,7 @@ mod tests {
         let parsed = parse("a: 1\nb: [1, 2\nc: 3\n", Loc::new(10, 1));
         assert_eq!(parsed.diagnostics.len(), 1);
         let d = &parsed.diagnostics[0];
-        assert_eq!(d.code, MALFORMED_YAML);
+        assert_eq!(d.code, codes::MALFORMED_YAML.code);
         assert!(d.loc.line >= 11, "{d:?}");
         assert_eq!(parsed.documents[0].get("a").unwrap().to_json(), 1);
     }

@@ -3,8 +3,10 @@
 //! `policy` is the IAM JSON grammar (documents, statements, elements); `source` is what the
 //! loaders build from input files (Source > Role > Policy); `loc` carries positions;
 //! `placeholder` finds and fills template placeholders; `outline` flattens the tree into rows
-//! for viewers and search; `glob` matches IAM's `*` and `?` wildcards.
+//! for viewers and search; `glob` matches IAM's `*` and `?` wildcards; `codes` is the one table
+//! of finding codes, whose severities every diagnostic and finding takes.
 
+pub mod codes;
 pub mod describe;
 pub mod glob;
 pub mod json;
@@ -21,6 +23,6 @@ pub use policy::{
     UnknownElement, Values,
 };
 pub use source::{
-    Diagnostic, Format, ManagedRef, Placeholder, Policy, PolicyKind, Role, RoleKind, Severity,
-    Source, Unread,
+    Diagnostic, Format, LoopVariable, ManagedRef, Placeholder, Policy, PolicyKind, Role, RoleKind,
+    Severity, Source, Unread,
 };

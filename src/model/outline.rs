@@ -353,7 +353,7 @@ fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
         source: index,
         ..At::default()
     };
-    let summary = format!("{}{}", source.format, partial_summary(&source.unread));
+    let summary = format!("{}{}", partial_prefix(&source.unread), source.format);
     b.open(Node::new(NodeKind::Source, &source.path, at).summary(summary));
     for (r, role) in source.roles.iter().enumerate() {
         let at = At {
@@ -381,10 +381,7 @@ fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
         };
         b.open(Node::new(NodeKind::Placeholders, "placeholders", at).summary(summary));
         for (i, p) in source.placeholders.iter().enumerate() {
-            let state = match &p.value {
-                Some(v) => format!("= {v}"),
-                None => "unfilled".to_string(),
-            };
+            let state = p.state();
             let loc = p.locations.first().copied().unwrap_or_default();
             b.leaf(
                 Node::new(NodeKind::Placeholder, &p.name, at.with_item(i))
@@ -434,9 +431,10 @@ pub fn severity_counts(source: &Source) -> String {
     .join(", ")
 }
 
-/// `, partial` after the summary of a node that could not be wholly read.
-fn partial_summary(parts: &[Unread]) -> &'static str {
-    if parts.is_empty() { "" } else { ", partial" }
+/// `partial · ` before the summary of a node that could not be wholly read: first, so a
+/// narrow pane that cuts the summary short still shows it.
+fn partial_prefix(parts: &[Unread]) -> &'static str {
+    if parts.is_empty() { "" } else { "partial · " }
 }
 
 fn add_note(b: &mut Builder<'_>, note: Option<&String>, at: At) {
@@ -447,10 +445,10 @@ fn add_note(b: &mut Builder<'_>, note: Option<&String>, at: At) {
 
 fn add_role(b: &mut Builder<'_>, role: &Role, at: At) {
     let summary = format!(
-        "{}, {}{}",
+        "{}{}, {}",
+        partial_prefix(&role.partial),
         role.kind.as_str(),
-        plural(role.policies.len(), "policy", "policies"),
-        partial_summary(&role.partial)
+        plural(role.policies.len(), "policy", "policies")
     );
     b.open(
         Node::new(NodeKind::Role, &role.name, at)
@@ -489,7 +487,7 @@ fn add_policy(b: &mut Builder<'_>, policy: &Policy, at: At) {
             ", managed, not resolved"
         });
     }
-    summary.push_str(partial_summary(&policy.partial));
+    summary.insert_str(0, partial_prefix(&policy.partial));
     b.open(
         Node::new(NodeKind::Policy, &policy.name, at)
             .summary(summary)

@@ -205,6 +205,7 @@ pub fn collect(source: &mut Source) {
                     syntax: Vec::new(),
                     locations: Vec::new(),
                     value: None,
+                    bound_by: None,
                 });
             if !entry.syntax.iter().any(|s| s == syntax) {
                 entry.syntax.push(syntax.to_string());
@@ -240,8 +241,20 @@ pub fn collect(source: &mut Source) {
     for p in by_name.values_mut() {
         p.locations.sort();
         p.locations.dedup();
+        p.bound_by = source
+            .loop_variables
+            .iter()
+            .find(|v| binds(&v.name, &p.name))
+            .map(|v| v.bound_by.clone());
     }
     source.placeholders = by_name.into_values().collect();
+}
+
+/// Whether the loop variable `var` is what the placeholder `name` refers to: `b`, `b.arn`
+/// or `b["key"]` for the variable `b`.
+fn binds(var: &str, name: &str) -> bool {
+    name.strip_prefix(var)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }
 
 /// Fills the placeholders `vars` names everywhere in the source (the prose notes too), and

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::codes::Code;
 use super::loc::Loc;
 use super::policy::PolicyDocument;
 
@@ -20,6 +21,16 @@ pub struct Source {
     pub diagnostics: Vec<Diagnostic>,
     /// Parts of the input the loader could not read: the source is partial when any.
     pub unread: Vec<Unread>,
+    /// Names bound by a loop of the input (Terraform's `[for b in var.buckets : ...]`):
+    /// one value per item, known only when the loop runs, so no `--var` fills them.
+    pub loop_variables: Vec<LoopVariable>,
+}
+
+/// A name a loop of the input binds, with the clause that binds it (`for b in var.buckets`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoopVariable {
+    pub name: String,
+    pub bound_by: String,
 }
 
 impl Source {
@@ -283,42 +294,26 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        severity: Severity,
-        code: &'static str,
-        loc: Loc,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A diagnostic of `code`, at the severity the table of codes gives it.
+    pub fn new(code: &'static Code, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity,
-            code,
+            severity: code.severity,
+            code: code.code,
             message: message.into(),
             loc,
             unread_to: None,
         }
     }
 
-    /// A warning that what stands at `loc` (on its line) was skipped, not read.
-    pub fn skipped(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Self::warning(code, loc, message).unread_to(loc.line)
+    /// A diagnostic that what stands at `loc` (on its line) was skipped, not read.
+    pub fn skipped(code: &'static Code, loc: Loc, message: impl Into<String>) -> Self {
+        Self::new(code, loc, message).unread_to(loc.line)
     }
 
     /// Marks the input from this diagnostic's position to `last_line` as not read.
     pub fn unread_to(mut self, last_line: u32) -> Self {
         self.unread_to = Some(last_line.max(self.loc.line));
         self
-    }
-
-    pub fn error(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, code, loc, message)
-    }
-
-    pub fn warning(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, code, loc, message)
-    }
-
-    pub fn info(code: &'static str, loc: Loc, message: impl Into<String>) -> Self {
-        Self::new(Severity::Info, code, loc, message)
     }
 }
 
@@ -358,4 +353,20 @@ pub struct Placeholder {
     pub locations: Vec<Loc>,
     /// The value given with `--var` (or in the TUI), once filled.
     pub value: Option<String>,
+    /// For a loop variable, the clause that binds it (`for b in var.buckets`): it takes one
+    /// value per item when the loop runs, so it is not a name a user fills.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound_by: Option<String>,
+}
+
+impl Placeholder {
+    /// Its state as the tree shows it: `= value`, `loop variable of `for b in ...``, or
+    /// `unfilled`.
+    pub fn state(&self) -> String {
+        match (&self.value, &self.bound_by) {
+            (Some(v), _) => format!("= {v}"),
+            (None, Some(clause)) => format!("loop variable of `{clause}`"),
+            (None, None) => "unfilled".to_string(),
+        }
+    }
 }

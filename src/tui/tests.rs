@@ -656,3 +656,15 @@ fn a_save_merging_another_viewers_decisions_says_so() {
     let message = one.message().unwrap_or_default();
     assert!(message.starts_with("not saved: "), "{message}");
 }
+
+#[test]
+fn a_partial_read_is_marked_in_the_title_and_on_its_nodes() {
+    let path = "tests/fixtures/shapes/truncated-policy.json";
+    let text = std::fs::read_to_string(path).unwrap();
+    let source = load_text(path, &text, &Options::default());
+    let mut app = open(vec![source], 80, 24);
+    press(&mut app, "l j l");
+    insta::assert_snapshot!("partial_source_80x24", screen(&app));
+    let narrow = open(vec![app.sources()[0].clone()], 40, 12);
+    insta::assert_snapshot!("partial_source_40x12", screen(&narrow));
+}

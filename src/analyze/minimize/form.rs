@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, operations};
 use crate::eval::action::action_pattern_problem;
 use crate::model::glob::{covers, overlaps};
 use crate::model::placeholder;
@@ -84,17 +84,27 @@ pub struct Reading {
     pub on_resource: bool,
 }
 
+/// What reading a statement's actions noticed, for the report.
+#[derive(Debug, Default)]
+pub struct Noted {
+    pub invalid: Vec<String>,
+    pub unknown: Vec<String>,
+    /// API operations read as the action that authorises them: `s3:HeadBucket → s3:ListBucket`.
+    pub operations: Vec<String>,
+}
+
 impl Form {
     /// The normal form of `s`, or why it grants nothing. Invalid action patterns (which
-    /// never match) are left out and listed in `invalid`; Action patterns that match no
-    /// action of the catalog (a retired service, a typo, or an action newer than the
-    /// catalog) in `unknown`. A NotAction keeps every pattern: dropping one would grant more.
+    /// never match) are left out and listed in `noted.invalid`; Action patterns that match
+    /// no action of the catalog (a retired service, a typo, or an action newer than the
+    /// catalog) in `noted.unknown`, except an API operation written where an action belongs
+    /// (`s3:HeadBucket`), which is replaced by the action that authorises it and listed in
+    /// `noted.operations`. A NotAction keeps every pattern: dropping one would grant more.
     pub fn new(
         s: &Statement,
         reading: Reading,
         origin: String,
-        invalid: &mut Vec<String>,
-        unknown: &mut Vec<String>,
+        noted: &mut Noted,
     ) -> Result<Form, Skip> {
         let effect = s.effect().ok_or(Skip::Effect)?;
         let text = |t: &Text, capitals: bool| render(&t.value, capitals, reading.variables);
@@ -105,9 +115,12 @@ impl Form {
                 for t in &values.items {
                     let p = text(t, false);
                     if action_pattern_problem(&p).is_some() && !p.contains("${") {
-                        invalid.push(p);
+                        noted.invalid.push(p);
+                    } else if let Some(action) = operations::action_meant(&p).filter(|_| !not) {
+                        noted.operations.push(format!("{p} → {action}"));
+                        patterns.push(action.to_string());
                     } else if !not && !in_catalog(&p) {
-                        unknown.push(p);
+                        noted.unknown.push(p);
                     } else {
                         patterns.push(p);
                     }

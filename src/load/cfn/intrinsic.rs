@@ -11,19 +11,11 @@
 //! each result belongs to. `Fn::Transform` and unknown functions are reported, never
 //! guessed.
 
+use crate::model::codes;
 use std::collections::BTreeMap;
 
 use crate::load::node::{Member, Node, Value};
 use crate::model::{Diagnostic, Loc, Text};
-
-/// A value known only when the stack is deployed, kept as an expression.
-pub const UNRESOLVED: &str = "cfn-unresolved";
-/// A macro (`Fn::Transform`) or a function iamscope does not know: not expanded.
-pub const MACRO: &str = "cfn-macro";
-/// A parameter's default value was substituted.
-pub const PARAMETER_DEFAULT: &str = "cfn-parameter-default";
-/// An intrinsic function written in a way CloudFormation rejects.
-pub const INVALID_FUNCTION: &str = "cfn-invalid-function";
 
 /// How many conditions one unit is split on; beyond, both outcomes are shown together.
 const MAX_SPLIT: usize = 3;
@@ -250,8 +242,8 @@ impl Resolver<'_, '_> {
 
     fn values(&mut self, node: &Node) -> Vec<Node> {
         if self.depth >= MAX_DEPTH {
-            self.diags.push(Diagnostic::error(
-                INVALID_FUNCTION,
+            self.diags.push(Diagnostic::new(
+                codes::CFN_INVALID_FUNCTION,
                 node.loc,
                 format!("functions nested more than {MAX_DEPTH} levels deep; not evaluated"),
             ));
@@ -302,7 +294,7 @@ impl Resolver<'_, '_> {
 
     fn macro_not_expanded(&mut self, key: &Text) {
         self.diags.push(Diagnostic::skipped(
-            MACRO,
+            codes::CFN_MACRO,
             key.loc,
             format!(
                 "`{}` runs a macro when the stack is deployed; what it generates cannot be known from the template and is not shown",
@@ -355,8 +347,8 @@ impl Resolver<'_, '_> {
     }
 
     fn invalid(&mut self, name: &str, loc: Loc, expected: &str) -> Vec<Node> {
-        self.diags.push(Diagnostic::error(
-            INVALID_FUNCTION,
+        self.diags.push(Diagnostic::new(
+            codes::CFN_INVALID_FUNCTION,
             loc,
             format!("`{name}` takes {expected}; not evaluated"),
         ));
@@ -400,7 +392,7 @@ impl Resolver<'_, '_> {
             }
             _ => {
                 self.diags.push(Diagnostic::skipped(
-                    MACRO,
+                    codes::CFN_MACRO,
                     loc,
                     format!(
                         "unknown function `{}`; not evaluated and not shown",
@@ -416,8 +408,8 @@ impl Resolver<'_, '_> {
     fn expression(&mut self, name: &str, args: &[Node], loc: Loc) -> Vec<Node> {
         let rendered: Vec<String> = args.iter().map(render).collect();
         if !rendered.iter().any(|a| a.contains("Fn::")) {
-            self.diags.push(Diagnostic::info(
-                UNRESOLVED,
+            self.diags.push(Diagnostic::new(
+                codes::CFN_UNRESOLVED,
                 loc,
                 format!("`{name}` is computed when the stack is deployed; shown as an expression"),
             ));
@@ -434,8 +426,8 @@ impl Resolver<'_, '_> {
             return placeholder();
         }
         let Some(param) = self.t.params.get(target) else {
-            self.diags.push(Diagnostic::error(
-                INVALID_FUNCTION,
+            self.diags.push(Diagnostic::new(
+                codes::CFN_INVALID_FUNCTION,
                 loc,
                 format!(
                     "`Ref` to `{}`, which this template defines neither as a parameter nor as a resource",
@@ -453,8 +445,8 @@ impl Resolver<'_, '_> {
             return placeholder();
         };
         let text = scalar_text(default).unwrap_or_default();
-        self.diags.push(Diagnostic::info(
-            PARAMETER_DEFAULT,
+        self.diags.push(Diagnostic::new(
+            codes::CFN_PARAMETER_DEFAULT,
             default.loc,
             format!(
                 "parameter `{}` is given no value here; its default \"{}\" is used",
@@ -573,8 +565,8 @@ impl Resolver<'_, '_> {
             Some(p) => {
                 let resource = p.split('.').next().unwrap_or_default();
                 if !self.t.resources.contains_key(resource) {
-                    self.diags.push(Diagnostic::error(
-                        INVALID_FUNCTION,
+                    self.diags.push(Diagnostic::new(
+                        codes::CFN_INVALID_FUNCTION,
                         loc,
                         format!(
                             "`Fn::GetAtt` names `{}`, which is not a resource of this template",
@@ -644,8 +636,8 @@ impl Resolver<'_, '_> {
             if let Some(item) = items.get(i) {
                 return vec![item.clone()];
             }
-            self.diags.push(Diagnostic::error(
-                INVALID_FUNCTION,
+            self.diags.push(Diagnostic::new(
+                codes::CFN_INVALID_FUNCTION,
                 loc,
                 format!(
                     "`Fn::Select` index {i} is past the end of a list of {}",
@@ -703,8 +695,8 @@ impl Resolver<'_, '_> {
             if let Some(default) = items.get(3).and_then(|d| d.get("DefaultValue")) {
                 return self.values(default);
             }
-            self.diags.push(Diagnostic::error(
-                INVALID_FUNCTION,
+            self.diags.push(Diagnostic::new(
+                codes::CFN_INVALID_FUNCTION,
                 loc,
                 format!(
                     "`Fn::FindInMap`: the Mappings have no {} > {} > {}",

@@ -12,10 +12,9 @@ mod policies;
 
 use crate::load::holders::Holders;
 use crate::load::node::Node;
+use crate::model::codes;
 use crate::model::{Diagnostic, Loc, Role, RoleKind, Source};
 use intrinsic::{Template, World, variants};
-
-pub const NO_RESOURCES: &str = "cfn-no-resources";
 
 /// Whether a text is a CloudFormation template: JSON with `AWSTemplateFormatVersion` or
 /// resources of an `AWS::` type, or YAML with such a key at the start of a line (and no
@@ -68,14 +67,14 @@ pub fn load_template(root: &Node, source: &mut Source) {
     let diags = &mut source.diagnostics;
     if let Some(transform) = root.get("Transform") {
         diags.push(Diagnostic::skipped(
-            intrinsic::MACRO,
+            codes::CFN_MACRO,
             transform.loc,
             "the template is transformed when it is deployed; resources and policies the transform generates are not shown",
         ));
     }
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
-        diags.push(Diagnostic::warning(
-            NO_RESOURCES,
+        diags.push(Diagnostic::new(
+            codes::CFN_NO_RESOURCES,
             root.loc,
             "this CloudFormation template has no Resources section",
         ));

@@ -2,6 +2,7 @@
 //! condition outcome, inline policy lists, managed policy ARNs, and the attachment of
 //! policies to the roles, users, groups and resources they name.
 
+use crate::model::codes;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::intrinsic::{Template, World, variants};
@@ -12,8 +13,6 @@ use crate::load::node::{Member, Node, Value};
 use crate::model::{
     Diagnostic, ManagedRef, Policy, PolicyDocument, PolicyKind, Role, RoleKind, Text,
 };
-
-pub const NOT_A_POLICY: &str = "cfn-not-a-policy";
 
 /// Resource types that hold a resource policy: the property with the policy and the one
 /// naming the protected resource (empty when the policy is on the resource itself).
@@ -359,8 +358,8 @@ fn inline_policies(
     for lv in variants(t, world, diags, |r| r.shallow(list)) {
         let Some(list) = lv.value else { continue };
         let Some(items) = list.as_array() else {
-            diags.push(Diagnostic::error(
-                NOT_A_POLICY,
+            diags.push(Diagnostic::new(
+                codes::CFN_NOT_A_POLICY,
                 list.loc,
                 format!("Policies must be a list; found {}", list.kind_name()),
             ));
@@ -551,8 +550,8 @@ pub fn documents(
             _ => shell,
         };
         let Some(members) = shell.as_object() else {
-            diags.push(Diagnostic::error(
-                NOT_A_POLICY,
+            diags.push(Diagnostic::new(
+                codes::CFN_NOT_A_POLICY,
                 shell.loc,
                 format!(
                     "a policy document must be an object; found {}",

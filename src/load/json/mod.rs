@@ -8,12 +8,8 @@ pub mod parse;
 
 use crate::load::document;
 use crate::load::node::{Node, Value};
+use crate::model::codes;
 use crate::model::{Diagnostic, Loc, PolicyDocument, PolicyKind};
-
-pub const NOT_A_POLICY: &str = "not-a-policy";
-pub const MISSING_STATEMENT: &str = "missing-statement";
-pub const BARE_STATEMENT: &str = "bare-statement";
-pub const POLICY_AS_STRING: &str = "policy-as-string";
 
 /// A policy found in a value, with the name and kind its wrapper gave it, if any.
 #[derive(Debug)]
@@ -62,8 +58,8 @@ fn collect(
     depth: usize,
 ) {
     if depth > MAX_WRAPPING {
-        diags.push(Diagnostic::warning(
-            NOT_A_POLICY,
+        diags.push(Diagnostic::new(
+            codes::NOT_A_POLICY,
             node.loc,
             "policies wrapped more than 8 levels deep are not read",
         ));
@@ -120,8 +116,8 @@ fn collect(
             }
         }
         Value::String(s) if depth > 0 && s.trim_start().starts_with('{') => {
-            diags.push(Diagnostic::info(
-                POLICY_AS_STRING,
+            diags.push(Diagnostic::new(
+                codes::POLICY_AS_STRING,
                 node.loc,
                 "policy given as a JSON string; positions inside it are counted within the string",
             ));
@@ -142,8 +138,8 @@ fn bare_statements(
     out: &mut Vec<Found>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    diags.push(Diagnostic::warning(
-        BARE_STATEMENT,
+    diags.push(Diagnostic::new(
+        codes::BARE_STATEMENT,
         node.loc,
         "statements without a policy document around them; read as one policy with no Version",
     ));
@@ -172,8 +168,8 @@ pub fn not_a_policy(node: &Node) -> Diagnostic {
             .as_str()
             .is_some_and(|v| v == "2012-10-17" || v == "2008-10-17")
     {
-        return Diagnostic::error(
-            MISSING_STATEMENT,
+        return Diagnostic::new(
+            codes::MISSING_STATEMENT,
             node.loc,
             "this policy has a Version but no Statement element; IAM rejects a policy without one",
         );
@@ -189,8 +185,8 @@ pub fn not_a_policy(node: &Node) -> Diagnostic {
     } else {
         ""
     };
-    Diagnostic::warning(
-        NOT_A_POLICY,
+    Diagnostic::new(
+        codes::NOT_A_POLICY,
         node.loc,
         format!("this JSON is not an IAM policy: it has no Statement element{looks_like}"),
     )

@@ -13,13 +13,11 @@
 //! stack.
 
 use crate::load::node::{Member, Node, Value};
+use crate::model::codes;
 use crate::model::{Diagnostic, Loc, Text};
 
 /// How deeply arrays and objects may nest. Real policies nest five levels at most.
 pub const MAX_DEPTH: usize = 128;
-
-/// The diagnostic code for every JSON syntax problem, repaired or not.
-pub const MALFORMED_JSON: &str = "malformed-json";
 
 /// What came out of a parse.
 #[derive(Debug, Default)]
@@ -165,7 +163,7 @@ impl Parser<'_> {
 
     fn repaired(&mut self, loc: Loc, message: impl Into<String>) {
         self.diagnostics
-            .push(Diagnostic::error(MALFORMED_JSON, loc, message));
+            .push(Diagnostic::new(codes::MALFORMED_JSON, loc, message));
     }
 
     /// Stops the parse: the text from `loc` to its end is not read.
@@ -174,7 +172,7 @@ impl Parser<'_> {
         let rest = self.text.get(self.pos..).unwrap_or_default().trim_end();
         let last_line = self.line + rest.matches('\n').count() as u32;
         self.diagnostics
-            .push(Diagnostic::error(MALFORMED_JSON, loc, message).unread_to(last_line));
+            .push(Diagnostic::new(codes::MALFORMED_JSON, loc, message).unread_to(last_line));
     }
 
     /// Skips whitespace and comments (each comment reported).

@@ -4,15 +4,13 @@
 //! (`granted-not-documented`, `documented-not-granted`, both info). Matching ignores case,
 //! and a granted wildcard (`ec2:Describe*`) covers the documented actions it matches.
 
+use crate::model::codes;
 use std::collections::{HashMap, HashSet};
 
 use super::{add_notes, document_mut, table};
 use crate::model::glob;
 use crate::model::{Diagnostic, Effect, Policy, Statement, Text};
 use crate::text::escape;
-
-pub const GRANTED_NOT_DOCUMENTED: &str = "granted-not-documented";
-pub const DOCUMENTED_NOT_GRANTED: &str = "documented-not-granted";
 
 /// Longer "actions" are garbage (IAM's longest names are under 100 characters) and are
 /// not compared.
@@ -21,8 +19,6 @@ const MAX_ACTION_CHARS: usize = 256;
 /// More wildcard comparisons than this and the section is not compared (a page would need
 /// thousands of wildcards and thousands of documented actions): an info diagnostic says so.
 const MAX_COMPARISONS: usize = 4_000_000;
-
-pub const NOT_COMPARED: &str = "documentation-not-compared";
 
 /// Whether the granted pattern `granted` covers the documented action `documented` (both
 /// lower-cased).
@@ -77,8 +73,8 @@ pub fn compare(policies: &mut [&mut Policy], tables: &[&table::Read], diags: &mu
         .collect();
     let table_line = tables.first().map_or(0, |t| t.loc.line);
     if patterns.len().saturating_mul(documented.len()) > MAX_COMPARISONS {
-        diags.push(Diagnostic::info(
-            NOT_COMPARED,
+        diags.push(Diagnostic::new(
+            codes::DOCUMENTATION_NOT_COMPARED,
             tables.first().map(|t| t.loc).unwrap_or_default(),
             format!(
                 "the table at line {table_line} and the policy of its section are too large to compare"
@@ -115,8 +111,8 @@ pub fn compare(policies: &mut [&mut Policy], tables: &[&table::Read], diags: &mu
                     }
                 };
                 if !is_documented {
-                    diags.push(Diagnostic::info(
-                        GRANTED_NOT_DOCUMENTED,
+                    diags.push(Diagnostic::new(
+                        codes::GRANTED_NOT_DOCUMENTED,
                         action.loc,
                         format!(
                             "`{}` is granted, but the table of permissions at line {table_line} does not mention it",
@@ -136,8 +132,8 @@ pub fn compare(policies: &mut [&mut Policy], tables: &[&table::Read], diags: &mu
         let granted =
             granted_exact.contains(&d.action) || patterns.iter().any(|p| covers(p, &d.action));
         if !granted {
-            diags.push(Diagnostic::info(
-                DOCUMENTED_NOT_GRANTED,
+            diags.push(Diagnostic::new(
+                codes::DOCUMENTED_NOT_GRANTED,
                 d.text.loc,
                 format!(
                     "the table of permissions mentions `{}`, but no policy in this section grants it",

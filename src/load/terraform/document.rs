@@ -3,6 +3,7 @@
 //! `jsonencode(...)` of an HCL object, heredoc and string JSON, and references to data
 //! blocks (`data.aws_iam_policy_document.x.json`).
 
+use crate::model::codes;
 use std::collections::BTreeMap;
 
 use hcl_edit::Span;
@@ -14,13 +15,6 @@ use crate::load::document;
 use crate::load::json;
 use crate::load::node::{Member, Node, Value};
 use crate::model::{Diagnostic, Loc, PolicyDocument, Text};
-
-/// A `dynamic` block: its content is shown once, not repeated per element.
-pub const DYNAMIC_BLOCK: &str = "terraform-dynamic-block";
-/// A policy given in a way iamscope cannot follow (a file, a variable, another resource).
-pub const UNFOLLOWED: &str = "terraform-policy-not-followed";
-/// An argument of an `aws_iam_policy_document` iamscope does not know.
-pub const UNKNOWN_ARGUMENT: &str = "terraform-unknown-argument";
 
 /// Statement arguments and the policy element each becomes.
 const STATEMENT_ARGUMENTS: [(&str, &str); 6] = [
@@ -118,7 +112,7 @@ fn written_document(
                 "json" | "minified_json",
             ] => {
                 diags.push(Diagnostic::skipped(
-                    UNFOLLOWED,
+                    codes::TERRAFORM_POLICY_NOT_FOLLOWED,
                     at,
                     format!(
                         "data.aws_iam_policy_document.{} is not in this file",
@@ -143,7 +137,7 @@ fn not_followed(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PolicyDocument> {
     diags.push(Diagnostic::skipped(
-        UNFOLLOWED,
+        codes::TERRAFORM_POLICY_NOT_FOLLOWED,
         src.at(expr),
         format!(
             "the policy is `{}`, known only when Terraform runs; not shown",
@@ -209,7 +203,7 @@ pub fn data_document(
                     "policy_id" => "Id",
                     "source_policy_documents" | "override_policy_documents" => {
                         diags.push(Diagnostic::skipped(
-                            UNFOLLOWED,
+                            codes::TERRAFORM_POLICY_NOT_FOLLOWED,
                             src.at(a),
                             format!("`{key}` merges other documents when Terraform runs; they are not shown here"),
                         ));
@@ -235,8 +229,8 @@ pub fn data_document(
                     .get_attribute("for_each")
                     .map(|a| src.source_of(&a.value).to_string())
                     .unwrap_or_default();
-                diags.push(Diagnostic::warning(
-                    DYNAMIC_BLOCK,
+                diags.push(Diagnostic::new(
+                    codes::TERRAFORM_DYNAMIC_BLOCK,
                     src.at(b),
                     format!(
                         "dynamic \"{}\" repeats its content for each element of `{}`, known only when Terraform runs; shown once, with `{}.key` and `{}.value` as placeholders",
@@ -275,8 +269,8 @@ pub fn data_document(
 }
 
 fn unknown_argument(name: &str, at: Loc, diags: &mut Vec<Diagnostic>) {
-    diags.push(Diagnostic::warning(
-        UNKNOWN_ARGUMENT,
+    diags.push(Diagnostic::new(
+        codes::TERRAFORM_UNKNOWN_ARGUMENT,
         at,
         format!(
             "`{}` is not an argument of aws_iam_policy_document; ignored",

@@ -7,12 +7,14 @@
 //! `--var var.bucket=...` fills.
 
 use hcl_edit::Span;
-use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::expr::{Expression, ForIntro, ObjectKey};
 use hcl_edit::template::{Element, Template};
+
+use std::cell::RefCell;
 
 use crate::load::lines::LineIndex;
 use crate::load::node::{Member, Node, Value};
-use crate::model::{Loc, Text};
+use crate::model::{Loc, LoopVariable, Text};
 
 /// A parsed HCL text with what positions need.
 pub struct Source<'a> {
@@ -20,6 +22,8 @@ pub struct Source<'a> {
     pub index: LineIndex<'a>,
     /// Where the text's first character stands in its file.
     pub origin: Loc,
+    /// The variables `for` expressions bind, met while reading values.
+    pub loop_variables: RefCell<Vec<LoopVariable>>,
 }
 
 impl<'a> Source<'a> {
@@ -28,6 +32,7 @@ impl<'a> Source<'a> {
             text,
             index: LineIndex::new(text),
             origin,
+            loop_variables: RefCell::default(),
         }
     }
 
@@ -83,11 +88,34 @@ impl<'a> Source<'a> {
             // `[for x in var.list : {...}]`: the element it builds, once, its loop variable
             // kept as `${x}`.
             Expression::ForExpr(f) if f.key_expr.is_none() => {
+                self.bind_loop_variables(&f.intro);
                 Value::Array(vec![self.node(&f.value_expr, strings)])
             }
             _ => Value::String(self.placeholder(expr)),
         };
         Node::new(value, loc)
+    }
+
+    /// Records the names a `for` clause binds, with the clause as written on one line.
+    fn bind_loop_variables(&self, intro: &ForIntro) {
+        let value = intro.value_var.as_str();
+        let names = match &intro.key_var {
+            Some(key) => format!("{}, {value}", key.as_str()),
+            None => value.to_string(),
+        };
+        let clause = format!(
+            "for {names} in {}",
+            one_line(self.source_of(&intro.collection_expr))
+        );
+        let mut bound = self.loop_variables.borrow_mut();
+        for name in intro.key_var.iter().map(|k| k.as_str()).chain([value]) {
+            if !bound.iter().any(|v| v.name == name) {
+                bound.push(LoopVariable {
+                    name: name.to_string(),
+                    bound_by: clause.clone(),
+                });
+            }
+        }
     }
 
     fn key(&self, key: &ObjectKey) -> Text {

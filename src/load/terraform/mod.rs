@@ -13,6 +13,7 @@
 pub mod document;
 pub mod expr;
 
+use crate::model::codes;
 use std::collections::HashMap;
 
 use hcl_edit::expr::Expression;
@@ -22,8 +23,6 @@ use self::document::DataDocuments;
 use self::expr::Source as Hcl;
 use crate::load::holders::{Holders, managed_ref};
 use crate::model::{Diagnostic, Loc, ManagedRef, Policy, PolicyKind, Role, RoleKind, Source};
-
-pub const MALFORMED_HCL: &str = "malformed-hcl";
 
 /// How many repairs one block may get before it is given up.
 const MAX_REPAIRS: usize = 8;
@@ -118,6 +117,7 @@ pub fn load_at(text: &str, origin: Loc, source: &mut Source) {
         roles.push(role);
     }
     source.roles.extend(roles);
+    source.loop_variables.extend(hcl.loop_variables.take());
 }
 
 fn label(block: &Block, i: usize) -> Option<&str> {
@@ -140,8 +140,8 @@ fn parse(hcl: &Hcl<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Body> {
             // Reading block by block says more (a repair, the block given up); the error
             // of the whole file is reported only when no block reported it.
             if !found.iter().any(|d| d.loc == at) {
-                diags.push(Diagnostic::error(
-                    MALFORMED_HCL,
+                diags.push(Diagnostic::new(
+                    codes::MALFORMED_HCL,
                     at,
                     format!(
                         "HCL syntax error: {}; the other blocks are still read",
@@ -208,11 +208,11 @@ fn parse_chunk(
         let offset = e.location().offset();
         let at = hcl.loc(offset);
         match repair(&mut bytes, offset) {
-            Some(what) => diags.push(Diagnostic::error(MALFORMED_HCL, at, what)),
+            Some(what) => diags.push(Diagnostic::new(codes::MALFORMED_HCL, at, what)),
             None => {
                 diags.push(
-                    Diagnostic::error(
-                        MALFORMED_HCL,
+                    Diagnostic::new(
+                        codes::MALFORMED_HCL,
                         at,
                         format!(
                             "HCL syntax error: {}; this block is not read",
@@ -245,8 +245,8 @@ fn spend(
         return true;
     }
     if *budget > 0 {
-        diags.push(Diagnostic::error(
-            MALFORMED_HCL,
+        diags.push(Diagnostic::new(
+            codes::MALFORMED_HCL,
             at,
             "too many broken blocks to recover them all; this block and the ones after it are not read",
         ).unread_to(last_line));
@@ -615,7 +615,7 @@ impl Config<'_, '_> {
         let written = for_each.map_or_else(String::new, |e| expr::one_line(self.hcl.source_of(e)));
         self.diags.push(
             Diagnostic::skipped(
-                document::UNFOLLOWED,
+                codes::TERRAFORM_POLICY_NOT_FOLLOWED,
                 loc,
                 format!(
                     "the policy ARN is each element of `for_each = {}`, known only when Terraform runs; not shown",

@@ -17,16 +17,18 @@ use crate::text::{escape, plural};
 use crate::tui::app::App;
 
 pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme: Theme) {
-    let mut block = block.title(title(app, area.width));
-    if app.sources().iter().any(|s| !s.unread.is_empty()) {
-        // Never partial in silence: a part of the input could not be read.
-        block = block.title(
-            Line::styled(
-                " PARTIAL: part of the input not read ",
-                theme.severity(Severity::Error),
-            )
-            .right_aligned(),
-        );
+    // Never partial in silence: a part of the input could not be read. The mark is kept
+    // whole and the title shortened to leave room for it.
+    let partial = app.sources().iter().any(|s| !s.unread.is_empty());
+    let mark = match (partial, area.width >= 60) {
+        (false, _) => "",
+        (true, true) => " PARTIAL: part of the input not read ",
+        (true, false) => " PARTIAL ",
+    };
+    let room = area.width.saturating_sub(mark.chars().count() as u16);
+    let mut block = block.title(title(app, room));
+    if partial {
+        block = block.title(Line::styled(mark, theme.severity(Severity::Error)).right_aligned());
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);

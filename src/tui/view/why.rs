@@ -41,7 +41,7 @@ pub fn render(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, t
             theme.severity(crate::model::Severity::Warning),
         )),
         Some(Ok(e)) => {
-            let text = crate::cli::why::render(e);
+            let text = crate::eval::text::explanation(e);
             let deciding_at = text.iter().position(|l| l == "Deciding statements:");
             for (i, l) in text.iter().enumerate() {
                 let l = escape(l).into_owned();

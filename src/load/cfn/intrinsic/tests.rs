@@ -1,5 +1,6 @@
 use super::*;
 use crate::load::yaml;
+use crate::model::codes;
 
 /// Evaluates `value` (YAML) in a template with `params` (YAML mapping body), returning
 /// each variant as JSON with its note.
@@ -63,13 +64,13 @@ fn lists_and_maps() {
 #[test]
 fn mistakes_are_reported() {
     let (_, diags) = eval(P, "!Select [5, [a]]");
-    assert_eq!(diags[0].code, INVALID_FUNCTION);
+    assert_eq!(diags[0].code, codes::CFN_INVALID_FUNCTION.code);
     assert!(diags[0].message.contains("index 5 is past the end"));
     let (_, diags) = eval(P, "!Ref Nowhere");
     assert!(diags[0].message.contains("defines neither"));
     let (out, diags) = eval(P, "!Magic x");
     assert_eq!(out[0].0, serde_json::Value::Null);
-    assert_eq!(diags[0].code, MACRO);
+    assert_eq!(diags[0].code, codes::CFN_MACRO.code);
 }
 
 #[test]

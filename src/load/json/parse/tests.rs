@@ -1,6 +1,7 @@
 //! Each repair the parser makes, with the exact position it reports.
 
 use super::*;
+use crate::model::codes;
 
 fn parse1(text: &str) -> Parsed {
     parse(text, Loc::new(1, 1))
@@ -11,7 +12,7 @@ fn diags(p: &Parsed) -> Vec<(u32, u32, String)> {
     p.diagnostics
         .iter()
         .map(|d| {
-            assert_eq!(d.code, MALFORMED_JSON);
+            assert_eq!(d.code, codes::MALFORMED_JSON.code);
             (d.loc.line, d.loc.column, d.message.clone())
         })
         .collect()
