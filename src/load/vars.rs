@@ -228,6 +228,25 @@ mod tests {
     }
 
     #[test]
+    fn values_are_saved_beside_the_first_input() {
+        use std::path::PathBuf;
+        assert_eq!(
+            default_path(&["sample-policies/dstack.md".into(), "x.json".into()]),
+            Some(PathBuf::from("sample-policies/iamscope-vars.env"))
+        );
+        assert_eq!(
+            default_path(&["sample-policies".into()]),
+            Some(PathBuf::from("sample-policies/iamscope-vars.env"))
+        );
+        assert_eq!(
+            default_path(&["policy.json".into()]),
+            Some(PathBuf::from("iamscope-vars.env"))
+        );
+        assert_eq!(default_path(&["-".into()]), None);
+        assert_eq!(default_path(&[]), None);
+    }
+
+    #[test]
     fn bad_lines_say_where_and_what() {
         assert_eq!(
             parse("A=1\n\n  just words\n").unwrap_err().to_string(),
