@@ -145,6 +145,20 @@ pub fn load_reporting(paths: &[String], common: &Common) -> (Vec<Source>, bool) 
     (sources, all_read)
 }
 
+/// Loads `paths` as [`load_reporting`] does, but with no placeholder value filled in (the
+/// viewer fills them itself, so it can change them); a `--var` that names no placeholder is
+/// reported all the same. The values to fill are `options(common).vars`.
+pub fn load_unfilled(paths: &[String], common: &Common) -> (Vec<Source>, bool) {
+    let bare = Common {
+        vars: Vec::new(),
+        file_vars: Vec::new(),
+        ..common.clone()
+    };
+    let (sources, all_read) = load_reporting(paths, &bare);
+    warn_unused_vars(common, |name| used(&sources, name));
+    (sources, all_read)
+}
+
 /// One input to load.
 enum Input {
     /// `-`.

@@ -274,3 +274,20 @@ fn api_operations_are_written_as_the_action_that_authorises_them() {
     let output = temp_file("api-operations-minimized.json", &stdout);
     assert_eq!(check_errors(&output), Vec::<Value>::new());
 }
+
+/// The viewer's `y` test (src/tui/copy_tests.rs) copies this same file's text: what the
+/// command prints for the same input and the same kept actions.
+#[test]
+fn keep_prints_what_the_viewer_copies() {
+    let (code, stdout, stderr) = iamscope(&[
+        "minimize",
+        "tests/fixtures/copy/vendor-role.json",
+        "--keep",
+        "sqs:SendMessage",
+        "--keep",
+        "s3:GetObject",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected = std::fs::read_to_string("tests/fixtures/copy/vendor-role.keep.json").unwrap();
+    assert_eq!(stdout, expected);
+}

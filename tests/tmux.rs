@@ -344,3 +344,90 @@ fn review_decisions_are_saved_and_found_again() {
     quit(&tmux);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The text an OSC 52 sequence in `output` sets the clipboard to: the first
+/// `ESC ] 52 ; c ; BASE64 BEL`, inside tmux's DCS passthrough or not, decoded.
+fn osc52_text(output: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(output);
+    let start = text.find("]52;c;")? + "]52;c;".len();
+    let end = start + text[start..].find('\x07')?;
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut bytes = Vec::new();
+    for c in text[start..end].bytes().filter(|&b| b != b'=') {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(value);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+#[test]
+#[ignore = "needs tmux: run with --include-ignored"]
+fn y_copies_the_minimal_policy_through_osc52_in_tmux() {
+    let dir = std::env::temp_dir().join(format!("iamscope-copy-tmux-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let output = dir.join("pane-output");
+    let tmux = terminal();
+    // Everything the program writes to the terminal goes to a file too.
+    tmux.run(&["pipe-pane", "-O", &format!("cat >> '{}'", output.display())]);
+    // No display server: the copy goes through OSC 52, wrapped for tmux ($TMUX is set).
+    tmux.type_line(&format!(
+        "cd '{}' && env -u DISPLAY -u WAYLAND_DISPLAY '{}' tests/fixtures/copy/vendor-role.json",
+        env!("CARGO_MANIFEST_DIR"),
+        env!("CARGO_BIN_EXE_iamscope")
+    ));
+    tmux.wait_for("the tree", |t, s| {
+        s.contains("Allow #2 SendJobs") && t.alternate_screen_on()
+    });
+    // Statement 2, then y: its one action's minimal policy.
+    tmux.send(&["j", "j", "j", "y"]);
+    tmux.wait_for("the copy", |_, s| {
+        s.contains("copied 1 statement") && s.contains("via OSC 52 through tmux")
+    });
+    let wait = Instant::now();
+    let copied = loop {
+        let written = std::fs::read(&output).unwrap_or_default();
+        match osc52_text(&written) {
+            Some(text) => break text,
+            None if wait.elapsed() < WAIT => std::thread::sleep(Duration::from_millis(50)),
+            None => panic!("no OSC 52 sequence in the pane's output"),
+        }
+    };
+    let written = std::fs::read(&output).unwrap_or_default();
+    assert!(
+        String::from_utf8_lossy(&written).contains("\x1bPtmux;\x1b\x1b]52;c;"),
+        "the sequence is wrapped in tmux's passthrough"
+    );
+    let minimize = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "minimize",
+            "tests/fixtures/copy/vendor-role.json",
+            "--keep",
+            "sqs:SendMessage",
+        ])
+        .output()
+        .expect("iamscope minimize runs");
+    assert_eq!(copied, String::from_utf8_lossy(&minimize.stdout));
+    assert!(
+        copied.contains("\"Action\": \"sqs:SendMessage\""),
+        "{copied}"
+    );
+    tmux.send(&["Escape"]);
+    quit(&tmux);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -18,7 +18,9 @@ mod wildcard;
 
 use serde::Serialize;
 
+use crate::model::json::document_text;
 use crate::model::{Effect, Policy, PolicyDocument, PolicyKind, Role, Source, Statement};
+use crate::text::escape;
 use form::{Actions, Form, Noted, Reading};
 use size::Quota;
 
@@ -93,6 +95,43 @@ pub struct Report {
     pub quota: Option<Quota>,
     /// The holder's inline quota, when it differs from `quota`.
     pub inline_quota: Option<Quota>,
+}
+
+/// The holder `role` names, or every holder with policies, in input order.
+pub fn holders<'a>(
+    sources: &'a [Source],
+    role: Option<&str>,
+) -> Result<Vec<(&'a Source, &'a Role)>, String> {
+    match role {
+        Some(name) => Ok(vec![crate::eval::holder::find_role(sources, name)?]),
+        None => Ok(sources
+            .iter()
+            .flat_map(|s| s.roles.iter().map(move |r| (s, r)))
+            .filter(|(_, r)| !r.policies.is_empty())
+            .collect()),
+    }
+}
+
+/// What `iamscope minimize` prints: each policy's JSON; when there are several, each after a
+/// `# name` line. The viewer's `y` copies this.
+pub fn text(results: &[Minimized]) -> String {
+    let all: Vec<_> = results
+        .iter()
+        .flat_map(|r| &r.policies)
+        .filter(|p| !p.document.statements.is_empty())
+        .collect();
+    let mut out = String::new();
+    for p in &all {
+        if all.len() > 1 {
+            out.push_str(&format!(
+                "# {} ({} characters)\n",
+                escape(&p.name),
+                p.characters
+            ));
+        }
+        out.push_str(&document_text(&p.document));
+    }
+    out
 }
 
 /// The policies of `role` that minimization reads: its identity policies (a user's groups'

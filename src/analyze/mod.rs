@@ -12,6 +12,7 @@ pub mod grants;
 pub mod ignore;
 pub mod matrix;
 pub mod minimize;
+pub mod placeholder_shape;
 mod redundancy;
 pub mod review;
 pub mod review_export;

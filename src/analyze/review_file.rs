@@ -598,7 +598,7 @@ impl Review {
             self.file = merged;
         }
         let text = serde_json::to_string_pretty(&self.file).map_err(|e| e.to_string())? + "\n";
-        write_atomically(&self.path, text.as_bytes())
+        crate::load::files::write_atomically(&self.path, text.as_bytes())
             .map_err(|e| format!("{}: {e}", self.shown_path()))?;
         self.base = self.file.clone();
         self.base_digest = Some(Sha256::digest(text.as_bytes()).into());
@@ -666,30 +666,6 @@ fn previous(step: &Step, orphans: &[&Entry]) -> Option<Previous> {
             entry: (*e).clone(),
             new_actions: Vec::new(),
         })
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so the
-/// file is always either the old or the new version.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or("review".into(), |n| n.to_string_lossy());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&temp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 /// Now, in UTC: `2026-12-04T17:30:00Z`.

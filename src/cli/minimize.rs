@@ -8,12 +8,11 @@ use serde_json::{Value, json};
 
 use super::EXIT_USAGE;
 use super::args::{MinimizeArgs, OutputFormat};
-use super::output::{emit, emit_json, to_json};
+use super::output::{emit, emit_json};
 use crate::analyze::minimize::size::thousands;
 use crate::analyze::minimize::{self, Minimized, Options, Report};
 use crate::eval::action::action_pattern_problem;
 use crate::model::json::document_to_json;
-use crate::model::{Role, Source};
 use crate::text::{escape, plural};
 
 pub fn run(args: &MinimizeArgs) -> ExitCode {
@@ -26,7 +25,7 @@ pub fn run(args: &MinimizeArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let (sources, all_read) = super::load_reporting(&args.paths, &args.common);
-    let holders = match holders(&sources, args.role.as_deref()) {
+    let holders = match minimize::holders(&sources, args.role.as_deref()) {
         Ok(h) => h,
         Err(message) => {
             eprintln!("iamscope: {}", escape(&message));
@@ -47,7 +46,7 @@ pub fn run(args: &MinimizeArgs) -> ExitCode {
             for r in &results {
                 eprint!("{}", summary(&r.report, r));
             }
-            emit(&text_output(&results));
+            emit(&minimize::text(&results));
         }
     }
     if all_read {
@@ -55,43 +54,6 @@ pub fn run(args: &MinimizeArgs) -> ExitCode {
     } else {
         ExitCode::from(EXIT_USAGE)
     }
-}
-
-/// The holder `role` names, or every holder with policies, in input order.
-fn holders<'a>(
-    sources: &'a [Source],
-    role: Option<&str>,
-) -> Result<Vec<(&'a Source, &'a Role)>, String> {
-    match role {
-        Some(name) => Ok(vec![crate::eval::holder::find_role(sources, name)?]),
-        None => Ok(sources
-            .iter()
-            .flat_map(|s| s.roles.iter().map(move |r| (s, r)))
-            .filter(|(_, r)| !r.policies.is_empty())
-            .collect()),
-    }
-}
-
-/// Each policy's JSON; when there are several, each after a `# name` line.
-fn text_output(results: &[Minimized]) -> String {
-    let all: Vec<_> = results
-        .iter()
-        .flat_map(|r| &r.policies)
-        .filter(|p| !p.document.statements.is_empty())
-        .collect();
-    let mut out = String::new();
-    for p in &all {
-        if all.len() > 1 {
-            out.push_str(&format!(
-                "# {} ({} characters)\n",
-                escape(&p.name),
-                p.characters
-            ));
-        }
-        out.push_str(&to_json(&document_to_json(&p.document)));
-        out.push('\n');
-    }
-    out
 }
 
 /// `{"policies": [{"name", "holder", "kind", "characters", "document"}], "reports": [...]}`.

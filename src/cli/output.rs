@@ -6,7 +6,8 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+
+pub use crate::model::json::to_json;
 
 /// Writes `text` to standard output.
 pub fn emit(text: &str) {
@@ -131,74 +132,6 @@ impl JsonArray {
 /// place it inside a value written piece by piece.
 pub fn nested(json: &str, indent: usize) -> String {
     json.replace('\n', &format!("\n{}", "  ".repeat(indent)))
-}
-
-/// `value` as pretty JSON with every unsafe character escaped as `\uXXXX`.
-pub fn to_json(value: &impl Serialize) -> String {
-    let mut bytes = Vec::new();
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut bytes, SafeFormatter(PrettyFormatter::new()));
-    if let Err(e) = value.serialize(&mut serializer) {
-        eprintln!("iamscope: cannot write JSON: {e}");
-    }
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
-/// serde_json's pretty layout, escaping what a terminal would act on.
-struct SafeFormatter<'a>(PrettyFormatter<'a>);
-
-impl Formatter for SafeFormatter<'_> {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if crate::text::is_unsafe(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
-                write!(w, "\\u{:04x}", u32::from(c))?;
-                start = i + c.len_utf8();
-            }
-        }
-        w.write_all(&fragment.as_bytes()[start..])
-    }
-
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Reading input files and walking directories, never blocking and never dropping an entry
-//! without saying so.
+//! without saying so; and writing the files the tool keeps (review, placeholder values)
+//! so that they are never half written.
 //!
 //! A walk loads only regular files (or links to them) whose name ends in one of
 //! [`WALKED_EXTENSIONS`]: a FIFO or device named `x.json` would block the read or never end.
@@ -229,6 +230,30 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
             other => out.skip(other),
         }
     }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so the
+/// file is always either the old or the new version.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or("review".into(), |n| n.to_string_lossy());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&temp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }
 
 #[cfg(test)]

@@ -160,6 +160,15 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     source
 }
 
+/// The source as loading it with the placeholder values `vars` gives, from the source
+/// loaded with none: filling is loading's last step, so this is that step alone. The viewer
+/// applies values typed in this way, as `--var` does.
+pub fn fill_values(unfilled: &Source, vars: &BTreeMap<String, String>) -> Source {
+    let mut source = unfilled.clone();
+    crate::model::placeholder::fill(&mut source, vars);
+    source
+}
+
 /// The text of the bytes, and what was wrong with them (said in an `invalid-utf8`
 /// diagnostic): UTF-8, or UTF-16 after its byte-order mark.
 fn decode(bytes: &[u8]) -> (String, Option<String>) {
@@ -332,6 +341,24 @@ mod tests {
         let mut bytes = vec![0xFF, 0xFE];
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         bytes
+    }
+
+    #[test]
+    fn values_filled_after_loading_are_what_loading_with_them_gives() {
+        let text = include_str!("../../tests/fixtures/copy/vendor-role.json");
+        let vars: BTreeMap<String, String> = [
+            ("AccountId".to_string(), "111122223333".to_string()),
+            ("Region".to_string(), "eu-west-1".to_string()),
+        ]
+        .into();
+        let with = Options {
+            vars: vars.clone(),
+            format: None,
+        };
+        let loaded = load_text("v.json", text, &with);
+        let filled = fill_values(&load_text("v.json", text, &Options::default()), &vars);
+        assert_eq!(format!("{filled:?}"), format!("{loaded:?}"));
+        assert!(format!("{filled:?}").contains("arn:aws:sqs:eu-west-1:111122223333:jobs"));
     }
 
     #[test]

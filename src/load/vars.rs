@@ -3,6 +3,9 @@
 //! are skipped; `export NAME=VALUE` reads as `NAME=VALUE` (so a shell can source the file),
 //! and a value wrapped in matching quotes loses them. Any other line is an error with its
 //! line and column, as is a name set twice.
+//!
+//! [`update`] writes values back into such a file's text, keeping its comments and other
+//! lines, so that `parse` reads them back (the viewer's `s` in its values view).
 
 use std::collections::BTreeMap;
 
@@ -71,6 +74,94 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>, VarsError> {
     Ok(out)
 }
 
+/// `text` (a values file, or empty) with `values` set: a line that sets one of the names
+/// gets its new value (an `export ` in front stays), names it does not set are added at the
+/// end, and every other line (comments, other names, lines `parse` would refuse) is kept as
+/// it was. A value holding a line break cannot be written.
+pub fn update(text: &str, values: &[(String, String)]) -> Result<String, String> {
+    if let Some((name, _)) = values.iter().find(|(_, v)| v.contains(['\n', '\r'])) {
+        return Err(format!(
+            "the value of {} holds a line break, which a values file cannot keep",
+            crate::text::escape(name)
+        ));
+    }
+    let mut written = vec![false; values.len()];
+    let mut out = String::with_capacity(text.len() + 32 * values.len());
+    for line in text.lines() {
+        let content = line
+            .trim_start()
+            .strip_prefix('\u{feff}')
+            .unwrap_or(line.trim_start());
+        let (export, rest) = match content.strip_prefix("export ") {
+            Some(rest) => ("export ", rest.trim_start()),
+            None => ("", content),
+        };
+        let name = rest.split_once('=').map(|(n, _)| n.trim_end());
+        let set = name.and_then(|n| values.iter().position(|(name, _)| name == n));
+        match set {
+            Some(i) if !content.starts_with('#') && !written[i] => {
+                written[i] = true;
+                out.push_str(&format!("{export}{}\n", line_of(&values[i])));
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    for (value, done) in values.iter().zip(written) {
+        if !done {
+            out.push_str(&line_of(value));
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// `NAME=VALUE`, the value quoted when `parse` would otherwise read it differently (white
+/// space around it, or quotes around it already).
+fn line_of((name, value): &(String, String)) -> String {
+    let quoted = value.len() >= 2
+        && ['"', '\'']
+            .iter()
+            .any(|&q| value.starts_with(q) && value.ends_with(q));
+    if value.trim() != value || quoted {
+        format!("{name}=\"{value}\"")
+    } else {
+        format!("{name}={value}")
+    }
+}
+
+/// Saves `values` to the values file at `path`: its other lines kept (see [`update`]), or a
+/// new file; written whole or not at all.
+pub fn save(path: &std::path::Path, values: &[(String, String)]) -> Result<(), String> {
+    let existing = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e.to_string()),
+    };
+    let text = update(&existing, values)?;
+    super::files::write_atomically(path, text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// Where the viewer saves values when no `--vars FILE` was given: `iamscope-vars.env` in
+/// the first input's directory (inside it, when the input is a directory); `None` for
+/// standard input and the bundled samples.
+pub fn default_path(inputs: &[String]) -> Option<std::path::PathBuf> {
+    const NAME: &str = "iamscope-vars.env";
+    let first = std::path::Path::new(inputs.first()?);
+    if first.as_os_str() == "-" {
+        return None;
+    }
+    if first.is_dir() {
+        return Some(first.join(NAME));
+    }
+    Some(match first.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(NAME),
+        _ => std::path::PathBuf::from(NAME),
+    })
+}
+
 /// The 1-based column, in characters, of byte offset `byte` of `line`.
 fn column(line: &str, byte: usize) -> u32 {
     line[..byte].chars().count() as u32 + 1
@@ -111,6 +202,48 @@ mod tests {
             pairs("\u{feff}A=1\r\n"),
             [("A".to_string(), "1".to_string())]
         );
+    }
+
+    #[test]
+    fn updated_values_read_back_and_other_lines_stay() {
+        let before = "# values for the vendor review\nexport AccountId=000000000000\nOther=kept # as is\n\nnot a line parse reads\n";
+        let values = vec![
+            ("AccountId".to_string(), "111122223333".to_string()),
+            ("Region".to_string(), " spaced ".to_string()),
+            ("Quoted".to_string(), "\"q\"".to_string()),
+            ("Empty".to_string(), String::new()),
+        ];
+        let after = update(before, &values).unwrap();
+        assert_eq!(
+            after,
+            "# values for the vendor review\nexport AccountId=111122223333\nOther=kept # as is\n\nnot a line parse reads\nRegion=\" spaced \"\nQuoted=\"\"q\"\"\nEmpty=\n"
+        );
+        // Without the line parse refuses, the file reads back as the values and the rest.
+        let readable = after.replace("not a line parse reads\n", "");
+        let mut read = parse(&readable).unwrap();
+        read.retain(|(n, _)| n != "Other");
+        assert_eq!(read, values);
+        assert_eq!(parse(&update("", &values).unwrap()).unwrap(), values);
+        assert!(update("", &[("A".into(), "x\ny".into())]).is_err());
+    }
+
+    #[test]
+    fn values_are_saved_beside_the_first_input() {
+        use std::path::PathBuf;
+        assert_eq!(
+            default_path(&["sample-policies/dstack.md".into(), "x.json".into()]),
+            Some(PathBuf::from("sample-policies/iamscope-vars.env"))
+        );
+        assert_eq!(
+            default_path(&["sample-policies".into()]),
+            Some(PathBuf::from("sample-policies/iamscope-vars.env"))
+        );
+        assert_eq!(
+            default_path(&["policy.json".into()]),
+            Some(PathBuf::from("iamscope-vars.env"))
+        );
+        assert_eq!(default_path(&["-".into()]), None);
+        assert_eq!(default_path(&[]), None);
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub enum View {
     Findings,
     /// The review walkthrough (`r`), not among the numbered tabs.
     Review,
+    /// The placeholder values (`v`), not among the numbered tabs.
+    Values,
 }
 
 impl View {
@@ -22,6 +24,7 @@ impl View {
             View::Matrix => "Matrix",
             View::Findings => "Findings",
             View::Review => "Review",
+            View::Values => "Values",
         }
     }
 }
@@ -73,6 +76,21 @@ pub enum Action {
     Step {
         forward: bool,
     },
+    /// Mark the node under the cursor (the search result, the matrix cell) for copying, or
+    /// unmark it.
+    Mark,
+    /// Forget every mark.
+    ClearMarks,
+    /// Copy the minimal policy for the marked actions (or those under the cursor).
+    Copy,
+    /// Copy the policy under the cursor as JSON.
+    CopyPolicy,
+    /// Close the preview of what was copied.
+    ClosePreview,
+    /// Show the placeholder values view.
+    Values,
+    /// Save the placeholder values to the values file.
+    SaveValues,
     /// Show or hide the findings of a severity.
     Filter(Severity),
     /// Text entry: a character typed into the query or the focused field.

@@ -4,20 +4,30 @@
 //! and routes actions.
 
 use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use ratatui::layout::{Position, Rect};
 
 use super::action::{Action, View};
+use super::clipboard::{Clipboard, Memory};
+use super::copy::{self, Copy, Preview};
 use super::findings::Findings;
+use super::marks::{self, Mark, Marks};
 use super::matrix::{Matrix, Part};
 use super::review::Walk;
 use super::search::{Search, destination};
+use super::values::{self, Values};
 use super::view;
 use super::why::{HolderAt, Why};
+use crate::analyze::placeholder_shape;
 use crate::analyze::review::{StatementRef, Verdict};
 use crate::analyze::search::Index;
+use crate::analyze::search::Target;
+use crate::load::{fill_values, vars};
 use crate::model::outline::{Element, Node, NodeId, NodeKind, Outline};
 use crate::model::{Severity, Source};
+use crate::text::plural;
 
 /// Which keys apply: a view's, the help's, or typing into the query or the why form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,11 +36,17 @@ pub enum Mode {
     Matrix,
     Findings,
     Help,
+    /// The preview of what was just copied, over the screen.
+    Preview,
     Search,
     Form,
     Review,
     /// Typing a review comment.
     Comment,
+    /// The placeholder values view.
+    Values,
+    /// Typing a placeholder's value.
+    Value,
 }
 
 /// Which pane has the focus: the view's list, or the detail beside it.
@@ -82,6 +98,21 @@ pub struct App {
     review_path: Option<std::path::PathBuf>,
     /// The review walkthrough, from the first `r` on.
     walk: Option<Walk>,
+    /// What is marked for copying.
+    marked: Marks,
+    /// Where copies go.
+    clipboard: Box<dyn Clipboard>,
+    /// What the last copy copied, shown until closed.
+    preview: Option<Preview>,
+    /// The sources as read, before any placeholder value was filled in; kept from the
+    /// first value on (until then `sources` are them).
+    unfilled: Option<Vec<Source>>,
+    /// The placeholder values in effect (`--var`, `--vars FILE`, and typed in `v`).
+    values: BTreeMap<String, String>,
+    /// The file `s` saves the values to (`--vars FILE`, or beside the first input).
+    vars_path: Option<PathBuf>,
+    /// The placeholder values view.
+    placeholders: Values,
 }
 
 impl App {
@@ -90,25 +121,8 @@ impl App {
     /// policy file opens on its statements.
     pub fn new(sources: Vec<Source>, color: bool) -> App {
         let outline = Outline::build_with(&sources, Some(&crate::catalog::covered));
-        let totals = Totals {
-            sources: sources.len(),
-            policies: sources.iter().map(|s| s.policies().count()).sum(),
-            statements: sources
-                .iter()
-                .flat_map(|s| s.policies())
-                .map(|(_, p)| p.statements().len())
-                .sum(),
-        };
-        let one_policy = totals.policies == 1;
-        let open = outline
-            .nodes()
-            .iter()
-            .map(|n| match n.kind {
-                NodeKind::Source | NodeKind::Role | NodeKind::Element(_) => true,
-                NodeKind::Policy => one_policy,
-                _ => false,
-            })
-            .collect();
+        let totals = totals(&sources);
+        let open = first_open(&outline, totals);
         let findings = Findings::new(&sources, &outline);
         let marks = findings.marks(&outline);
         let matrix = Matrix::new(&sources);
@@ -135,7 +149,88 @@ impl App {
             message: None,
             review_path: None,
             walk: None,
+            marked: Marks::default(),
+            clipboard: Box::new(Memory::default()),
+            preview: None,
+            unfilled: None,
+            values: BTreeMap::new(),
+            vars_path: None,
+            placeholders: Values::default(),
         }
+    }
+
+    /// A viewer on `unfilled` (the sources loaded with no placeholder value) with `values`
+    /// filled in, as loading with `--var` for each would give.
+    pub fn with_values(
+        unfilled: Vec<Source>,
+        values: BTreeMap<String, String>,
+        color: bool,
+    ) -> App {
+        if values.is_empty() {
+            return App::new(unfilled, color);
+        }
+        let filled = unfilled.iter().map(|s| fill_values(s, &values)).collect();
+        let mut app = App::new(filled, color);
+        app.unfilled = Some(unfilled);
+        app.values = values;
+        app
+    }
+
+    /// Where `s` in the values view saves them.
+    pub fn set_vars_path(&mut self, path: Option<PathBuf>) {
+        self.vars_path = path;
+    }
+
+    /// The placeholder values in effect.
+    pub fn values(&self) -> &BTreeMap<String, String> {
+        &self.values
+    }
+
+    /// The placeholder values view's state.
+    pub fn placeholders(&self) -> &Values {
+        &self.placeholders
+    }
+
+    /// Fills the values in effect into the sources as read, and rebuilds everything drawn
+    /// from them (tree, findings, matrix, search); the tree keeps its place when its shape
+    /// is the same.
+    fn refill(&mut self) {
+        let unfilled = self.unfilled.get_or_insert_with(|| self.sources.clone());
+        let sources: Vec<Source> = unfilled
+            .iter()
+            .map(|s| fill_values(s, &self.values))
+            .collect();
+        let outline = Outline::build_with(&sources, Some(&crate::catalog::covered));
+        self.totals = totals(&sources);
+        if outline.len() != self.outline.len() {
+            self.open = first_open(&outline, self.totals);
+            self.selected = 0;
+            self.top = 0;
+            self.marked.clear();
+        }
+        self.findings = Findings::new(&sources, &outline);
+        self.marks = self.findings.marks(&outline);
+        let holder = self.matrix.holder;
+        self.matrix = Matrix::new(&sources);
+        self.outline = outline;
+        self.sources = sources;
+        if self.matrix.holders.len() > holder {
+            self.matrix.holder = holder;
+        }
+        self.index = OnceCell::new();
+        self.search = Search::default();
+        self.why = Why::default();
+    }
+
+    /// Where copies go (the system clipboard or OSC 52 in a real terminal; memory in tests,
+    /// which is also where they go until this is called).
+    pub fn set_clipboard(&mut self, clipboard: Box<dyn Clipboard>) {
+        self.clipboard = clipboard;
+    }
+
+    /// The preview of the last copy, while shown.
+    pub fn preview(&self) -> Option<&Preview> {
+        self.preview.as_ref()
     }
 
     /// Where the walkthrough keeps its decisions.
@@ -192,6 +287,11 @@ impl App {
         self.marks.get(id).copied().flatten()
     }
 
+    /// What is marked for copying.
+    pub fn marked(&self) -> &Marks {
+        &self.marked
+    }
+
     pub fn matrix(&self) -> &Matrix {
         &self.matrix
     }
@@ -207,18 +307,23 @@ impl App {
     pub fn mode(&self) -> Mode {
         if self.help.is_some() {
             Mode::Help
+        } else if self.preview.is_some() {
+            Mode::Preview
         } else if self.search.is_typing() {
             Mode::Search
         } else if self.why.is_editing() {
             Mode::Form
         } else if self.walk.as_ref().is_some_and(|w| w.comment.is_some()) {
             Mode::Comment
+        } else if self.placeholders.editing.is_some() {
+            Mode::Value
         } else {
             match self.view {
                 View::Tree => Mode::Tree,
                 View::Matrix => Mode::Matrix,
                 View::Findings => Mode::Findings,
                 View::Review => Mode::Review,
+                View::Values => Mode::Values,
             }
         }
     }
@@ -307,6 +412,15 @@ impl App {
                 _ => false,
             };
         }
+        if let Some(p) = &self.preview {
+            let max = view::preview_max_scroll(self.size, p);
+            return match action {
+                Action::Down | Action::PageDown | Action::Last => p.scroll < max,
+                Action::Up | Action::PageUp | Action::First => p.scroll > 0,
+                Action::ClosePreview | Action::Quit | Action::Resize { .. } => true,
+                _ => false,
+            };
+        }
         let matches = !self.search.matches().hits.is_empty();
         match (self.mode(), action) {
             (_, Action::Quit | Action::Resize { .. } | Action::Help) => true,
@@ -315,10 +429,19 @@ impl App {
             (_, Action::Search | Action::NextPane | Action::Review) => true,
             (Mode::Search, Action::Submit) => matches,
             (
-                Mode::Search | Mode::Form | Mode::Comment,
+                Mode::Search | Mode::Form | Mode::Comment | Mode::Value,
                 Action::Cancel | Action::Insert(_) | Action::DeleteBack,
             ) => true,
-            (Mode::Comment, Action::Submit) => true,
+            (Mode::Comment | Mode::Value, Action::Submit) => true,
+            (_, Action::Values) => true,
+            (Mode::Values, Action::Down | Action::PageDown | Action::Last) => {
+                self.placeholders.cursor + 1 < values::rows(&self.sources).len()
+            }
+            (Mode::Values, Action::Up | Action::PageUp | Action::First) => {
+                self.placeholders.cursor > 0
+            }
+            (Mode::Values, Action::Open) => !values::rows(&self.sources).is_empty(),
+            (Mode::Values, Action::SaveValues) => !self.values.is_empty(),
             (
                 Mode::Review,
                 Action::Down | Action::PageDown | Action::Last | Action::Step { forward: true },
@@ -337,6 +460,14 @@ impl App {
                     .is_some_and(|s| s.entry.is_some())
             }),
             (Mode::Search | Mode::Form, Action::Down | Action::Up) => true,
+            (Mode::Search | Mode::Tree | Mode::Matrix, Action::Mark) => self.mark_here().is_some(),
+            (Mode::Tree | Mode::Matrix, Action::ClearMarks) => !self.marked.is_empty(),
+            (Mode::Tree | Mode::Matrix, Action::Copy) => {
+                !self.marked.is_empty() || self.mark_here().is_some()
+            }
+            (Mode::Tree, Action::CopyPolicy) => {
+                self.selected().is_some_and(|n| n.at.policy.is_some())
+            }
             (Mode::Form, Action::Submit | Action::Complete) => true,
             (Mode::Tree, Action::Back) => self.why.is_shown(),
             (Mode::Tree, Action::Why) => !self.outline.is_empty(),
@@ -382,12 +513,15 @@ impl App {
             Action::Help => self.help = Some(0),
             Action::CloseHelp => self.help = None,
             _ if self.help.is_some() => self.scroll_help(action),
+            Action::ClosePreview => self.preview = None,
+            _ if self.preview.is_some() => self.scroll_preview(action),
             Action::Click { x, y } => self.click(x, y),
             Action::Wheel { x, y, down } => self.wheel(x, y, down),
             _ => match self.mode() {
                 Mode::Search => self.searching(action),
                 Mode::Form => self.form(action),
                 Mode::Comment => self.commenting(action),
+                Mode::Value => self.typing_value(action),
                 _ => self.browse(action),
             },
         }
@@ -407,6 +541,72 @@ impl App {
             _ => scroll,
         };
         self.help = Some(scroll.min(self.help_max()));
+    }
+
+    fn scroll_preview(&mut self, action: Action) {
+        let size = self.size;
+        let Some(p) = &mut self.preview else { return };
+        let max = view::preview_max_scroll(size, p);
+        let page = view::preview_rows(size, p).saturating_sub(1).max(1);
+        p.scroll = match action {
+            Action::Down => p.scroll + 1,
+            Action::Up => p.scroll.saturating_sub(1),
+            Action::PageDown => p.scroll + page,
+            Action::PageUp => p.scroll.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => max,
+            _ => p.scroll,
+        }
+        .min(max);
+    }
+
+    /// Copies the minimal policy for the marked actions, or for those under the cursor
+    /// when nothing is marked.
+    fn copy_minimal(&mut self) {
+        let (keep, holders) = if self.marked.is_empty() {
+            match self.mark_here() {
+                Some(m) => (m.actions, m.holder.map(|h| vec![h])),
+                None => {
+                    self.message = Some(
+                        "nothing to copy here: mark actions with space, or select an action, a statement or a policy"
+                            .into(),
+                    );
+                    return;
+                }
+            }
+        } else {
+            (self.marked.actions(), self.marked.holders())
+        };
+        let copy = copy::minimal(&self.sources, holders.as_deref(), &keep);
+        self.send(copy);
+    }
+
+    /// Puts a copy on the clipboard and shows it, or says why it could not.
+    fn send(&mut self, copy: Result<Copy, String>) {
+        let copy = match copy {
+            Ok(c) => c,
+            Err(message) => {
+                self.message = Some(message);
+                return;
+            }
+        };
+        match self.clipboard.copy(&copy.text) {
+            Ok(done) => {
+                self.message = Some(format!(
+                    "copied {}, {} bytes, via {}",
+                    copy.what, done.bytes, done.via
+                ));
+                self.preview = Some(Preview {
+                    title: format!(
+                        " Copied {} · {} bytes via {} ",
+                        copy.what, done.bytes, done.via
+                    ),
+                    text: copy.text,
+                    scroll: 0,
+                });
+            }
+            Err(refused) => self.message = Some(refused),
+        }
     }
 
     /// Keys of the views (not typing, not the help).
@@ -442,6 +642,25 @@ impl App {
             }
             Action::Why => self.start_why(),
             Action::Review => self.start_review(),
+            Action::Values => {
+                self.view = View::Values;
+                self.focus = Focus::Main;
+                self.detail_scroll = 0;
+                self.placeholders.opened = true;
+            }
+            Action::SaveValues => self.save_values(),
+            Action::Mark => self.toggle_mark(),
+            Action::Copy => self.copy_minimal(),
+            Action::CopyPolicy => {
+                let at = self.selected().map(|n| n.at).unwrap_or_default();
+                let copy = copy::policy(&self.sources, at);
+                self.send(copy);
+            }
+            Action::ClearMarks => {
+                let n = self.marked.actions().len();
+                self.marked.clear();
+                self.message = Some(format!("unmarked {}", plural(n, "action", "actions")));
+            }
             // The review's keys work whichever pane has the focus.
             Action::Accept
             | Action::Flag
@@ -454,6 +673,7 @@ impl App {
                 View::Matrix => self.in_matrix(action),
                 View::Findings => self.in_findings(action),
                 View::Review => self.in_review(action),
+                View::Values => self.in_values(action),
             },
         }
     }
@@ -524,6 +744,91 @@ impl App {
             Action::Cancel => walk.comment = None,
             _ => {}
         }
+    }
+
+    /// The values view's keys: move, Enter to type a value.
+    fn in_values(&mut self, action: Action) {
+        let rows = values::rows(&self.sources);
+        let last = rows.len().saturating_sub(1);
+        let page = view::list_rows(self.size).saturating_sub(1).max(1);
+        let v = &mut self.placeholders;
+        let before = v.cursor;
+        match action {
+            Action::Down => v.cursor = (v.cursor + 1).min(last),
+            Action::Up => v.cursor = v.cursor.saturating_sub(1),
+            Action::PageDown => v.cursor = (v.cursor + page).min(last),
+            Action::PageUp => v.cursor = v.cursor.saturating_sub(page),
+            Action::First => v.cursor = 0,
+            Action::Last => v.cursor = last,
+            Action::Open => {
+                if let Some(row) = rows.get(v.cursor) {
+                    v.start(self.values.get(&row.name).map(String::as_str));
+                }
+            }
+            _ => {}
+        }
+        if v.cursor != before {
+            self.detail_scroll = 0;
+        }
+    }
+
+    /// Typing a value: Enter fills it in everywhere (an empty value unfills), Esc leaves
+    /// the value as it was.
+    fn typing_value(&mut self, action: Action) {
+        match action {
+            Action::Insert(c) => self.placeholders.edit(Some(c)),
+            Action::DeleteBack => self.placeholders.edit(None),
+            Action::Cancel => self.placeholders.editing = None,
+            Action::Submit => {
+                let Some(typed) = self.placeholders.editing.take() else {
+                    return;
+                };
+                let rows = values::rows(&self.sources);
+                let Some(row) = rows.get(self.placeholders.cursor) else {
+                    return;
+                };
+                let name = row.name.clone();
+                let places = plural(row.places.len(), "place", "places");
+                let shown = crate::text::escape(&name).into_owned();
+                self.message = Some(if typed.is_empty() {
+                    self.values.remove(&name);
+                    format!("{shown} unfilled in {places}")
+                } else {
+                    let warning = placeholder_shape::check(&name, &typed);
+                    let value = crate::text::escape(&typed).into_owned();
+                    self.values.insert(name, typed);
+                    match warning {
+                        Some(w) => format!("{shown} = {value} filled in {places}; warning: {w}"),
+                        None => format!("{shown} = {value} filled in {places}"),
+                    }
+                });
+                self.refill();
+            }
+            _ => {}
+        }
+    }
+
+    /// Saves the values in effect to the values file, keeping its other lines.
+    fn save_values(&mut self) {
+        let Some(path) = self.vars_path.clone() else {
+            self.message = Some(
+                "nowhere to save the values: open the viewer on a file, or with --vars FILE".into(),
+            );
+            return;
+        };
+        let values: Vec<(String, String)> = self
+            .values
+            .iter()
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect();
+        let shown = crate::text::escape(&path.to_string_lossy()).into_owned();
+        self.message = Some(match vars::save(&path, &values) {
+            Ok(()) => format!(
+                "saved {} to {shown}",
+                plural(values.len(), "value", "values")
+            ),
+            Err(e) => format!("cannot save to {shown}: {e}"),
+        });
     }
 
     /// Where the statement at `at` stands in the walkthrough: `None` before it started (or
@@ -652,6 +957,7 @@ impl App {
             }
             Action::Down => self.search.step(true),
             Action::Up => self.search.step(false),
+            Action::Mark => self.toggle_mark(),
             Action::Submit => {
                 self.search.finish();
                 self.jump_to_result();
@@ -707,6 +1013,52 @@ impl App {
         if let Some(id) = found {
             self.jump(id);
         }
+    }
+
+    /// What `space` (or Tab on a search result) would mark now: the search result under the
+    /// cursor while typing (a catalog action alone), the matrix cell (or its drill-down's
+    /// actions), else the tree's selection.
+    fn mark_here(&self) -> Option<Mark> {
+        match self.mode() {
+            Mode::Search => {
+                let hit = self.search.current()?;
+                match hit.target {
+                    Target::Node(id) => marks::of_node(&self.sources, &self.outline, id),
+                    Target::Catalog(_) => Some(Mark {
+                        node: None,
+                        holder: None,
+                        actions: vec![self.index().text(hit).to_string()],
+                    }),
+                }
+            }
+            Mode::Matrix => self.matrix.cell_mark(&self.sources),
+            Mode::Tree => marks::of_node(&self.sources, &self.outline, self.selected),
+            _ => None,
+        }
+    }
+
+    /// Marks what is under the cursor, or unmarks it; says what it did.
+    fn toggle_mark(&mut self) {
+        let Some(mark) = self.mark_here() else {
+            self.message = Some(if self.mode() == Mode::Matrix {
+                "nothing to mark here: this cell grants no action".into()
+            } else {
+                "nothing to mark here: mark an action, a statement or a policy".into()
+            });
+            return;
+        };
+        let mut what: Vec<String> = mark.actions.iter().take(3).cloned().collect();
+        if mark.actions.len() > 3 {
+            what.push(format!("and {} more", mark.actions.len() - 3));
+        }
+        let what = crate::text::escape(&what.join(" ")).into_owned();
+        let done = if self.marked.toggle(mark) {
+            "marked"
+        } else {
+            "unmarked"
+        };
+        let total = plural(self.marked.actions().len(), "action", "actions");
+        self.message = Some(format!("{done} {what} · {total} marked"));
     }
 
     /// Opens the why form on the node under the cursor.
@@ -783,6 +1135,7 @@ impl App {
             at,
             self.findings.all().len(),
             self.walk.is_some(),
+            self.placeholders.opened,
         ) {
             self.browse(Action::Show(view));
             return;
@@ -815,6 +1168,12 @@ impl App {
                     walk.cursor = (first + row).min(walk.len().saturating_sub(1));
                     self.detail_scroll = 0;
                 }
+            }
+            View::Values => {
+                let first = view::values_first_row(self);
+                let len = values::rows(&self.sources).len();
+                self.placeholders.cursor = (first + row).min(len.saturating_sub(1));
+                self.detail_scroll = 0;
             }
             View::Matrix => {}
         }
@@ -874,4 +1233,33 @@ fn statement_ref(at: crate::model::outline::At) -> Option<StatementRef> {
         policy: at.policy?,
         statement: at.statement?,
     })
+}
+
+/// How much `sources` hold, for titles.
+fn totals(sources: &[Source]) -> Totals {
+    Totals {
+        sources: sources.len(),
+        policies: sources.iter().map(|s| s.policies().count()).sum(),
+        statements: sources
+            .iter()
+            .flat_map(|s| s.policies())
+            .map(|(_, p)| p.statements().len())
+            .sum(),
+    }
+}
+
+/// Which nodes the first screen opens: sources, roles and statement elements, so it lists
+/// every policy; policies too when there is only one, so one policy file opens on its
+/// statements.
+fn first_open(outline: &Outline, totals: Totals) -> Vec<bool> {
+    let one_policy = totals.policies == 1;
+    outline
+        .nodes()
+        .iter()
+        .map(|n| match n.kind {
+            NodeKind::Source | NodeKind::Role | NodeKind::Element(_) => true,
+            NodeKind::Policy => one_policy,
+            _ => false,
+        })
+        .collect()
 }

@@ -19,7 +19,7 @@ pub struct Copied {
 }
 
 /// A place text can be copied to.
-pub trait Clipboard {
+pub trait Clipboard: Send {
     /// Copies `text`, or says why it could not.
     fn copy(&mut self, text: &str) -> Result<Copied, String>;
 }
@@ -30,7 +30,7 @@ pub const OSC52_MAX_BASE64: usize = 74_994;
 
 /// The clipboard for this session: the system one when a display server answers, else OSC 52
 /// written to `terminal` (wrapped for tmux when `$TMUX` is set).
-pub fn detect(terminal: Box<dyn Write>) -> Box<dyn Clipboard> {
+pub fn detect(terminal: Box<dyn Write + Send>) -> Box<dyn Clipboard> {
     match System::open() {
         Some(system) => Box::new(system),
         None => Box::new(Osc52 {
@@ -75,7 +75,7 @@ impl Clipboard for System {
 
 /// OSC 52 written to the terminal.
 pub struct Osc52 {
-    pub out: Box<dyn Write>,
+    pub out: Box<dyn Write + Send>,
     /// Wrap the sequence in tmux's DCS passthrough.
     pub tmux: bool,
 }
@@ -104,7 +104,7 @@ pub fn osc52(text: &str, tmux: bool) -> Result<String, String> {
     let payload = crate::load::cfn::intrinsic::base64(text.as_bytes());
     if payload.len() > OSC52_MAX_BASE64 {
         return Err(format!(
-            "{} bytes is too much for the terminal's clipboard (OSC 52 takes about {} KB); write it to a file with `iamscope minimize ... > policy.json`",
+            "{} bytes is too much for OSC 52 (about {} KB): run `iamscope minimize ... > policy.json`",
             text.len(),
             OSC52_MAX_BASE64 / 1000 * 3 / 4
         ));
@@ -178,7 +178,10 @@ mod tests {
         assert!(osc52(&fits, false).is_ok());
         let err = osc52(&format!("{fits}aaa"), false).unwrap_err();
         assert!(err.contains("iamscope minimize"), "{err}");
-        assert!(err.starts_with("56247 bytes is too much"), "{err}");
+        assert!(
+            err.starts_with("56247 bytes is too much for OSC 52"),
+            "{err}"
+        );
     }
 
     /// A writer tests can read back.

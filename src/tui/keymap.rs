@@ -57,6 +57,7 @@ impl fmt::Display for Key {
         }
         match self.code {
             KeyCode::Char(c) if self.ctrl => write!(f, "{}", c.to_ascii_uppercase()),
+            KeyCode::Char(' ') => f.write_str("Space"),
             KeyCode::Char(c) => write!(f, "{c}"),
             KeyCode::Down => f.write_str("↓"),
             KeyCode::Up => f.write_str("↑"),
@@ -86,11 +87,13 @@ pub enum Section {
     Why,
     Findings,
     Review,
+    Copy,
+    Values,
     General,
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 10] = [
         Section::Move,
         Section::Tree,
         Section::Views,
@@ -98,6 +101,8 @@ impl Section {
         Section::Why,
         Section::Findings,
         Section::Review,
+        Section::Copy,
+        Section::Values,
         Section::General,
     ];
 
@@ -110,6 +115,8 @@ impl Section {
             Section::Why => "Why: is it allowed?",
             Section::Findings => "Findings view",
             Section::Review => "Review walkthrough",
+            Section::Copy => "Mark and copy",
+            Section::Values => "Placeholder values",
             Section::General => "General",
         }
     }
@@ -132,19 +139,27 @@ pub struct Binding {
 /// Stands for any character typed (bound to [`Action::Insert`]).
 const TYPED: Key = Key::code(KeyCode::Null);
 
-const VIEWS: &[Mode] = &[Mode::Tree, Mode::Matrix, Mode::Findings, Mode::Review];
+const VIEWS: &[Mode] = &[
+    Mode::Tree,
+    Mode::Matrix,
+    Mode::Findings,
+    Mode::Review,
+    Mode::Values,
+];
 const LISTS: &[Mode] = &[
     Mode::Tree,
     Mode::Matrix,
     Mode::Findings,
     Mode::Review,
+    Mode::Values,
     Mode::Help,
+    Mode::Preview,
 ];
 const TREE: &[Mode] = &[Mode::Tree];
 const MATRIX: &[Mode] = &[Mode::Matrix];
 const FINDINGS: &[Mode] = &[Mode::Findings];
 const HELP: &[Mode] = &[Mode::Help];
-const TEXT: &[Mode] = &[Mode::Search, Mode::Form, Mode::Comment];
+const TEXT: &[Mode] = &[Mode::Search, Mode::Form, Mode::Comment, Mode::Value];
 const REVIEW: &[Mode] = &[Mode::Review];
 const COMMENT: &[Mode] = &[Mode::Comment];
 const SEARCH: &[Mode] = &[Mode::Search];
@@ -154,10 +169,13 @@ const ALL: &[Mode] = &[
     Mode::Matrix,
     Mode::Findings,
     Mode::Help,
+    Mode::Preview,
     Mode::Search,
     Mode::Form,
     Mode::Review,
     Mode::Comment,
+    Mode::Values,
+    Mode::Value,
 ];
 
 const fn bind(
@@ -525,6 +543,98 @@ pub const BINDINGS: &[Binding] = &[
         Some("cancel"),
     ),
     bind(
+        &[Key::char(' ')],
+        Action::Mark,
+        &[Mode::Tree, Mode::Matrix],
+        Section::Copy,
+        "mark the node under the cursor for copying, or unmark it: an action, a statement or a policy (its actions), a matrix cell (its actions); the status line counts the marked actions",
+        None,
+    ),
+    bind(
+        &[Key::code(KeyCode::Tab)],
+        Action::Mark,
+        SEARCH,
+        Section::Copy,
+        "search: mark the result under the cursor (a catalog action is marked alone)",
+        Some("mark"),
+    ),
+    bind(
+        &[Key::char('x')],
+        Action::ClearMarks,
+        &[Mode::Tree, Mode::Matrix],
+        Section::Copy,
+        "unmark everything",
+        Some("unmark"),
+    ),
+    bind(
+        &[Key::char('y')],
+        Action::Copy,
+        &[Mode::Tree, Mode::Matrix],
+        Section::Copy,
+        "copy the minimal policy for the marked actions (or those under the cursor), exactly as `iamscope minimize --keep` prints it; a preview shows what was copied",
+        None,
+    ),
+    bind(
+        &[Key::char('Y')],
+        Action::CopyPolicy,
+        TREE,
+        Section::Copy,
+        "copy the policy under the cursor as JSON (as loaded and repaired, placeholder values filled in)",
+        None,
+    ),
+    bind(
+        &[
+            Key::code(KeyCode::Esc),
+            Key::char('q'),
+            Key::code(KeyCode::Enter),
+        ],
+        Action::ClosePreview,
+        &[Mode::Preview],
+        Section::Copy,
+        "close the preview of what was copied",
+        Some("close"),
+    ),
+    bind(
+        &[Key::char('v')],
+        Action::Values,
+        &[Mode::Tree, Mode::Matrix, Mode::Findings, Mode::Review],
+        Section::Values,
+        "the placeholders of the loaded sources with their values and places (file:line:column)",
+        None,
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Open,
+        &[Mode::Values],
+        Section::Values,
+        "type a value for the placeholder under the cursor; it is filled in everywhere at once (tree, matrix, findings, why, copies); an empty value unfills it",
+        Some("edit"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Enter)],
+        Action::Submit,
+        &[Mode::Value],
+        Section::Values,
+        "fill the value in (a value of the wrong shape for its name, such as an account id that is not 12 digits, is warned about, and used)",
+        Some("fill"),
+    ),
+    bind(
+        &[Key::code(KeyCode::Esc)],
+        Action::Cancel,
+        &[Mode::Value],
+        Section::Values,
+        "leave the value as it was",
+        Some("cancel"),
+    ),
+    bind(
+        &[Key::char('s')],
+        Action::SaveValues,
+        &[Mode::Values],
+        Section::Values,
+        "save the values to the --vars file (or iamscope-vars.env beside the first input), keeping its comments and other lines",
+        Some("save"),
+    ),
+    bind(
         &[Key::char('?')],
         Action::Help,
         VIEWS,
@@ -661,7 +771,7 @@ mod tests {
             words,
             [
                 "j/k move", "l open", "h close", "Esc back", "Tab pane", "/ search", "n next",
-                "w why", "? help", "q quit"
+                "w why", "x unmark", "? help", "q quit"
             ]
         );
         let leaf = hints(Mode::Tree, |a| {
@@ -674,7 +784,8 @@ mod tests {
         assert_eq!(
             words,
             [
-                "j move", "h close", "Tab pane", "/ search", "w why", "? help", "q quit"
+                "j move", "h close", "Tab pane", "/ search", "w why", "x unmark", "? help",
+                "q quit"
             ]
         );
         assert_eq!(Key::ctrl('c').to_string(), "Ctrl-C");

@@ -26,8 +26,10 @@ pub fn open(paths: &[String], common: &Common) -> Option<App> {
     let (tx, rx) = mpsc::channel();
     let (owned, options) = (paths.to_vec(), common.clone());
     std::thread::spawn(move || {
-        let (sources, all_read) = session::load_reporting(&owned, &options);
-        let app = all_read.then(|| App::new(sources, session::wants_color(&options)));
+        let (sources, all_read) = session::load_unfilled(&owned, &options);
+        let values = session::options(&options).vars;
+        let color = session::wants_color(&options);
+        let app = all_read.then(|| App::with_values(sources, values, color));
         let _ = tx.send(app);
     });
     let start = Instant::now();

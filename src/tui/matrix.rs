@@ -3,6 +3,7 @@
 //! cursor, and the drill-down of a cell (`analyze::matrix::service_actions`, as
 //! `matrix --service` prints it) with its own cursor.
 
+use super::marks::{Mark, distinct};
 use crate::analyze::matrix::{ActionGrant, Granting, RoleMatrix, role_matrix, service_actions};
 use crate::catalog::AccessLevel;
 use crate::model::Source;
@@ -110,6 +111,32 @@ impl Matrix {
             cursor: 0,
         });
         self.part = Part::Drill;
+    }
+
+    /// The mark for the cell under the cursor: the actions the holder is granted at its
+    /// access level (those the drill-down lists, when it is open).
+    pub fn cell_mark(&self, sources: &[Source]) -> Option<Mark> {
+        let &(s, r) = self.holders.get(self.holder)?;
+        let actions: Vec<String> = match (self.part, &self.drill) {
+            (Part::Drill, Some(d)) => d.rows.iter().map(|(a, _)| a.action.clone()).collect(),
+            (Part::Table, _) => {
+                let (source, m) = (sources.get(s)?, self.matrix.as_ref()?);
+                let (role, row) = (source.roles.get(r)?, m.services.get(self.row)?);
+                let level = AccessLevel::ALL[self.column.min(4)];
+                service_actions(source, role, row.service)
+                    .into_iter()
+                    .filter(|a| a.access_level == level.as_str())
+                    .map(|a| a.action)
+                    .collect()
+            }
+            _ => return None,
+        };
+        let actions = distinct(actions.iter());
+        (!actions.is_empty()).then_some(Mark {
+            node: None,
+            holder: Some((s, r)),
+            actions,
+        })
     }
 
     /// The statement the drill-down row under the cursor names: (source, holder, policy,

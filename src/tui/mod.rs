@@ -5,16 +5,21 @@
 pub mod action;
 pub mod app;
 pub mod clipboard;
+mod copy;
 mod findings;
 pub mod keymap;
 mod loading;
+mod marks;
 mod matrix;
 mod review;
 mod search;
 mod terminal;
+mod values;
 pub mod view;
 mod why;
 
+#[cfg(test)]
+mod copy_tests;
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +43,9 @@ pub fn run(paths: &[String], review: Option<PathBuf>, common: &Common) -> ExitCo
         return ExitCode::from(EXIT_USAGE);
     };
     app.set_review_path(review);
+    app.set_clipboard(clipboard::detect(Box::new(std::io::stdout())));
+    let vars_file = common.vars_file.as_ref().map(PathBuf::from);
+    app.set_vars_path(vars_file.or_else(|| crate::load::vars::default_path(paths)));
     if !std::io::stdout().is_terminal() {
         eprintln!(
             "iamscope: the viewer needs a terminal; to print the tree instead, run `iamscope tree PATH...`"

@@ -10,19 +10,19 @@ use super::{App, Mode, handle_event, view};
 use crate::load::{Options, load_text, samples};
 use crate::model::Source;
 
-fn open(sources: Vec<Source>, width: u16, height: u16) -> App {
+pub(super) fn open(sources: Vec<Source>, width: u16, height: u16) -> App {
     let mut app = App::new(sources, true);
     handle_event(&mut app, &Event::Resize(width, height));
     app
 }
 
-fn samples_app(width: u16, height: u16) -> App {
+pub(super) fn samples_app(width: u16, height: u16) -> App {
     open(samples::load(&Options::default()), width, height)
 }
 
 /// Presses keys named by space-separated words: a character, or `Enter`, `Esc`, `Down`,
 /// `Up`, `Left`, `Right`, `PgDn`, `PgUp`, `Ctrl-c`, `Tab`, `Backspace`, `Space`.
-fn press(app: &mut App, keys: &str) {
+pub(super) fn press(app: &mut App, keys: &str) {
     for word in keys.split_whitespace() {
         let (code, mods) = match word {
             "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
@@ -59,11 +59,11 @@ fn terminal(app: &App) -> Terminal<TestBackend> {
     terminal
 }
 
-fn screen(app: &App) -> String {
+pub(super) fn screen(app: &App) -> String {
     terminal(app).backend().to_string()
 }
 
-fn selected_label(app: &App) -> String {
+pub(super) fn selected_label(app: &App) -> String {
     app.selected().map(|n| n.label.clone()).unwrap_or_default()
 }
 
@@ -283,7 +283,7 @@ fn nothing_loaded_and_tiny_screens_draw_without_panicking() {
 fn help_scroll_stays_in_range_when_the_screen_grows() {
     let mut app = samples_app(40, 12);
     press(&mut app, "? G");
-    handle_event(&mut app, &Event::Resize(100, 80));
+    handle_event(&mut app, &Event::Resize(120, 120));
     assert_eq!(app.help_scroll(), Some(0));
     assert!(!app.can(super::Action::Down));
 }

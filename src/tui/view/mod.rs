@@ -8,12 +8,14 @@ mod findings;
 mod help;
 mod json;
 mod matrix;
+mod preview;
 mod review;
 mod search;
 mod status;
 mod tabs;
 mod theme;
 mod tree;
+mod values;
 mod why;
 mod widgets;
 
@@ -32,7 +34,9 @@ use theme::Theme;
 
 pub use findings::first_row_shown as findings_first_row;
 pub use help::len as help_len;
+pub use preview::{max_scroll as preview_max_scroll, rows as preview_rows};
 pub use review::first_row_shown as review_first_row;
+pub use values::first_row_shown as values_first_row;
 
 /// Below this width the detail goes under the list instead of beside it.
 const SIDE_BY_SIDE_MIN_WIDTH: u16 = 72;
@@ -131,13 +135,19 @@ pub fn help_rows(size: Rect) -> usize {
 }
 
 /// The view whose tab is at `at`, if any, with `findings` findings in the third tab and
-/// the review's last when `reviewing`.
-pub fn tab_at(size: Rect, at: Position, findings: usize, reviewing: bool) -> Option<View> {
+/// the review's when `reviewing` and the values' when `values`.
+pub fn tab_at(
+    size: Rect,
+    at: Position,
+    findings: usize,
+    reviewing: bool,
+    values: bool,
+) -> Option<View> {
     let a = layout(size, View::Tree);
     if !a.tabs.contains(at) {
         return None;
     }
-    tabs::at(usize::from(at.x - a.tabs.x), findings, reviewing)
+    tabs::at(usize::from(at.x - a.tabs.x), findings, reviewing, values)
 }
 
 /// Draws the whole screen from the state.
@@ -153,10 +163,13 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Matrix => matrix::render(frame, app, main, a.main, theme),
         View::Findings => findings::render(frame, app, main, a.main, theme),
         View::Review => review::render(frame, app, main, a.main, theme),
+        View::Values => values::render(frame, app, main, a.main, theme),
     }
     if a.detail.height > 0 && a.detail.width > 0 {
         if app.view() == View::Review {
             review::render_step(frame, app, detail, a.detail, theme);
+        } else if app.view() == View::Values {
+            values::render_places(frame, app, detail, a.detail);
         } else if app.why().is_shown() && app.view() == View::Tree {
             why::render(frame, app, detail, a.detail, theme);
         } else {
@@ -165,10 +178,15 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     if app.mode() == Mode::Search {
         search::render(frame, app, a, theme);
+    } else if app.mode() == Mode::Value {
+        values::render_edit(frame, app, a.status, theme);
     } else if let Some(walk) = app.walk().filter(|_| app.mode() == Mode::Comment) {
         review::render_comment(frame, walk, a.status, theme);
     } else {
         status::render(frame, app, a.status, theme);
+    }
+    if let Some(p) = app.preview() {
+        preview::render(frame, p, theme);
     }
     if let Some(scroll) = app.help_scroll() {
         help::render(frame, scroll, theme);

@@ -34,6 +34,13 @@ pub fn render(frame: &mut Frame, app: &App, a: Areas, theme: Theme) {
     let mut line = field("/", 1, search.query(), true, theme);
     line.spans
         .push(Span::styled(format!("  {count}"), theme.dim()));
+    let marked = app.marked().actions().len();
+    if marked > 0 {
+        line.spans.push(Span::styled(
+            format!("  {} marked", plural(marked, "action", "actions")),
+            theme.key(),
+        ));
+    }
     frame.render_widget(Paragraph::new(line), a.status);
     if m.hits.is_empty() {
         return;
@@ -70,10 +77,18 @@ fn row(app: &App, hit: &Hit, query: &str, theme: Theme) -> Line<'static> {
     let index = app.index();
     let text = escape(index.text(hit)).into_owned();
     let matched = matched_chars(&text, query);
-    let mut spans = vec![Span::styled(
+    let mut spans = Vec::new();
+    if !app.marked().is_empty() {
+        spans.push(if marked(app, hit) {
+            Span::styled(format!("{} ", super::tree::MARKED), theme.key())
+        } else {
+            Span::raw("  ")
+        });
+    }
+    spans.push(Span::styled(
         format!("{:<11}", hit.kind.as_str()),
         theme.dim(),
-    )];
+    ));
     spans.extend(highlighted(
         &text,
         &matched,
@@ -82,6 +97,14 @@ fn row(app: &App, hit: &Hit, query: &str, theme: Theme) -> Line<'static> {
     ));
     spans.push(Span::styled(format!("  {}", place(app, hit)), theme.dim()));
     Line::from(spans)
+}
+
+/// Whether a result is marked for copying: its node, or a catalog action marked alone.
+fn marked(app: &App, hit: &Hit) -> bool {
+    match hit.target {
+        Target::Node(id) => app.marked().is_marked(id),
+        Target::Catalog(_) => app.marked().is_catalog_marked(app.index().text(hit)),
+    }
 }
 
 /// Where a result is: the statement, policy or holder it belongs to; for a catalog action,

@@ -1,5 +1,6 @@
 //! The status line: the keys that work now (from the keymap, filtered by what the state
-//! allows), and where the selected node starts in its file.
+//! allows), how many actions are marked for copying, and where the selected node starts
+//! in its file.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -8,6 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{location, plain};
+use crate::text::plural;
 use crate::tui::app::App;
 use crate::tui::keymap;
 
@@ -46,11 +48,22 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         return;
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    if let Some(place) = place(app)
-        && used + place.chars().count() + 3 <= width
-    {
-        let right = Paragraph::new(Line::styled(format!("{place} "), theme.dim()))
-            .alignment(Alignment::Right);
+    let marked = app.marked().actions().len();
+    let marked = (marked > 0).then(|| format!("{} marked", plural(marked, "action", "actions")));
+    let place = place(app).filter(|p| {
+        let count = marked.as_ref().map_or(0, |m| m.chars().count() + 3);
+        used + count + p.chars().count() + 3 <= width
+    });
+    let mut right = Vec::new();
+    if let Some(marked) = marked.filter(|m| used + m.chars().count() + 2 <= width) {
+        right.push(Span::styled(marked, theme.key()));
+        right.push(plain(if place.is_some() { " · " } else { " " }));
+    }
+    if let Some(place) = place {
+        right.push(Span::styled(format!("{place} "), theme.dim()));
+    }
+    if !right.is_empty() {
+        let right = Paragraph::new(Line::from(right)).alignment(Alignment::Right);
         frame.render_widget(right, area);
     }
 }

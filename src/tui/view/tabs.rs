@@ -10,18 +10,22 @@ use super::theme::Theme;
 use crate::tui::action::View;
 use crate::tui::app::App;
 
-/// Each tab with its text, in order; the review's once it has started.
-fn labels(findings: usize, reviewing: bool) -> Vec<(View, String)> {
+/// Each tab with its text, in order; the review's once it has started, the placeholder
+/// values' once opened.
+fn labels(findings: usize, reviewing: bool, values: bool) -> Vec<(View, String)> {
     let review = reviewing.then_some(View::Review);
+    let shown = values.then_some(View::Values);
     View::ALL
         .into_iter()
         .chain(review)
+        .chain(shown)
         .map(|v| {
             let label = match v {
                 View::Findings => format!(" 3 Findings ({findings}) "),
                 View::Tree => " 1 Tree ".to_string(),
                 View::Matrix => " 2 Matrix ".to_string(),
                 View::Review => " r Review ".to_string(),
+                View::Values => " v Values ".to_string(),
             };
             (v, label)
         })
@@ -29,9 +33,9 @@ fn labels(findings: usize, reviewing: bool) -> Vec<(View, String)> {
 }
 
 /// The view whose tab is at column `x` of the top line, with `findings` findings.
-pub fn at(x: usize, findings: usize, reviewing: bool) -> Option<View> {
+pub fn at(x: usize, findings: usize, reviewing: bool, values: bool) -> Option<View> {
     let mut start = 0;
-    for (view, label) in labels(findings, reviewing) {
+    for (view, label) in labels(findings, reviewing, values) {
         let end = start + label.chars().count();
         if (start..end).contains(&x) {
             return Some(view);
@@ -43,7 +47,8 @@ pub fn at(x: usize, findings: usize, reviewing: bool) -> Option<View> {
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
     let mut spans = Vec::new();
-    for (view, label) in labels(app.findings().all().len(), app.walk().is_some()) {
+    let values = app.placeholders().opened;
+    for (view, label) in labels(app.findings().all().len(), app.walk().is_some(), values) {
         let style = if view == app.view() {
             theme.selected()
         } else {

@@ -1,5 +1,6 @@
 //! The tree pane: one row per shown node, built only for the rows on screen, with a gutter
-//! marking the worst finding under each node (E, W, i).
+//! marking the worst finding under each node (E, W, i), then, once the review started, each
+//! statement's decision, and once something is marked for copying, the marked nodes (●).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -58,6 +59,9 @@ fn title(app: &App, width: u16) -> String {
     .unwrap_or_else(|| " Tree ".to_string())
 }
 
+/// How a node marked for copying is shown (in the tree and the search results).
+pub const MARKED: &str = "●";
+
 fn row(app: &App, id: NodeId, width: usize, theme: Theme) -> Line<'static> {
     let Some(node) = app.outline().get(id) else {
         return Line::default();
@@ -91,6 +95,14 @@ fn row(app: &App, id: NodeId, width: usize, theme: Theme) -> Line<'static> {
                 super::review::mark_style(verdict, theme),
             ),
             None => Span::raw(" "),
+        });
+    }
+    // Once something is marked for copying, a column shows what.
+    if !app.marked().is_empty() {
+        spans.push(if app.marked().is_marked(id) {
+            Span::styled(MARKED, theme.key())
+        } else {
+            Span::raw(" ")
         });
     }
     spans.extend([
