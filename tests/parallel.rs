@@ -92,13 +92,18 @@ fn matrix_prints_the_same_on_any_number_of_threads() {
 #[allow(dead_code, reason = "the tests use one of the generators")]
 mod synthetic;
 
-/// An account dump of about 700 roles of 60 shapes, more than one piece of work holds.
+/// An account dump of about 700 roles of 60 shapes, more than one piece of work holds;
+/// written once, so tests running at the same time never read it half written.
 fn dump() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("iamscope-parallel-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("dump.json");
-    std::fs::write(&file, synthetic::roles_dump(1 << 20)).unwrap();
-    file
+    static DUMP: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DUMP.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("iamscope-parallel-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("dump.json");
+        std::fs::write(&file, synthetic::roles_dump(1 << 20)).unwrap();
+        file
+    })
+    .clone()
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
