@@ -14,6 +14,7 @@ pub mod form;
 mod keep;
 mod merge;
 pub mod size;
+pub mod used;
 mod wildcard;
 
 use serde::Serialize;
@@ -40,6 +41,8 @@ pub struct Options {
     pub keep: Vec<String>,
     /// Write every wildcard as the catalog actions it covers.
     pub no_wildcards: bool,
+    /// Keep only what CloudTrail shows the holder used (`--used`).
+    pub used: Option<used::Used>,
 }
 
 /// A minimized policy: its name and document.
@@ -90,6 +93,9 @@ pub struct Report {
     pub quota: Option<Quota>,
     /// The holder's inline quota, when it differs from `quota`.
     pub inline_quota: Option<Quota>,
+    /// With `--used`: what was used of what the input grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used: Option<used::UsedReport>,
 }
 
 /// The policies of `role` that minimization reads: its identity policies (a user's groups'
@@ -162,6 +168,11 @@ pub fn minimize(selection: &Selection, options: &Options) -> Minimized {
     }
     if !options.keep.is_empty() {
         forms = narrow(forms, &options.keep, &mut report);
+    }
+    if let Some(u) = &options.used {
+        let mut used_report = used::report(&forms, u);
+        forms = used::narrow(forms, &u.usage, &mut used_report.narrowed);
+        report.used = Some(used_report);
     }
     let mut dropped = merge::Dropped::default();
     let mut forms = merge::merge(forms, &mut dropped);
