@@ -302,3 +302,43 @@ fn a_directory_without_event_files_says_what_it_skipped() {
         "{stderr}"
     );
 }
+
+#[test]
+fn review_adds_what_each_holder_used_and_was_denied() {
+    let input = temp_path("review-stackstate.md");
+    std::fs::copy("sample-policies/stackstate.md", &input).unwrap();
+    let input = input.to_string_lossy().into_owned();
+    let review_file = format!("{input}.review.json");
+    let _ = std::fs::remove_file(&review_file);
+    let args = [
+        "review",
+        &input,
+        "--var",
+        "AccountId=111122223333",
+        "--used",
+        "tests/fixtures/cloudtrail/stackstate",
+        "--fail-on",
+        "never",
+    ];
+    let (code, stdout, stderr) = iamscope(&args);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let used = &stdout[stdout.find("\nUsed ").expect("a Used section")..];
+    insta::assert_snapshot!("review_used", used);
+    let export = temp_path("review-stackstate.review.md");
+    let export = export.to_string_lossy().into_owned();
+    let (code, _, stderr) = iamscope(&[args.as_slice(), &["--export", &export]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let markdown = std::fs::read_to_string(&export).unwrap();
+    assert!(
+        markdown.contains(
+            "## Used (CloudTrail)\n\n**StackStateAwsIntegrationRole**: granted 76 actions, used 11; 18 events from 2024-05-01T00:00:05Z to 2024-05-03T23:59:30Z.\n\n- Unused grants (take them back) (65)\n  - apigateway:GET\n"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(
+            "- Denied (tried, not granted) (2)\n  - ec2:DescribeVolumes (Client.UnauthorizedOperation) × 1\n  - s3:PutObject (AccessDenied) × 1\n"
+        ),
+        "{markdown}"
+    );
+}

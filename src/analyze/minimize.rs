@@ -188,6 +188,24 @@ pub fn minimize(selection: &Selection, options: &Options) -> Minimized {
     finish(selection, forms, options, report)
 }
 
+/// What `role` used of what its policies grant, by the events of `trail` (`review --used`);
+/// None when no event is the holder's.
+pub fn used_report(
+    source: &Source,
+    role: &crate::model::Role,
+    trail: &crate::analyze::used::Trail,
+) -> Option<used::UsedReport> {
+    let (principals, usage) = trail.for_holder(role);
+    if principals.is_empty() {
+        return None;
+    }
+    let options = Options {
+        used: Some(used::Used { principals, usage }),
+        ..Options::default()
+    };
+    minimize(&select(source, role), &options).report.used
+}
+
 /// Writes the statements as one policy, or several each under the quota.
 fn finish(
     selection: &Selection,
