@@ -175,7 +175,9 @@ JSON: {\"policies\": [{\"name\", \"holder\", \"kind\", \"characters\", \"documen
 \"used\": {\"granted\", \"used\", \"services\", \"unused\", \"denied\", ...}}], \"events\": {\"files\",
 \"records\", \"problems\", ...}} (used and events with --used)
 
-Exit codes: 0 success; 2 bad usage, unreadable input or no role of that name.";
+Exit codes: 0 success; 2 bad usage, unreadable input or no role of that name; with --used,
+also events that could not all be read (the policy is still printed from those read) or
+none of which is the holder's.";
 
 #[derive(Args, Debug)]
 pub struct MinimizeArgs {

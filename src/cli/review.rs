@@ -47,9 +47,9 @@ and access level, the grants nobody used and the calls it was denied (see `iamsc
 --help` for how events are read).
 
 Exit codes: 0 nothing at or above --fail-on; 1 something is (undecided: any statement
-undecided or flagged; flagged: any flagged); 2 bad usage, unreadable input, an unreadable
-review file when decisions were given, or a review file another writer changed in a way
-that conflicts.";
+undecided or flagged; flagged: any flagged); 2 bad usage, unreadable input or --used
+events, an unreadable review file when decisions were given, or a review file another
+writer changed in a way that conflicts.";
 
 #[derive(Args, Debug)]
 pub struct ReviewArgs {
