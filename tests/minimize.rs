@@ -184,14 +184,25 @@ fn narrowed(s: &Statement, action: &str) -> Statement {
     }
 }
 
-/// Checks every catalog action against both sides; `expect` says, per action, whether the
-/// minimized decision must equal the original's (else it must not be Allowed).
+/// What the minimized side must decide of a request.
+#[derive(Clone, Copy, PartialEq)]
+enum Expect {
+    /// As the original does.
+    Same,
+    /// Not Allowed.
+    NotAllowed,
+    /// Allowed only where the original allows.
+    NotWider,
+}
+
+/// Checks every catalog action against both sides; `expect` says, per action and resource,
+/// what the minimized decision must be.
 fn compare(
     what: &str,
     original: &Side,
     minimized: &Side,
     probes: &Probes,
-    expect: impl Fn(&str) -> bool,
+    expect: impl Fn(&str, Option<&str>) -> Expect,
 ) {
     let mut probe = Request::new(
         "s3:GetObject",
@@ -224,13 +235,17 @@ fn compare(
                         continue;
                     }
                     let decided = decide(&after, &request);
-                    if expect(&action) {
+                    let expected = expect(&action, resource.as_deref());
+                    if expected == Expect::Same {
                         assert_eq!(
                             decide(&before, &request),
                             decided,
                             "{what}: {action} on {resource:?} by {caller:?}"
                         );
-                    } else if decided == Decision::Allowed {
+                    } else if decided == Decision::Allowed
+                        && (expected == Expect::NotAllowed
+                            || decide(&before, &request) != Decision::Allowed)
+                    {
                         // Allowed without any grant (the account's root user in its own
                         // account) is not something the output kept.
                         assert_eq!(
@@ -246,6 +261,23 @@ fn compare(
 }
 
 fn each_holder(options: &Options, expect: impl Fn(&str) -> bool + Copy) -> usize {
+    each_holder_with(
+        |_| options.clone(),
+        |_, action, _| {
+            if expect(action) {
+                Expect::Same
+            } else {
+                Expect::NotAllowed
+            }
+        },
+    )
+}
+
+/// Minimizes every holder with the options `options` gives for its policies, and compares.
+fn each_holder_with(
+    options: impl Fn(&[&PolicyDocument]) -> Options,
+    expect: impl Fn(&Options, &str, Option<&str>) -> Expect,
+) -> usize {
     let sources = inputs();
     let mut holders = 0;
     for source in &sources {
@@ -259,12 +291,13 @@ fn each_holder(options: &Options, expect: impl Fn(&str) -> bool + Copy) -> usize
             {
                 continue;
             }
-            let result = minimize::minimize(&selection, options);
             let docs: Vec<&PolicyDocument> = selection
                 .policies
                 .iter()
                 .filter_map(|p| p.document.as_deref())
                 .collect();
+            let options = options(&docs);
+            let result = minimize::minimize(&selection, &options);
             let output: Vec<&PolicyDocument> =
                 result.policies.iter().map(|p| &p.document).collect();
             let caller = Caller::session_of(&role.name, role.arn.as_deref());
@@ -287,7 +320,9 @@ fn each_holder(options: &Options, expect: impl Fn(&str) -> bool + Copy) -> usize
                 output.iter().map(|d| (*d, selection.kind)).collect(),
                 selection.kind,
             );
-            compare(&what, &original, &output, &probes, expect);
+            compare(&what, &original, &output, &probes, |action, resource| {
+                expect(&options, action, resource)
+            });
             holders += 1;
         }
     }
@@ -326,4 +361,71 @@ fn kept_actions_decide_as_the_input_and_nothing_else_is_allowed() {
         keep.iter()
             .any(|k| iamscope::model::glob::matches_ignore_ascii_case(k, action))
     });
+}
+
+/// Actions `--used` tests, and whether the events name the resources of each.
+const USED: [(&str, bool); 9] = [
+    ("s3:GetObject", true),
+    ("s3:ListBucket", true),
+    ("ec2:DescribeInstances", false),
+    ("iam:PassRole", true),
+    ("kms:Decrypt", false),
+    ("sqs:SendMessage", true),
+    ("dynamodb:GetItem", true),
+    ("lambda:InvokeFunction", false),
+    ("sts:AssumeRole", true),
+];
+
+#[test]
+fn used_actions_decide_as_the_input_on_the_resources_used_and_nothing_is_wider() {
+    use iamscope::analyze::minimize::used::Used;
+    use iamscope::analyze::used::{Usage, Use, UsedOn};
+    // Each holder used the actions above, those that name resources on an instance of
+    // every other Resource its policies write (so that some statements keep the action on
+    // some resources and drop it on others).
+    let options = |docs: &[&PolicyDocument]| {
+        let mut resources: Vec<String> = docs
+            .iter()
+            .flat_map(|d| d.texts())
+            .filter(|(f, _, _)| *f == Field::Resource || *f == Field::NotResource)
+            .map(|(_, t, _)| instance(t))
+            .filter(|r| r.starts_with("arn:") && !r.contains('$'))
+            .collect();
+        resources.sort();
+        resources.dedup();
+        let used: std::collections::BTreeSet<String> = resources.into_iter().step_by(2).collect();
+        let actions = USED
+            .iter()
+            .map(|(a, named)| {
+                let on = if *named {
+                    UsedOn::Resources(used.clone())
+                } else {
+                    UsedOn::Unknown
+                };
+                (a.to_string(), Use { count: 1, on })
+            })
+            .collect();
+        Options {
+            used: Some(Used {
+                principals: Vec::new(),
+                usage: Usage {
+                    actions,
+                    ..Usage::default()
+                },
+            }),
+            ..Options::default()
+        }
+    };
+    let holders = each_holder_with(options, |options, action, resource| {
+        let Some(used) = &options.used else {
+            return Expect::Same;
+        };
+        match used.usage.actions.get(action).map(|u| &u.on) {
+            None => Expect::NotAllowed,
+            Some(UsedOn::Unknown) => Expect::Same,
+            Some(UsedOn::Resources(r)) if resource.is_some_and(|x| r.contains(x)) => Expect::Same,
+            Some(UsedOn::Resources(_)) => Expect::NotWider,
+        }
+    });
+    assert!(holders >= 15, "only {holders} holders checked");
 }

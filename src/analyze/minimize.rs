@@ -14,6 +14,7 @@ pub mod form;
 mod keep;
 mod merge;
 pub mod size;
+pub mod used;
 mod wildcard;
 
 use serde::Serialize;
@@ -42,6 +43,8 @@ pub struct Options {
     pub keep: Vec<String>,
     /// Write every wildcard as the catalog actions it covers.
     pub no_wildcards: bool,
+    /// Keep only what CloudTrail shows the holder used (`--used`).
+    pub used: Option<used::Used>,
 }
 
 /// A minimized policy: its name and document.
@@ -95,6 +98,9 @@ pub struct Report {
     pub quota: Option<Quota>,
     /// The holder's inline quota, when it differs from `quota`.
     pub inline_quota: Option<Quota>,
+    /// With `--used`: what was used of what the input grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used: Option<used::UsedReport>,
 }
 
 /// The holder `role` names, or every holder with policies, in input order.
@@ -205,6 +211,11 @@ pub fn minimize(selection: &Selection, options: &Options) -> Minimized {
     if !options.keep.is_empty() {
         forms = narrow(forms, &options.keep, &mut report);
     }
+    if let Some(u) = &options.used {
+        let mut used_report = used::report(&forms, u);
+        forms = used::narrow(forms, &u.usage, &mut used_report.narrowed);
+        report.used = Some(used_report);
+    }
     let mut dropped = merge::Dropped::default();
     let mut forms = merge::merge(forms, &mut dropped);
     report.redundant = dropped.lines;
@@ -217,6 +228,24 @@ pub fn minimize(selection: &Selection, options: &Options) -> Minimized {
         }
     }
     finish(selection, forms, options, report)
+}
+
+/// What `role` used of what its policies grant, by the events of `trail` (`review --used`);
+/// None when no event is the holder's.
+pub fn used_report(
+    source: &Source,
+    role: &crate::model::Role,
+    trail: &crate::analyze::used::Trail,
+) -> Option<used::UsedReport> {
+    let (principals, usage) = trail.for_holder(role);
+    if principals.is_empty() {
+        return None;
+    }
+    let options = Options {
+        used: Some(used::Used { principals, usage }),
+        ..Options::default()
+    };
+    minimize(&select(source, role), &options).report.used
 }
 
 /// Writes the statements as one policy, or several each under the quota.

@@ -24,6 +24,7 @@ pub mod risk;
 pub mod search;
 pub(crate) mod security;
 mod suggest;
+pub mod used;
 mod validity;
 
 pub use catalog_rules::action_problem;

@@ -9,6 +9,7 @@
 //! markup into the report.
 
 use super::matrix::RoleMatrix;
+use super::minimize::used::UsedReport;
 use super::review::{Review, Step};
 use super::review_file::Verdict;
 use super::{Finding, security};
@@ -130,6 +131,36 @@ fn item(spans: Vec<Span>) -> Item {
 struct Cell {
     text: String,
     class: &'static str,
+}
+
+/// One holder's use: what was granted and used, the grants nobody used, denied calls.
+fn used_blocks(holder: &str, used: &UsedReport) -> Vec<Block> {
+    let mut lead = vec![
+        Strong(holder.to_string()),
+        Text(format!(
+            ": granted {} actions, used {}; {} events",
+            used.granted, used.used, used.events
+        )),
+    ];
+    if let (Some(first), Some(last)) = (&used.first, &used.last) {
+        lead.push(Text(format!(" from {first} to {last}")));
+    }
+    lead.push(Text(".".into()));
+    let group = |title: &str, items: &[String]| Item {
+        spans: vec![Text(format!("{title} ({})", items.len()))],
+        children: items.iter().map(|i| item(vec![Text(i.clone())])).collect(),
+    };
+    let items: Vec<Item> = [
+        ("Unused grants (take them back)", &used.unused),
+        ("Partly used grants", &used.partly_used),
+        ("Denied (tried, not granted)", &used.denied),
+        ("Mapping to no action", &used.unmapped),
+    ]
+    .into_iter()
+    .filter(|(_, items)| !items.is_empty())
+    .map(|(title, items)| group(title, items))
+    .collect();
+    vec![Block::Paragraph(lead), Block::List(items)]
 }
 
 /// The report, before it is written in one format or the other.
@@ -277,6 +308,12 @@ fn report(r: &Report) -> Vec<Block> {
         ));
         out.push(Block::List(found));
     }
+    if !r.used.is_empty() {
+        out.push(Block::Heading(2, vec![Text("Used (CloudTrail)".into())]));
+        for (holder, used) in r.used {
+            out.extend(used_blocks(holder, used));
+        }
+    }
     out.push(Block::Heading(2, vec![Text("Statements".into())]));
     for (i, step) in review.steps.iter().enumerate() {
         let word = verdict_word(review, i);
@@ -346,6 +383,8 @@ pub struct Report<'a> {
     pub sources: &'a [Source],
     pub matrices: &'a [RoleMatrix],
     pub findings: &'a [Finding],
+    /// With `--used`: each holder's use, by its name.
+    pub used: &'a [(String, UsedReport)],
 }
 
 /// Spans as text: input text through `escape`, bold and code between the `marks` (open and

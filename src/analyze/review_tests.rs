@@ -352,6 +352,7 @@ fn export_snapshots() {
         sources: &sources,
         matrices: &matrices,
         findings: &findings,
+        used: &[],
     };
     let md =
         super::review_export::markdown(&report).replace(&super::review_export::md(path), "PATH");

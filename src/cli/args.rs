@@ -156,11 +156,28 @@ Examples:
   iamscope minimize policy.json --keep s3:GetObject s3:ListBucket
   iamscope minimize policy.json --keep 'kms:Describe*' --no-wildcards
   iamscope minimize account-dump.json --role deploy --format json | jq '.reports[0]'
+  iamscope minimize vendor.md --role VendorRole --var AccountId=111122223333 \\
+      --used AWSLogs/111122223333/CloudTrail/
+
+--used: least privilege from CloudTrail. Each event counts for its caller: the role of an
+assumed-role session (sessionContext.sessionIssuer.arn), or the IAM user; it is the
+holder's when that ARN is the holder's (as the input gives it), else when it names a role
+(user) of the holder's name. The event's source and name give the action (s3 ListObjectsV2
+is s3:ListBucket); its resources list, and for S3 the bucket and key of its parameters,
+give the resources. The output grants the actions used, on the resources used where the
+events name them (else on the input's), never more than the input. Standard error reports
+what was granted and used by service and access level, the grants nobody used (take them
+back), calls answered AccessDenied or UnauthorizedOperation, events that map to no action,
+and the time span read.
 
 JSON: {\"policies\": [{\"name\", \"holder\", \"kind\", \"characters\", \"document\"}], \"reports\":
-[{\"holder\", \"statements_before\", \"statements_after\", \"redundant\", \"not_granted\", ...}]}
+[{\"holder\", \"statements_before\", \"statements_after\", \"redundant\", \"not_granted\", ...,
+\"used\": {\"granted\", \"used\", \"services\", \"unused\", \"denied\", ...}}], \"events\": {\"files\",
+\"records\", \"problems\", ...}} (used and events with --used)
 
-Exit codes: 0 success; 2 bad usage, unreadable input or no role of that name.";
+Exit codes: 0 success; 2 bad usage, unreadable input or no role of that name; with --used,
+also events that could not all be read (the policy is still printed from those read) or
+none of which is the holder's.";
 
 #[derive(Args, Debug)]
 pub struct MinimizeArgs {
@@ -180,6 +197,12 @@ pub struct MinimizeArgs {
     /// Write every wildcard action out as the catalog actions it covers.
     #[arg(long)]
     pub no_wildcards: bool,
+
+    /// Keep only what these CloudTrail events show the holder called, on the resources it
+    /// called it on: log files as CloudTrail delivers them (`.json`, `.json.gz`),
+    /// directories of them, or `aws cloudtrail lookup-events` output.
+    #[arg(long, value_name = "EVENTS", num_args = 1..)]
+    pub used: Vec<String>,
 
     /// Output format: the policy JSON (what changed on standard error), or JSON holding
     /// the policies and the reports.

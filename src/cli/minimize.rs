@@ -10,7 +10,9 @@ use super::EXIT_USAGE;
 use super::args::{MinimizeArgs, OutputFormat};
 use super::output::{emit, emit_json};
 use crate::analyze::minimize::size::thousands;
+use crate::analyze::minimize::used::{Used, UsedReport};
 use crate::analyze::minimize::{self, Minimized, Options, Report};
+use crate::analyze::used::{self, Trail};
 use crate::eval::action::action_pattern_problem;
 use crate::model::json::document_to_json;
 use crate::text::{escape, plural};
@@ -35,21 +37,49 @@ pub fn run(args: &MinimizeArgs) -> ExitCode {
     let options = Options {
         keep: args.keep.clone(),
         no_wildcards: args.no_wildcards,
+        used: None,
     };
+    let trail = (!args.used.is_empty()).then(|| used::read(&args.used));
+    if let Some(trail) = &trail
+        && let Err(message) = events_found(trail, &holders)
+    {
+        eprint!("{}", events_summary(trail));
+        eprintln!("iamscope: {}", escape(&message));
+        return ExitCode::from(EXIT_USAGE);
+    }
     let results: Vec<Minimized> = holders
         .iter()
-        .map(|(source, role)| minimize::minimize(&minimize::select(source, role), &options))
+        .map(|(source, role)| {
+            let options = Options {
+                used: trail.as_ref().map(|t| {
+                    let (principals, usage) = t.for_holder(role);
+                    Used { principals, usage }
+                }),
+                ..options.clone()
+            };
+            minimize::minimize(&minimize::select(source, role), &options)
+        })
         .collect();
     match args.format {
-        OutputFormat::Json => emit_json(&json_output(&results)),
+        OutputFormat::Json => {
+            let mut out = json_output(&results);
+            if let (Some(t), Some(map)) = (&trail, out.as_object_mut()) {
+                map.insert("events".into(), events_json(t));
+            }
+            emit_json(&out);
+        }
         OutputFormat::Text => {
+            if let Some(t) = &trail {
+                eprint!("{}", events_summary(t));
+            }
             for r in &results {
                 eprint!("{}", summary(&r.report, r));
             }
             emit(&minimize::text(&results));
         }
     }
-    if all_read {
+    let events_read = trail.as_ref().is_none_or(|t| t.problems.is_empty());
+    if all_read && events_read {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_USAGE)
@@ -139,6 +169,9 @@ pub fn summary(report: &Report, result: &Minimized) -> String {
         &report.not_granted,
         &mut out,
     );
+    if let Some(used) = &report.used {
+        out.push_str(&used_summary(used));
+    }
     if result
         .policies
         .iter()
@@ -176,5 +209,166 @@ pub fn summary(report: &Report, result: &Minimized) -> String {
             ));
         }
     }
+    out
+}
+
+/// Whether the events can answer: some were read, and some are a holder's; else why not,
+/// naming the callers the events hold.
+fn events_found(trail: &Trail, holders: &[(&Source, &Role)]) -> Result<(), String> {
+    if trail.records == 0 {
+        return Err("--used: no CloudTrail event was read".into());
+    }
+    if holders
+        .iter()
+        .any(|(_, role)| !trail.for_holder(role).0.is_empty())
+    {
+        return Ok(());
+    }
+    let callers: Vec<&str> = trail
+        .principals
+        .keys()
+        .map(String::as_str)
+        .take(10)
+        .collect();
+    let more = trail.principals.len().saturating_sub(callers.len());
+    Err(format!(
+        "--used: no event is {}'s; the events' callers are {}{}",
+        holders
+            .iter()
+            .map(|(_, r)| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        if callers.is_empty() {
+            "none".to_string()
+        } else {
+            callers.join(", ")
+        },
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    ))
+}
+
+/// What reading the events went through, for standard error.
+fn events_summary(trail: &Trail) -> String {
+    let mut out = format!(
+        "iamscope minimize --used: {} read from {}",
+        plural(trail.records as usize, "event", "events"),
+        plural(trail.files, "file", "files")
+    );
+    let mut apart = Vec::new();
+    for (kind, n) in &trail.not_calls {
+        apart.push(format!("{n} {} (not an API call)", escape(kind)));
+    }
+    if trail.without_principal > 0 {
+        apart.push(format!(
+            "{} without a caller ARN (an AWS service's own)",
+            trail.without_principal
+        ));
+    }
+    if trail.unreadable > 0 {
+        apart.push(format!(
+            "{} without eventSource and eventName",
+            trail.unreadable
+        ));
+    }
+    if trail.other_principals > 0 {
+        apart.push(format!(
+            "{} of callers past the first 10000",
+            trail.other_principals
+        ));
+    }
+    if !apart.is_empty() {
+        out.push_str(&format!("; not counted: {}", apart.join(", ")));
+    }
+    out.push('\n');
+    for p in &trail.problems {
+        out.push_str(&format!("iamscope: {p}\n"));
+    }
+    out
+}
+
+fn events_json(trail: &Trail) -> Value {
+    json!({
+        "files": trail.files,
+        "records": trail.records,
+        "problems": trail.problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect::<Vec<_>>(),
+        "callers": trail.principals.keys().collect::<Vec<_>>(),
+        "not_calls": trail.not_calls,
+        "without_principal": trail.without_principal,
+        "unreadable": trail.unreadable,
+        "other_principals": trail.other_principals,
+    })
+}
+
+/// The `--used` part of a holder's report (every input string escaped).
+pub fn used_summary(used: &UsedReport) -> String {
+    let e = |s: &str| escape(s).into_owned();
+    let mut out = String::new();
+    if used.principals.is_empty() {
+        out.push_str("  used: no event is this holder's: it used nothing\n");
+    } else {
+        out.push_str(&format!(
+            "  used: {} of {}",
+            plural(used.events as usize, "event", "events"),
+            used.principals
+                .iter()
+                .map(|p| e(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        if let (Some(first), Some(last)) = (&used.first, &used.last) {
+            out.push_str(&format!(", {} to {}", e(first), e(last)));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "  granted {}, used {}\n",
+        plural(used.granted, "action", "actions"),
+        used.used
+    ));
+    let width = used
+        .services
+        .iter()
+        .map(|s| s.service.len())
+        .max()
+        .unwrap_or(0);
+    for s in &used.services {
+        let levels: Vec<String> = s
+            .levels
+            .iter()
+            .map(|l| format!("{} {}/{}", l.level, l.used, l.granted))
+            .collect();
+        out.push_str(&format!(
+            "    {:width$}  {} (used/granted)\n",
+            s.service,
+            levels.join(", ")
+        ));
+    }
+    let list = |title: &str, items: &[String], out: &mut String| {
+        if !items.is_empty() {
+            out.push_str(&format!("  {title}:\n"));
+            for i in items {
+                out.push_str(&format!("    {}\n", e(i)));
+            }
+        }
+    };
+    list("unused grants (take them back)", &used.unused, &mut out);
+    list("partly used grants", &used.partly_used, &mut out);
+    list("narrowed to the resources used", &used.narrowed, &mut out);
+    list(
+        "used but not granted by the input",
+        &used.used_not_granted,
+        &mut out,
+    );
+    list("denied (tried, not granted)", &used.denied, &mut out);
+    list(
+        "mapping to no action (not counted, never guessed)",
+        &used.unmapped,
+        &mut out,
+    );
+    list("needing no permission", &used.no_permission, &mut out);
     out
 }

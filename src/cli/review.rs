@@ -13,8 +13,10 @@ use sha2::{Digest, Sha256};
 use super::output::emit;
 use super::style::Style;
 use super::{EXIT_FINDINGS, EXIT_USAGE};
+use crate::analyze::minimize::{self, used::UsedReport};
 use crate::analyze::review::{self, Merge, Opened, Review, Verdict};
 use crate::analyze::{self, review_export};
+use crate::model::Source;
 use crate::session::{Common, parse_key_value};
 use crate::text::{escape, plural};
 
@@ -36,11 +38,18 @@ Examples:
   iamscope review vendor.md --export review.md       a report for GitHub
   iamscope review vendor.md --export review.html     one printable HTML file
   iamscope review vendor.md --fail-on flagged        in CI: fail only on flagged statements
+  iamscope review vendor.md --var AccountId=111122223333 --used AWSLogs/
+                                                     with what CloudTrail shows each role used
+
+--used EVENTS (CloudTrail log files, directories of them, or lookup-events output) adds to
+the report, for each holder whose events they hold, what it was granted and used by service
+and access level, the grants nobody used and the calls it was denied (see `iamscope minimize
+--help` for how events are read).
 
 Exit codes: 0 nothing at or above --fail-on; 1 something is (undecided: any statement
-undecided or flagged; flagged: any flagged); 2 bad usage, unreadable input, an unreadable
-review file when decisions were given, or a review file another writer changed in a way
-that conflicts.";
+undecided or flagged; flagged: any flagged); 2 bad usage, unreadable input or --used
+events, an unreadable review file when decisions were given, or a review file another
+writer changed in a way that conflicts.";
 
 #[derive(Args, Debug)]
 pub struct ReviewArgs {
@@ -76,6 +85,10 @@ pub struct ReviewArgs {
     /// Remove the decision and comment of a statement (repeatable).
     #[arg(long, value_name = "FINGERPRINT")]
     pub clear: Vec<String>,
+
+    /// CloudTrail events: add what each holder used and was denied to the report.
+    #[arg(long, value_name = "EVENTS", num_args = 1..)]
+    pub used: Vec<String>,
 
     #[command(flatten)]
     pub common: Common,
@@ -148,8 +161,9 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let style = Style::for_stdout(&args.common);
+    let (used, events_read) = used_reports(&args.used, &sources);
     if let Some(export) = &args.export {
-        if let Err(message) = write_export(export, &review, &sources, &findings) {
+        if let Err(message) = write_export(export, &review, &sources, &findings, &used) {
             eprintln!("iamscope: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
@@ -159,7 +173,16 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
             review.progress()
         ));
     } else {
-        emit(&state(&review, style));
+        let mut text = state(&review, style);
+        for (holder, report) in &used {
+            text.push_str(&format!(
+                "\n{} {}:\n{}",
+                style.bold("Used"),
+                escape(holder),
+                super::minimize::used_summary(report)
+            ));
+        }
+        emit(&text);
     }
     let progress = review.progress();
     let fails = match args.fail_on {
@@ -167,13 +190,38 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
         FailOn::Undecided => progress.flagged + progress.undecided > 0,
         FailOn::Never => false,
     };
-    if !all_read {
+    if !all_read || !events_read {
         ExitCode::from(EXIT_USAGE)
     } else if fails {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// With `--used`: each holder's use, for holders the events hold; and whether every event
+/// file was read (problems are said on standard error).
+fn used_reports(paths: &[String], sources: &[Source]) -> (Vec<(String, UsedReport)>, bool) {
+    if paths.is_empty() {
+        return (Vec::new(), true);
+    }
+    let trail = crate::analyze::used::read(paths);
+    for p in &trail.problems {
+        eprintln!("iamscope: {p}");
+    }
+    let reports: Vec<(String, UsedReport)> = sources
+        .iter()
+        .flat_map(|s| s.roles.iter().map(move |r| (s, r)))
+        .filter(|(_, r)| !r.policies.is_empty())
+        .filter_map(|(s, r)| Some((r.name.clone(), minimize::used_report(s, r, &trail)?)))
+        .collect();
+    if reports.is_empty() {
+        eprintln!(
+            "iamscope: --used: no event of {} is a holder's of the input",
+            plural(trail.records as usize, "event", "events")
+        );
+    }
+    (reports, trail.problems.is_empty() && trail.records > 0)
 }
 
 /// Applies the decisions the options give, then saves them, saying what was recorded.
@@ -298,6 +346,7 @@ fn write_export(
     review: &Review,
     sources: &[crate::model::Source],
     findings: &[analyze::Finding],
+    used: &[(String, UsedReport)],
 ) -> Result<(), String> {
     let name = path.to_string_lossy().to_ascii_lowercase();
     let markdown = name.ends_with(".md") || name.ends_with(".markdown");
@@ -336,6 +385,7 @@ fn write_export(
         sources,
         matrices: &matrices,
         findings,
+        used,
     };
     let text = if markdown {
         review_export::markdown(&report)

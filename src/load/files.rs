@@ -71,8 +71,9 @@ fn too_large(len: u64) -> String {
 }
 
 /// What a walk found and passed over.
-#[derive(Default)]
 pub struct Walk {
+    /// The file name endings it reads.
+    extensions: &'static [&'static str],
     /// The files to load, in name order.
     pub files: Vec<PathBuf>,
     /// Entries that could not be read, links that lead nowhere, files that are not regular.
@@ -89,7 +90,19 @@ pub struct Walk {
 /// Walks `dir`. A directory that yields no file to load adds an error saying what it
 /// skipped.
 pub fn walk(dir: &Path) -> Walk {
-    let mut out = Walk::default();
+    walk_reading(dir, &WALKED_EXTENSIONS)
+}
+
+/// Walks `dir` for files whose name ends in one of `extensions` (lower case, no dot).
+pub fn walk_reading(dir: &Path, extensions: &'static [&'static str]) -> Walk {
+    let mut out = Walk {
+        extensions,
+        files: Vec::new(),
+        errors: Vec::new(),
+        other_extensions: BTreeMap::new(),
+        hidden: 0,
+        directory_links: 0,
+    };
     descend(dir, 0, &mut out);
     if out.files.is_empty() {
         out.errors.push(ReadError {
@@ -138,7 +151,7 @@ impl Walk {
         };
         format!(
             "no file iamscope reads here{skipped}; a directory walk reads files ending in .{}; name a file to read it whatever its name",
-            WALKED_EXTENSIONS.join(", .")
+            self.extensions.join(", .")
         )
     }
 
@@ -194,7 +207,7 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
         let walked = extension
             .as_ref()
-            .is_some_and(|e| WALKED_EXTENSIONS.contains(&e.as_str()));
+            .is_some_and(|e| out.extensions.contains(&e.as_str()));
         // A link is followed to a file, never to a directory (a walk could loop). A link
         // that leads nowhere matters only when its name is one a walk reads.
         let kind = match std::fs::metadata(&path) {

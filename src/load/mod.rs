@@ -5,6 +5,7 @@
 
 pub mod authz;
 pub mod cfn;
+pub mod cloudtrail;
 pub mod detect;
 pub mod directives;
 pub mod document;

@@ -1,0 +1,30 @@
+//! Fuzzes reading CloudTrail events (`--used`): the streaming reader (plain or gzip, the
+//! three shapes, the per-record cap), the mapping of each event to an action and its
+//! resources, and minimizing a policy to what the events used.
+#![no_main]
+
+use iamscope::analyze::minimize::{self, Options, used::Used};
+use iamscope::analyze::used::Trail;
+use iamscope::load::cloudtrail::read_stream;
+use iamscope::load::{Options as LoadOptions, load_text};
+use libfuzzer_sys::fuzz_target;
+
+const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": ["s3:*", "ec2:Describe*"], "Resource": "*"},
+  {"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::secret/*"},
+  {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::keep/*"}
+]}"#;
+
+fuzz_target!(|data: &[u8]| {
+    let mut trail = Trail::default();
+    let _ = read_stream(data, &mut |e| trail.add(&e));
+    let source = load_text("policy.json", POLICY, &LoadOptions::default());
+    for role in &source.roles {
+        let (principals, usage) = trail.for_holder(role);
+        let options = Options {
+            used: Some(Used { principals, usage }),
+            ..Options::default()
+        };
+        let _ = minimize::minimize(&minimize::select(&source, role), &options);
+    }
+});
