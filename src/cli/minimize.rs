@@ -15,6 +15,7 @@ use crate::analyze::minimize::{self, Minimized, Options, Report};
 use crate::analyze::used::{self, Trail};
 use crate::eval::action::action_pattern_problem;
 use crate::model::json::document_to_json;
+use crate::model::{Role, Source};
 use crate::text::{escape, plural};
 
 pub fn run(args: &MinimizeArgs) -> ExitCode {

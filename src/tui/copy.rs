@@ -49,7 +49,7 @@ pub fn minimal(
     };
     let options = Options {
         keep: keep.to_vec(),
-        no_wildcards: false,
+        ..Options::default()
     };
     let results: Vec<Minimized> = chosen
         .iter()
