@@ -14,7 +14,7 @@ use crate::analyze::matrix::{
 };
 use crate::catalog::AccessLevel;
 use crate::model::PolicyKind;
-use crate::model::{Role, Source};
+use crate::model::{Role, RoleKind, Source};
 use crate::pool;
 use crate::session::for_each_source;
 use crate::text::{escape, plural};
@@ -119,17 +119,42 @@ enum Work {
 
 /// One holder's matrix, printed; worked out once for all holders of the same key.
 fn print_role(
-    memo: &Memo<RoleMatrix>,
+    memo: &Memo<Shared>,
     source: &Source,
     role: &Role,
     format: OutputFormat,
     style: Style,
 ) -> String {
-    let shared = memo.get(source, role, role_matrix);
-    let mut matrix = RoleMatrix::clone(&shared);
-    matrix.name.clone_from(&role.name);
-    matrix.kind = role.kind;
-    print(&matrix, format, style)
+    let shared = memo.get(source, role, |source, role| {
+        let matrix = role_matrix(source, role);
+        let mut body = String::new();
+        if format == OutputFormat::Text {
+            role_body(&matrix, style, &mut body);
+        }
+        Shared { matrix, body }
+    });
+    match format {
+        // Holders of the same policies print the same table under their own name: the
+        // text below the name line is printed once and copied.
+        OutputFormat::Text => {
+            let mut text = String::with_capacity(shared.body.len() + 64);
+            role_header(&role.name, role.kind, style, &mut text);
+            text.push_str(&shared.body);
+            text
+        }
+        OutputFormat::Json => {
+            let mut matrix = shared.matrix.clone();
+            matrix.name.clone_from(&role.name);
+            matrix.kind = role.kind;
+            print(&matrix, format, style)
+        }
+    }
+}
+
+/// A matrix worked out for the first holder of a key, with its text below the name line.
+struct Shared {
+    matrix: RoleMatrix,
+    body: String,
 }
 
 /// One role's matrix as text (its table) or as pretty JSON.
@@ -138,7 +163,8 @@ pub fn print(role: &RoleMatrix, format: OutputFormat, style: Style) -> String {
         OutputFormat::Json => to_json(role),
         OutputFormat::Text => {
             let mut text = String::new();
-            role_text(role, style, &mut text);
+            role_header(&role.name, role.kind, style, &mut text);
+            role_body(role, style, &mut text);
             text
         }
     }
@@ -193,13 +219,14 @@ const LEGEND: &str = "\nn of m: Limited, n of the service's m actions at that le
 /// The column headings, in the console's order of access levels.
 const HEADINGS: [&str; 5] = ["List", "Read", "Write", "Perm mgmt", "Tagging"];
 
-fn role_text(role: &RoleMatrix, style: Style, out: &mut String) {
-    out.push_str(&format!(
-        "{} ({})\n  in {}\n",
-        style.bold(&escape(&role.name)),
-        role.kind.as_str(),
-        escape(&role.path)
-    ));
+/// The name line of a holder's matrix: `Name (role)`.
+fn role_header(name: &str, kind: RoleKind, style: Style, out: &mut String) {
+    out.push_str(&format!("{} ({})\n", style.bold(&escape(name)), kind.as_str()));
+}
+
+/// A holder's matrix below its name line: where it is, what it counts, the table.
+fn role_body(role: &RoleMatrix, style: Style, out: &mut String) {
+    out.push_str(&format!("  in {}\n", escape(&role.path)));
     let names: Vec<String> = role
         .policies
         .iter()
