@@ -74,7 +74,24 @@ fn error<T>(loc: Loc, message: impl Into<String>) -> Result<T, ScenarioError> {
 
 /// Reads a scenario from the text of its file.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-    let parsed = parse::parse(text, Loc::new(1, 1));
+    let root = read_json(
+        text,
+        Loc::new(1, 1),
+        "the file is empty; a scenario is a JSON object",
+        "a scenario file holds one JSON object",
+    )?;
+    from_node(&root, &[])
+}
+
+/// Reads the one JSON value of `text` (which starts at `start`) strictly: any syntax problem
+/// is an error; `empty` and `several` say what is wrong with no value or more than one.
+pub fn read_json(
+    text: &str,
+    start: Loc,
+    empty: &str,
+    several: &str,
+) -> Result<Node, ScenarioError> {
+    let parsed = parse::parse(text, start);
     if let Some(d) = parsed.diagnostics.first() {
         // A repair's message ends with what the tolerant parser did ("; inserted"), which a
         // scenario does not get. Only the last problem of an incomplete parse is no repair.
@@ -85,18 +102,20 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         };
         return error(d.loc, format!("invalid JSON: {problem}"));
     }
-    let root = match parsed.values.as_slice() {
-        [root] => root,
-        [] => {
-            return error(
-                Loc::new(1, 1),
-                "the file is empty; a scenario is a JSON object",
-            );
-        }
-        [_, second, ..] => return error(second.loc, "a scenario file holds one JSON object"),
-    };
+    let mut values = parsed.values.into_iter();
+    match (values.next(), values.next()) {
+        (Some(root), None) => Ok(root),
+        (None, _) => error(start, empty),
+        (Some(_), Some(second)) => error(second.loc, several),
+    }
+}
+
+/// Reads a scenario from its JSON object, which may hold the `extra` keys besides the
+/// scenario's own (the caller reads those).
+pub fn from_node(root: &Node, extra: &[&str]) -> Result<Scenario, ScenarioError> {
     let members = object(root, "a scenario")?;
-    check_keys(members, &KEYS, "a scenario")?;
+    let known: Vec<&str> = KEYS.iter().chain(extra).copied().collect();
+    check_keys(members, &known, "a scenario")?;
     let request_node = root
         .get("request")
         .map_or_else(|| error(root.loc, "a scenario needs a \"request\""), Ok)?;
