@@ -145,7 +145,10 @@ fn text_lines(o: &Outcome) -> String {
         && let Some(e) = &d.explanation
     {
         for line in render(e) {
-            out.push_str(&escape(&format!("    {line}")));
+            if !line.is_empty() {
+                out.push_str("    ");
+                out.push_str(&escape(&line));
+            }
             out.push('\n');
         }
     }
