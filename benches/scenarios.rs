@@ -17,6 +17,7 @@ mod scenario_gen;
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
 use iamscope::eval::batch::{self, Judged, Options, judge_line, read_line};
+use iamscope::eval::batch_cache::PolicyCache;
 use iamscope::eval::judge;
 
 const SCENARIOS: usize = 400;
@@ -41,7 +42,7 @@ fn lines() -> Vec<String> {
     let lines = scenario_gen::lines(SCENARIOS);
     // Every line is read and judged: a bench of errors would measure nothing.
     for (i, l) in lines.iter().enumerate() {
-        let o = judge_line(i as u32 + 1, l, &options(1));
+        let o = judge_line(i as u32 + 1, l, &options(1), None);
         assert!(matches!(o.result, Judged::Decided(_)), "{o:?}");
     }
     lines
@@ -52,8 +53,23 @@ fn line_to_decision(bencher: Bencher) {
     let lines = lines();
     let options = options(1);
     bencher.counter(ItemsCount::new(lines.len())).bench(|| {
+        // A run's cache: each distinct policy is compiled once per run.
+        let cache = PolicyCache::default();
         for (i, l) in lines.iter().enumerate() {
-            black_box(judge_line(i as u32 + 1, l, &options));
+            black_box(judge_line(i as u32 + 1, l, &options, Some(&cache)));
+        }
+    });
+}
+
+/// As `line_to_decision`, every line read and compiled in full (no policy kept between
+/// lines): what each line costs when no two share a policy.
+#[divan::bench]
+fn line_to_decision_uncached(bencher: Bencher) {
+    let lines = lines();
+    let options = options(1);
+    bencher.counter(ItemsCount::new(lines.len())).bench(|| {
+        for (i, l) in lines.iter().enumerate() {
+            black_box(judge_line(i as u32 + 1, l, &options, None));
         }
     });
 }

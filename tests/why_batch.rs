@@ -209,3 +209,52 @@ fn a_file_that_cannot_be_read_is_bad_input() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+#[path = "../benches/scenario_gen.rs"]
+mod scenario_gen;
+
+/// Policies compiled once per run must not change an answer: every line judged with the
+/// run's cache (positions moved to where each policy now is) equals the line read in full,
+/// explanation and all, for the fixture, lines with non-ASCII text and a policy wrapper
+/// with a warning, and the generated benchmark scenarios.
+#[test]
+fn policies_compiled_once_per_run_give_the_answers_of_a_full_read() {
+    use iamscope::eval::batch::{Options, judge_line};
+    use iamscope::eval::batch_cache::PolicyCache;
+    let fixture = fixture();
+    let mut lines: Vec<String> = fixture.lines().map(str::to_string).collect();
+    // The same policies moved along the line by a longer id, and by non-ASCII text.
+    lines.extend(
+        fixture
+            .lines()
+            .map(|l| l.replace("\"id\": \"", "\"id\": \"é-longer-")),
+    );
+    lines.push(
+        r#"{"id": "wrapped", "request": {"action": "s3:GetObject", "resource": "arn:aws:s3:::b/k", "principal": "arn:aws:iam::111122223333:user/ü"}, "identity_policies": [{"PolicyName": "named", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}], "resource_policy": {"Statement": [{"Effect": "Allow", "Principal": "arn:aws:iam::111122223333:root", "Action": "s3:*", "Resource": "*"}]}}"#
+            .to_string(),
+    );
+    lines.push(lines.last().unwrap().replace("wrapped", "wrapped-again"));
+    lines.extend(scenario_gen::lines(400));
+    let check = |_: &str| None;
+    let options = Options {
+        explain: true,
+        action_problem: &check,
+        jobs: 1,
+    };
+    let cache = PolicyCache::default();
+    let mut fast = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let number = i as u32 + 1;
+        // The cached reading applies to every well-formed line (the others are read in full).
+        fast += usize::from(iamscope::eval::batch_cache::read(number, line, &cache).is_some());
+        let cached = judge_line(number, line, &options, Some(&cache));
+        let full = judge_line(number, line, &options, None);
+        assert_eq!(
+            format!("{cached:?}"),
+            format!("{full:?}"),
+            "line {number}: {line}"
+        );
+    }
+    // All but the two broken lines of the fixture and its copy.
+    assert_eq!(fast, lines.len() - 4);
+}

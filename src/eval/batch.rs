@@ -8,17 +8,18 @@
 use serde::Serialize;
 
 use super::action::action_pattern_problem;
+use super::batch_cache::{self, PolicyCache};
 use super::decide::{Judgement, judge};
 use super::explain;
 use super::rules::Rule;
 use super::scenario::{self, Scenario, ScenarioError};
 use super::trace::{Deciding, Decision, DeniedBy, Explanation};
-use crate::load::node::Value;
+use crate::load::node::{Node, Value};
 use crate::model::glob::has_wildcard;
 use crate::model::{Diagnostic, Loc};
 
 /// The keys a scenario line may hold besides the scenario's own.
-const LINE_KEYS: [&str; 2] = ["id", "expect"];
+pub const LINE_KEYS: [&str; 2] = ["id", "expect"];
 
 /// The longest line read, in bytes: a scenario holds a few policies, each at most a few KB.
 pub const MAX_LINE_BYTES: usize = 4 << 20;
@@ -180,17 +181,28 @@ pub fn run(text: &str, options: &Options, consume: impl FnMut(Outcome)) {
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| (u32::try_from(i + 1).unwrap_or(u32::MAX), l))
         .collect();
+    let cache = PolicyCache::default();
     crate::pool::ordered(
         &lines,
         options.jobs,
-        |&(number, line)| judge_line(number, line, options),
+        |&(number, line)| judge_line(number, line, options, Some(&cache)),
         consume,
     );
 }
 
-/// Reads and judges one line.
-pub fn judge_line(number: u32, text: &str, options: &Options) -> Outcome {
-    let (id, result) = match read_line(number, text) {
+/// Reads and judges one line, with the policies compiled for earlier lines when given a
+/// cache (the answer is the same without; only slower).
+pub fn judge_line(
+    number: u32,
+    text: &str,
+    options: &Options,
+    cache: Option<&PolicyCache>,
+) -> Outcome {
+    let cached = cache
+        .filter(|_| text.len() <= MAX_LINE_BYTES)
+        .and_then(|cache| batch_cache::read(number, text, cache));
+    let read = cached.map_or_else(|| read_line(number, text), Ok);
+    let (id, result) = match read {
         Ok(case) => (case.id.clone(), decide_case(number, case, options)),
         Err((id, e)) => (id, Err(e)),
     };
@@ -279,46 +291,47 @@ pub fn read_line(number: u32, text: &str) -> Result<Case, (Option<String>, Scena
         "a scenario line holds one JSON object",
     )
     .map_err(|e| (None, e))?;
-    let id = match root.get("id").map(|n| &n.value) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.clone()),
-        Some(_) => {
-            let loc = root.get("id").map_or(root.loc, |n| n.loc);
-            return Err((
-                None,
-                ScenarioError {
-                    loc,
-                    message: "\"id\" must be a string or a number".into(),
-                },
-            ));
-        }
-    };
-    let expect = match root.get("expect") {
-        None => None,
-        Some(node) => match node
-            .as_str()
-            .and_then(|s| Expect::ALL.into_iter().find(|e| e.as_str() == s))
-        {
-            Some(e) => Some(e),
-            None => {
-                let names: Vec<&str> = Expect::ALL.iter().map(|e| e.as_str()).collect();
-                return Err((
-                    id,
-                    ScenarioError {
-                        loc: node.loc,
-                        message: format!("\"expect\" must be one of {}", names.join(", ")),
-                    },
-                ));
-            }
-        },
-    };
+    let id = line_id(root.get("id")).map_err(|e| (None, e))?;
+    let expect = line_expect(root.get("expect")).map_err(|e| (id.clone(), e))?;
     let scenario = scenario::from_node(&root, &LINE_KEYS).map_err(|e| (id.clone(), e))?;
     Ok(Case {
         id,
         expect,
         scenario,
     })
+}
+
+/// The `"id"` of a line: a string or a number, if any.
+pub fn line_id(node: Option<&Node>) -> Result<Option<String>, ScenarioError> {
+    match node.map(|n| (&n.value, n.loc)) {
+        None | Some((Value::Null, _)) => Ok(None),
+        Some((Value::String(s), _)) => Ok(Some(s.clone())),
+        Some((Value::Number(n), _)) => Ok(Some(n.clone())),
+        Some((_, loc)) => Err(ScenarioError {
+            loc,
+            message: "\"id\" must be a string or a number".into(),
+        }),
+    }
+}
+
+/// The `"expect"` of a line, if any.
+pub fn line_expect(node: Option<&Node>) -> Result<Option<Expect>, ScenarioError> {
+    let Some(node) = node else {
+        return Ok(None);
+    };
+    match node
+        .as_str()
+        .and_then(|s| Expect::ALL.into_iter().find(|e| e.as_str() == s))
+    {
+        Some(e) => Ok(Some(e)),
+        None => {
+            let names: Vec<&str> = Expect::ALL.iter().map(|e| e.as_str()).collect();
+            Err(ScenarioError {
+                loc: node.loc,
+                message: format!("\"expect\" must be one of {}", names.join(", ")),
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -382,6 +395,7 @@ mod tests {
             4,
             r#"{"id": "x", "expect": "Maybe", "request": {}}"#,
             &options(false, 1),
+            Some(&PolicyCache::default()),
         );
         assert_eq!(o.id.as_deref(), Some("x"));
         let Judged::Unread { error } = o.result else {
@@ -396,6 +410,7 @@ mod tests {
             2,
             r#"{"request": {"action": "s3:Get*"}}"#,
             &options(true, 1),
+            None,
         );
         let Judged::Unread { error } = o.result else {
             panic!("read: {o:?}")

@@ -116,8 +116,8 @@ pub fn judge(set: &PolicySet, request: &Request) -> Judgement {
             statement: a.statement.index,
             sid: a.statement.sid.clone(),
             effect: a.statement.effect_written.clone().unwrap_or_default(),
-            line: a.statement.loc.line,
-            column: a.statement.loc.column,
+            line: a.policy.statement_loc(a.statement).line,
+            column: a.policy.statement_loc(a.statement).column,
         })
         .collect();
     Judgement {
@@ -400,7 +400,7 @@ fn group<'p>(
         let mut deny = false;
         match record.reborrow() {
             Record::Nothing => {
-                for s in &policy.statements {
+                for s in policy.statements.iter() {
                     if bounded && s.denies_bounded_caller(request, policy) {
                         deny = true;
                     } else if let Some(grant) = s.applies(request, policy) {
@@ -412,7 +412,7 @@ fn group<'p>(
                 }
             }
             Record::Applied(applied) => {
-                for s in &policy.statements {
+                for s in policy.statements.iter() {
                     let effect = if bounded && s.denies_bounded_caller(request, policy) {
                         deny = true;
                         Some(Effect::Deny)
@@ -434,7 +434,7 @@ fn group<'p>(
             }
             Record::Traces(traces) => {
                 let mut statements = Vec::with_capacity(policy.statements.len());
-                for s in &policy.statements {
+                for s in policy.statements.iter() {
                     let (mut trace, grant) = statement::trace(s, request, policy);
                     if bounded && s.denies_bounded_caller(request, policy) {
                         statement::bounded_not_principal(&mut trace);

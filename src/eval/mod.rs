@@ -12,6 +12,7 @@
 
 pub mod action;
 pub mod batch;
+pub mod batch_cache;
 pub mod compile;
 pub mod condition;
 pub mod context;
@@ -22,6 +23,7 @@ pub mod pattern;
 pub mod principal;
 pub mod rules;
 pub mod scenario;
+pub mod skim;
 pub mod statement;
 pub mod table;
 pub mod trace;

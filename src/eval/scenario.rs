@@ -44,7 +44,8 @@ impl std::fmt::Display for ScenarioError {
     }
 }
 
-const KEYS: [&str; 7] = [
+/// The keys of a scenario.
+pub const KEYS: [&str; 7] = [
     "request",
     "identity_policies",
     "resource_policy",
@@ -122,11 +123,7 @@ pub fn from_node(root: &Node, extra: &[&str]) -> Result<Scenario, ScenarioError>
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
     let (request, action) = request(request_node, &mut notes)?;
-    let resource_kind = if is_assume_role(&action) {
-        PolicyKind::Trust
-    } else {
-        PolicyKind::Resource
-    };
+    let resource_kind = resource_kind(&action);
     let mut read = |key: &str, kind| -> Result<Vec<CompiledPolicy>, ScenarioError> {
         match root.get(key) {
             None => Ok(Vec::new()),
@@ -249,7 +246,19 @@ fn scalar(node: &Node, key: &str) -> Result<String, ScenarioError> {
     }
 }
 
-fn request(node: &Node, notes: &mut Vec<String>) -> Result<(Request, String), ScenarioError> {
+/// The kind of the `resource_policy` of a request for `action`: a role's trust policy for
+/// `sts:AssumeRole*`.
+pub fn resource_kind(action: &str) -> PolicyKind {
+    if is_assume_role(action) {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource
+    }
+}
+
+/// Reads the `"request"` object: the request and its action as written; what is assumed
+/// for what it leaves out goes to `notes`.
+pub fn request(node: &Node, notes: &mut Vec<String>) -> Result<(Request, String), ScenarioError> {
     let members = object(node, "\"request\"")?;
     check_keys(members, &REQUEST_KEYS, "\"request\"")?;
     let field = |key: &str| -> Result<Option<String>, ScenarioError> {
@@ -323,7 +332,9 @@ pub fn check_context_value(key: &str, values: &[String], loc: Loc) -> Result<(),
     Ok(())
 }
 
-fn policies(
+/// Reads and compiles the policies (one, or several in a wrapper) of `node`, named by
+/// `path`.
+pub fn policies(
     node: &Node,
     path: &str,
     kind: PolicyKind,
