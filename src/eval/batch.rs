@@ -203,7 +203,7 @@ pub fn judge_line(
         .and_then(|cache| batch_cache::read(number, text, cache));
     let read = cached.map_or_else(|| read_line(number, text), Ok);
     let (id, result) = match read {
-        Ok(case) => (case.id.clone(), decide_case(number, case, options)),
+        Ok(case) => (case.id.clone(), decide_case(number, case, options, cache)),
         Err((id, e)) => (id, Err(e)),
     };
     Outcome {
@@ -216,7 +216,12 @@ pub fn judge_line(
     }
 }
 
-fn decide_case(number: u32, case: Case, options: &Options) -> Result<Decided, ScenarioError> {
+fn decide_case(
+    number: u32,
+    case: Case,
+    options: &Options,
+    cache: Option<&PolicyCache>,
+) -> Result<Decided, ScenarioError> {
     let Case {
         expect, scenario, ..
     } = case;
@@ -238,7 +243,11 @@ fn decide_case(number: u32, case: Case, options: &Options) -> Result<Decided, Sc
             ),
         });
     }
-    if let Some(problem) = (options.action_problem)(action) {
+    let problem = match cache {
+        Some(cache) => cache.action_problem(action, options.action_problem),
+        None => (options.action_problem)(action),
+    };
+    if let Some(problem) = problem {
         return Err(ScenarioError {
             loc: at,
             message: format!("\"action\": {problem}"),

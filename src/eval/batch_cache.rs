@@ -4,7 +4,8 @@
 //! same text reuse it, its statement positions moved to where it now is. A line is read
 //! this way only when [`skim`](super::skim) finds plain, well-formed layout and every part
 //! reads without error; otherwise [`read`] answers `None` and the full reader reads the line,
-//! with its messages. Either way the answer is the same.
+//! with its messages. Either way the answer is the same. The catalog's word on each action
+//! is kept too.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -32,7 +33,12 @@ pub struct PolicyCache {
 struct State {
     entries: HashMap<u64, Vec<Arc<Entry>>>,
     bytes: usize,
+    /// What the catalog check said about each action met.
+    actions: HashMap<String, Option<String>>,
 }
+
+/// How many actions' checks the cache keeps.
+const MAX_CACHED_ACTIONS: usize = 100_000;
 
 /// One policy text as compiled where it was first met.
 struct Entry {
@@ -47,6 +53,23 @@ struct Entry {
 impl PolicyCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What `check` says about `action`, asked once per run.
+    pub fn action_problem(
+        &self,
+        action: &str,
+        check: &(dyn Fn(&str) -> Option<String> + Sync),
+    ) -> Option<String> {
+        if let Some(found) = self.lock().actions.get(action) {
+            return found.clone();
+        }
+        let found = check(action);
+        let mut state = self.lock();
+        if state.actions.len() < MAX_CACHED_ACTIONS {
+            state.actions.insert(action.to_string(), found.clone());
+        }
+        found
     }
 
     /// The policies of `text` (at `at`) in slot `path`, compiled now or before.

@@ -17,24 +17,33 @@ fn skip_space(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The end (exclusive) of the string starting at `start` (a `"`).
-fn string_end(b: &[u8], start: usize) -> Option<usize> {
+/// The end (exclusive) of the string starting at `start` (a `"`). What it holds is not
+/// checked here (the full reader checks every value found).
+fn string_end(text: &str, start: usize) -> Option<usize> {
+    let b = text.as_bytes();
     let mut i = start + 1;
     loop {
-        match *b.get(i)? {
-            b'"' => return Some(i + 1),
-            b'\\' => i += 2,
-            c if c < 0x20 => return None,
-            _ => i += 1,
+        // `str::find` of one ASCII character searches with memchr: strings are most of a
+        // line. `i` follows a `"`, so it is a character boundary.
+        let quote = i + text.get(i..)?.find('"')?;
+        let backslashes = b[i..quote]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            return Some(quote + 1);
         }
+        i = quote + 1;
     }
 }
 
 /// The end (exclusive) of the JSON value starting at `start`, brackets matched outside
 /// strings; `None` when they do not match.
-pub fn value_end(b: &[u8], start: usize) -> Option<usize> {
+pub fn value_end(text: &str, start: usize) -> Option<usize> {
+    let b = text.as_bytes();
     match *b.get(start)? {
-        b'"' => string_end(b, start),
+        b'"' => string_end(text, start),
         b'{' | b'[' => {
             let mut stack = [0u8; MAX_DEPTH];
             let mut depth = 0;
@@ -42,7 +51,7 @@ pub fn value_end(b: &[u8], start: usize) -> Option<usize> {
             loop {
                 match *b.get(i)? {
                     b'"' => {
-                        i = string_end(b, i)?;
+                        i = string_end(text, i)?;
                         continue;
                     }
                     open @ (b'{' | b'[') => {
@@ -89,7 +98,7 @@ pub fn members(text: &str, span: Range<usize>) -> Option<Vec<(&str, Range<usize>
         if b.get(i) != Some(&b'"') {
             return None;
         }
-        let key_end = string_end(b, i)?;
+        let key_end = string_end(text, i)?;
         let key = text.get(i + 1..key_end - 1)?;
         if key.contains('\\') {
             return None;
@@ -99,7 +108,7 @@ pub fn members(text: &str, span: Range<usize>) -> Option<Vec<(&str, Range<usize>
             return None;
         }
         let start = skip_space(b, i + 1);
-        let end = value_end(b, start)?;
+        let end = value_end(text, start)?;
         out.push((key, start..end));
         i = skip_space(b, end);
         match b.get(i) {
@@ -122,7 +131,7 @@ pub fn elements(text: &str, span: Range<usize>) -> Option<Vec<Range<usize>>> {
         return (i + 1 == span.end).then_some(out);
     }
     loop {
-        let end = value_end(b, i)?;
+        let end = value_end(text, i)?;
         out.push(i..end);
         i = skip_space(b, end);
         match b.get(i) {
@@ -140,7 +149,7 @@ pub fn line_object(text: &str) -> Option<Range<usize>> {
     if b.get(start) != Some(&b'{') {
         return None;
     }
-    let end = value_end(b, start)?;
+    let end = value_end(text, start)?;
     (skip_space(b, end) == b.len()).then_some(start..end)
 }
 
