@@ -16,7 +16,7 @@ use super::batch::{Case, LINE_KEYS, line_expect, line_id};
 use super::compile::{CompiledPolicy, moved_loc};
 use super::decide::PolicySet;
 use super::scenario::{self, KEYS, Scenario};
-use super::skim;
+use super::skim::Skim;
 use crate::load::node::Node;
 use crate::model::{Diagnostic, Loc, PolicyKind};
 
@@ -127,7 +127,8 @@ impl Place<'_> {
 
 /// Reads line `number` with the policies of `cache`; `None` when the full reader must.
 pub fn read(number: u32, text: &str, cache: &PolicyCache) -> Option<Case> {
-    let members = skim::members(text, skim::line_object(text)?)?;
+    let skim = Skim::new(text)?;
+    let members = skim.members(skim.line_object()?)?;
     let place = Place {
         text,
         line: number,
@@ -198,7 +199,7 @@ pub fn read(number: u32, text: &str, cache: &PolicyCache) -> Option<Case> {
         }
     }
     if let Some(span) = slots.get("identity_policies") {
-        for (i, item) in skim::elements(text, span.clone())?.iter().enumerate() {
+        for (i, item) in skim.elements(span.clone())?.iter().enumerate() {
             if &text[item.clone()] == "null" {
                 return None;
             }
@@ -211,9 +212,9 @@ pub fn read(number: u32, text: &str, cache: &PolicyCache) -> Option<Case> {
             continue;
         };
         let mut levels = Vec::new();
-        for (level, list) in skim::elements(text, span.clone())?.iter().enumerate() {
+        for (level, list) in skim.elements(span.clone())?.iter().enumerate() {
             let mut at_level = Vec::new();
-            for (i, item) in skim::elements(text, list.clone())?.iter().enumerate() {
+            for (i, item) in skim.elements(list.clone())?.iter().enumerate() {
                 if &text[item.clone()] == "null" {
                     return None;
                 }
