@@ -211,7 +211,8 @@ Examples:
   cat cases.jsonl | iamscope why --scenarios -
 
 A --scenarios line, and the JSON result it gets (one line each; \"explanation\" only with
---explain, \"expect\" and \"pass\" only when the line has \"expect\"):
+--explain, \"expect\" and \"pass\" only when the line has \"expect\", \"warnings\" only when
+the policy reader noticed something, such as a repaired Principal):
   {\"id\": \"vendor-no-payroll\", \"expect\": \"Denied\",
    \"request\": {\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::hr/payroll/2024.csv\",
                \"principal\": \"arn:aws:iam::111122223333:role/Vendor\"},
