@@ -127,7 +127,7 @@ impl<'a> Side<'a> {
                 let statements: Vec<Statement> = doc
                     .statements
                     .iter()
-                    .zip(&full.statements)
+                    .zip(full.statements.iter())
                     .filter(|(_, c)| c.action_matches(probe))
                     .map(|(s, _)| narrowed(s, action))
                     .collect();

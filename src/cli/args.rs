@@ -229,59 +229,92 @@ Examples:
       --principal arn:aws:iam::111122223333:root --context sts:ExternalId=abc
   iamscope why policy.json --action s3:PutObject --context aws:TagKeys=a --context aws:TagKeys=b
   iamscope why --scenario case.json --format json
+  iamscope why --scenarios cases.jsonl -j 4          many decisions, one JSON result per line
+  iamscope why --scenarios cases.jsonl --format text --explain
+  cat cases.jsonl | iamscope why --scenarios -
 
-Exit codes: 0 allowed; 1 denied (implicitly or explicitly); 2 bad usage or unreadable input.";
+A --scenarios line, and the JSON result it gets (one line each; \"explanation\" only with
+--explain, \"expect\" and \"pass\" only when the line has \"expect\", \"warnings\" only when
+the policy reader noticed something, such as a repaired Principal):
+  {\"id\": \"vendor-no-payroll\", \"expect\": \"Denied\",
+   \"request\": {\"action\": \"s3:GetObject\", \"resource\": \"arn:aws:s3:::hr/payroll/2024.csv\",
+               \"principal\": \"arn:aws:iam::111122223333:role/Vendor\"},
+   \"identity_policies\": [POLICY], \"permission_boundary\": POLICY, \"scps\": [[POLICY]]}
+  {\"line\": 1, \"id\": \"vendor-no-payroll\", \"decision\": \"ExplicitDeny\", \"deciding\": [{\"role\",
+   \"policy\", \"kind\", \"statement\", \"sid\", \"effect\", \"line\", \"column\"}], \"denied_by\": null,
+   \"rule\": null, \"expect\": \"Denied\", \"pass\": true, \"explanation\": {WHY JSON}}
+A line that cannot be read gets {\"line\", \"id\", \"error\": {\"line\", \"column\", \"message\"}}
+and the other lines still run. Keep \"the vendor role must never read payroll\" as such a
+file in CI: the run fails when a decision is not the one expected.
+
+Exit codes: 0 allowed; 1 denied (implicitly or explicitly); 2 bad usage or unreadable input.
+With --scenarios: 0 every line judged (and every \"expect\" met), whatever the decisions;
+1 an \"expect\" not met or a line that could not be judged; 2 bad usage or a file that could
+not be read at all.";
 
 #[derive(Args, Debug)]
 pub struct WhyArgs {
     /// Files, directories (walked, in name order) or `-` for standard input.
     #[arg(
         value_name = "PATH",
-        required_unless_present = "scenario",
-        conflicts_with = "scenario"
+        required_unless_present_any = ["scenario", "scenarios"],
+        conflicts_with_all = ["scenario", "scenarios"]
     )]
     pub paths: Vec<String>,
 
     /// A scenario file (JSON; see DESIGN.md) holding the request and every policy, instead of
     /// PATHs and the request options.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "scenarios")]
     pub scenario: Option<String>,
+
+    /// Many decisions in one run: a JSON Lines file (`-` for standard input), one scenario
+    /// per line plus an optional "id" and "expect" (Allowed, ImplicitDeny, ExplicitDeny, or
+    /// Denied for either deny). Prints one result per line, in input order; with "expect"
+    /// the run is a test: a summary on standard error, exit 1 on any failure.
+    #[arg(long, value_name = "FILE")]
+    pub scenarios: Option<String>,
+
+    /// With --scenarios: add each line's whole answer (the reason and the trace of every
+    /// policy and statement) to its result.
+    #[arg(long, requires = "scenarios")]
+    pub explain: bool,
 
     /// The action requested, such as s3:GetObject.
     #[arg(
         long,
         value_name = "ACTION",
-        required_unless_present = "scenario",
-        conflicts_with = "scenario"
+        required_unless_present_any = ["scenario", "scenarios"],
+        conflicts_with_all = ["scenario", "scenarios"]
     )]
     pub action: Option<String>,
 
     /// The resource ARN. Without it the request names no resource, which only
     /// `"Resource": "*"` matches (as for s3:ListAllMyBuckets).
-    #[arg(long, value_name = "ARN", conflicts_with = "scenario")]
+    #[arg(long, value_name = "ARN", conflicts_with_all = ["scenario", "scenarios"])]
     pub resource: Option<String>,
 
     /// Who makes the request: an ARN, an account ID, a service or `anonymous`.
-    #[arg(long, value_name = "PRINCIPAL", conflicts_with = "scenario")]
+    #[arg(long, value_name = "PRINCIPAL", conflicts_with_all = ["scenario", "scenarios"])]
     pub principal: Option<String>,
 
     /// The role (or user, group, resource) of the input whose policies are judged. Needed
     /// when the input holds several.
-    #[arg(long, value_name = "NAME", conflicts_with = "scenario")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["scenario", "scenarios"])]
     pub role: Option<String>,
 
     /// The account that owns the resource, when its ARN does not say (S3 buckets).
-    #[arg(long, value_name = "ACCOUNT", conflicts_with = "scenario")]
+    #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["scenario", "scenarios"])]
     pub resource_account: Option<String>,
 
     /// A request context key and value, e.g. `--context aws:SourceIp=203.0.113.7`. Repeat a
     /// key for several values.
-    #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_key_value, conflicts_with = "scenario")]
+    #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_key_value, conflicts_with_all = ["scenario", "scenarios"])]
     pub context: Vec<(String, String)>,
 
-    /// Output format: text, or JSON (the `why` shape of DESIGN.md).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format: text, or JSON (the `why` shape of DESIGN.md). Default: text; with
+    /// --scenarios, JSON Lines.
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
 
     #[command(flatten)]
     pub common: Common,

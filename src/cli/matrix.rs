@@ -221,7 +221,11 @@ const HEADINGS: [&str; 5] = ["List", "Read", "Write", "Perm mgmt", "Tagging"];
 
 /// The name line of a holder's matrix: `Name (role)`.
 fn role_header(name: &str, kind: RoleKind, style: Style, out: &mut String) {
-    out.push_str(&format!("{} ({})\n", style.bold(&escape(name)), kind.as_str()));
+    out.push_str(&format!(
+        "{} ({})\n",
+        style.bold(&escape(name)),
+        kind.as_str()
+    ));
 }
 
 /// A holder's matrix below its name line: where it is, what it counts, the table.

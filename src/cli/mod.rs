@@ -17,6 +17,7 @@ pub mod style;
 pub mod tree;
 pub mod version;
 pub mod why;
+pub mod why_batch;
 
 use std::process::ExitCode;
 

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-pub use crate::model::json::to_json;
+pub use crate::model::json::{to_json, to_json_line};
 
 /// Writes `text` to standard output.
 pub fn emit(text: &str) {

@@ -22,6 +22,9 @@ use crate::model::glob::has_wildcard;
 use crate::text::escape;
 
 pub fn run(args: &WhyArgs) -> ExitCode {
+    if let Some(file) = &args.scenarios {
+        return super::why_batch::run(args, file);
+    }
     let common = &args.common;
     let question = match &args.scenario {
         Some(_) if !common.vars.is_empty() || common.input_format.is_some() => Err(
@@ -42,7 +45,7 @@ pub fn run(args: &WhyArgs) -> ExitCode {
         Answer::One(e) => (text::explanation(e), e.decision == Decision::Allowed),
         Answer::Table(t) => (text::table(t), t.summary.allowed == t.actions.len()),
     };
-    match (args.format, &answer) {
+    match (args.format.unwrap_or(OutputFormat::Text), &answer) {
         (OutputFormat::Json, Answer::One(e)) => emit_json(e),
         (OutputFormat::Json, Answer::Table(t)) => emit_json(t),
         (OutputFormat::Text, _) => {

@@ -17,9 +17,13 @@ pub struct CompiledPolicy {
     /// The holder (role, user, group, resource) the policy belongs to, when known.
     pub role: Option<String>,
     pub kind: PolicyKind,
-    pub statements: Vec<CompiledStatement>,
+    pub statements: std::sync::Arc<[CompiledStatement]>,
     /// Built from documentation (a table of actions) that names no resources.
     pub from_documentation: bool,
+    /// Where the policy was compiled, and where the same text is being judged now, when
+    /// they differ (`why --scenarios` compiles a policy repeated on many lines once):
+    /// its statements' positions move along. See [`CompiledPolicy::statement_loc`].
+    pub moved: Option<(Loc, Loc)>,
 }
 
 impl CompiledPolicy {
@@ -37,12 +41,21 @@ impl CompiledPolicy {
             role,
             kind,
             from_documentation: document.synthesized,
+            moved: None,
             statements: document
                 .statements
                 .iter()
                 .enumerate()
                 .map(|(i, s)| CompiledStatement::compile(s, i + 1, variables))
                 .collect(),
+        }
+    }
+
+    /// Where statement `s` of this policy is, in the text being judged.
+    pub fn statement_loc(&self, s: &CompiledStatement) -> Loc {
+        match self.moved {
+            Some((from, to)) => moved_loc(s.loc, from, to),
+            None => s.loc,
         }
     }
 
@@ -66,6 +79,20 @@ impl CompiledPolicy {
     /// Whether its statements must name a principal.
     pub fn needs_principal(&self) -> bool {
         self.is_on_resource() || self.kind == PolicyKind::Rcp
+    }
+}
+
+/// `loc`, found in text that started at `from`, for the same text starting at `to`. Only
+/// places on the first line move by columns (a scenario line has one line).
+pub fn moved_loc(loc: Loc, from: Loc, to: Loc) -> Loc {
+    if loc.line == from.line {
+        let column = i64::from(loc.column) - i64::from(from.column) + i64::from(to.column);
+        Loc::new(to.line, u32::try_from(column).unwrap_or(0))
+    } else {
+        Loc::new(
+            to.line.saturating_add(loc.line.saturating_sub(from.line)),
+            loc.column,
+        )
     }
 }
 

@@ -29,7 +29,7 @@
 //! permissions boundary, whatever NotPrincipal lists; and a resource policy naming the
 //! session ARN is not limited by the session policy, while one naming the role ARN is.
 
-use super::compile::CompiledPolicy;
+use super::compile::{CompiledPolicy, CompiledStatement};
 use super::context::{Arn, Caller, Request};
 use super::principal::Grant;
 use super::rules::Rule;
@@ -67,13 +67,97 @@ pub fn decide(set: &PolicySet, request: &Request) -> Decision {
     if let Some(rule) = Rule::for_request(request) {
         return rule.decision();
     }
-    verdict(&layers(set, request, None), set, request).decision()
+    verdict(&layers(set, request, Record::Nothing), set, request).decision()
+}
+
+/// A decision with the statements that made it, without the trace: what `why --scenarios`
+/// reports for each of many requests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judgement {
+    pub decision: Decision,
+    /// As [`Explanation::deciding`].
+    pub deciding: Vec<Deciding>,
+    /// As [`Explanation::denied_by`].
+    pub denied_by: Option<DeniedBy>,
+    /// As [`Explanation::rule`].
+    pub rule: Option<Rule>,
+}
+
+/// Decides a request and names the deciding statements (the same as [`explain`]'s), without
+/// building a trace.
+pub fn judge(set: &PolicySet, request: &Request) -> Judgement {
+    if let Some(rule) = Rule::for_request(request) {
+        return Judgement {
+            decision: rule.decision(),
+            deciding: Vec::new(),
+            denied_by: None,
+            rule: Some(rule),
+        };
+    }
+    let mut applied = Vec::new();
+    let why = verdict(
+        &layers(set, request, Record::Applied(&mut applied)),
+        set,
+        request,
+    );
+    let decision = why.decision();
+    let wanted = match decision {
+        Decision::Allowed => Some(Effect::Allow),
+        Decision::ExplicitDeny => Some(Effect::Deny),
+        Decision::ImplicitDeny => None,
+    };
+    let deciding = applied
+        .into_iter()
+        .filter(|a| wanted.is_some() && a.effect == wanted)
+        .map(|a| Deciding {
+            role: a.policy.role.clone(),
+            policy: a.policy.name.clone(),
+            kind: a.policy.kind,
+            statement: a.statement.index,
+            sid: a.statement.sid.clone(),
+            effect: a.statement.effect_written.clone().unwrap_or_default(),
+            line: a.policy.statement_loc(a.statement).line,
+            column: a.policy.statement_loc(a.statement).column,
+        })
+        .collect();
+    Judgement {
+        decision,
+        deciding,
+        denied_by: why.denied_by(),
+        rule: None,
+    }
+}
+
+/// What evaluating the policies keeps besides what each policy type said: nothing (the
+/// fast path), the statements that applied, or the whole trace.
+enum Record<'r, 'p> {
+    Nothing,
+    Applied(&'r mut Vec<Applied<'p>>),
+    Traces(&'r mut Vec<PolicyTrace>),
+}
+
+impl<'p> Record<'_, 'p> {
+    fn reborrow(&mut self) -> Record<'_, 'p> {
+        match self {
+            Record::Nothing => Record::Nothing,
+            Record::Applied(a) => Record::Applied(a),
+            Record::Traces(t) => Record::Traces(t),
+        }
+    }
+}
+
+/// A statement that applied, with its effect as it counted (a Deny with NotPrincipal that
+/// denies a bounded caller counts as Deny).
+struct Applied<'p> {
+    policy: &'p CompiledPolicy,
+    statement: &'p CompiledStatement,
+    effect: Option<Effect>,
 }
 
 /// Decides a request and says why, statement by statement.
 pub fn explain(set: &PolicySet, request: &Request) -> Explanation {
     let mut traces = Vec::new();
-    let layers = layers(set, request, Some(&mut traces));
+    let layers = layers(set, request, Record::Traces(&mut traces));
     let why = verdict(&layers, set, request);
     let rule = Rule::for_request(request);
     let decision = rule.map_or(why.decision(), Rule::decision);
@@ -231,7 +315,7 @@ struct Said {
 }
 
 /// Evaluates every policy, recording traces when asked.
-fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<PolicyTrace>>) -> Layers {
+fn layers<'p>(set: &'p PolicySet, request: &Request, mut record: Record<'_, 'p>) -> Layers {
     let mut layers = Layers::default();
     let scps_exempt = if !request.caller().is_iam_principal() {
         Some("SCPs govern only IAM principals of member accounts, not this caller")
@@ -242,35 +326,34 @@ fn layers(set: &PolicySet, request: &Request, mut traces: Option<&mut Vec<Policy
     };
     match scps_exempt {
         None => {
-            layers.scp_missing =
-                levels(&set.scps, request, &mut layers.deny, traces.as_deref_mut());
+            layers.scp_missing = levels(&set.scps, request, &mut layers.deny, record.reborrow());
         }
         Some(note) => {
             for (level, policies) in set.scps.iter().enumerate() {
-                not_applicable(policies, level + 1, note, traces.as_deref_mut());
+                not_applicable(policies, level + 1, note, record.reborrow());
             }
         }
     }
     if service_linked(request) {
         let note = "RCPs do not restrict service-linked roles, nor a service assuming one";
         for (level, policies) in set.rcps.iter().enumerate() {
-            not_applicable(policies, level + 1, note, traces.as_deref_mut());
+            not_applicable(policies, level + 1, note, record.reborrow());
         }
     } else {
-        layers.rcp_missing = levels(&set.rcps, request, &mut layers.deny, traces.as_deref_mut());
+        layers.rcp_missing = levels(&set.rcps, request, &mut layers.deny, record.reborrow());
     }
     let bounded = !set.boundary.is_empty();
-    let resource = group(&set.resource, request, None, bounded, traces.as_deref_mut());
+    let resource = group(&set.resource, request, None, bounded, record.reborrow());
     layers.deny |= resource.deny;
     layers.resource = resource.allow;
-    let identity = group(&set.identity, request, None, false, traces.as_deref_mut());
+    let identity = group(&set.identity, request, None, false, record.reborrow());
     layers.deny |= identity.deny;
     layers.identity = identity.allow.is_some();
     for (policies, slot) in [
         (&set.boundary, &mut layers.boundary),
         (&set.session, &mut layers.session),
     ] {
-        let said = group(policies, request, None, false, traces.as_deref_mut());
+        let said = group(policies, request, None, false, record.reborrow());
         layers.deny |= said.deny;
         *slot = (!policies.is_empty()).then_some(said.allow.is_some());
     }
@@ -295,21 +378,15 @@ fn service_linked(request: &Request) -> bool {
 
 /// Organization policies, level by level from the root: the first level (1 = root) with
 /// no Allow that applies, if any.
-fn levels(
-    levels: &[Vec<CompiledPolicy>],
+fn levels<'p>(
+    levels: &'p [Vec<CompiledPolicy>],
     request: &Request,
     deny: &mut bool,
-    mut traces: Option<&mut Vec<PolicyTrace>>,
+    mut record: Record<'_, 'p>,
 ) -> Option<usize> {
     let mut missing = None;
     for (level, policies) in levels.iter().enumerate() {
-        let said = group(
-            policies,
-            request,
-            Some(level + 1),
-            false,
-            traces.as_deref_mut(),
-        );
+        let said = group(policies, request, Some(level + 1), false, record.reborrow());
         *deny |= said.deny;
         if said.allow.is_none() && missing.is_none() {
             missing = Some(level + 1);
@@ -320,20 +397,20 @@ fn levels(
 
 /// `bounded`: the caller has a permissions boundary, so a resource policy's Deny with
 /// NotPrincipal denies it whatever NotPrincipal lists.
-fn group(
-    policies: &[CompiledPolicy],
+fn group<'p>(
+    policies: &'p [CompiledPolicy],
     request: &Request,
     level: Option<usize>,
     bounded: bool,
-    mut traces: Option<&mut Vec<PolicyTrace>>,
+    mut record: Record<'_, 'p>,
 ) -> Said {
     let mut said = Said::default();
     for policy in policies {
         let mut allow = None;
         let mut deny = false;
-        match traces.as_deref_mut() {
-            None => {
-                for s in &policy.statements {
+        match record.reborrow() {
+            Record::Nothing => {
+                for s in policy.statements.iter() {
                     if bounded && s.denies_bounded_caller(request, policy) {
                         deny = true;
                     } else if let Some(grant) = s.applies(request, policy) {
@@ -344,9 +421,30 @@ fn group(
                     }
                 }
             }
-            Some(traces) => {
+            Record::Applied(applied) => {
+                for s in policy.statements.iter() {
+                    let effect = if bounded && s.denies_bounded_caller(request, policy) {
+                        deny = true;
+                        Some(Effect::Deny)
+                    } else if let Some(grant) = s.applies(request, policy) {
+                        match s.effect {
+                            Some(Effect::Deny) => deny = true,
+                            _ => allow = allow.max(Some(grant)),
+                        }
+                        s.effect
+                    } else {
+                        continue;
+                    };
+                    applied.push(Applied {
+                        policy,
+                        statement: s,
+                        effect,
+                    });
+                }
+            }
+            Record::Traces(traces) => {
                 let mut statements = Vec::with_capacity(policy.statements.len());
-                for s in &policy.statements {
+                for s in policy.statements.iter() {
                     let (mut trace, grant) = statement::trace(s, request, policy);
                     if bounded && s.denies_bounded_caller(request, policy) {
                         statement::bounded_not_principal(&mut trace);
@@ -380,13 +478,8 @@ fn group(
     said
 }
 
-fn not_applicable(
-    policies: &[CompiledPolicy],
-    level: usize,
-    note: &str,
-    traces: Option<&mut Vec<PolicyTrace>>,
-) {
-    if let Some(traces) = traces {
+fn not_applicable(policies: &[CompiledPolicy], level: usize, note: &str, record: Record<'_, '_>) {
+    if let Record::Traces(traces) = record {
         traces.extend(policies.iter().map(|p| PolicyTrace {
             kind: p.kind,
             name: p.name.clone(),

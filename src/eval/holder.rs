@@ -353,7 +353,7 @@ fn organization_policies(sources: &[Source], set: &mut PolicySet, notes: &mut Ve
         }
         let allows = level
             .iter()
-            .flat_map(|p| &p.statements)
+            .flat_map(|p| p.statements.iter())
             .any(|s| s.effect == Some(Effect::Allow));
         if kind == PolicyKind::Rcp || !allows {
             notes.push(format!(

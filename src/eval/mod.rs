@@ -11,6 +11,8 @@
 //! and [`key_type`]. Wildcards are matched by [`crate::model::glob`], shared with the catalog.
 
 pub mod action;
+pub mod batch;
+pub mod batch_cache;
 pub mod compile;
 pub mod condition;
 pub mod context;
@@ -21,6 +23,7 @@ pub mod pattern;
 pub mod principal;
 pub mod rules;
 pub mod scenario;
+pub mod skim;
 pub mod statement;
 pub mod table;
 pub mod text;
@@ -29,7 +32,7 @@ pub mod values;
 
 pub use compile::CompiledPolicy;
 pub use context::{Caller, Context, Request, key_type};
-pub use decide::{PolicySet, decide, explain};
+pub use decide::{Judgement, PolicySet, decide, explain, judge};
 pub use operator::{BaseOperator, Operator, SetQualifier, ValueType, parse_operator};
 pub use principal::Grant;
 pub use trace::{Decision, Explanation};

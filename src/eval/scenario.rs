@@ -44,7 +44,8 @@ impl std::fmt::Display for ScenarioError {
     }
 }
 
-const KEYS: [&str; 7] = [
+/// The keys of a scenario.
+pub const KEYS: [&str; 7] = [
     "request",
     "identity_policies",
     "resource_policy",
@@ -74,7 +75,24 @@ fn error<T>(loc: Loc, message: impl Into<String>) -> Result<T, ScenarioError> {
 
 /// Reads a scenario from the text of its file.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-    let parsed = parse::parse(text, Loc::new(1, 1));
+    let root = read_json(
+        text,
+        Loc::new(1, 1),
+        "the file is empty; a scenario is a JSON object",
+        "a scenario file holds one JSON object",
+    )?;
+    from_node(&root, &[])
+}
+
+/// Reads the one JSON value of `text` (which starts at `start`) strictly: any syntax problem
+/// is an error; `empty` and `several` say what is wrong with no value or more than one.
+pub fn read_json(
+    text: &str,
+    start: Loc,
+    empty: &str,
+    several: &str,
+) -> Result<Node, ScenarioError> {
+    let parsed = parse::parse(text, start);
     if let Some(d) = parsed.diagnostics.first() {
         // A repair's message ends with what the tolerant parser did ("; inserted"), which a
         // scenario does not get. Only the last problem of an incomplete parse is no repair.
@@ -85,29 +103,27 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         };
         return error(d.loc, format!("invalid JSON: {problem}"));
     }
-    let root = match parsed.values.as_slice() {
-        [root] => root,
-        [] => {
-            return error(
-                Loc::new(1, 1),
-                "the file is empty; a scenario is a JSON object",
-            );
-        }
-        [_, second, ..] => return error(second.loc, "a scenario file holds one JSON object"),
-    };
+    let mut values = parsed.values.into_iter();
+    match (values.next(), values.next()) {
+        (Some(root), None) => Ok(root),
+        (None, _) => error(start, empty),
+        (Some(_), Some(second)) => error(second.loc, several),
+    }
+}
+
+/// Reads a scenario from its JSON object, which may hold the `extra` keys besides the
+/// scenario's own (the caller reads those).
+pub fn from_node(root: &Node, extra: &[&str]) -> Result<Scenario, ScenarioError> {
     let members = object(root, "a scenario")?;
-    check_keys(members, &KEYS, "a scenario")?;
+    let known: Vec<&str> = KEYS.iter().chain(extra).copied().collect();
+    check_keys(members, &known, "a scenario")?;
     let request_node = root
         .get("request")
         .map_or_else(|| error(root.loc, "a scenario needs a \"request\""), Ok)?;
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
     let (request, action) = request(request_node, &mut notes)?;
-    let resource_kind = if is_assume_role(&action) {
-        PolicyKind::Trust
-    } else {
-        PolicyKind::Resource
-    };
+    let resource_kind = resource_kind(&action);
     let mut read = |key: &str, kind| -> Result<Vec<CompiledPolicy>, ScenarioError> {
         match root.get(key) {
             None => Ok(Vec::new()),
@@ -230,7 +246,19 @@ fn scalar(node: &Node, key: &str) -> Result<String, ScenarioError> {
     }
 }
 
-fn request(node: &Node, notes: &mut Vec<String>) -> Result<(Request, String), ScenarioError> {
+/// The kind of the `resource_policy` of a request for `action`: a role's trust policy for
+/// `sts:AssumeRole*`.
+pub fn resource_kind(action: &str) -> PolicyKind {
+    if is_assume_role(action) {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource
+    }
+}
+
+/// Reads the `"request"` object: the request and its action as written; what is assumed
+/// for what it leaves out goes to `notes`.
+pub fn request(node: &Node, notes: &mut Vec<String>) -> Result<(Request, String), ScenarioError> {
     let members = object(node, "\"request\"")?;
     check_keys(members, &REQUEST_KEYS, "\"request\"")?;
     let field = |key: &str| -> Result<Option<String>, ScenarioError> {
@@ -304,7 +332,9 @@ pub fn check_context_value(key: &str, values: &[String], loc: Loc) -> Result<(),
     Ok(())
 }
 
-fn policies(
+/// Reads and compiles the policies (one, or several in a wrapper) of `node`, named by
+/// `path`.
+pub fn policies(
     node: &Node,
     path: &str,
     kind: PolicyKind,

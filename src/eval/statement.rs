@@ -59,8 +59,8 @@ pub fn trace(
         resource,
         principal,
         condition,
-        line: statement.loc.line,
-        column: statement.loc.column,
+        line: policy.statement_loc(statement).line,
+        column: policy.statement_loc(statement).column,
     };
     (trace, grant)
 }

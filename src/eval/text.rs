@@ -128,7 +128,7 @@ pub fn explanation(e: &Explanation) -> Vec<String> {
     out
 }
 
-fn kind_name(kind: PolicyKind, plural: bool) -> &'static str {
+pub fn kind_name(kind: PolicyKind, plural: bool) -> &'static str {
     match (kind, plural) {
         (PolicyKind::Identity, false) => "identity policy",
         (PolicyKind::Identity, true) => "identity policies",

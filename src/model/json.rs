@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 use serde_json::{Map, Value};
 
 use super::policy::{
@@ -147,19 +147,28 @@ fn condition_values_to_json(e: &ConditionEntry) -> Value {
 
 /// `value` as pretty JSON with every unsafe character escaped as `\uXXXX`.
 pub fn to_json(value: &impl Serialize) -> String {
+    serialize(value, SafeFormatter(PrettyFormatter::new()))
+}
+
+/// `value` as JSON on one line (for JSON Lines), unsafe characters escaped as in
+/// [`to_json`].
+pub fn to_json_line(value: &impl Serialize) -> String {
+    serialize(value, SafeFormatter(CompactFormatter))
+}
+
+fn serialize(value: &impl Serialize, formatter: impl Formatter) -> String {
     let mut bytes = Vec::new();
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut bytes, SafeFormatter(PrettyFormatter::new()));
+    let mut serializer = serde_json::Serializer::with_formatter(&mut bytes, formatter);
     if let Err(e) = value.serialize(&mut serializer) {
         eprintln!("iamscope: cannot write JSON: {e}");
     }
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// serde_json's pretty layout, escaping what a terminal would act on.
-struct SafeFormatter<'a>(PrettyFormatter<'a>);
+/// serde_json's layout (pretty or compact), escaping what a terminal would act on.
+struct SafeFormatter<F>(F);
 
-impl Formatter for SafeFormatter<'_> {
+impl<F: Formatter> Formatter for SafeFormatter<F> {
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         w: &mut W,
