@@ -18,7 +18,7 @@ use crate::eval::context::is_account_id;
 use crate::model::glob;
 
 /// The partitions AWS defines.
-const PARTITIONS: [&str; 8] = [
+pub(crate) const PARTITIONS: [&str; 8] = [
     "aws",
     "aws-cn",
     "aws-us-gov",

@@ -4,17 +4,7 @@
 //! wanted (`AccountId`, `account_id`, `TRUSTED_ACCOUNT` all ask for an account id). A
 //! mismatch is a warning for the user, never a refusal: the value is used as typed.
 
-/// The partitions AWS has.
-const PARTITIONS: [&str; 8] = [
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
+use super::arn::PARTITIONS;
 
 /// What a value for the placeholder `name` should look like, when its name says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

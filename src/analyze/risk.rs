@@ -412,36 +412,21 @@ pub fn source(source: &Source, out: &mut Vec<Finding>) {
                 .map(document_id)
                 .collect::<Vec<usize>>(),
         );
+        // A document holder's policies (a managed policy attached to nothing) are each
+        // judged alone; any other holder's together.
+        let judged_together: Vec<&[(&Role, &Policy)]> = if role.kind == RoleKind::Document {
+            policies.iter().map(std::slice::from_ref).collect()
+        } else {
+            vec![&policies]
+        };
         let mut found = Vec::new();
         let same = judged.get(&signature).cloned();
-        if same.is_none() {
-            if role.kind == RoleKind::Document {
-                for p in &policies {
-                    holder(
-                        &mut judge,
-                        source,
-                        role,
-                        std::slice::from_ref(p),
-                        &mut found,
-                    );
-                }
-            } else {
-                holder(&mut judge, source, role, &policies, &mut found);
+        for &policies in &judged_together {
+            if same.is_none() {
+                holder(&mut judge, source, role, policies, &mut found);
             }
-        }
-        // Which roles a PassRole names depends on the holder: never shared.
-        if role.kind == RoleKind::Document {
-            for p in &policies {
-                pass_role_to_input_roles(
-                    &mut judge,
-                    source,
-                    role,
-                    std::slice::from_ref(p),
-                    &mut found,
-                );
-            }
-        } else {
-            pass_role_to_input_roles(&mut judge, source, role, &policies, &mut found);
+            // Which roles a PassRole names depends on the holder: never shared.
+            pass_role_to_input_roles(&mut judge, source, role, policies, &mut found);
         }
         let mut indices = Vec::new();
         for (f, document) in found {

@@ -8,6 +8,7 @@ pub mod clipboard;
 mod copy;
 mod findings;
 pub mod keymap;
+mod line;
 mod loading;
 mod marks;
 mod matrix;

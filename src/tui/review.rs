@@ -105,15 +105,8 @@ impl Walk {
 
     /// Adds or removes a character of the comment.
     pub fn edit(&mut self, typed: Option<char>) {
-        let Some(text) = &mut self.comment else {
-            return;
-        };
-        match typed {
-            Some(c) if !c.is_control() => text.push(c),
-            Some(_) => {}
-            None => {
-                text.pop();
-            }
+        if let Some(text) = &mut self.comment {
+            super::line::edit(text, typed);
         }
     }
 

@@ -49,12 +49,8 @@ impl Search {
 
     /// Adds or removes a character and searches again.
     pub fn edit(&mut self, index: &Index, typed: Option<char>) {
-        match typed {
-            Some(c) if !c.is_control() => self.query.push(c),
-            Some(_) => return,
-            None => {
-                self.query.pop();
-            }
+        if !super::line::edit(&mut self.query, typed) {
+            return;
         }
         self.matches = index.search(&self.query, Some(&self.matches));
         self.cursor = 0;

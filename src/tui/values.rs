@@ -55,15 +55,8 @@ impl Values {
 
     /// Adds a character to the value typed, or removes the last.
     pub fn edit(&mut self, typed: Option<char>) {
-        let Some(text) = &mut self.editing else {
-            return;
-        };
-        match typed {
-            Some(c) if !c.is_control() => text.push(c),
-            Some(_) => {}
-            None => {
-                text.pop();
-            }
+        if let Some(text) = &mut self.editing {
+            super::line::edit(text, typed);
         }
     }
 }

@@ -73,14 +73,9 @@ impl Why {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return;
         };
-        match typed {
-            Some(c) if !c.is_control() => field.push(c),
-            Some(_) => return,
-            None => {
-                field.pop();
-            }
+        if super::line::edit(field, typed) {
+            self.evaluate(sources);
         }
-        self.evaluate(sources);
     }
 
     /// Moves the focus through the fields and on to the deciding statements.
