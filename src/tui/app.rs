@@ -754,12 +754,7 @@ impl App {
         let v = &mut self.placeholders;
         let before = v.cursor;
         match action {
-            Action::Down => v.cursor = (v.cursor + 1).min(last),
-            Action::Up => v.cursor = v.cursor.saturating_sub(1),
-            Action::PageDown => v.cursor = (v.cursor + page).min(last),
-            Action::PageUp => v.cursor = v.cursor.saturating_sub(page),
-            Action::First => v.cursor = 0,
-            Action::Last => v.cursor = last,
+            _ if let Some(to) = list_cursor(v.cursor, action, last, page) => v.cursor = to,
             Action::Open => {
                 if let Some(row) = rows.get(v.cursor) {
                     v.start(self.values.get(&row.name).map(String::as_str));
@@ -926,12 +921,7 @@ impl App {
         let f = &mut self.findings;
         let last = len.saturating_sub(1);
         match action {
-            Action::Down => f.cursor = (f.cursor + 1).min(last),
-            Action::Up => f.cursor = f.cursor.saturating_sub(1),
-            Action::PageDown => f.cursor = (f.cursor + page).min(last),
-            Action::PageUp => f.cursor = f.cursor.saturating_sub(page),
-            Action::First => f.cursor = 0,
-            Action::Last => f.cursor = last,
+            _ if let Some(to) = list_cursor(f.cursor, action, last, page) => f.cursor = to,
             Action::Filter(severity) => f.toggle(severity),
             Action::Open => {
                 if let Some(id) = f.destination() {
@@ -1262,4 +1252,18 @@ fn first_open(outline: &Outline, totals: Totals) -> Vec<bool> {
             _ => false,
         })
         .collect()
+}
+
+/// Where a list's cursor goes on a movement (`None` for any other action): one row, a page,
+/// the first or the last row (`last`).
+fn list_cursor(cursor: usize, action: Action, last: usize, page: usize) -> Option<usize> {
+    Some(match action {
+        Action::Down => (cursor + 1).min(last),
+        Action::Up => cursor.saturating_sub(1),
+        Action::PageDown => (cursor + page).min(last),
+        Action::PageUp => cursor.saturating_sub(page),
+        Action::First => 0,
+        Action::Last => last,
+        _ => return None,
+    })
 }
