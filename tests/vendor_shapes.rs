@@ -98,3 +98,27 @@ shape!(
 );
 shape!(template_directives_are_markup, "policy-template.json.tftpl");
 shape!(a_bullet_is_a_note_only_for_what_it_names, "bullet-notes.md");
+
+#[test]
+fn why_does_not_offer_var_for_a_loop_variable() {
+    let out = run(&[
+        "why",
+        "tests/fixtures/shapes/for-expression.tf",
+        "--role",
+        "acme-reader",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::exports/2024/report.csv",
+    ]);
+    let notes: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("unfilled placeholder"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "  the decision depends on the unfilled placeholder `${b}` (statement 1 of identity policy \"read\"); it is the loop variable of `for b in var.buckets`, one value per item, known when Terraform runs"
+        ]
+    );
+}

@@ -37,7 +37,7 @@ use super::statement;
 use super::trace::{
     Deciding, Decision, DeniedBy, Explanation, PolicyResult, PolicyTrace, RequestTrace,
 };
-use crate::model::{Effect, PolicyKind, placeholder};
+use crate::model::{Effect, LoopVariable, PolicyKind, placeholder};
 
 /// Every policy that bears on a request, by the part it plays.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -59,6 +59,9 @@ pub struct PolicySet {
     /// assuming a role of the inputs): `identity` is empty for want of them, which the
     /// headline says.
     pub caller_policies_unknown: bool,
+    /// The names the inputs' loops bind (Terraform's `for b in var.buckets`): a placeholder
+    /// of one takes a value per item, so no `--var` fills it.
+    pub loop_variables: Vec<LoopVariable>,
 }
 
 /// Decides a request without building a trace, for questions asked in bulk (`explain`
@@ -253,8 +256,15 @@ fn placeholder_notes(set: &PolicySet, request: &Request) -> Vec<String> {
                         continue;
                     }
                     seen.push(name.to_string());
+                    let fill = match placeholder::binding(&set.loop_variables, name) {
+                        Some(v) => format!(
+                            "it is the loop variable of `{}`, one value per item, known when Terraform runs",
+                            v.bound_by
+                        ),
+                        None => format!("fill it with --var {name}=VALUE"),
+                    };
                     out.push(format!(
-                        "the decision depends on the unfilled placeholder `{}` (statement {} of {} policy \"{}\"); fill it with --var {name}=VALUE",
+                        "the decision depends on the unfilled placeholder `{}` (statement {} of {} policy \"{}\"); {fill}",
                         &text[found.range.clone()],
                         s.index,
                         policy.kind.as_str(),

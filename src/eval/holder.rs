@@ -164,7 +164,13 @@ pub fn prepare(sources: &[Source], question: Question) -> Result<Prepared, Strin
         resource_account,
         question.context,
     );
-    let mut set = PolicySet::default();
+    let mut set = PolicySet {
+        loop_variables: sources
+            .iter()
+            .flat_map(|s| s.loop_variables.iter().cloned())
+            .collect(),
+        ..PolicySet::default()
+    };
     match holder {
         Some((source, role)) if assume => {
             set.resource = compiled(role, &[PolicyKind::Trust], &mut notes);

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::loc::Loc;
 use super::policy::{Field, PolicyDocument, UnknownElement};
-use super::source::{Placeholder, Source};
+use super::source::{LoopVariable, Placeholder, Source};
 
 /// One placeholder occurrence inside a string.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -241,20 +241,18 @@ pub fn collect(source: &mut Source) {
     for p in by_name.values_mut() {
         p.locations.sort();
         p.locations.dedup();
-        p.bound_by = source
-            .loop_variables
-            .iter()
-            .find(|v| binds(&v.name, &p.name))
-            .map(|v| v.bound_by.clone());
+        p.bound_by = binding(&source.loop_variables, &p.name).map(|v| v.bound_by.clone());
     }
     source.placeholders = by_name.into_values().collect();
 }
 
-/// Whether the loop variable `var` is what the placeholder `name` refers to: `b`, `b.arn`
-/// or `b["key"]` for the variable `b`.
-fn binds(var: &str, name: &str) -> bool {
-    name.strip_prefix(var)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+/// The loop variable the placeholder `name` refers to, if it is one: `b`, `b.arn` or
+/// `b["key"]` for the variable `b`.
+pub fn binding<'a>(variables: &'a [LoopVariable], name: &str) -> Option<&'a LoopVariable> {
+    variables.iter().find(|v| {
+        name.strip_prefix(v.name.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    })
 }
 
 /// Fills the placeholders `vars` names everywhere in the source (the prose notes too), and
