@@ -22,9 +22,10 @@ pub fn pattern_use(usage: &Usage, pattern: &str) -> Option<(usize, usize)> {
     if actions.is_empty() {
         return None;
     }
+    // Both spelled as the catalog spells them: an exact look-up.
     let used = actions
         .iter()
-        .filter(|a| is_used(usage, &a.full_name()))
+        .filter(|a| usage.actions.contains_key(&a.full_name()))
         .count();
     Some((used, actions.len()))
 }

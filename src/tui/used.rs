@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::analyze::usage;
 use crate::analyze::used::{self, Trail, Usage};
-use crate::model::{RoleKind, Source};
+use crate::model::outline::{Element, Node, NodeKind};
+use crate::model::{Effect, PolicyKind, RoleKind, Source};
 use crate::text::{escape, plural};
 
 pub struct Used {
@@ -45,6 +46,28 @@ impl Used {
     /// The use of holder `r` of source `s`.
     pub fn holder(&self, s: usize, r: usize) -> Option<&Usage> {
         self.holders.get(&(s, r))
+    }
+
+    /// How much of a tree row's action was used, as (used, covered): an action pattern of
+    /// an Allow statement (or an action such a wildcard covers), in an identity or resource
+    /// policy of a holder the events can name.
+    pub fn node_use(&self, sources: &[Source], node: &Node) -> Option<(usize, usize)> {
+        if !matches!(
+            node.kind,
+            NodeKind::Value(Element::Action) | NodeKind::Covered
+        ) {
+            return None;
+        }
+        let usage = self.holder(node.at.source, node.at.role?)?;
+        let policy = node.at.policy(sources)?;
+        let allow = node.at.statement(sources)?.effect() == Some(Effect::Allow);
+        if !allow || !matches!(policy.kind, PolicyKind::Identity | PolicyKind::Resource) {
+            return None;
+        }
+        match node.kind {
+            NodeKind::Covered => Some((usize::from(usage::is_used(usage, &node.label)), 1)),
+            _ => usage::pattern_use(usage, &node.label),
+        }
     }
 
     /// `used: 21 events, 2024-05-01 → 05-03` (the dates of the calls counted).

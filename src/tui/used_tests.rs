@@ -2,7 +2,8 @@
 //! by key presses; screens are compared with reviewed snapshots.
 
 use super::App;
-use super::tests::{press, screen, stackstate_app};
+use super::tests::{open, press, screen, stackstate_app};
+use crate::load::{Options, load_text};
 
 const EVENTS: &str = "tests/fixtures/cloudtrail/stackstate";
 
@@ -35,4 +36,27 @@ fn events_that_cannot_be_read_are_said_in_the_status_line() {
     press(&mut app, "j");
     let status = screen(&app).lines().last().unwrap_or_default().to_string();
     assert!(!status.contains("--used"), "{status}");
+}
+
+#[test]
+fn the_tree_marks_each_granted_action_used_or_unused() {
+    let mut app = with_events(100, 24);
+    // Open the role's identity policy and its statement #3 EventsS3Access.
+    press(&mut app, "j j j j l j j j l");
+    insta::assert_snapshot!("tree_used_marks", screen(&app));
+}
+
+#[test]
+fn a_wildcard_says_how_many_of_its_actions_were_used() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Action": ["lambda:List*", "sqs:ListQueues"], "Resource": "*"}]}"#;
+    let mut app = open(
+        vec![load_text("lambda.json", policy, &Options::default())],
+        100,
+        24,
+    );
+    app.read_used(&[EVENTS.to_string()]);
+    // Down to the statement, open it, down to the wildcard and open it.
+    press(&mut app, "j j l j j l");
+    insta::assert_snapshot!("tree_used_wildcard", screen(&app));
 }
