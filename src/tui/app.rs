@@ -653,6 +653,7 @@ impl App {
                 self.detail_scroll = 0;
                 if view == View::Matrix {
                     self.matrix.ensure(&self.sources);
+                    self.count_matrix_use();
                 }
             }
             Action::NextPane => {
@@ -925,6 +926,15 @@ impl App {
         }
     }
 
+    /// With `--used`: counts the used actions of the matrix's cells for its holder.
+    fn count_matrix_use(&mut self) {
+        let usage = self
+            .matrix
+            .selected_holder()
+            .and_then(|(s, r)| self.used.as_ref()?.holder(s, r));
+        self.matrix.count_used(&self.sources, usage);
+    }
+
     fn in_matrix(&mut self, action: Action) {
         let page = view::list_rows(self.size).saturating_sub(1).max(1);
         let page = isize::try_from(page).unwrap_or(1);
@@ -953,6 +963,7 @@ impl App {
             },
             _ => {}
         }
+        self.count_matrix_use();
     }
 
     fn in_findings(&mut self, action: Action) {

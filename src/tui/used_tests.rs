@@ -60,3 +60,23 @@ fn a_wildcard_says_how_many_of_its_actions_were_used() {
     press(&mut app, "j j l j j l");
     insta::assert_snapshot!("tree_used_wildcard", screen(&app));
 }
+
+#[test]
+fn the_matrix_counts_used_of_granted_and_its_drill_down_marks_each_action() {
+    let mut app = with_events(100, 30);
+    press(&mut app, "2");
+    insta::assert_snapshot!("matrix_used", screen(&app));
+    // The s3 row, Read column: 2 of its 5 actions were used.
+    let s3 = app
+        .matrix()
+        .matrix
+        .as_ref()
+        .map(|m| m.services.iter().position(|s| s.service == "s3"))
+        .unwrap_or_default()
+        .unwrap_or_default();
+    for _ in 0..s3 {
+        press(&mut app, "j");
+    }
+    press(&mut app, "l Enter");
+    insta::assert_snapshot!("matrix_used_drill", screen(&app));
+}
