@@ -926,6 +926,24 @@ impl App {
         }
     }
 
+    /// The holders an `unused:` search is about: the matrix's in the matrix, else the
+    /// selection's, else every holder of the selection's source.
+    fn search_holders(&self) -> Vec<(usize, usize)> {
+        if self.view == View::Matrix {
+            return self.matrix.selected_holder().into_iter().collect();
+        }
+        let Some(at) = self.selected().map(|n| n.at) else {
+            return Vec::new();
+        };
+        match at.role {
+            Some(r) => vec![(at.source, r)],
+            None => {
+                let roles = at.source(&self.sources).map_or(0, |s| s.roles.len());
+                (0..roles).map(|r| (at.source, r)).collect()
+            }
+        }
+    }
+
     /// With `--used`: counts the used actions of the matrix's cells for its holder.
     fn count_matrix_use(&mut self) {
         let usage = self
@@ -999,7 +1017,12 @@ impl App {
                 let index = self
                     .index
                     .get_or_init(|| Index::build(&self.sources, &self.outline));
-                self.search.edit(index, typed);
+                let (used, sources) = (self.used.as_ref(), &self.sources);
+                let holders = self.search_holders();
+                self.search.edit(index, typed, || {
+                    let used = used?;
+                    Some(used.unused_grants(sources, &holders))
+                });
             }
             Action::Down => self.search.step(true),
             Action::Up => self.search.step(false),

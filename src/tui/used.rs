@@ -70,6 +70,27 @@ impl Used {
         }
     }
 
+    /// The actions `holders` ((source, role) indices) are granted that no event used,
+    /// each once, holder by holder.
+    pub fn unused_grants(&self, sources: &[Source], holders: &[(usize, usize)]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for &(s, r) in holders {
+            let (Some(usage), Some(source)) = (self.holder(s, r), sources.get(s)) else {
+                continue;
+            };
+            let Some(role) = source.roles.get(r) else {
+                continue;
+            };
+            for a in usage::unused_grants(source, role, usage) {
+                if seen.insert(a.clone()) {
+                    out.push(a);
+                }
+            }
+        }
+        out
+    }
+
     /// `used: 21 events, 2024-05-01 → 05-03` (the dates of the calls counted).
     pub fn summary(&self) -> String {
         let (events, first, last) = usage::period(&self.trail);

@@ -2,7 +2,7 @@
 //! by key presses; screens are compared with reviewed snapshots.
 
 use super::App;
-use super::tests::{open, press, screen, stackstate_app};
+use super::tests::{open, press, screen, selected_label, stackstate_app, typing};
 use crate::load::{Options, load_text};
 
 const EVENTS: &str = "tests/fixtures/cloudtrail/stackstate";
@@ -79,4 +79,30 @@ fn the_matrix_counts_used_of_granted_and_its_drill_down_marks_each_action() {
     }
     press(&mut app, "l Enter");
     insta::assert_snapshot!("matrix_used_drill", screen(&app));
+}
+
+#[test]
+fn an_unused_query_lists_the_grants_no_event_used_of_the_selected_holder() {
+    let mut app = with_events(100, 24);
+    // The integration role, then the query.
+    press(&mut app, "j /");
+    typing(&mut app, "unused:");
+    insta::assert_snapshot!("search_unused", screen(&app));
+    // 65 of its 76 granted actions were not used (as `review --used` lists them).
+    assert_eq!(app.search().matches().total, 65);
+    typing(&mut app, "s3");
+    insta::assert_snapshot!("search_unused_s3", screen(&app));
+    // Enter goes to the Action value that grants the first.
+    press(&mut app, "Enter");
+    assert_eq!(selected_label(&app), "s3:GetBucketNotification");
+}
+
+#[test]
+fn an_unused_query_without_events_says_what_it_needs() {
+    let mut app = stackstate_app(100, 24);
+    press(&mut app, "j /");
+    typing(&mut app, "unused:");
+    let status = screen(&app).lines().last().unwrap_or_default().to_string();
+    assert!(status.contains("open with --used EVENTS"), "{status}");
+    assert!(app.search().matches().hits.is_empty());
 }
