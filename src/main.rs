@@ -23,7 +23,12 @@ fn main() -> ExitCode {
                 );
                 ExitCode::from(cli::EXIT_USAGE)
             }
-            None => tui::run(&args.paths, args.review.path(&args.paths), &args.common),
+            None => tui::run(
+                &args.paths,
+                &args.used,
+                args.review.path(&args.paths),
+                &args.common,
+            ),
         },
     }
 }

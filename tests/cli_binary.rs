@@ -300,7 +300,7 @@ fn viewer_that_panics() {
         let _ = std::panic::catch_unwind(|| panic!("a bug in the viewer"));
         std::process::exit(101);
     });
-    let _ = iamscope::tui::run(&[], None, &iamscope::session::Common::default());
+    let _ = iamscope::tui::run(&[], &[], None, &iamscope::session::Common::default());
 }
 
 #[test]

@@ -431,3 +431,30 @@ fn y_copies_the_minimal_policy_through_osc52_in_tmux() {
     quit(&tmux);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+#[ignore = "needs tmux: run with --include-ignored"]
+fn used_events_mark_the_tree_and_fill_the_unused_search() {
+    let tmux = viewer(&format!(
+        "{STACKSTATE} --used tests/fixtures/cloudtrail/stackstate"
+    ));
+    tmux.wait_for("what was read", |_, s| {
+        s.contains("used: 21 events, 2024-05-01 → 05-03")
+    });
+    // The role's identity policy, its statement #3 EventsS3Access.
+    tmux.send(&["j", "j", "j", "j", "l", "j", "j", "j", "l"]);
+    tmux.wait_for("the marks", |_, s| {
+        s.contains("[used]   s3:GetObject") && s.contains("[unused] s3:GetObjectVersion")
+    });
+    tmux.send(&["/"]);
+    tmux.run(&["send-keys", "-l", "unused:s3"]);
+    tmux.wait_for("the unused grants", |_, s| {
+        s.contains("catalog    s3:GetBucketTagging") && s.contains("1 of 3 results")
+    });
+    // Enter, not Esc: an Esc read together with the next key would be Alt and that key.
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the grant selected", |_, s| {
+        s.contains("Action   s3:GetBucketNotification") && !s.contains("Results")
+    });
+    quit(&tmux);
+}

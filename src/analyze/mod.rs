@@ -24,6 +24,7 @@ pub mod risk;
 pub mod search;
 pub(crate) mod security;
 mod suggest;
+pub mod usage;
 pub mod used;
 mod validity;
 

@@ -110,6 +110,8 @@ pub struct Index {
     /// For each catalog action: the Action (or NotAction) value node of the first Allow
     /// statement that grants it, in an identity or resource policy.
     grants: Vec<Option<NodeId>>,
+    /// For each catalog action: its name's number in `texts`.
+    catalog: Vec<u32>,
 }
 
 /// What one query matched: every matching text with its score, best first, and the
@@ -140,11 +142,12 @@ impl Index {
             texts: Vec::new(),
             owners: Vec::new(),
             grants: vec![None; Catalog::get().action_count()],
+            catalog: Vec::new(),
         };
         let mut ids: HashMap<Box<str>, u32> = HashMap::new();
         let mut add = |text: &str, kind: Kind, target: Target, index: &mut Index| {
             if text.is_empty() {
-                return;
+                return u32::MAX;
             }
             let id = match ids.get(text) {
                 Some(&id) => id,
@@ -159,6 +162,7 @@ impl Index {
             if let Some(owners) = index.owners.get_mut(id as usize) {
                 owners.push((kind, target));
             }
+            id
         };
         for (id, node) in outline.nodes().iter().enumerate() {
             let Some(kind) = Kind::of(node.kind) else {
@@ -176,14 +180,16 @@ impl Index {
             };
             add(text, kind, Target::Node(id), &mut index);
         }
+        let mut catalog = Vec::new();
         for action in Catalog::get().actions() {
-            add(
+            catalog.push(add(
                 &action.full_name(),
                 Kind::Catalog,
                 Target::Catalog(action.id()),
                 &mut index,
-            );
+            ));
         }
+        index.catalog = catalog;
         index.find_grants(sources, outline);
         index
     }
@@ -260,6 +266,48 @@ impl Index {
     /// action `id`, if they do.
     pub fn granted_by(&self, id: usize) -> Option<NodeId> {
         self.grants.get(id).copied().flatten()
+    }
+
+    /// The catalog actions `names` (any case) as results, in the order given, only those
+    /// matching `filter` when it is not empty: the viewer's `unused:` search, where `names`
+    /// are the grants no event used. `query` is the query as typed.
+    pub fn actions(&self, names: &[String], query: &str, filter: &str) -> Matches {
+        let catalog = Catalog::get();
+        let matcher = matcher();
+        let filter = filter.trim();
+        let mut texts = Vec::new();
+        let mut hits = Vec::new();
+        for name in names {
+            let Some(a) = catalog.action(name) else {
+                continue;
+            };
+            let Some(&text) = self.catalog.get(a.id()) else {
+                continue;
+            };
+            let score = if filter.is_empty() {
+                0
+            } else {
+                match matcher.fuzzy_match(name, filter) {
+                    Some(score) => score,
+                    None => continue,
+                }
+            };
+            texts.push((text, score));
+            hits.push(Hit {
+                kind: Kind::Catalog,
+                target: Target::Catalog(a.id()),
+                text,
+                score,
+            });
+        }
+        let total = hits.len();
+        hits.truncate(MAX_HITS);
+        Matches {
+            query: query.to_string(),
+            texts,
+            hits,
+            total,
+        }
     }
 
     /// Every result for `query`, best first. When `previous` was a query this one extends,
@@ -423,6 +471,30 @@ mod tests {
         let m = index.search("upsolver-data", None);
         assert_eq!(m.hits[0].kind, Kind::Resource);
         assert!(index.search("zzzzqqqq", None).hits.is_empty());
+    }
+
+    #[test]
+    fn named_actions_are_results_in_order_filtered_by_the_query() {
+        let (_, outline, index) = index();
+        let names = [
+            "s3:GetObject".to_string(),
+            "ec2:describeimages".to_string(),
+            "nosuch:Thing".to_string(),
+        ];
+        let m = index.actions(&names, "unused:", "");
+        assert_eq!(
+            rows(&index, &outline, &m, 5),
+            [
+                "catalog s3:GetObject [granted by s3:GetObject]",
+                "catalog ec2:DescribeImages [granted by ec2:Describe*]"
+            ]
+        );
+        assert_eq!((m.total, m.query()), (2, "unused:"));
+        let m = index.actions(&names, "unused:ec2", "ec2");
+        assert_eq!(
+            rows(&index, &outline, &m, 5),
+            ["catalog ec2:DescribeImages [granted by ec2:Describe*]"]
+        );
     }
 
     #[test]

@@ -56,6 +56,11 @@ pub struct Cli {
     #[command(flatten)]
     pub review: super::review::ReviewFile,
 
+    /// CloudTrail events (log files, directories of them, or `aws cloudtrail lookup-events`
+    /// output): the viewer marks which granted actions each holder used.
+    #[arg(long, value_name = "EVENTS", num_args = 1..)]
+    pub used: Vec<String>,
+
     #[command(flatten)]
     pub common: Common,
 }

@@ -17,6 +17,7 @@ use super::marks::{self, Mark, Marks};
 use super::matrix::{Matrix, Part};
 use super::review::Walk;
 use super::search::{Search, destination};
+use super::used::Used;
 use super::values::{self, Values};
 use super::view;
 use super::why::{HolderAt, Why};
@@ -113,6 +114,10 @@ pub struct App {
     vars_path: Option<PathBuf>,
     /// The placeholder values view.
     placeholders: Values,
+    /// The CloudTrail events of `--used`, and each holder's use.
+    used: Option<Used>,
+    /// What `--used` could not read, shown in the status line until the first key.
+    notice: Option<String>,
 }
 
 impl App {
@@ -156,7 +161,30 @@ impl App {
             values: BTreeMap::new(),
             vars_path: None,
             placeholders: Values::default(),
+            used: None,
+            notice: None,
         }
+    }
+
+    /// Reads the CloudTrail events of `paths` (`--used`) and matches them to the holders;
+    /// what could not be read is said in the status line.
+    pub fn read_used(&mut self, paths: &[String]) {
+        if paths.is_empty() {
+            return;
+        }
+        let used = Used::read(paths, &self.sources);
+        let problems = used.problems();
+        self.notice = match problems.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            [first, rest @ ..] => Some(format!("{first} (and {} more)", rest.len())),
+        };
+        self.used = Some(used);
+    }
+
+    /// The events of `--used`, when given.
+    pub fn used(&self) -> Option<&Used> {
+        self.used.as_ref()
     }
 
     /// A viewer on `unfilled` (the sources loaded with no placeholder value) with `values`
@@ -216,6 +244,9 @@ impl App {
         self.sources = sources;
         if self.matrix.holders.len() > holder {
             self.matrix.holder = holder;
+        }
+        if let Some(used) = &mut self.used {
+            used.match_holders(&self.sources);
         }
         self.index = OnceCell::new();
         self.search = Search::default();
@@ -300,8 +331,9 @@ impl App {
         &self.why
     }
 
+    /// The status line's message: the last action's, else what `--used` could not read.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.message.as_deref().or(self.notice.as_deref())
     }
 
     pub fn mode(&self) -> Mode {
@@ -504,6 +536,9 @@ impl App {
     /// Carries out one action.
     pub fn update(&mut self, action: Action) {
         self.message = None;
+        if !matches!(action, Action::Resize { .. }) {
+            self.notice = None;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Resize { width, height } => {
@@ -618,6 +653,7 @@ impl App {
                 self.detail_scroll = 0;
                 if view == View::Matrix {
                     self.matrix.ensure(&self.sources);
+                    self.count_matrix_use();
                 }
             }
             Action::NextPane => {
@@ -885,6 +921,33 @@ impl App {
         }
     }
 
+    /// The holders an `unused:` search is about: the matrix's in the matrix, else the
+    /// selection's, else every holder of the selection's source.
+    fn search_holders(&self) -> Vec<(usize, usize)> {
+        if self.view == View::Matrix {
+            return self.matrix.selected_holder().into_iter().collect();
+        }
+        let Some(at) = self.selected().map(|n| n.at) else {
+            return Vec::new();
+        };
+        match at.role {
+            Some(r) => vec![(at.source, r)],
+            None => {
+                let roles = at.source(&self.sources).map_or(0, |s| s.roles.len());
+                (0..roles).map(|r| (at.source, r)).collect()
+            }
+        }
+    }
+
+    /// With `--used`: counts the used actions of the matrix's cells for its holder.
+    fn count_matrix_use(&mut self) {
+        let usage = self
+            .matrix
+            .selected_holder()
+            .and_then(|(s, r)| self.used.as_ref()?.holder(s, r));
+        self.matrix.count_used(&self.sources, usage);
+    }
+
     fn in_matrix(&mut self, action: Action) {
         let page = view::list_rows(self.size).saturating_sub(1).max(1);
         let page = isize::try_from(page).unwrap_or(1);
@@ -913,6 +976,7 @@ impl App {
             },
             _ => {}
         }
+        self.count_matrix_use();
     }
 
     fn in_findings(&mut self, action: Action) {
@@ -943,7 +1007,12 @@ impl App {
                 let index = self
                     .index
                     .get_or_init(|| Index::build(&self.sources, &self.outline));
-                self.search.edit(index, typed);
+                let (used, sources) = (self.used.as_ref(), &self.sources);
+                let holders = self.search_holders();
+                self.search.edit(index, typed, || {
+                    let used = used?;
+                    Some(used.unused_grants(sources, &holders))
+                });
             }
             Action::Down => self.search.step(true),
             Action::Up => self.search.step(false),

@@ -339,7 +339,7 @@ pub const BINDINGS: &[Binding] = &[
         Action::Search,
         VIEWS,
         Section::Search,
-        "search every node and every catalog action",
+        "search every node and every catalog action; with --used, `unused:` lists the grants no event used",
         Some("search"),
     ),
     bind(

@@ -20,16 +20,22 @@ const TICK: Duration = Duration::from_millis(100);
 /// A directory walk for the size stops counting after this many files.
 const MAX_COUNTED: usize = 100_000;
 
-/// Reads `paths` and builds the viewer, showing progress when it is slow. `None` when
-/// some input could not be read (already reported).
-pub fn open(paths: &[String], common: &Common) -> Option<App> {
+/// Reads `paths` (and the CloudTrail events of `used`) and builds the viewer, showing
+/// progress when it is slow. `None` when some input could not be read (already reported);
+/// events that could not be read are said in the viewer's status line.
+pub fn open(paths: &[String], used: &[String], common: &Common) -> Option<App> {
     let (tx, rx) = mpsc::channel();
     let (owned, options) = (paths.to_vec(), common.clone());
+    let used = used.to_vec();
     std::thread::spawn(move || {
         let (sources, all_read) = session::load_unfilled(&owned, &options);
         let values = session::options(&options).vars;
         let color = session::wants_color(&options);
-        let app = all_read.then(|| App::with_values(sources, values, color));
+        let app = all_read.then(|| {
+            let mut app = App::with_values(sources, values, color);
+            app.read_used(&used);
+            app
+        });
         let _ = tx.send(app);
     });
     let start = Instant::now();

@@ -1,10 +1,13 @@
 //! The matrix view's state: every holder to choose from, the selected holder's matrix (the
 //! same `analyze::matrix::role_matrix` the `matrix` command prints), the cell under the
 //! cursor, and the drill-down of a cell (`analyze::matrix::service_actions`, as
-//! `matrix --service` prints it) with its own cursor.
+//! `matrix --service` prints it) with its own cursor. With `--used`, how many of each cell's
+//! actions the holder used (`analyze::usage::level_use`).
 
 use super::marks::{Mark, distinct};
 use crate::analyze::matrix::{ActionGrant, Granting, RoleMatrix, role_matrix, service_actions};
+use crate::analyze::usage::level_use;
+use crate::analyze::used::Usage;
 use crate::catalog::AccessLevel;
 use crate::model::Source;
 
@@ -35,6 +38,9 @@ pub struct Matrix {
     pub row: usize,
     pub column: usize,
     pub drill: Option<Drill>,
+    /// With `--used`: per service row of the matrix, how many actions were used at each
+    /// access level; counted once the matrix is built.
+    pub used: Option<Vec<[usize; 5]>>,
 }
 
 impl Matrix {
@@ -52,6 +58,7 @@ impl Matrix {
             row: 0,
             column: 0,
             drill: None,
+            used: None,
         }
     }
 
@@ -72,10 +79,37 @@ impl Matrix {
         if holder != self.holder || self.matrix.is_none() {
             self.holder = holder;
             self.matrix = None;
+            self.used = None;
             self.row = 0;
             self.drill = None;
             self.ensure(sources);
         }
+    }
+
+    /// Counts the used actions of each cell of the built matrix, if not counted yet;
+    /// `usage` is the selected holder's (none: nothing is counted).
+    pub fn count_used(&mut self, sources: &[Source], usage: Option<&Usage>) {
+        let (Some(usage), Some(m), None) = (usage, &self.matrix, &self.used) else {
+            return;
+        };
+        let Some((source, role)) = self
+            .holders
+            .get(self.holder)
+            .and_then(|&(s, r)| Some((sources.get(s)?, sources[s].roles.get(r)?)))
+        else {
+            return;
+        };
+        self.used = Some(
+            m.services
+                .iter()
+                .map(|row| level_use(source, role, row.service, usage))
+                .collect(),
+        );
+    }
+
+    /// The selected holder: (source, role) indices.
+    pub fn selected_holder(&self) -> Option<(usize, usize)> {
+        self.holders.get(self.holder).copied()
     }
 
     pub fn services(&self) -> usize {

@@ -15,6 +15,7 @@ mod matrix;
 mod review;
 mod search;
 mod terminal;
+mod used;
 mod values;
 pub mod view;
 mod why;
@@ -23,6 +24,8 @@ mod why;
 mod copy_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod used_tests;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,9 +41,15 @@ pub use app::{App, Mode};
 /// Opens the viewer on `paths`, or on the bundled samples when there are none, with
 /// progress on standard error while slow input loads. Input that cannot be read is
 /// reported before the screen changes, and the viewer does not open. The review
-/// walkthrough keeps its decisions in `review` (none: nothing is recorded).
-pub fn run(paths: &[String], review: Option<PathBuf>, common: &Common) -> ExitCode {
-    let Some(mut app) = loading::open(paths, common) else {
+/// walkthrough keeps its decisions in `review` (none: nothing is recorded); `used` are the
+/// CloudTrail events (`--used`) whose calls the viewer marks.
+pub fn run(
+    paths: &[String],
+    used: &[String],
+    review: Option<PathBuf>,
+    common: &Common,
+) -> ExitCode {
+    let Some(mut app) = loading::open(paths, used, common) else {
         return ExitCode::from(EXIT_USAGE);
     };
     app.set_review_path(review);

@@ -1,9 +1,19 @@
 //! The viewer's search state: the query being typed, its matches (from the core's
 //! [`Index`]), the result under the cursor, and where the cursor was before, for Esc.
-//! The matches stay after Enter, so `n`/`N` step through them.
+//! The matches stay after Enter, so `n`/`N` step through them. With `--used`, a query
+//! starting with [`UNUSED`] lists the grants no event used (of the selection's holders),
+//! filtered by the rest of the query.
 
 use crate::analyze::search::{Hit, Index, Matches, Target};
 use crate::model::outline::NodeId;
+
+/// The query prefix that lists the granted actions no event used.
+pub const UNUSED: &str = "unused:";
+
+/// What follows [`UNUSED`] in an `unused:` query.
+pub fn unused_filter(query: &str) -> Option<&str> {
+    query.trim_start().strip_prefix(UNUSED)
+}
 
 #[derive(Default)]
 pub struct Search {
@@ -15,6 +25,8 @@ pub struct Search {
     cursor: usize,
     /// The selection before the search started, restored by Esc.
     before: Option<NodeId>,
+    /// The grants no event used, found on the first `unused:` query of this search.
+    unused: Option<Vec<String>>,
 }
 
 impl Search {
@@ -45,14 +57,32 @@ impl Search {
         self.matches = Matches::default();
         self.cursor = 0;
         self.before = Some(selected);
+        self.unused = None;
     }
 
-    /// Adds or removes a character and searches again.
-    pub fn edit(&mut self, index: &Index, typed: Option<char>) {
+    /// Adds or removes a character and searches again. `unused` finds the grants no event
+    /// used (none without `--used`), asked once per search.
+    pub fn edit(
+        &mut self,
+        index: &Index,
+        typed: Option<char>,
+        unused: impl FnOnce() -> Option<Vec<String>>,
+    ) {
         if !super::line::edit(&mut self.query, typed) {
             return;
         }
-        self.matches = index.search(&self.query, Some(&self.matches));
+        self.matches = match unused_filter(&self.query) {
+            Some(filter) => {
+                if self.unused.is_none() {
+                    self.unused = unused();
+                }
+                match &self.unused {
+                    Some(names) => index.actions(names, &self.query, filter),
+                    None => Matches::default(),
+                }
+            }
+            None => index.search(&self.query, Some(&self.matches)),
+        };
         self.cursor = 0;
     }
 

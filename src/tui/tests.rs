@@ -305,12 +305,12 @@ fn a_wildcard_action_lists_the_actions_it_covers() {
 }
 
 /// Types `text` one character at a time (no spaces).
-fn typing(app: &mut App, text: &str) {
+pub(super) fn typing(app: &mut App, text: &str) {
     let keys: Vec<String> = text.chars().map(String::from).collect();
     press(app, &keys.join(" "));
 }
 
-fn stackstate_app(width: u16, height: u16) -> App {
+pub(super) fn stackstate_app(width: u16, height: u16) -> App {
     let mut options = Options::default();
     options
         .vars

@@ -2,7 +2,9 @@
 //! holder's matrix (a row per service, the five access levels as Full / n of m / None,
 //! coloured as a heat map and readable without colour), or a cell's drill-down: each action
 //! granted at that level with the statement that grants it, its resources and conditions.
-//! The cells are `iamscope matrix`'s (`LevelCount::describe`).
+//! The cells are `iamscope matrix`'s (`LevelCount::describe`). With `--used`, a granted cell
+//! reads used/granted (`2/7`: 2 of the 7 actions granted at that level were used, as
+//! `minimize --used` reports them), and the drill-down marks each action used or unused.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,6 +14,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::plain;
 use super::theme::Theme;
 use super::widgets::list;
+use crate::analyze::usage::is_used;
 use crate::catalog::AccessLevel;
 use crate::text::escape;
 use crate::tui::app::App;
@@ -60,8 +63,14 @@ fn table(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme:
         frame.render_widget(block.title(" Matrix "), area);
         return;
     };
+    let use_counts = m.used.as_ref();
+    let counts = if use_counts.is_some() {
+        " · used/granted"
+    } else {
+        ""
+    };
     let block = block.title(format!(
-        " {} · {} ",
+        " {} · {}{counts} ",
         escape(&matrix.name),
         matrix.kind.as_str()
     ));
@@ -119,7 +128,11 @@ fn table(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme:
                 if i == m.row && c == m.column && m.part == Part::Table {
                     style = theme.selected();
                 }
-                spans.push(Span::styled(format!("{:>CELL$}", count.describe()), style));
+                let text = match use_counts.and_then(|u| u.get(i)) {
+                    Some(u) if count.granted > 0 => format!("{}/{}", u[c], count.granted),
+                    _ => count.describe(),
+                };
+                spans.push(Span::styled(format!("{text:>CELL$}"), style));
             }
             Line::from(spans)
         })
@@ -131,11 +144,22 @@ fn drill(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme:
     let Some(d) = &app.matrix().drill else {
         return;
     };
+    // With `--used`: the holder's use, to mark each action.
+    let usage = app
+        .matrix()
+        .selected_holder()
+        .and_then(|(s, r)| app.used()?.holder(s, r));
+    let used_count = usage.map(|u| {
+        let actions = crate::tui::marks::distinct(d.rows.iter().map(|(a, _)| &a.action));
+        let n = actions.iter().filter(|a| is_used(u, a)).count();
+        format!(" · {n} used")
+    });
     let block = block.title(format!(
-        " {} · {} · {} ",
+        " {} · {} · {}{} ",
         d.service,
         d.level.as_str(),
-        crate::text::plural(d.rows.len(), "grant", "grants")
+        crate::text::plural(d.rows.len(), "grant", "grants"),
+        used_count.unwrap_or_default()
     ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -160,14 +184,20 @@ fn drill(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme:
         } else {
             g.resources.join(", ")
         };
-        let mut spans = vec![
+        let mut spans = Vec::new();
+        if let Some(u) = usage {
+            let used = is_used(u, &a.action);
+            let tag = format!("[{}]", super::tree::use_tag(usize::from(used), 1));
+            spans.push(Span::styled(format!("{tag:<8} "), theme.decision(used)));
+        }
+        spans.extend([
             plain(a.action.clone()),
             Span::styled(
                 format!("  {} #{}{sid}", escape(&g.policy), g.statement),
                 theme.policy(),
             ),
             Span::styled(format!("  on {}", escape(&on)), theme.dim()),
-        ];
+        ]);
         for c in &g.conditions {
             spans.push(Span::styled(
                 format!(

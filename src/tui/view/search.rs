@@ -14,6 +14,7 @@ use crate::analyze::search::{Hit, Kind, Target, matched_chars};
 use crate::model::outline::statement_label;
 use crate::text::{escape, plural};
 use crate::tui::app::App;
+use crate::tui::search::unused_filter;
 
 /// The most results shown at once.
 const SHOWN: u16 = 8;
@@ -21,8 +22,13 @@ const SHOWN: u16 = 8;
 pub fn render(frame: &mut Frame, app: &App, a: Areas, theme: Theme) {
     let search = app.search();
     let m = search.matches();
+    let unused = unused_filter(search.query()).is_some();
     let count = match (search.query().trim().is_empty(), m.total) {
         (true, _) => "type to search every node and catalog action".to_string(),
+        (false, 0) if unused && app.used().is_none() => {
+            "unused: lists the grants no event used; open with --used EVENTS".to_string()
+        }
+        (false, 0) if unused => "no unused grant".to_string(),
         (false, 0) => "no match".to_string(),
         (false, n) if n > m.hits.len() => format!("{} of {n}", search.cursor() + 1),
         (false, n) => format!(
@@ -76,7 +82,7 @@ pub fn render(frame: &mut Frame, app: &App, a: Areas, theme: Theme) {
 fn row(app: &App, hit: &Hit, query: &str, theme: Theme) -> Line<'static> {
     let index = app.index();
     let text = escape(index.text(hit)).into_owned();
-    let matched = matched_chars(&text, query);
+    let matched = matched_chars(&text, unused_filter(query).unwrap_or(query));
     let mut spans = Vec::new();
     if !app.marked().is_empty() {
         spans.push(if marked(app, hit) {

@@ -1,8 +1,9 @@
 //! The top line: a tab per view with its key (`1 Tree  2 Matrix  3 Findings (12)`), the
-//! current one highlighted; a click on a tab shows its view.
+//! current one highlighted, and on the right what `--used` read (`used: 21 events,
+//! 2024-05-01 → 05-03`) when there is room; a click on a tab shows its view.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -57,5 +58,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
+    let tabs: usize = spans.iter().map(Span::width).sum();
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if let Some(used) = app.used() {
+        let text = format!("{} ", used.summary());
+        if tabs + text.chars().count() < usize::from(area.width) {
+            let line = Line::styled(text, theme.dim());
+            frame.render_widget(Paragraph::new(line).alignment(Alignment::Right), area);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! The tree pane: one row per shown node, built only for the rows on screen, with a gutter
 //! marking the worst finding under each node (E, W, i), then, once the review started, each
 //! statement's decision, and once something is marked for copying, the marked nodes (●).
+//! With `--used`, each granted action says whether its holder used it (`used`, `unused`,
+//! `used 2 of 4` for a wildcard).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -130,16 +132,32 @@ fn gutter_mark(severity: Severity) -> &'static str {
     }
 }
 
+/// `used`, `unused`, or for a pattern covering several actions `used 2 of 4`.
+pub fn use_tag(used: usize, of: usize) -> String {
+    match (used, of) {
+        (0, _) => "unused".into(),
+        (u, n) if u == n && n == 1 => "used".into(),
+        (u, n) => format!("used {u} of {n}"),
+    }
+}
+
 /// The row's text after its indent and glyph.
 fn content(app: &App, node: &Node, dim: Style, theme: Theme) -> Vec<Span<'static>> {
     let label = escape(&node.label).into_owned();
     let summary = escape(&node.summary).into_owned();
+    let used = app.used().and_then(|u| u.node_use(app.sources(), node));
     let after = |spans: &mut Vec<Span<'static>>| {
         if !summary.is_empty() {
             spans.push(Span::styled(format!("  {summary}"), dim));
         }
     };
     let mut spans = Vec::new();
+    // With `--used`, a granted action starts with whether it was used, before a long name
+    // can push it out of the pane.
+    if let Some((u, n)) = used {
+        let tag = format!("[{}]", use_tag(u, n));
+        spans.push(Span::styled(format!("{tag:<8} "), theme.decision(u > 0)));
+    }
     match node.kind {
         NodeKind::Statement => {
             spans.push(Span::styled(summary.clone(), theme.effect(&node.summary)));
