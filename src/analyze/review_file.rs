@@ -355,7 +355,7 @@ impl Review {
     ) -> Review {
         let mut review = Review {
             statuses: Vec::new(),
-            steps,
+            steps: Vec::new(),
             path: path.into(),
             opened,
             base: file.clone(),
@@ -364,14 +364,17 @@ impl Review {
             touched: BTreeSet::new(),
             by_place: std::collections::HashMap::new(),
         };
-        review.by_place = review
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.at, i))
-            .collect();
-        review.refresh();
+        review.restep(steps);
         review
+    }
+
+    /// Replaces the steps with `steps` (the statements again, after the input changed under
+    /// the review: a placeholder filled in), keeping every decision: a statement whose
+    /// meaning changed comes back undecided with its previous decision shown.
+    pub fn restep(&mut self, steps: Vec<Step>) {
+        self.by_place = steps.iter().enumerate().map(|(i, s)| (s.at, i)).collect();
+        self.steps = steps;
+        self.refresh();
     }
 
     /// Every decision of the file, the ones about statements no longer in the input too.

@@ -220,7 +220,7 @@ impl App {
     }
 
     /// Fills the values in effect into the sources as read, and rebuilds everything drawn
-    /// from them (tree, findings, matrix, search); the tree keeps its place when its shape
+    /// from them (tree, findings, matrix, search, the walkthrough's steps); the tree keeps its place when its shape
     /// is the same.
     fn refill(&mut self) {
         let unfilled = self.unfilled.get_or_insert_with(|| self.sources.clone());
@@ -247,6 +247,9 @@ impl App {
         }
         if let Some(used) = &mut self.used {
             used.match_holders(&self.sources);
+        }
+        if let Some(walk) = &mut self.walk {
+            walk.restep(&self.sources, self.findings.all());
         }
         self.index = OnceCell::new();
         self.search = Search::default();

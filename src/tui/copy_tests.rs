@@ -285,3 +285,42 @@ fn open_app(mut app: App) -> App {
     super::handle_event(&mut app, &ratatui::crossterm::event::Event::Resize(100, 30));
     app
 }
+
+#[test]
+fn a_value_filled_in_renews_the_walkthrough_keeping_its_decisions() {
+    let dir = std::env::temp_dir().join(format!("iamscope-refill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut app = vendor_app();
+    app.set_review_path(Some(dir.join("vendor.review.json")));
+    press(&mut app, "r a ] a ] a");
+    let progress = |app: &App| app.walk().unwrap().review.progress().to_string();
+    assert_eq!(progress(&app), "3 of 3 decided, 0 flagged");
+    press(&mut app, "v Enter 1 1 1 1 2 2 2 2 3 3 3 3 Enter r");
+    let walk = app.walk().unwrap();
+    let summary = |sid: &str| {
+        let step = walk
+            .review
+            .steps
+            .iter()
+            .position(|s| s.sid.as_deref() == Some(sid));
+        let step = step.unwrap();
+        (
+            walk.review.steps[step].summary.clone(),
+            walk.review.statuses[step].verdict(),
+        )
+    };
+    // The statements that named the account are new statements now: undecided, their
+    // previous decision shown; the one without a placeholder keeps its decision.
+    let (logs, decided) = summary("ReadLogs");
+    assert!(logs.contains("logs-111122223333"), "{logs}");
+    assert_eq!(decided, None);
+    assert_eq!(summary("SendJobs").1, None);
+    let accepted = Some(crate::analyze::review::Verdict::Accepted);
+    assert_eq!(summary("Describe").1, accepted);
+    assert_eq!(
+        progress(&app),
+        "1 of 3 decided, 0 flagged, 2 changed since decided"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -68,6 +68,13 @@ impl Walk {
         (walk, message)
     }
 
+    /// The steps again over `sources` as they are now (after a placeholder was filled in),
+    /// with the decisions kept; the cursor stays on its step number, within the steps.
+    pub fn restep(&mut self, sources: &[Source], findings: &[Finding]) {
+        self.review.restep(review::steps(sources, findings));
+        self.step(0);
+    }
+
     pub fn len(&self) -> usize {
         self.review.steps.len()
     }
