@@ -5,7 +5,8 @@
 //!
 //! Search: one keystroke's results over a synthetic account dump of about 100 MB (generated
 //! here, never committed) plus the whole catalog, as a query is typed letter by letter (each
-//! keystroke narrows the previous one's matches) and as a fresh query.
+//! keystroke narrows the previous one's matches), as a fresh query, and as the first part
+//! of an answer (what the viewer waits for on a keystroke before drawing).
 //!
 //! Views: switching to the matrix, findings and tree views on that dump, each drawn; and
 //! opening the viewer on it (load, outline, search index, findings, first frame).
@@ -101,6 +102,18 @@ fn search_keystroke_100mb_dump(bencher: Bencher, query: &str) {
             }
             previous
         });
+}
+
+/// What one keystroke costs in the viewer, which answers a query a part at a time: the
+/// first part of a fresh query (the most a keystroke waits for), ranked and listed.
+#[divan::bench(args = ["s", "s3:getobj", "passrole", "bucket-17-3"], sample_count = 10)]
+fn search_first_part_100mb_dump(bencher: Bencher, query: &str) {
+    let (_, _, index) = &*DUMP;
+    bencher.bench(|| {
+        let mut scan = index.scan(query, None);
+        index.advance(&mut scan, iamscope::tui::search::CHUNK);
+        index.matches(&scan)
+    });
 }
 
 /// A whole query pasted at once (nothing to narrow).

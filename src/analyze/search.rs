@@ -105,6 +105,9 @@ pub struct Hit {
 /// The searchable texts of one outline and the catalog.
 pub struct Index {
     texts: Vec<Box<str>>,
+    /// For each text, the characters it holds ([`char_mask`]): a text that lacks one of a
+    /// query's characters cannot match it, and is passed over without scoring.
+    masks: Vec<u64>,
     /// For each text, what carries it, in input order.
     owners: Vec<Vec<(Kind, Target)>>,
     /// For each catalog action: the Action (or NotAction) value node of the first Allow
@@ -114,21 +117,86 @@ pub struct Index {
     catalog: Vec<u32>,
 }
 
-/// What one query matched: every matching text with its score, best first, and the
+/// What one query matched: every matching text with its score, and the
 /// results it leads to (at most [`MAX_HITS`]).
 #[derive(Clone, Debug, Default)]
 pub struct Matches {
     query: String,
+    /// Every matching text with its score, in no order (what a longer query rescans).
     texts: Vec<(u32, i64)>,
     pub hits: Vec<Hit>,
     /// How many results there are in all, listed or not.
     pub total: usize,
+    /// While the query is still being answered: how many texts are scored so far, of how
+    /// many (see [`Scan`]). `None` once every text is.
+    pub pending: Option<(usize, usize)>,
 }
 
 impl Matches {
     pub fn query(&self) -> &str {
         &self.query
     }
+}
+
+/// A query being answered a part at a time, so a front end can show what matched so far
+/// and stay responsive on a large input: [`Index::scan`] starts it, [`Index::advance`]
+/// scores the next texts, [`Index::matches`] ranks what matched so far.
+#[derive(Clone, Debug)]
+pub struct Scan {
+    query: String,
+    /// The query's characters, as [`query_mask`] gives them.
+    mask: u64,
+    /// The texts to score: those the previous query matched when this one extends it,
+    /// otherwise every text (`None`).
+    candidates: Option<Vec<u32>>,
+    /// How many candidates are scored.
+    next: usize,
+    found: Vec<(u32, i64)>,
+}
+
+impl Scan {
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+}
+
+/// The bit of an ASCII character in a [`char_mask`] (letters without case), if it has one.
+fn char_bit(b: u8) -> Option<u32> {
+    match b.to_ascii_lowercase() {
+        c @ b'a'..=b'z' => Some(u32::from(c - b'a')),
+        c @ b'0'..=b'9' => Some(26 + u32::from(c - b'0')),
+        b':' => Some(36),
+        b'/' => Some(37),
+        b'-' => Some(38),
+        b'_' => Some(39),
+        b'*' => Some(40),
+        b'.' => Some(41),
+        b'$' => Some(42),
+        b'{' => Some(43),
+        b'}' => Some(44),
+        b'@' => Some(45),
+        b'=' => Some(46),
+        _ => None,
+    }
+}
+
+/// The set of a text's ASCII characters that have a bit ([`char_bit`]), as bits. A text
+/// with any other character has every bit: without case, some of them match an ASCII
+/// letter (the Kelvin sign is a `k`), so nothing is ruled out.
+fn char_mask(text: &str) -> u64 {
+    if text.is_ascii() {
+        query_mask(text)
+    } else {
+        u64::MAX
+    }
+}
+
+/// The bits of a query's ASCII characters: what a text must hold to match it.
+fn query_mask(query: &str) -> u64 {
+    query
+        .bytes()
+        .filter_map(char_bit)
+        .fold(0, |mask, bit| mask | 1 << bit)
 }
 
 fn matcher() -> SkimMatcherV2 {
@@ -140,6 +208,7 @@ impl Index {
     pub fn build(sources: &[Source], outline: &Outline) -> Index {
         let mut index = Index {
             texts: Vec::new(),
+            masks: Vec::new(),
             owners: Vec::new(),
             grants: vec![None; Catalog::get().action_count()],
             catalog: Vec::new(),
@@ -155,6 +224,7 @@ impl Index {
                     let id = u32::try_from(index.texts.len()).unwrap_or(u32::MAX);
                     ids.insert(text.into(), id);
                     index.texts.push(text.into());
+                    index.masks.push(char_mask(text));
                     index.owners.push(Vec::new());
                     id
                 }
@@ -307,42 +377,91 @@ impl Index {
             texts,
             hits,
             total,
+            pending: None,
         }
     }
 
     /// Every result for `query`, best first. When `previous` was a query this one extends,
     /// only its matches are scored again (what does not match a prefix cannot match more).
     pub fn search(&self, query: &str, previous: Option<&Matches>) -> Matches {
+        let mut scan = self.scan(query, previous);
+        self.advance(&mut scan, usize::MAX);
+        self.matches(&scan)
+    }
+
+    /// Starts answering `query` (see [`Scan`]); nothing is scored yet. When `previous` is
+    /// the whole answer to a query this one extends, only its matches are candidates.
+    pub fn scan(&self, query: &str, previous: Option<&Matches>) -> Scan {
         let query = query.trim();
-        if query.is_empty() {
-            return Matches::default();
+        let narrowed = previous
+            .filter(|p| p.pending.is_none() && !p.query.is_empty() && query.starts_with(&p.query));
+        Scan {
+            query: query.to_string(),
+            mask: query_mask(query),
+            candidates: narrowed.map(|p| p.texts.iter().map(|&(t, _)| t).collect()),
+            next: 0,
+            found: Vec::new(),
         }
+    }
+
+    /// How many texts `scan` scores in all.
+    fn candidates(&self, scan: &Scan) -> usize {
+        match &scan.candidates {
+            Some(c) => c.len(),
+            None if scan.query.is_empty() => 0,
+            None => self.texts.len(),
+        }
+    }
+
+    /// Scores up to `budget` more texts of `scan`; true when every text is scored.
+    pub fn advance(&self, scan: &mut Scan, budget: usize) -> bool {
+        let total = self.candidates(scan);
+        let end = scan.next.saturating_add(budget).min(total);
         let matcher = matcher();
+        let query = scan.query.as_str();
+        let mask = scan.mask;
         let score = |t: u32| {
-            let text = self.texts.get(t as usize)?;
-            matcher.fuzzy_match(text, query).map(|s| (t, s))
+            let i = t as usize;
+            if self.masks.get(i)? & mask != mask {
+                return None;
+            }
+            matcher.fuzzy_match(&self.texts[i], query).map(|s| (t, s))
         };
-        let narrowed = previous.filter(|p| !p.query.is_empty() && query.starts_with(&p.query));
-        let mut texts: Vec<(u32, i64)> = match narrowed {
-            Some(p) => p.texts.iter().filter_map(|&(t, _)| score(t)).collect(),
-            None => (0..u32::try_from(self.texts.len()).unwrap_or(u32::MAX))
-                .filter_map(score)
-                .collect(),
+        let found = match &scan.candidates {
+            Some(c) => c[scan.next..end].iter().filter_map(|&t| score(t)).collect(),
+            None => {
+                let ids = u32::try_from(scan.next).unwrap_or(u32::MAX)
+                    ..u32::try_from(end).unwrap_or(u32::MAX);
+                ids.filter_map(score).collect::<Vec<_>>()
+            }
         };
-        // Best score first; of equal scores, the shorter text (the closer match).
+        scan.found.extend(found);
+        scan.next = end;
+        end == total
+    }
+
+    /// What `scan` matched so far, ranked: best score first; of equal scores, the shorter
+    /// text (the closer match); texts that rank alike are listed together, by kind then
+    /// input order.
+    pub fn matches(&self, scan: &Scan) -> Matches {
         let len = |t: u32| self.texts[t as usize].len();
-        texts.sort_unstable_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then(len(a.0).cmp(&len(b.0)))
-                .then(a.0.cmp(&b.0))
-        });
-        let total = texts
+        let rank = |&(t, score): &(u32, i64)| (std::cmp::Reverse(score), len(t), t);
+        // Only the best texts can be listed (each has a result at least): they are picked
+        // out, with every text ranking alike with the last of them, and only they sorted.
+        let mut ranked = scan.found.clone();
+        if ranked.len() > MAX_HITS {
+            let (_, &mut (last, score), _) = ranked.select_nth_unstable_by_key(MAX_HITS - 1, rank);
+            let alike = (std::cmp::Reverse(score), len(last));
+            ranked.retain(|&(t, s)| (std::cmp::Reverse(s), len(t)) <= alike);
+        }
+        ranked.sort_unstable_by_key(rank);
+        let total = scan
+            .found
             .iter()
             .map(|&(t, _)| self.owners[t as usize].len())
             .sum();
         let mut hits = Vec::new();
-        // Texts that rank alike are listed together, ordered by kind then input order.
-        for same in texts.chunk_by(|a, b| a.1 == b.1 && len(a.0) == len(b.0)) {
+        for same in ranked.chunk_by(|a, b| a.1 == b.1 && len(a.0) == len(b.0)) {
             if hits.len() >= MAX_HITS {
                 break;
             }
@@ -358,11 +477,13 @@ impl Index {
             hits[start..].sort_by_key(|h| (h.kind, target_order(h.target)));
         }
         hits.truncate(MAX_HITS);
+        let candidates = self.candidates(scan);
         Matches {
-            query: query.to_string(),
-            texts,
+            query: scan.query.clone(),
+            texts: scan.found.clone(),
             hits,
             total,
+            pending: (scan.next < candidates).then_some((scan.next, candidates)),
         }
     }
 }
@@ -506,6 +627,80 @@ mod tests {
         assert_eq!(narrowed.hits, fresh.hits);
         assert_eq!(narrowed.total, fresh.total);
         assert!(fresh.total < first.total);
+    }
+
+    #[test]
+    fn a_query_answered_a_part_at_a_time_ranks_what_matched_so_far_then_all() {
+        let (_, _, index) = index();
+        let whole = index.search("getobj", None);
+        let mut scan = index.scan("getobj", None);
+        assert!(!index.advance(&mut scan, 10_000));
+        let part = index.matches(&scan);
+        let all = index.len();
+        assert_eq!(part.pending, Some((10_000, all)));
+        assert!(part.total < whole.total, "{} {}", part.total, whole.total);
+        let mut steps = 1;
+        while !index.advance(&mut scan, 10_000) {
+            steps += 1;
+        }
+        assert_eq!(steps, all.div_ceil(10_000) - 1);
+        let done = index.matches(&scan);
+        assert_eq!(
+            (done.hits, done.total, done.pending),
+            (whole.hits, whole.total, None)
+        );
+        // An unfinished answer is not narrowed: every text is scored again.
+        let extended = index.scan("getobje", Some(&part));
+        assert_eq!(index.candidates(&extended), all);
+    }
+
+    #[test]
+    fn the_best_results_picked_out_are_those_a_whole_sort_lists() {
+        let (_, _, index) = index();
+        for query in ["a", "e", "get", "de"] {
+            let m = index.search(query, None);
+            assert!(m.texts.len() > MAX_HITS, "{query}: {}", m.texts.len());
+            let len = |t: u32| index.texts[t as usize].len();
+            let mut sorted = m.texts.clone();
+            sorted.sort_by_key(|&(t, s)| (std::cmp::Reverse(s), len(t), t));
+            let mut hits = Vec::new();
+            for same in sorted.chunk_by(|a, b| a.1 == b.1 && len(a.0) == len(b.0)) {
+                let start = hits.len();
+                for &(t, score) in same {
+                    hits.extend(index.owners[t as usize].iter().map(|&(kind, target)| Hit {
+                        kind,
+                        target,
+                        text: t,
+                        score,
+                    }));
+                }
+                hits[start..].sort_by_key(|h| (h.kind, target_order(h.target)));
+            }
+            hits.truncate(MAX_HITS);
+            assert_eq!(m.hits, hits, "{query}");
+        }
+    }
+
+    #[test]
+    fn texts_without_a_query_character_are_passed_over_but_never_a_match() {
+        // The masks only rule out what cannot match; case and non-ASCII text included.
+        assert_eq!(
+            query_mask("S3:G") & char_mask("arn:aws:s3:::logs"),
+            query_mask("S3:G")
+        );
+        assert_ne!(query_mask("x") & char_mask("s3:GetObject"), query_mask("x"));
+        assert_eq!(char_mask("\u{212a}ey"), u64::MAX);
+        let texts = ["s3:GetObject", "KMS:Decrypt", "\u{212a}ms", "Grüße/* über"];
+        for query in ["get", "kms", "K", "gr/*", "ü", "s3 get", "{x}"] {
+            for text in texts {
+                let possible = query_mask(query) & char_mask(text) == query_mask(query);
+                let matched = matcher().fuzzy_match(text, query).is_some();
+                assert!(
+                    possible || !matched,
+                    "{query:?} matched {text:?} but was ruled out"
+                );
+            }
+        }
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub enum Action {
     Search,
     NextMatch,
     PrevMatch,
+    /// Score the next part of a query still being answered (no key: the event loop sends
+    /// it while no key is waiting, so a large input's results refine as they come).
+    Refine,
     /// Open the why form for the node under the cursor.
     Why,
     /// Start or resume the review walkthrough over the loaded sources.

@@ -313,6 +313,12 @@ impl App {
         &self.search
     }
 
+    /// How many texts one part of a search's answer scores (see `search::CHUNK`).
+    #[cfg(test)]
+    pub fn set_search_chunk(&mut self, chunk: usize) {
+        self.search.set_chunk(chunk);
+    }
+
     pub fn findings(&self) -> &Findings {
         &self.findings
     }
@@ -538,6 +544,13 @@ impl App {
 
     /// Carries out one action.
     pub fn update(&mut self, action: Action) {
+        if action == Action::Refine {
+            // Not a key: what the screen says stays as it is.
+            if let Some(index) = self.index.get() {
+                self.search.refine(index);
+            }
+            return;
+        }
         self.message = None;
         if !matches!(action, Action::Resize { .. }) {
             self.notice = None;
@@ -1021,7 +1034,7 @@ impl App {
             Action::Up => self.search.step(false),
             Action::Mark => self.toggle_mark(),
             Action::Submit => {
-                self.search.finish();
+                self.search.finish(self.index.get());
                 self.jump_to_result();
             }
             Action::Cancel => {

@@ -13,7 +13,7 @@ mod loading;
 mod marks;
 mod matrix;
 mod review;
-mod search;
+pub mod search;
 mod terminal;
 mod used;
 mod values;

@@ -5,6 +5,7 @@
 use std::io;
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -70,7 +71,9 @@ impl Drop for Session {
     }
 }
 
-/// Runs the viewer until it quits. Draws only after an event, so it is idle between keys.
+/// Runs the viewer until it quits. Draws only after an event, so it is idle between keys;
+/// while a search is still being answered and no key waits, it refines the results and
+/// draws them, so a keystroke is never held up behind a whole answer.
 pub fn run(app: &mut App) -> io::Result<()> {
     let _session = Session::start()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -81,6 +84,10 @@ pub fn run(app: &mut App) -> io::Result<()> {
     });
     while !app.should_quit() {
         terminal.draw(|frame| view::render(frame, app))?;
+        if app.search().is_refining() && !event::poll(Duration::ZERO)? {
+            app.update(Action::Refine);
+            continue;
+        }
         super::handle_event(app, &event::read()?);
     }
     Ok(())

@@ -343,6 +343,34 @@ fn search_lists_kinds_and_jumps_to_a_statement_then_steps_with_n() {
 }
 
 #[test]
+fn a_query_on_a_large_input_is_answered_a_part_at_a_time_while_keys_still_work() {
+    let mut app = samples_app(80, 24);
+    let mut whole = samples_app(80, 24);
+    press(&mut whole, "/");
+    typing(&mut whole, "ReadRep");
+    // Parts of 4,000 texts: the samples and the catalog take several.
+    app.set_search_chunk(4_000);
+    press(&mut app, "/");
+    typing(&mut app, "R");
+    assert!(app.search().is_refining());
+    assert!(screen(&app).contains("searching "), "{}", screen(&app));
+    // A key typed meanwhile starts the longer query over the whole input.
+    typing(&mut app, "eadRep");
+    let mut parts = 1;
+    while app.search().is_refining() {
+        app.update(super::Action::Refine);
+        parts += 1;
+    }
+    assert!(parts > 3, "{parts}");
+    assert!(!screen(&app).contains("searching "));
+    assert_eq!(screen(&app), screen(&whole));
+    // Enter on an unfinished answer answers it whole first, then jumps to the best.
+    press(&mut app, "Esc / R e a d R e p o r t s Enter");
+    assert!(!app.search().is_refining());
+    assert_eq!(selected_label(&app), "#1 ReadReportsOverTls");
+}
+
+#[test]
 fn search_esc_restores_and_no_match_says_so() {
     let mut app = samples_app(80, 24);
     press(&mut app, "j j");

@@ -29,6 +29,7 @@ pub fn render(frame: &mut Frame, app: &App, a: Areas, theme: Theme) {
             "unused: lists the grants no event used; open with --used EVENTS".to_string()
         }
         (false, 0) if unused => "no unused grant".to_string(),
+        (false, 0) if m.pending.is_some() => "no match yet".to_string(),
         (false, 0) => "no match".to_string(),
         (false, n) if n > m.hits.len() => format!("{} of {n}", search.cursor() + 1),
         (false, n) => format!(
@@ -40,6 +41,12 @@ pub fn render(frame: &mut Frame, app: &App, a: Areas, theme: Theme) {
     let mut line = field("/", 1, search.query(), true, theme);
     line.spans
         .push(Span::styled(format!("  {count}"), theme.dim()));
+    if let Some((scored, all)) = m.pending {
+        line.spans.push(Span::styled(
+            format!("  searching {}%", scored * 100 / all.max(1)),
+            theme.key(),
+        ));
+    }
     let marked = app.marked().actions().len();
     if marked > 0 {
         line.spans.push(Span::styled(
