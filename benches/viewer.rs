@@ -111,7 +111,7 @@ fn search_first_part_100mb_dump(bencher: Bencher, query: &str) {
     let (_, _, index) = &*DUMP;
     bencher.bench(|| {
         let mut scan = index.scan(query, None);
-        index.advance(&mut scan, iamscope::tui::search::CHUNK);
+        index.advance(&mut scan, iamscope::tui::search::PART);
         index.matches(&scan)
     });
 }

@@ -140,7 +140,7 @@ impl Matches {
 
 /// A query being answered a part at a time, so a front end can show what matched so far
 /// and stay responsive on a large input: [`Index::scan`] starts it, [`Index::advance`]
-/// scores the next texts, [`Index::matches`] ranks what matched so far.
+/// scores the next part, [`Index::matches`] ranks what matched so far.
 #[derive(Clone, Debug)]
 pub struct Scan {
     query: String,
@@ -152,6 +152,15 @@ pub struct Scan {
     /// How many candidates are scored.
     next: usize,
     found: Vec<(u32, i64)>,
+}
+
+/// How much of a query one [`Index::advance`] answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// This many texts more.
+    Texts(usize),
+    /// Texts until this long has passed (a few thousand at least).
+    For(std::time::Duration),
 }
 
 impl Scan {
@@ -385,7 +394,7 @@ impl Index {
     /// only its matches are scored again (what does not match a prefix cannot match more).
     pub fn search(&self, query: &str, previous: Option<&Matches>) -> Matches {
         let mut scan = self.scan(query, previous);
-        self.advance(&mut scan, usize::MAX);
+        self.advance(&mut scan, Part::Texts(usize::MAX));
         self.matches(&scan)
     }
 
@@ -413,8 +422,26 @@ impl Index {
         }
     }
 
+    /// Scores the next part of `scan`; true when every text is scored.
+    pub fn advance(&self, scan: &mut Scan, part: Part) -> bool {
+        match part {
+            Part::Texts(n) => self.score_next(scan, n),
+            Part::For(time) => {
+                let start = std::time::Instant::now();
+                loop {
+                    if self.score_next(scan, 4_096) {
+                        return true;
+                    }
+                    if start.elapsed() >= time {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
     /// Scores up to `budget` more texts of `scan`; true when every text is scored.
-    pub fn advance(&self, scan: &mut Scan, budget: usize) -> bool {
+    fn score_next(&self, scan: &mut Scan, budget: usize) -> bool {
         let total = self.candidates(scan);
         let end = scan.next.saturating_add(budget).min(total);
         let matcher = matcher();
@@ -634,13 +661,13 @@ mod tests {
         let (_, _, index) = index();
         let whole = index.search("getobj", None);
         let mut scan = index.scan("getobj", None);
-        assert!(!index.advance(&mut scan, 10_000));
+        assert!(!index.advance(&mut scan, Part::Texts(10_000)));
         let part = index.matches(&scan);
         let all = index.len();
         assert_eq!(part.pending, Some((10_000, all)));
         assert!(part.total < whole.total, "{} {}", part.total, whole.total);
         let mut steps = 1;
-        while !index.advance(&mut scan, 10_000) {
+        while !index.advance(&mut scan, Part::Texts(10_000)) {
             steps += 1;
         }
         assert_eq!(steps, all.div_ceil(10_000) - 1);

@@ -252,7 +252,7 @@ impl App {
             walk.restep(&self.sources, self.findings.all());
         }
         self.index = OnceCell::new();
-        self.search = Search::default();
+        self.search = Search::with_part(self.search.part());
         self.why = Why::default();
     }
 
@@ -313,10 +313,10 @@ impl App {
         &self.search
     }
 
-    /// How many texts one part of a search's answer scores (see `search::CHUNK`).
+    /// How much one part of a search's answer scores (see `search::PART`).
     #[cfg(test)]
-    pub fn set_search_chunk(&mut self, chunk: usize) {
-        self.search.set_chunk(chunk);
+    pub fn set_search_part(&mut self, part: crate::analyze::search::Part) {
+        self.search.set_part(part);
     }
 
     pub fn findings(&self) -> &Findings {

@@ -280,8 +280,9 @@ fn s_saves_the_values_to_the_file_keeping_its_other_lines() {
     insta::assert_snapshot!("values_nowhere_to_save", screen(&nowhere));
 }
 
-/// `app` on the test terminal size the other tests use.
+/// `app` on the test terminal size the other tests use, answering searches whole.
 fn open_app(mut app: App) -> App {
+    app.set_search_part(crate::analyze::search::Part::Texts(usize::MAX));
     super::handle_event(&mut app, &ratatui::crossterm::event::Event::Resize(100, 30));
     app
 }

@@ -1,17 +1,17 @@
 //! The viewer's search state: the query being typed, its matches (from the core's
 //! [`Index`]), the result under the cursor, and where the cursor was before, for Esc.
 //! The matches stay after Enter, so `n`/`N` step through them. A query is answered a
-//! part at a time ([`CHUNK`] texts; see [`Scan`]): the first part on the keystroke, the
+//! part at a time ([`PART`]; see [`Scan`]): the first part on the keystroke, the
 //! rest on [`refine`](Search::refine) while no key waits. With `--used`, a query
 //! starting with [`UNUSED`] lists the grants no event used (of the selection's holders),
 //! filtered by the rest of the query.
 
-use crate::analyze::search::{Hit, Index, Matches, Scan, Target};
+use crate::analyze::search::{Hit, Index, Matches, Part, Scan, Target};
 use crate::model::outline::NodeId;
 
-/// How many texts one part of an answer scores: on a 100 MB account dump and the catalog
-/// a part takes a few milliseconds, and a small input is answered in one.
-pub const CHUNK: usize = 50_000;
+/// How long one part of an answer scores for, so a keystroke's first results are drawn
+/// within a frame whatever the input's size; a small input is answered in one part.
+pub const PART: Part = Part::For(std::time::Duration::from_millis(6));
 
 /// The query prefix that lists the granted actions no event used.
 pub const UNUSED: &str = "unused:";
@@ -34,12 +34,19 @@ pub struct Search {
     unused: Option<Vec<String>>,
     /// The query still being answered, while it is.
     scan: Option<Scan>,
-    /// How many texts one part scores ([`CHUNK`]; fewer in tests).
-    chunk: usize,
+    /// How much one part scores ([`PART`]; a count of texts in tests).
+    part: Part,
 }
 
 impl Default for Search {
     fn default() -> Search {
+        Search::with_part(PART)
+    }
+}
+
+impl Search {
+    /// No search yet, answering a part of `part` at a time.
+    pub fn with_part(part: Part) -> Search {
         Search {
             typing: false,
             query: String::new(),
@@ -48,12 +55,14 @@ impl Default for Search {
             before: None,
             unused: None,
             scan: None,
-            chunk: CHUNK,
+            part,
         }
     }
-}
 
-impl Search {
+    pub fn part(&self) -> Part {
+        self.part
+    }
+
     pub fn is_typing(&self) -> bool {
         self.typing
     }
@@ -92,12 +101,12 @@ impl Search {
 
     /// Scores the next part of the query being answered, and ranks what matched so far.
     pub fn refine(&mut self, index: &Index) {
-        self.refine_by(index, self.chunk);
+        self.refine_by(index, self.part);
     }
 
-    fn refine_by(&mut self, index: &Index, budget: usize) {
+    fn refine_by(&mut self, index: &Index, part: Part) {
         let Some(scan) = &mut self.scan else { return };
-        let done = index.advance(scan, budget);
+        let done = index.advance(scan, part);
         self.matches = index.matches(scan);
         self.cursor = self.cursor.min(self.matches.hits.len().saturating_sub(1));
         if done {
@@ -106,8 +115,8 @@ impl Search {
     }
 
     #[cfg(test)]
-    pub fn set_chunk(&mut self, chunk: usize) {
-        self.chunk = chunk;
+    pub fn set_part(&mut self, part: Part) {
+        self.part = part;
     }
 
     /// Adds or removes a character and searches again. `unused` finds the grants no event
@@ -159,7 +168,7 @@ impl Search {
     /// query still being answered is answered first.
     pub fn finish(&mut self, index: Option<&Index>) {
         if let Some(index) = index {
-            self.refine_by(index, usize::MAX);
+            self.refine_by(index, Part::Texts(usize::MAX));
         }
         self.typing = false;
         self.before = None;

@@ -10,8 +10,12 @@ use super::{App, Mode, handle_event, view};
 use crate::load::{Options, load_text, samples};
 use crate::model::Source;
 
+/// The viewer on `sources` at `width`×`height`. A search is answered whole on each key
+/// (not for a few milliseconds at a time, which would make a screen depend on the
+/// machine's speed); `a_query_on_a_large_input_...` tests the parts.
 pub(super) fn open(sources: Vec<Source>, width: u16, height: u16) -> App {
     let mut app = App::new(sources, true);
+    app.set_search_part(crate::analyze::search::Part::Texts(usize::MAX));
     handle_event(&mut app, &Event::Resize(width, height));
     app
 }
@@ -349,7 +353,7 @@ fn a_query_on_a_large_input_is_answered_a_part_at_a_time_while_keys_still_work()
     press(&mut whole, "/");
     typing(&mut whole, "ReadRep");
     // Parts of 4,000 texts: the samples and the catalog take several.
-    app.set_search_chunk(4_000);
+    app.set_search_part(crate::analyze::search::Part::Texts(4_000));
     press(&mut app, "/");
     typing(&mut app, "R");
     assert!(app.search().is_refining());
