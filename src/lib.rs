@@ -5,6 +5,7 @@
 //! feature the TUI shows can also be printed and tested without a terminal.
 
 pub mod analyze;
+pub mod assemble;
 pub mod catalog;
 pub mod cli;
 pub mod eval;
