@@ -131,7 +131,10 @@ pub fn bytes(path: &str, bytes: &[u8], format: Option<Format>, known: &dyn Known
     source
 }
 
-/// Loads one input from its text.
+/// Loads one input from its text: detects the format unless `format` forces one, runs its
+/// loader (which asks `known` what it needs to know of AWS managed policies), then the
+/// common steps. Managed-policy references are left unresolved, placeholders unlisted:
+/// [`crate::assemble`] takes the source from here.
 pub fn text(path: &str, text: &str, format: Option<Format>, known: &dyn KnownManaged) -> Source {
     // A `.json` file whose text is no format at all was meant as JSON: read it as JSON so
     // the parse says where it breaks (malformed-json with its position).
