@@ -39,7 +39,8 @@ use crate::model::{Diagnostic, Format, Loc, PolicyDocument, PolicyKind, Role, Ro
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// What loading asks about AWS managed policies without knowing them itself: the catalog,
-/// a layer above, answers (`catalog::managed::BuiltIn`).
+/// a layer above, answers (`catalog::managed::BuiltIn`). Asked from several threads at
+/// once (an account dump's policies are read in parallel).
 pub trait KnownManaged: Sync {
     /// The ARN, at its real path, of the AWS managed policy named exactly `name`: a page's
     /// prose names a policy only when one is.
