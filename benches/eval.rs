@@ -7,9 +7,9 @@
 
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
+use iamscope::assemble::{Options, load_text};
 use iamscope::catalog::Catalog;
 use iamscope::eval::{Caller, CompiledPolicy, Context, PolicySet, Request, decide, explain};
-use iamscope::load::{Options, load_text};
 use iamscope::model::PolicyKind;
 
 fn main() {

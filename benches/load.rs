@@ -7,7 +7,7 @@
 use std::sync::LazyLock;
 
 use divan::Bencher;
-use iamscope::load::{Options, load_text};
+use iamscope::assemble::{Options, load_text};
 
 #[allow(dead_code, reason = "each bench uses some of the generators")]
 mod synthetic;

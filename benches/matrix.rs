@@ -5,8 +5,8 @@
 
 use divan::{Bencher, black_box};
 use iamscope::analyze::matrix::role_matrix;
+use iamscope::assemble::{Options, load_text};
 use iamscope::catalog::Catalog;
-use iamscope::load::{Options, load_text};
 use iamscope::model::Source;
 
 fn main() {

@@ -20,7 +20,7 @@ use std::sync::{LazyLock, Mutex};
 
 use divan::Bencher;
 use iamscope::analyze::search::Index;
-use iamscope::load::{Options, load_text, samples};
+use iamscope::assemble::{Options, load_text, samples};
 use iamscope::model::Source;
 use iamscope::model::outline::Outline;
 use iamscope::tui::{App, handle_event, view};
@@ -45,7 +45,7 @@ fn first_screen(sources: Vec<Source>) -> Terminal<TestBackend> {
 
 /// Every bundled sample, by the path it is shown under.
 fn sample(path: &str) -> &'static str {
-    samples::SAMPLES
+    iamscope::load::samples::SAMPLES
         .iter()
         .find(|(p, _)| *p == path)
         .map(|(_, text)| *text)
@@ -65,7 +65,7 @@ fn first_frame(bencher: Bencher, path: &str) {
 
 #[divan::bench(sample_count = 20)]
 fn first_frame_every_sample(bencher: Bencher) {
-    bencher.bench(|| first_screen(samples::load(&Options::default())));
+    bencher.bench(|| first_screen(samples(&Options::default())));
 }
 
 /// The synthetic dump's text.

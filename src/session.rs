@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
-use crate::load::{self, Options, ReadError, files};
+use crate::assemble::{self, Options};
+use crate::load::{self, ReadError, files};
 use crate::model::{Format, Source};
 use crate::pool;
 
@@ -136,7 +137,7 @@ pub fn options(common: &Common) -> Options {
 pub fn load_reporting(paths: &[String], common: &Common) -> (Vec<Source>, bool) {
     if paths.is_empty() {
         let options = options(common);
-        let sources = load::samples::load(&options);
+        let sources = assemble::samples(&options);
         warn_unused_vars(common, |name| used(&sources, name));
         return (sources, true);
     }
@@ -254,7 +255,7 @@ fn load_input(input: &Input, options: &Options) -> Result<Source, ReadError> {
             (shown.as_str(), bytes)
         }
     };
-    Ok(load::load_bytes(shown, &bytes, options))
+    Ok(assemble::load_bytes(shown, &bytes, options))
 }
 
 /// Whether a placeholder of the sources has this name.

@@ -158,7 +158,7 @@ fn entries_without_their_identifying_field_are_reported_not_dropped() {
     "PermissionsBoundary": {"PermissionsBoundaryType": "Policy"}
   }]
 }"#;
-    let s = iamscope::load::load_text("dump.json", dump, &Default::default());
+    let s = iamscope::assemble::load_text("dump.json", dump, &Default::default());
     assert_eq!(s.format, Format::AuthorizationDetails);
     let diags: Vec<(&str, Loc, &str)> = s
         .diagnostics

@@ -271,7 +271,7 @@ fn broken_yaml_keeps_what_was_read() {
 #[test]
 fn a_document_given_as_a_json_string_reports_its_repairs() {
     let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Reader:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: '{\"Statement\": [{\"Effect\": \"Allow\" \"Principal\": {\"Service\": \"ec2.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\"}]}'\n";
-    let s = iamscope::load::load_text("t.yaml", text, &Default::default());
+    let s = iamscope::assemble::load_text("t.yaml", text, &Default::default());
     assert_eq!(diagnostics(&s), [("malformed-json", Loc::new(6, 67))]);
     assert_eq!(policy(&s.roles[0], "trust policy").statements().len(), 1);
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use iamscope::analyze::codes;
-use iamscope::load::{Options, load_paths, load_text};
+use iamscope::assemble::{Options, load_paths, load_text};
 use iamscope::model::{Diagnostic, Severity};
 
 /// Inputs made to raise the codes whose severity was once given wrongly.

@@ -3,7 +3,7 @@
 //! text for every line), so that these inputs took minutes in a debug build. The tests
 //! assert exact counts and positions: a quadratic loader shows as a hang, not as a timing.
 
-use iamscope::load::{Options, load_text};
+use iamscope::assemble::{Options, load_text};
 use iamscope::model::{Format, Loc, Policy, Source, Statement};
 
 fn load(path: &str, text: &str) -> Source {

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use iamscope::load::{Options, load_text};
+use iamscope::assemble::{Options, load_text};
 use iamscope::model::{Format, Loc, Policy, PolicyKind, Role, RoleKind, Source, Statement};
 
 fn load(path: &str) -> Source {

@@ -6,10 +6,10 @@
 //! Generated with a fixed seed, so a run is repeatable; a failure prints the policy.
 
 use iamscope::analyze::matrix::{RoleMatrix, role_matrix};
+use iamscope::assemble::{Options, load_text};
 use iamscope::catalog::{AccessLevel, Action, Catalog};
 use iamscope::eval::holder::{Prepared, Question, prepare};
 use iamscope::eval::{Decision, decide};
-use iamscope::load::{Options, load_text};
 use iamscope::model::Source;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};

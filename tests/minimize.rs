@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use iamscope::analyze::minimize::{self, Options};
+use iamscope::assemble::{self, load_paths};
 use iamscope::catalog::{Catalog, operations};
 use iamscope::eval::rules::Rule;
 use iamscope::eval::{Caller, CompiledPolicy, Context, Decision, PolicySet, Request, decide};
-use iamscope::load::{self, load_paths};
 use iamscope::model::{
     Field, Loc, PolicyDocument, PolicyKind, Principal, Source, Statement, Text, Values,
 };
@@ -19,16 +19,16 @@ use iamscope::model::{
 /// that the evaluator reads every resource as the input means it.
 fn inputs() -> Vec<Source> {
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures").to_string();
-    let bare = load::Options::default();
-    let mut sources = load::samples::load(&bare);
+    let bare = assemble::Options::default();
+    let mut sources = assemble::samples(&bare);
     sources.extend(load_paths(std::slice::from_ref(&fixtures), &bare).sources);
     let vars: BTreeMap<String, String> = sources
         .iter()
         .flat_map(|s| &s.placeholders)
         .map(|p| (p.name.clone(), format!("v{}", p.name.len())))
         .collect();
-    let options = load::Options { vars, format: None };
-    let mut filled = load::samples::load(&options);
+    let options = assemble::Options { vars, format: None };
+    let mut filled = assemble::samples(&options);
     filled.extend(load_paths(&[fixtures], &options).sources);
     filled
 }

@@ -8,11 +8,11 @@
 //! the smallest input it found.
 
 use iamscope::analyze;
+use iamscope::assemble::{Options, load_text};
 use iamscope::cli::args::OutputFormat;
 use iamscope::cli::{check, matrix as matrix_cli, sarif, style::Style, tree};
 use iamscope::eval::holder::{self, Question};
 use iamscope::eval::{Context, explain};
-use iamscope::load::{Options, load_text};
 use iamscope::model::outline::Outline;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};

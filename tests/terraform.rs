@@ -226,7 +226,7 @@ fn broken_hcl_is_repaired_or_reported_block_by_block() {
 #[test]
 fn jsonencoded_bare_statements_are_reported_as_in_a_json_file() {
     let text = "resource \"aws_iam_role_policy\" \"p\" {\n  role   = \"r\"\n  policy = jsonencode([{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"*\" }])\n}\n";
-    let s = iamscope::load::load_text("t.tf", text, &Default::default());
+    let s = iamscope::assemble::load_text("t.tf", text, &Default::default());
     let codes: Vec<(&str, Loc)> = s.diagnostics.iter().map(|d| (d.code, d.loc)).collect();
     assert_eq!(codes, [("bare-statement", Loc::new(3, 23))]);
     assert_eq!(s.roles[0].policies[0].statements().len(), 1);

@@ -1,7 +1,7 @@
 //! Fuzzes the account dump loader (raw document members, encodings, managed policies).
 #![no_main]
 
-use iamscope::load::{Options, load_bytes};
+use iamscope::assemble::{Options, load_bytes};
 use iamscope::model::Format;
 use libfuzzer_sys::fuzz_target;
 

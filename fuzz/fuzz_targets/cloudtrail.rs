@@ -5,8 +5,8 @@
 
 use iamscope::analyze::minimize::{self, Options, used::Used};
 use iamscope::analyze::used::Trail;
+use iamscope::assemble::{Options as LoadOptions, load_text};
 use iamscope::load::cloudtrail::read_stream;
-use iamscope::load::{Options as LoadOptions, load_text};
 use libfuzzer_sys::fuzz_target;
 
 const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [

@@ -1,7 +1,7 @@
 //! Fuzzes format detection together with whichever loader it picks, as `iamscope FILE` runs.
 #![no_main]
 
-use iamscope::load::{Options, load_bytes};
+use iamscope::assemble::{Options, load_bytes};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,8 +5,8 @@
 #![no_main]
 
 use iamscope::analyze::{self, matrix};
+use iamscope::assemble::{Options, load_bytes};
 use iamscope::eval::{decide, holder, scenario};
-use iamscope::load::{Options, load_bytes};
 use iamscope::model::outline::Outline;
 use libfuzzer_sys::fuzz_target;
 

@@ -1,7 +1,7 @@
 //! Fuzzes the Terraform loader (HCL parse and block-by-block recovery, policy documents).
 #![no_main]
 
-use iamscope::load::{Options, load_bytes};
+use iamscope::assemble::{Options, load_bytes};
 use iamscope::model::Format;
 use libfuzzer_sys::fuzz_target;
 

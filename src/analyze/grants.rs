@@ -171,7 +171,7 @@ pub fn identity_policies<'a>(source: &'a Source, role: &'a Role) -> Vec<(&'a Rol
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     fn statement(json: &str) -> Statement {
         let source = load_text("t.json", json, &Options::default());

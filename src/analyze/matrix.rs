@@ -728,7 +728,7 @@ impl<'s> Fits<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     fn one(text: &str) -> RoleMatrix {
         let sources = [load_text("p.json", text, &Options::default())];

@@ -263,10 +263,10 @@ pub(crate) fn findings_of(
     statements: &str,
 ) -> Vec<(String, Option<usize>, String)> {
     let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
-    let sources = [crate::load::load_text(
+    let sources = [crate::assemble::load_text(
         "t.json",
         &text,
-        &crate::load::Options::default(),
+        &crate::assemble::Options::default(),
     )];
     check(&sources)
         .into_iter()
@@ -283,10 +283,10 @@ mod tests {
     /// once; what each holder is granted is judged for each and reported once.
     #[test]
     fn a_shared_policy_is_linted_once() {
-        let mut source = crate::load::load_text(
+        let mut source = crate::assemble::load_text(
             "dump.json",
             r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "iam:PassRole"], "Resource": "*"}]}"#,
-            &crate::load::Options::default(),
+            &crate::assemble::Options::default(),
         );
         let mut other = source.roles[0].clone();
         other.name = "other".into();
@@ -361,10 +361,10 @@ mod tests {
     /// a SARIF rule and can be suppressed by name.
     #[test]
     fn every_reported_code_is_defined() {
-        let options = crate::load::Options::default();
-        let mut sources = crate::load::samples::load(&options);
+        let options = crate::assemble::Options::default();
+        let mut sources = crate::assemble::samples(&options);
         let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures").to_string();
-        sources.extend(crate::load::load_paths(&[fixtures], &options).sources);
+        sources.extend(crate::assemble::load_paths(&[fixtures], &options).sources);
         for f in check(&sources) {
             assert!(
                 codes::find(f.code).is_some(),

@@ -1,7 +1,7 @@
 //! Tests of the review walkthrough: order, summaries, fingerprints and the review file.
 
 use super::review::*;
-use crate::load::{Options, load_paths, load_text};
+use crate::assemble::{Options, load_paths, load_text};
 use crate::model::Source;
 
 fn sample(name: &str) -> Vec<Source> {

@@ -1024,10 +1024,10 @@ mod tests {
             user("alice", false),
             user("bob", false)
         );
-        let sources = [crate::load::load_text(
+        let sources = [crate::assemble::load_text(
             "dump.json",
             &dump,
-            &crate::load::Options::default(),
+            &crate::assemble::Options::default(),
         )];
         let found: Vec<(String, String, String)> = crate::analyze::check(&sources)
             .into_iter()
@@ -1104,10 +1104,10 @@ mod tests {
             "/tests/fixtures/why/pass-role.json"
         ))
         .unwrap();
-        let sources = [crate::load::load_text(
+        let sources = [crate::assemble::load_text(
             "pass-role.json",
             &text,
-            &crate::load::Options::default(),
+            &crate::assemble::Options::default(),
         )];
         let found: Vec<(Option<String>, Option<usize>, u32, String)> =
             crate::analyze::check(&sources)

@@ -552,7 +552,7 @@ pub fn matched_chars(text: &str, query: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
   {"Sid": "ReadOnly", "Effect": "Allow", "Action": ["ec2:Describe*", "s3:GetObject"],

@@ -89,7 +89,7 @@ pub fn period(trail: &Trail) -> (u64, Option<&str>, Option<&str>) {
 mod tests {
     use super::*;
     use crate::analyze::used::{Use, UsedOn};
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     fn usage(actions: &[&str]) -> Usage {
         let mut u = Usage::default();

@@ -270,7 +270,7 @@ fn principal_values(place: Place, s: &Statement, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::analyze::check;
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     /// (line:column severity code) of every finding of one input.
     fn found(path: &str, text: &str) -> Vec<String> {

@@ -143,6 +143,25 @@ pub enum ManagedLookup {
     Customer,
 }
 
+/// iamscope's built-in copies of the AWS managed policies, as loading asks about them.
+pub struct BuiltIn;
+
+impl crate::load::KnownManaged for BuiltIn {
+    fn exact_arn(&self, name: &str) -> Option<String> {
+        match lookup(name) {
+            ManagedLookup::Found(found) if found.tolerated.is_empty() => Some(found.policy.arn()),
+            _ => None,
+        }
+    }
+
+    fn document(&self, arn: &str) -> Option<Arc<PolicyDocument>> {
+        match lookup(arn) {
+            ManagedLookup::Found(found) => Some(found.policy.document()),
+            _ => None,
+        }
+    }
+}
+
 /// The six colon-separated parts of an ARN, where colons inside `${...}` (a template's
 /// `${AWS::Partition}`) separate nothing.
 fn split_arn(arn: &str) -> Vec<&str> {

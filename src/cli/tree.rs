@@ -595,7 +595,7 @@ fn action_outline(pattern: &str, catalog: &Expansions) -> Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["kms:Create*", "s3:GetObjekt", "*:GetObject"], "Resource": "*"},

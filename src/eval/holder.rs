@@ -411,8 +411,8 @@ fn full_access(with_principal: bool) -> PolicyDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assemble::{Options, load_text};
     use crate::eval::{Decision, decide};
-    use crate::load::{Options, load_text};
 
     fn source(path: &str, text: &str) -> Source {
         load_text(path, text, &Options::default())

@@ -12,7 +12,7 @@ use crate::model::codes;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::catalog::managed::ManagedLookup;
+use crate::load::KnownManaged;
 use crate::load::document;
 use crate::load::holders::managed_ref;
 use crate::load::json::parse;
@@ -41,19 +41,20 @@ pub fn looks_like_authorization_details(text: &str) -> bool {
             || text.contains("\"Policies\"") && text.contains("\"PolicyVersionList\""))
 }
 
-/// Adds the users, groups and roles of the dump `text` to `source`.
-pub fn load(text: &str, source: &mut Source) {
-    load_at(text, Loc::new(1, 1), source);
+/// Adds the users, groups and roles of the dump `text` to `source`; its AWS managed
+/// policies are compared with the copies `known` holds.
+pub fn load(text: &str, source: &mut Source, known: &dyn KnownManaged) {
+    load_at(text, Loc::new(1, 1), source, known);
 }
 
 /// Like [`load`], for a dump whose first character stands at `origin` in its file (a dump
 /// shown in a documentation page).
-pub fn load_at(text: &str, origin: Loc, source: &mut Source) {
+pub fn load_at(text: &str, origin: Loc, source: &mut Source, known: &dyn KnownManaged) {
     let documents = ["PolicyDocument", "Document", "AssumeRolePolicyDocument"];
     let parsed = parse::parse_keeping_raw(text, origin, &documents);
     source.diagnostics.extend(parsed.diagnostics);
     for root in &parsed.values {
-        load_dump(root, source);
+        load_dump(root, source, known);
     }
 }
 
@@ -125,11 +126,11 @@ fn read_all<'n, 'm, T: Send>(
 }
 
 /// Adds the holders of one dump to `source`.
-pub fn load_dump(root: &Node, source: &mut Source) {
+pub fn load_dump(root: &Node, source: &mut Source, known: &dyn KnownManaged) {
     let no_managed = HashMap::new();
     let mut first = Reader::new(&no_managed);
     let policies = read_all(items(root, "Policies"), &no_managed, &mut first, |r, p| {
-        r.managed_policy(p)
+        r.managed_policy(p, known)
     });
     let managed: HashMap<String, Managed> = policies.into_iter().flatten().collect();
     let mut r = Reader::new(&managed);
@@ -221,22 +222,26 @@ fn attached(arn: &str, m: &Managed, kind: PolicyKind, loc: Loc) -> Policy {
     }
 }
 
-/// What an AWS managed policy in the dump is next to the built-in catalog's copy: `None`
-/// when they grant alike (the same statements) or the ARN is a customer's.
-fn compared_with_catalog(arn: &str, dump: &PolicyDocument, version: &str) -> Option<String> {
+/// What an AWS managed policy in the dump is next to the built-in catalog's copy (which
+/// `known` holds): `None` when they grant alike (the same statements) or the ARN is a
+/// customer's.
+fn compared_with_catalog(
+    arn: &str,
+    dump: &PolicyDocument,
+    version: &str,
+    known: &dyn KnownManaged,
+) -> Option<String> {
     if !arn.contains(":iam::aws:policy/") {
         return None;
     }
     let statements = |d: &PolicyDocument| json::document_to_json(d)["Statement"].clone();
-    match crate::catalog::managed::lookup(arn) {
-        ManagedLookup::Found(found) if statements(&found.policy.document()) == statements(dump) => {
-            None
-        }
-        ManagedLookup::Found(_) => Some(format!(
+    match known.document(arn) {
+        Some(built_in) if statements(&built_in) == statements(dump) => None,
+        Some(_) => Some(format!(
             "the dump's default version ({}) differs from iamscope's built-in copy of this AWS managed policy; the dump's is shown",
             crate::text::escape(version)
         )),
-        _ => Some(format!(
+        None => Some(format!(
             "not in iamscope's built-in catalog; the dump's default version ({}) is shown",
             crate::text::escape(version)
         )),
@@ -288,7 +293,7 @@ impl<'m> Reader<'m> {
     }
 
     /// A managed policy of the dump's `Policies` list, with its ARN, at its default version.
-    fn managed_policy(&mut self, p: &Node) -> Option<(String, Managed)> {
+    fn managed_policy(&mut self, p: &Node, known: &dyn KnownManaged) -> Option<(String, Managed)> {
         let Some(arn) = text(p, "Arn") else {
             let name = text(p, "PolicyName").map_or_else(
                 || "a managed policy".to_string(),
@@ -325,7 +330,7 @@ impl<'m> Reader<'m> {
         };
         let note = document
             .as_deref()
-            .and_then(|d| compared_with_catalog(arn, d, default_id.unwrap_or("default")));
+            .and_then(|d| compared_with_catalog(arn, d, default_id.unwrap_or("default"), known));
         Some((
             arn.to_string(),
             Managed {
@@ -489,7 +494,7 @@ mod tests {
             roles.join(",")
         );
         let mut source = Source::default();
-        load(&text, &mut source);
+        load(&text, &mut source, &crate::catalog::managed::BuiltIn);
         let names: Vec<&str> = source.roles.iter().map(|r| r.name.as_str()).collect();
         let expected: Vec<String> = (0..3 * PARALLEL_CHUNK).map(|i| format!("r{i}")).collect();
         assert_eq!(names, expected);

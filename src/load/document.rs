@@ -425,35 +425,6 @@ fn condition_entry(m: &Member, diags: &mut Vec<Diagnostic>) -> ConditionEntry {
     entry
 }
 
-/// Whether `node` is a statement, or a list of statements, written without the policy
-/// document around it.
-pub fn looks_like_statements(node: &Node) -> bool {
-    let is_statement = |n: &Node| {
-        n.get_ignore_case("Effect").is_some()
-            && (n.get_ignore_case("Action").is_some() || n.get_ignore_case("NotAction").is_some())
-    };
-    match &node.value {
-        Value::Object(_) => is_statement(node),
-        Value::Array(items) => !items.is_empty() && items.iter().all(is_statement),
-        _ => false,
-    }
-}
-
-/// Wraps a bare statement (or a list of them) into a document, as if written under
-/// `{"Statement": ...}`.
-pub fn build_from_statements(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
-    let wrapped = Node::new(
-        Value::Object(vec![Member {
-            key: Text::new("Statement", Loc::default()),
-            value: node.clone(),
-        }]),
-        node.loc,
-    );
-    let mut doc = build(&wrapped, diags);
-    doc.keys.clear();
-    doc
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,17 +14,17 @@ pub mod entities;
 
 use std::ops::Range;
 
-use crate::load::embedded;
 use crate::load::lines::LineIndex;
 use crate::load::page::{self, Block, Piece, Row};
+use crate::load::{KnownManaged, embedded};
 use crate::model::Source;
 
 pub use entities::decode;
 
 /// Adds the roles and policies of the HTML `text` to `source`.
-pub fn load(text: &str, source: &mut Source) {
+pub fn load(text: &str, source: &mut Source, known: &dyn KnownManaged) {
     let index = LineIndex::new(text);
-    page::assemble(blocks(text, 0..text.len(), &index), source);
+    page::assemble(blocks(text, 0..text.len(), &index), source, known);
 }
 
 /// Elements whose content is never shown.

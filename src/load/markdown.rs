@@ -18,14 +18,15 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::load::lines::LineIndex;
 use crate::load::page::{self, Block, Piece, Row};
-use crate::load::{embedded, html};
+use crate::load::{KnownManaged, embedded, html};
 use crate::model::Source;
 
-/// Adds the roles and policies of the Markdown `text` to `source`.
-pub fn load(text: &str, source: &mut Source) {
+/// Adds the roles and policies of the Markdown `text` to `source` (`known` says which names
+/// in prose are AWS managed policies).
+pub fn load(text: &str, source: &mut Source, known: &dyn KnownManaged) {
     let text = blank_template_tags(text);
     let index = LineIndex::new(&text);
-    page::assemble(blocks(&text, &index), source);
+    page::assemble(blocks(&text, &index), source, known);
 }
 
 /// `text` with every `{% ... %}` tag on one line replaced by spaces.

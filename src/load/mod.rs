@@ -1,7 +1,9 @@
 //! Loading input into the tree: reading files, directories and standard input, telling
-//! formats apart, one loader per shape, and the steps every source goes through after
-//! (resolving managed-policy references from the catalog, listing placeholders, filling the
-//! ones given with `--var`).
+//! formats apart, one loader per shape, and the steps every loader's source goes through
+//! (template directives noted, unread parts marked). Loading knows no catalog: what it asks
+//! about AWS managed policies, a [`KnownManaged`] passed in answers, and the steps after
+//! loading (managed-policy references resolved from the catalog, placeholders listed and
+//! filled) are [`crate::assemble`]'s.
 
 pub mod authz;
 pub mod cfn;
@@ -28,21 +30,26 @@ pub mod yaml;
 pub use detect::detect;
 
 use crate::model::codes;
-use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::model::{Diagnostic, Format, Loc, PolicyDocument, PolicyKind, Role, RoleKind, Source};
 
 /// Files larger than this are not read (account dumps of a few hundred MB are fine).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
-/// What the user asked for, applied to every source.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    /// Placeholder values from `--var NAME=VALUE`.
-    pub vars: BTreeMap<String, String>,
-    /// Forces a format instead of detecting it.
-    pub format: Option<Format>,
+/// What loading asks about AWS managed policies without knowing them itself: the catalog,
+/// a layer above, answers (`catalog::managed::BuiltIn`). Asked from several threads at
+/// once (an account dump's policies are read in parallel).
+pub trait KnownManaged: Sync {
+    /// The ARN, at its real path, of the AWS managed policy named exactly `name`: a page's
+    /// prose names a policy only when one is.
+    fn exact_arn(&self, name: &str) -> Option<String>;
+
+    /// The document of the AWS managed policy the ARN `arn` refers to (read generously, as
+    /// references are), which an account dump's copy is compared with; `None` when no
+    /// such policy is known.
+    fn document(&self, arn: &str) -> Option<Arc<PolicyDocument>>;
 }
 
 /// A path that could not be read at all.
@@ -66,13 +73,13 @@ pub struct Loaded {
 }
 
 /// Loads files, directories (walked, in name order, see [`files::walk`]) and `-`
-/// (standard input).
-pub fn load_paths(paths: &[String], options: &Options) -> Loaded {
+/// (standard input), in `format` unless it is `None`.
+pub fn paths(paths: &[String], format: Option<Format>, known: &dyn KnownManaged) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
         if path == "-" {
             match files::read_at_most(std::io::stdin()) {
-                Ok(bytes) => loaded.sources.push(load_bytes("-", &bytes, options)),
+                Ok(read) => loaded.sources.push(bytes("-", &read, format, known)),
                 Err(e) => loaded.errors.push(ReadError {
                     path: "-".into(),
                     message: format!("cannot read standard input: {e}"),
@@ -84,19 +91,25 @@ pub fn load_paths(paths: &[String], options: &Options) -> Loaded {
         if p.is_dir() {
             let walk = files::walk(p);
             for file in walk.files {
-                load_file(&file.to_string_lossy(), &file, options, &mut loaded);
+                load_file(&file.to_string_lossy(), &file, format, known, &mut loaded);
             }
             loaded.errors.extend(walk.errors);
         } else {
-            load_file(path, p, options, &mut loaded);
+            load_file(path, p, format, known, &mut loaded);
         }
     }
     loaded
 }
 
-fn load_file(shown: &str, path: &Path, options: &Options, loaded: &mut Loaded) {
+fn load_file(
+    shown: &str,
+    path: &Path,
+    format: Option<Format>,
+    known: &dyn KnownManaged,
+    loaded: &mut Loaded,
+) {
     match files::read(path) {
-        Ok(bytes) => loaded.sources.push(load_bytes(shown, &bytes, options)),
+        Ok(read) => loaded.sources.push(bytes(shown, &read, format, known)),
         Err(message) => loaded.errors.push(ReadError {
             path: shown.to_string(),
             message,
@@ -105,10 +118,11 @@ fn load_file(shown: &str, path: &Path, options: &Options, loaded: &mut Loaded) {
 }
 
 /// Loads one input from its bytes: decodes the text (UTF-8, or UTF-16 with a byte-order
-/// mark), detects the format unless one is forced, runs its loader, then the common steps.
-pub fn load_bytes(path: &str, bytes: &[u8], options: &Options) -> Source {
-    let (text, decode_problem) = decode(bytes);
-    let mut source = load_text(path, &text, options);
+/// mark), detects the format unless `format` forces one, runs its loader, then the common
+/// steps.
+pub fn bytes(path: &str, bytes: &[u8], format: Option<Format>, known: &dyn KnownManaged) -> Source {
+    let (decoded, decode_problem) = decode(bytes);
+    let mut source = text(path, &decoded, format, known);
     if let Some(message) = decode_problem {
         source.diagnostics.insert(
             0,
@@ -118,11 +132,14 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &Options) -> Source {
     source
 }
 
-/// Loads one input from its text.
-pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
+/// Loads one input from its text: detects the format unless `format` forces one, runs its
+/// loader (which asks `known` what it needs to know of AWS managed policies), then the
+/// common steps. Managed-policy references are left unresolved, placeholders unlisted:
+/// [`crate::assemble`] takes the source from here.
+pub fn text(path: &str, text: &str, format: Option<Format>, known: &dyn KnownManaged) -> Source {
     // A `.json` file whose text is no format at all was meant as JSON: read it as JSON so
     // the parse says where it breaks (malformed-json with its position).
-    let format = options.format.unwrap_or_else(|| match detect(text) {
+    let format = format.unwrap_or_else(|| match detect(text) {
         Format::Text if path.to_ascii_lowercase().ends_with(".json") => Format::Json,
         detected => detected,
     });
@@ -139,14 +156,13 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     match format {
         Format::Json => load_json(text, &mut source),
         Format::Cloudformation => cfn::load(text, &mut source),
-        Format::AuthorizationDetails => authz::load(text, &mut source),
+        Format::AuthorizationDetails => authz::load(text, &mut source, known),
         Format::Terraform => terraform::load(text, &mut source),
-        Format::Markdown => markdown::load(text, &mut source),
-        Format::Html => html::load(text, &mut source),
+        Format::Markdown => markdown::load(text, &mut source, known),
+        Format::Html => html::load(text, &mut source, known),
         // Page text; any other shape read as text still yields the policies written in it.
-        _ => page_text::load(text, &mut source),
+        _ => page_text::load(text, &mut source, known),
     }
-    crate::catalog::resolve_managed(&mut source);
     directives::note(&mut source, &regions);
     partial::mark(&mut source);
     if source.roles.is_empty() {
@@ -156,17 +172,6 @@ pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
             format!("no IAM policy found in this {format} input"),
         ));
     }
-    crate::model::placeholder::collect(&mut source);
-    crate::model::placeholder::fill(&mut source, &options.vars);
-    source
-}
-
-/// The source as loading it with the placeholder values `vars` gives, from the source
-/// loaded with none: filling is loading's last step, so this is that step alone. The viewer
-/// applies values typed in this way, as `--var` does.
-pub fn fill_values(unfilled: &Source, vars: &BTreeMap<String, String>) -> Source {
-    let mut source = unfilled.clone();
-    crate::model::placeholder::fill(&mut source, vars);
     source
 }
 
@@ -345,24 +350,6 @@ mod tests {
     }
 
     #[test]
-    fn values_filled_after_loading_are_what_loading_with_them_gives() {
-        let text = include_str!("../../tests/fixtures/copy/vendor-role.json");
-        let vars: BTreeMap<String, String> = [
-            ("AccountId".to_string(), "111122223333".to_string()),
-            ("Region".to_string(), "eu-west-1".to_string()),
-        ]
-        .into();
-        let with = Options {
-            vars: vars.clone(),
-            format: None,
-        };
-        let loaded = load_text("v.json", text, &with);
-        let filled = fill_values(&load_text("v.json", text, &Options::default()), &vars);
-        assert_eq!(format!("{filled:?}"), format!("{loaded:?}"));
-        assert!(format!("{filled:?}").contains("arn:aws:sqs:eu-west-1:111122223333:jobs"));
-    }
-
-    #[test]
     fn utf16_reads_with_either_byte_order() {
         assert_eq!(
             decode(&utf16le("{\"a\": \"é\"}")),
@@ -407,7 +394,8 @@ mod tests {
             let text = format!(
                 r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "111122223333"}}, "Action": {actions}}}]}}"#
             );
-            load_text("p.json", &text, &Options::default()).roles[0].policies[0].kind
+            let options = crate::assemble::Options::default();
+            crate::assemble::load_text("p.json", &text, &options).roles[0].policies[0].kind
         };
         assert_eq!(kind(r#""STS:Assume*""#), PolicyKind::Trust);
         assert_eq!(

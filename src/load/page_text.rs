@@ -10,15 +10,15 @@
 //! - Other lines are prose, a paragraph running until a blank line, a heading, a table or
 //!   JSON.
 
-use crate::load::embedded;
 use crate::load::lines::LineIndex;
 use crate::load::page::{self, Block, Piece, Row};
+use crate::load::{KnownManaged, embedded};
 use crate::model::{Loc, Source};
 
 /// Adds the roles and policies of the page text to `source`.
-pub fn load(text: &str, source: &mut Source) {
+pub fn load(text: &str, source: &mut Source, known: &dyn KnownManaged) {
     let index = LineIndex::new(text);
-    page::assemble(blocks(text, &index), source);
+    page::assemble(blocks(text, &index), source, known);
 }
 
 /// Page text has no heading levels; every heading found is at this one.

@@ -65,7 +65,7 @@ pub fn warnings(role: &Role, counted: &[&Policy]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     #[test]
     fn broken_json_marks_its_policy_holder_and_source() {

@@ -1,8 +1,6 @@
 //! The sample policies bundled into the binary, so `iamscope` with no path opens them from
 //! any directory.
 
-use crate::model::Source;
-
 /// Every file of `sample-policies/`, by the path it is shown under.
 pub const SAMPLES: [(&str, &str); 9] = [
     (
@@ -42,11 +40,3 @@ pub const SAMPLES: [(&str, &str); 9] = [
         include_str!("../../sample-policies/upsolver.md"),
     ),
 ];
-
-/// Loads every bundled sample.
-pub fn load(options: &super::Options) -> Vec<Source> {
-    SAMPLES
-        .iter()
-        .map(|(path, text)| super::load_text(path, text, options))
-        .collect()
-}

@@ -48,7 +48,7 @@ fn short_resource(arn: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     fn does(statement: &str) -> String {
         let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);

@@ -671,7 +671,7 @@ fn add_action(b: &mut Builder<'_>, node: Node, pattern: &str, covered: &Covered,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{Options, load_text};
+    use crate::assemble::{Options, load_text};
 
     const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
   {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],

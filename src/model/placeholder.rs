@@ -427,7 +427,8 @@ mod tests {
     fn a_shared_document_is_filled_once_and_stays_shared() {
         use crate::model::{Policy, PolicyKind, Role, RoleKind};
         let text = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${Bucket}/*"}]}"#;
-        let loaded = crate::load::load_text("p.json", text, &crate::load::Options::default());
+        let loaded =
+            crate::assemble::load_text("p.json", text, &crate::assemble::Options::default());
         let shared = loaded.roles[0].policies[0].document.clone().unwrap();
         let mut source = Source::new("s", crate::model::Format::Json);
         for name in ["a", "b", "c"] {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use super::App;
 use super::clipboard::{Clipboard, Copied, Memory, Osc52};
 use super::tests::{open, press, screen, selected_label};
-use crate::load::{Options, load_text};
+use crate::assemble::{Options, load_text};
 
 /// A vendor's role policy with placeholders, as `tests/fixtures/copy/vendor-role.json`.
 const VENDOR: &str = include_str!("../../tests/fixtures/copy/vendor-role.json");

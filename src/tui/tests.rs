@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 
 use super::{App, Mode, handle_event, view};
-use crate::load::{Options, load_text, samples};
+use crate::assemble::{Options, load_text, samples};
 use crate::model::Source;
 
 /// The viewer on `sources` at `width`×`height`. A search is answered whole on each key
@@ -21,7 +21,7 @@ pub(super) fn open(sources: Vec<Source>, width: u16, height: u16) -> App {
 }
 
 pub(super) fn samples_app(width: u16, height: u16) -> App {
-    open(samples::load(&Options::default()), width, height)
+    open(samples(&Options::default()), width, height)
 }
 
 /// Presses keys named by space-separated words: a character, or `Enter`, `Esc`, `Down`,
@@ -319,7 +319,7 @@ pub(super) fn stackstate_app(width: u16, height: u16) -> App {
     options
         .vars
         .insert("AccountId".into(), "111122223333".into());
-    let (path, text) = samples::SAMPLES
+    let (path, text) = crate::load::samples::SAMPLES
         .iter()
         .find(|(p, _)| p.ends_with("stackstate.md"))
         .copied()

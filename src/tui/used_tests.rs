@@ -3,7 +3,7 @@
 
 use super::App;
 use super::tests::{open, press, screen, selected_label, stackstate_app, typing};
-use crate::load::{Options, load_text};
+use crate::assemble::{Options, load_text};
 
 const EVENTS: &str = "tests/fixtures/cloudtrail/stackstate";
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use iamscope::load::{Options, load_paths};
+use iamscope::assemble::{Options, load_paths};
 use iamscope::model::{Policy, PolicyKind, Source};
 
 /// Loads `tests/fixtures/{path}` with placeholder values, as `--var` gives them.

@@ -7,9 +7,9 @@
 pub mod parse;
 
 use crate::load::document;
-use crate::load::node::{Node, Value};
+use crate::load::node::{Member, Node, Value};
 use crate::model::codes;
-use crate::model::{Diagnostic, Loc, PolicyDocument, PolicyKind};
+use crate::model::{Diagnostic, Loc, PolicyDocument, PolicyKind, Text};
 
 /// A policy found in a value, with the name and kind its wrapper gave it, if any.
 #[derive(Debug)]
@@ -99,13 +99,13 @@ fn collect(
             if wrapped {
                 return;
             }
-            if document::looks_like_statements(node) {
+            if looks_like_statements(node) {
                 bare_statements(node, name, kind, out, diags);
             } else {
                 diags.push(not_a_policy(node));
             }
         }
-        Value::Array(_) if document::looks_like_statements(node) => {
+        Value::Array(_) if looks_like_statements(node) => {
             bare_statements(node, name, kind, out, diags);
         }
         Value::Array(items)
@@ -131,6 +131,22 @@ fn collect(
     }
 }
 
+/// Whether `node` is a statement, or a list of statements, written without the policy
+/// document around it.
+fn looks_like_statements(node: &Node) -> bool {
+    let is_statement = |n: &Node| {
+        n.get_ignore_case("Effect").is_some()
+            && (n.get_ignore_case("Action").is_some() || n.get_ignore_case("NotAction").is_some())
+    };
+    match &node.value {
+        Value::Object(_) => is_statement(node),
+        Value::Array(items) => !items.is_empty() && items.iter().all(is_statement),
+        _ => false,
+    }
+}
+
+/// A bare statement (or a list of them) read as one policy, as if written under
+/// `{"Statement": ...}`.
 fn bare_statements(
     node: &Node,
     name: Option<String>,
@@ -143,7 +159,15 @@ fn bare_statements(
         node.loc,
         "statements without a policy document around them; read as one policy with no Version",
     ));
-    let document = document::build_from_statements(node, diags);
+    let wrapped = Node::new(
+        Value::Object(vec![Member {
+            key: Text::new("Statement", Loc::default()),
+            value: node.clone(),
+        }]),
+        node.loc,
+    );
+    let mut document = document::build(&wrapped, diags);
+    document.keys.clear();
     out.push(Found {
         name,
         kind,

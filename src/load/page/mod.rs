@@ -21,7 +21,7 @@ pub mod table;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::load::json;
+use crate::load::{KnownManaged, json};
 use crate::model::{Format, Loc, Policy, PolicyKind, Role, Source, Text};
 
 /// A run of inline content as the page shows it.
@@ -101,8 +101,9 @@ pub fn plain(pieces: &[Piece]) -> String {
     out
 }
 
-/// Builds the roles and policies the blocks describe and adds them to `source`.
-pub fn assemble(blocks: Vec<Block>, source: &mut Source) {
+/// Builds the roles and policies the blocks describe and adds them to `source`; `known`
+/// says which names in prose are AWS managed policies.
+pub fn assemble(blocks: Vec<Block>, source: &mut Source, known: &dyn KnownManaged) {
     let names = scope::Names::collect(&blocks);
     let default_holder = names.default_holder(&source.path);
     let mut page = Page {
@@ -113,14 +114,14 @@ pub fn assemble(blocks: Vec<Block>, source: &mut Source) {
     let mut section = Vec::new();
     for block in blocks {
         if let Block::Heading { level, text, loc } = block {
-            page.section(&headings, std::mem::take(&mut section), source);
+            page.section(&headings, std::mem::take(&mut section), source, known);
             headings.retain(|h| h.level < level);
             headings.push(scope::Heading::new(level, text, loc, &names));
         } else {
             section.push(block);
         }
     }
-    page.section(&headings, section, source);
+    page.section(&headings, section, source, known);
     source.roles.extend(page.roles);
     source.roles.extend(page.templates);
 }
@@ -162,7 +163,13 @@ pub struct Placed {
 
 impl Page {
     /// Reads the blocks between two headings.
-    fn section(&mut self, headings: &[scope::Heading], blocks: Vec<Block>, source: &mut Source) {
+    fn section(
+        &mut self,
+        headings: &[scope::Heading],
+        blocks: Vec<Block>,
+        source: &mut Source,
+        known: &dyn KnownManaged,
+    ) {
         if blocks.is_empty() {
             return;
         }
@@ -185,13 +192,13 @@ impl Page {
                     // An item of a list a paragraph introduced as policies ("attach these
                     // managed policies:"): `SecurityAudit` - what it is for.
                     let item = policy_list
-                        .then(|| prose::listed_managed(&pieces))
+                        .then(|| prose::listed_managed(&pieces, known))
                         .flatten();
                     policy_list &= item.is_some();
                     match item {
                         Some((m, note)) => managed.push(scope.place(managed_policy(&m, note))),
                         None => {
-                            for m in prose::managed_in_prose(&pieces, &raw, loc) {
+                            for m in prose::managed_in_prose(&pieces, &raw, loc, known) {
                                 managed.push(scope.place(managed_policy(&m, None)));
                             }
                         }
@@ -213,7 +220,7 @@ impl Page {
                             crate::load::cfn::load_at(&text, origin, &mut snippet);
                         }
                         Format::AuthorizationDetails => {
-                            crate::load::authz::load_at(&text, origin, &mut snippet);
+                            crate::load::authz::load_at(&text, origin, &mut snippet, known);
                         }
                         _ => crate::load::terraform::load_at(&text, origin, &mut snippet),
                     }
@@ -514,7 +521,7 @@ mod tests {
 
     fn assembled(blocks: Vec<Block>) -> Source {
         let mut source = Source::new("page.md", Format::Markdown);
-        assemble(blocks, &mut source);
+        assemble(blocks, &mut source, &crate::catalog::managed::BuiltIn);
         source
     }
 

@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Piece, Positions, add_notes, document_mut};
+use crate::load::KnownManaged;
 use crate::model::{InferredCondition, Loc, Policy, RoleKind};
 
 /// The ARN prefix of AWS managed policies.
@@ -93,8 +94,14 @@ pub fn managed_arns(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The managed policies a paragraph names (see the module comment).
-pub fn managed_in_prose(pieces: &[Piece], raw: &str, loc: Loc) -> Vec<ManagedName> {
+/// The managed policies a paragraph names (see the module comment); a name in bold or code
+/// only when `known` knows it.
+pub fn managed_in_prose(
+    pieces: &[Piece],
+    raw: &str,
+    loc: Loc,
+    known: &dyn KnownManaged,
+) -> Vec<ManagedName> {
     let mut positions = Positions::new(raw, loc);
     let mut out: Vec<ManagedName> = managed_arns(raw)
         .into_iter()
@@ -110,7 +117,7 @@ pub fn managed_in_prose(pieces: &[Piece], raw: &str, loc: Loc) -> Vec<ManagedNam
                 && is_managed_name(s)
                 && MANAGED_ENDINGS.iter().any(|e| s.ends_with(e))
                 && !is_origin(&plain, s)
-                && let Some(m) = known_managed(s, *at)
+                && let Some(m) = known_managed(s, *at, known)
                 && named.insert(s.to_string())
             {
                 out.push(m);
@@ -120,19 +127,14 @@ pub fn managed_in_prose(pieces: &[Piece], raw: &str, loc: Loc) -> Vec<ManagedNam
     out
 }
 
-/// The AWS managed policy iamscope knows by this name (`name` standing at `at`), with its
+/// The AWS managed policy `known` knows by this name (`name` standing at `at`), with its
 /// ARN at its real path: a word in prose is never invented as one.
-fn known_managed(name: &str, at: Loc) -> Option<ManagedName> {
-    match crate::catalog::managed::lookup(name) {
-        crate::catalog::managed::ManagedLookup::Found(found) if found.tolerated.is_empty() => {
-            Some(ManagedName {
-                name: name.to_string(),
-                arn: found.policy.arn(),
-                loc: at,
-            })
-        }
-        _ => None,
-    }
+fn known_managed(name: &str, at: Loc, known: &dyn KnownManaged) -> Option<ManagedName> {
+    known.exact_arn(name).map(|arn| ManagedName {
+        name: name.to_string(),
+        arn,
+        loc: at,
+    })
 }
 
 /// Phrases that name a policy as where something came from or was compared with, not as
@@ -167,7 +169,10 @@ pub fn introduces_policies(text: &str) -> bool {
 /// A list item that starts with the name of an AWS managed policy in code or bold
 /// (`` `SecurityAudit` - required for ... ``): the policy, and the rest of the item as its
 /// note.
-pub fn listed_managed(pieces: &[Piece]) -> Option<(ManagedName, Option<String>)> {
+pub fn listed_managed(
+    pieces: &[Piece],
+    known: &dyn KnownManaged,
+) -> Option<(ManagedName, Option<String>)> {
     let first = pieces
         .iter()
         .position(|p| !matches!(p, Piece::Text(s, _) if s.trim().is_empty()))?;
@@ -176,7 +181,7 @@ pub fn listed_managed(pieces: &[Piece]) -> Option<(ManagedName, Option<String>)>
     };
     let name = name.trim();
     let name = name.strip_prefix(AWS_MANAGED_PREFIX).unwrap_or(name);
-    let m = known_managed(name, *at).filter(|_| is_managed_name(name))?;
+    let m = known_managed(name, *at, known).filter(|_| is_managed_name(name))?;
     let rest = clean(&super::plain(&pieces[first + 1..]));
     let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || "-–—:".contains(c));
     let note = (!rest.is_empty()).then(|| rest.to_string());
@@ -510,7 +515,8 @@ mod tests {
             Piece::Text(" policy, not ".into(), Loc::new(1, 30)),
             Piece::Bold("MyRole".into(), Loc::new(1, 44)),
         ];
-        let found = managed_in_prose(&pieces, "", Loc::new(1, 1));
+        let known = crate::catalog::managed::BuiltIn;
+        let found = managed_in_prose(&pieces, "", Loc::new(1, 1), &known);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].name, "ReadOnlyAccess");
         assert_eq!(found[0].loc, Loc::new(1, 12));

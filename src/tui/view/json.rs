@@ -166,7 +166,7 @@ mod tests {
             r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
             vec![statement; 1000].join(",")
         );
-        let source = crate::load::load_text("big.json", &text, &Default::default());
+        let source = crate::assemble::load_text("big.json", &text, &Default::default());
         let doc = source.roles[0].policies[0]
             .document
             .clone()
