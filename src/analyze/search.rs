@@ -159,7 +159,7 @@ pub struct Scan {
 pub enum Part {
     /// This many texts more.
     Texts(usize),
-    /// Texts until this long has passed (a few thousand at least).
+    /// Texts until this long has passed (a thousand at least).
     For(std::time::Duration),
 }
 
@@ -429,7 +429,7 @@ impl Index {
             Part::For(time) => {
                 let start = std::time::Instant::now();
                 loop {
-                    if self.score_next(scan, 4_096) {
+                    if self.score_next(scan, 1_024) {
                         return true;
                     }
                     if start.elapsed() >= time {

@@ -11,7 +11,7 @@ use crate::model::outline::NodeId;
 
 /// How long one part of an answer scores for, so a keystroke's first results are drawn
 /// within a frame whatever the input's size; a small input is answered in one part.
-pub const PART: Part = Part::For(std::time::Duration::from_millis(6));
+pub const PART: Part = Part::For(std::time::Duration::from_millis(5));
 
 /// The query prefix that lists the granted actions no event used.
 pub const UNUSED: &str = "unused:";
