@@ -113,7 +113,7 @@ impl Names {
         let found = unknown_action(written, &mut self.hints);
         if found.is_none() {
             KNOWN.with_borrow_mut(|known| {
-                if known.len() < REMEMBERED {
+                if known.len() < REMEMBERED && written.len() <= LONGEST_REMEMBERED {
                     known.insert(written.to_string());
                 }
             });
@@ -126,6 +126,9 @@ impl Names {
 /// How many actions (and hints) one thread remembers across sources: enough for every
 /// action the managed policies write, little memory for a folder of strangers' files.
 const REMEMBERED: usize = 50_000;
+
+/// The longest action, as written, that is remembered (AWS's longest are under 100 bytes).
+const LONGEST_REMEMBERED: usize = 256;
 
 thread_local! {
     /// Actions found to be fine, as written, by any source this thread checked: a folder of
@@ -144,7 +147,7 @@ fn remembered_hint(written: &str, compute: impl FnOnce() -> String) -> String {
     }
     let hint = compute();
     HINTS.with_borrow_mut(|hints| {
-        if hints.len() < REMEMBERED {
+        if hints.len() < REMEMBERED && written.len() <= LONGEST_REMEMBERED {
             hints.insert(written.to_string(), hint.clone());
         }
     });
