@@ -121,11 +121,13 @@ fn open_templates(s: &str) -> Cow<'_, str> {
 /// are checked on every core).
 fn open_template(template: &'static str) -> &'static str {
     thread_local! {
-        static OPENED: RefCell<HashMap<&'static str, &'static str>> = RefCell::default();
+        /// Keyed by where the pattern is and its length: text kept for the program's life
+        /// is never moved, and hashing two numbers is cheaper than hashing the text.
+        static OPENED: RefCell<HashMap<(usize, usize), &'static str>> = RefCell::default();
     }
     OPENED.with_borrow_mut(|opened| {
         *opened
-            .entry(template)
+            .entry((template.as_ptr() as usize, template.len()))
             .or_insert_with(|| match open_templates(template) {
                 Cow::Borrowed(same) => same,
                 Cow::Owned(text) => text.leak(),

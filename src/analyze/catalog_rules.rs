@@ -2,7 +2,8 @@
 //! service does not define (with the nearest real names), Resources that no resource type
 //! of an action can be, and `iam:PassRole` on every role.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use super::codes::{
     COULD_BE_SCOPED, Code, PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE,
@@ -106,10 +107,51 @@ impl Names {
         if let Some(found) = self.judged.get(written) {
             return found.clone();
         }
+        if KNOWN.with_borrow(|known| known.contains(written)) {
+            return None;
+        }
         let found = unknown_action(written, &mut self.hints);
+        if found.is_none() {
+            KNOWN.with_borrow_mut(|known| {
+                if known.len() < REMEMBERED && written.len() <= LONGEST_REMEMBERED {
+                    known.insert(written.to_string());
+                }
+            });
+        }
         self.judged.insert(written.to_string(), found.clone());
         found
     }
+}
+
+/// How many actions (and hints) one thread remembers across sources: enough for every
+/// action the managed policies write, little memory for a folder of strangers' files.
+const REMEMBERED: usize = 50_000;
+
+/// The longest action, as written, that is remembered (AWS's longest are under 100 bytes).
+const LONGEST_REMEMBERED: usize = 256;
+
+thread_local! {
+    /// Actions found to be fine, as written, by any source this thread checked: a folder of
+    /// policies writes the same actions over and over, and whether one is known depends on
+    /// nothing else.
+    static KNOWN: RefCell<HashSet<String>> = RefCell::default();
+    /// The "did you mean" hint of an unknown action, as written, by the same reasoning
+    /// (the list of nearest names takes a pass over every service).
+    static HINTS: RefCell<HashMap<String, String>> = RefCell::default();
+}
+
+/// The hint for the unknown action `written`: `compute`'s, worked out once per thread.
+fn remembered_hint(written: &str, compute: impl FnOnce() -> String) -> String {
+    if let Some(hint) = HINTS.with_borrow(|hints| hints.get(written).cloned()) {
+        return hint;
+    }
+    let hint = compute();
+    HINTS.with_borrow_mut(|hints| {
+        if hints.len() < REMEMBERED && written.len() <= LONGEST_REMEMBERED {
+            hints.insert(written.to_string(), hint.clone());
+        }
+    });
+    hint
 }
 
 /// `` `a` or `b` ``, for suggestions.
@@ -155,26 +197,29 @@ fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, St
     Some(match catalog.service(prefix) {
         None => {
             let hint = hints.get(format!("action {written}"), || {
-                // Prefer the services that define an action of that name.
-                let defining: Vec<&str> = catalog
-                    .services()
-                    .iter()
-                    .filter(|s| !has_wildcard(name) && s.action(name).is_some())
-                    .map(|s| s.prefix)
-                    .collect();
-                let mut near = suggest::nearest(prefix, defining);
-                if near.is_empty() {
-                    near = suggest::nearest(prefix, catalog.services().iter().map(|s| s.prefix));
-                }
-                let prefixes: Vec<String> = near
-                    .into_iter()
-                    .map(|p| format!("{p}:{}", esc(name)))
-                    .collect();
-                if !prefixes.is_empty() {
-                    format!("; did you mean {}?", one_of(&prefixes))
-                } else {
-                    elsewhere(name, None)
-                }
+                remembered_hint(written, || {
+                    // Prefer the services that define an action of that name.
+                    let defining: Vec<&str> = catalog
+                        .services()
+                        .iter()
+                        .filter(|s| !has_wildcard(name) && s.action(name).is_some())
+                        .map(|s| s.prefix)
+                        .collect();
+                    let mut near = suggest::nearest(prefix, defining);
+                    if near.is_empty() {
+                        near =
+                            suggest::nearest(prefix, catalog.services().iter().map(|s| s.prefix));
+                    }
+                    let prefixes: Vec<String> = near
+                        .into_iter()
+                        .map(|p| format!("{p}:{}", esc(name)))
+                        .collect();
+                    if !prefixes.is_empty() {
+                        format!("; did you mean {}?", one_of(&prefixes))
+                    } else {
+                        elsewhere(name, None)
+                    }
+                })
             });
             (
                 UNKNOWN_SERVICE,
@@ -196,19 +241,21 @@ fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, St
                 String::new()
             } else {
                 hints.get(format!("action {written}"), || {
-                    if catalog.condition_key(written).is_some() {
-                        return format!("; `{}` is a condition key", esc(written));
-                    }
-                    let near: Vec<String> =
-                        suggest::nearest(name, service.actions().iter().map(|a| a.name))
-                            .into_iter()
-                            .map(|n| format!("{}:{n}", service.prefix))
-                            .collect();
-                    if near.is_empty() {
-                        elsewhere(name, Some(service.prefix))
-                    } else {
-                        format!("; did you mean {}?", one_of(&near))
-                    }
+                    remembered_hint(written, || {
+                        if catalog.condition_key(written).is_some() {
+                            return format!("; `{}` is a condition key", esc(written));
+                        }
+                        let near: Vec<String> =
+                            suggest::nearest(name, service.actions().iter().map(|a| a.name))
+                                .into_iter()
+                                .map(|n| format!("{}:{n}", service.prefix))
+                                .collect();
+                        if near.is_empty() {
+                            elsewhere(name, Some(service.prefix))
+                        } else {
+                            format!("; did you mean {}?", one_of(&near))
+                        }
+                    })
                 })
             };
             let verb = if has_wildcard(name) {

@@ -4,8 +4,10 @@
 //! Matching ignores case in both parts. Wildcards may stand anywhere in the action part; a
 //! wildcard in the service prefix (`*:GetObject`) is invalid in AWS and never matches.
 
+use std::cmp::Ordering;
+
 use super::Catalog;
-use super::service::Action;
+use super::service::{Action, cmp_ignore_case};
 use crate::model::glob::{has_wildcard, matches_ignore_ascii_case};
 
 /// Why a pattern can never match an action: IAM reads it as one string, so it matches no
@@ -73,7 +75,13 @@ impl<'a> ActionPattern<'a> {
         if text.contains(',') {
             return Err(PatternError::Comma);
         }
-        if text.chars().any(char::is_whitespace) {
+        let white = if text.is_ascii() {
+            // What `char::is_whitespace` finds among ASCII, without decoding characters.
+            text.bytes().any(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+        } else {
+            text.chars().any(char::is_whitespace)
+        };
+        if white {
             return Err(PatternError::WhiteSpace);
         }
         let (service, action) = text.split_once(':').ok_or(PatternError::NoPrefix)?;
@@ -101,6 +109,18 @@ impl<'a> ActionPattern<'a> {
     }
 }
 
+/// The actions (sorted by name ignoring case) whose name starts with `start`, ignoring case.
+fn starting_with<'c>(actions: &'c [Action], start: &str) -> Vec<&'c Action> {
+    let begins = |a: &Action| {
+        a.name
+            .as_bytes()
+            .get(..start.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(start.as_bytes()))
+    };
+    let first = actions.partition_point(|a| cmp_ignore_case(a.name, start) == Ordering::Less);
+    actions[first..].iter().take_while(|a| begins(a)).collect()
+}
+
 impl Catalog {
     /// The actions `pattern` covers, sorted by service prefix then name. An unknown
     /// service or action gives an empty list; an invalid pattern an error.
@@ -109,7 +129,13 @@ impl Catalog {
         Ok(match pattern.service {
             None => self.actions().collect(),
             Some(prefix) => self.service(prefix).map_or_else(Vec::new, |s| {
-                if has_wildcard(pattern.action) {
+                if let Some(start) = pattern.action.strip_suffix('*')
+                    && !has_wildcard(start)
+                {
+                    // `Get*`, the usual pattern: the names that start so are one run of
+                    // the sorted list.
+                    starting_with(s.actions(), start)
+                } else if has_wildcard(pattern.action) {
                     s.actions()
                         .iter()
                         .filter(|a| matches_ignore_ascii_case(pattern.action, a.name))
@@ -183,6 +209,31 @@ mod tests {
                 "kms:CreateGrant Permissions management",
                 "kms:CreateKey Write",
             ]
+        );
+    }
+
+    #[test]
+    fn a_trailing_star_covers_what_matching_each_name_covers() {
+        let catalog = Catalog::get();
+        for service in catalog.services() {
+            for start in ["", "Get", "get", "DESCRIBE", "List", "Put", "z", "Create"] {
+                let pattern = format!("{}:{start}*", service.prefix.to_uppercase());
+                let matched: Vec<&str> = (service.actions().iter())
+                    .filter(|a| matches_ignore_ascii_case(&format!("{start}*"), a.name))
+                    .map(|a| a.name)
+                    .collect();
+                let expanded: Vec<&str> = catalog
+                    .expand(&pattern)
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.name)
+                    .collect();
+                assert_eq!(expanded, matched, "{pattern}");
+            }
+        }
+        assert_eq!(
+            names("S3:getobjectt*"),
+            ["s3:GetObjectTagging Read", "s3:GetObjectTorrent Read"]
         );
     }
 

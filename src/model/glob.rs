@@ -159,12 +159,21 @@ pub fn overlaps(a: &str, b: &str, ignore_ascii_case: bool) -> bool {
     if !has_wildcard(b) {
         return plain(a, b, ignore_ascii_case);
     }
+    if (a.chars().count() + 1).saturating_mul(b.chars().count() + 1) > MAX_PAIR_CELLS {
+        return true;
+    }
+    // Items before the first star of either side (and after the last) each meet one
+    // character of the common text, so they are compared pairwise; what is left is most
+    // often a lone `*` (`instance/*` against `instance/i-*`), which overlaps anything.
+    let Some((a, b)) = strip_fixed_ends(a, b, ignore_ascii_case) else {
+        return false;
+    };
+    if a == "*" || b == "*" {
+        return true;
+    }
     let (a, b) = (tokens(a), tokens(b));
     let (n, m) = (a.len(), b.len());
     let width = m + 1;
-    if (n + 1).saturating_mul(width) > MAX_PAIR_CELLS {
-        return true;
-    }
     // can[i * width + j]: a[i..] and b[j..] match a common text; filled from the ends.
     let mut can = vec![false; (n + 1) * width];
     for i in (0..=n).rev() {
@@ -190,6 +199,41 @@ pub fn overlaps(a: &str, b: &str, ignore_ascii_case: bool) -> bool {
         }
     }
     can[0]
+}
+
+/// `a` and `b` without the items both have before their first `*` and after their last,
+/// or `None` when two of those items can never be the same character.
+fn strip_fixed_ends<'p>(
+    mut a: &'p str,
+    mut b: &'p str,
+    ignore_ascii_case: bool,
+) -> Option<(&'p str, &'p str)> {
+    let fits = |x: char, y: char| x == '?' || y == '?' || same_char(x, y, ignore_ascii_case);
+    loop {
+        match (a.chars().next(), b.chars().next()) {
+            (Some(x), Some(y)) if x != '*' && y != '*' => {
+                if !fits(x, y) {
+                    return None;
+                }
+                a = &a[x.len_utf8()..];
+                b = &b[y.len_utf8()..];
+            }
+            _ => break,
+        }
+    }
+    loop {
+        match (a.chars().next_back(), b.chars().next_back()) {
+            (Some(x), Some(y)) if x != '*' && y != '*' => {
+                if !fits(x, y) {
+                    return None;
+                }
+                a = &a[..a.len() - x.len_utf8()];
+                b = &b[..b.len() - y.len_utf8()];
+            }
+            _ => break,
+        }
+    }
+    Some((a, b))
 }
 
 /// Whether every text `specific` matches, `general` matches too (both with `*` and `?`).
@@ -262,6 +306,11 @@ mod tests {
         assert!(!overlaps("*/*", "bucket", false));
         assert!(!overlaps("a?", "a", false));
         assert!(!overlaps("ROLE/*", "role/x", false));
+        assert!(overlaps("a*x*b", "a?*b", false));
+        assert!(overlaps("a*c", "*b*", false));
+        assert!(!overlaps("instance/*", "volume/*", false));
+        assert!(!overlaps("a*b", "a*c", false));
+        assert!(!overlaps("ab*", "a", false));
     }
 
     #[test]
