@@ -254,7 +254,7 @@ fn load_input(input: &Input, options: &Options) -> Result<Source, ReadError> {
             (shown.as_str(), bytes)
         }
     };
-    Ok(load::load_bytes(shown, &bytes, options))
+    Ok(load::load_owned_bytes(shown, bytes, options))
 }
 
 /// Whether a placeholder of the sources has this name.

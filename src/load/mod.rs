@@ -72,7 +72,7 @@ pub fn load_paths(paths: &[String], options: &Options) -> Loaded {
     for path in paths {
         if path == "-" {
             match files::read_at_most(std::io::stdin()) {
-                Ok(bytes) => loaded.sources.push(load_bytes("-", &bytes, options)),
+                Ok(bytes) => loaded.sources.push(load_owned_bytes("-", bytes, options)),
                 Err(e) => loaded.errors.push(ReadError {
                     path: "-".into(),
                     message: format!("cannot read standard input: {e}"),
@@ -96,7 +96,7 @@ pub fn load_paths(paths: &[String], options: &Options) -> Loaded {
 
 fn load_file(shown: &str, path: &Path, options: &Options, loaded: &mut Loaded) {
     match files::read(path) {
-        Ok(bytes) => loaded.sources.push(load_bytes(shown, &bytes, options)),
+        Ok(bytes) => loaded.sources.push(load_owned_bytes(shown, bytes, options)),
         Err(message) => loaded.errors.push(ReadError {
             path: shown.to_string(),
             message,
@@ -107,6 +107,12 @@ fn load_file(shown: &str, path: &Path, options: &Options, loaded: &mut Loaded) {
 /// Loads one input from its bytes: decodes the text (UTF-8, or UTF-16 with a byte-order
 /// mark), detects the format unless one is forced, runs its loader, then the common steps.
 pub fn load_bytes(path: &str, bytes: &[u8], options: &Options) -> Source {
+    load_owned_bytes(path, bytes.to_vec(), options)
+}
+
+/// Like [`load_bytes`], taking the bytes: UTF-8 text becomes the text without a copy, so a
+/// large file is in memory once while it loads.
+pub fn load_owned_bytes(path: &str, bytes: Vec<u8>, options: &Options) -> Source {
     let (text, decode_problem) = decode(bytes);
     let mut source = load_text(path, &text, options);
     if let Some(message) = decode_problem {
@@ -172,26 +178,28 @@ pub fn fill_values(unfilled: &Source, vars: &BTreeMap<String, String>) -> Source
 
 /// The text of the bytes, and what was wrong with them (said in an `invalid-utf8`
 /// diagnostic): UTF-8, or UTF-16 after its byte-order mark.
-fn decode(bytes: &[u8]) -> (String, Option<String>) {
-    match bytes {
-        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes),
-        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes),
-        _ => match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_string(), None),
-            Err(e) => {
-                let line = bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
-                (
-                    String::from_utf8_lossy(bytes).into_owned(),
-                    Some(format!(
-                        "not valid UTF-8 (first bad byte on line {line}); bad bytes read as U+FFFD"
-                    )),
-                )
-            }
-        },
+fn decode(bytes: Vec<u8>) -> (String, Option<String>) {
+    if let [0xFF, 0xFE, rest @ ..] = bytes.as_slice() {
+        return decode_utf16(rest, u16::from_le_bytes);
+    }
+    if let [0xFE, 0xFF, rest @ ..] = bytes.as_slice() {
+        return decode_utf16(rest, u16::from_be_bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(format!(
+                    "not valid UTF-8 (first bad byte on line {line}); bad bytes read as U+FFFD"
+                )),
+            )
+        }
     }
 }
 
@@ -365,12 +373,12 @@ mod tests {
     #[test]
     fn utf16_reads_with_either_byte_order() {
         assert_eq!(
-            decode(&utf16le("{\"a\": \"é\"}")),
+            decode(utf16le("{\"a\": \"é\"}")),
             ("{\"a\": \"é\"}".into(), None)
         );
         let mut be = vec![0xFE, 0xFF];
         be.extend("[1]".encode_utf16().flat_map(u16::to_be_bytes));
-        assert_eq!(decode(&be), ("[1]".into(), None));
+        assert_eq!(decode(be), ("[1]".into(), None));
     }
 
     #[test]
@@ -380,7 +388,7 @@ mod tests {
         bytes.extend([0x00, 0xDC, 0x7D, 0x00]); // a lone low surrogate, then `}`
         bytes.push(0x0A); // half a unit
         assert_eq!(
-            decode(&bytes),
+            decode(bytes),
             (
                 "{\n\"a\":\n\"\u{FFFD}\"\u{FFFD}}".into(),
                 Some(
@@ -393,7 +401,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_its_line() {
-        let (text, problem) = decode(b"{\n\"a\": \"\xFF\"}");
+        let (text, problem) = decode(b"{\n\"a\": \"\xFF\"}".to_vec());
         assert_eq!(text, "{\n\"a\": \"\u{FFFD}\"}");
         assert_eq!(
             problem.unwrap(),
