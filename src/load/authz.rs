@@ -240,7 +240,11 @@ fn load_dump(
     for policy in streamed.iter_mut().flat_map(|role| &mut role.policies) {
         r.attach_listed(policy);
     }
-    roles.append(&mut streamed);
+    // The roles follow the users and groups; they are most of a large dump, so they are
+    // moved, not copied into a new list.
+    streamed.splice(0..0, roles);
+    streamed.shrink_to_fit();
+    let mut roles = streamed;
     r.merge_diags(role_diags);
     // Customer managed policies left over, and AWS managed ones when the dump was taken
     // with the AWS-managed filter: exactly what a reviewer cleans up.
@@ -271,7 +275,11 @@ fn load_dump(
         roles.push(role);
     }
     source.diagnostics.append(&mut r.diags);
-    source.roles.extend(roles);
+    if source.roles.is_empty() {
+        source.roles = roles;
+    } else {
+        source.roles.append(&mut roles);
+    }
 }
 
 /// A policy holding a managed policy's default version (or a reference when its document
