@@ -36,6 +36,13 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &Options) -> Source {
     source
 }
 
+/// Loads one input from its bytes, taken (see [`load::owned_bytes`]), assembled.
+pub fn load_owned_bytes(path: &str, bytes: Vec<u8>, options: &Options) -> Source {
+    let mut source = load::owned_bytes(path, bytes, options.format, &BuiltIn);
+    after_loading(&mut source, &options.vars);
+    source
+}
+
 /// Loads one input from its text (see [`load::text`]), assembled.
 pub fn load_text(path: &str, text: &str, options: &Options) -> Source {
     let mut source = load::text(path, text, options.format, &BuiltIn);

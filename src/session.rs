@@ -255,7 +255,7 @@ fn load_input(input: &Input, options: &Options) -> Result<Source, ReadError> {
             (shown.as_str(), bytes)
         }
     };
-    Ok(assemble::load_bytes(shown, &bytes, options))
+    Ok(assemble::load_owned_bytes(shown, bytes, options))
 }
 
 /// Whether a placeholder of the sources has this name.

@@ -51,10 +51,67 @@ pub fn load(text: &str, source: &mut Source, known: &dyn KnownManaged) {
 /// shown in a documentation page).
 pub fn load_at(text: &str, origin: Loc, source: &mut Source, known: &dyn KnownManaged) {
     let documents = ["PolicyDocument", "Document", "AssumeRolePolicyDocument"];
-    let parsed = parse::parse_keeping_raw(text, origin, &documents);
+    let no_managed = HashMap::new();
+    let mut roles = RoleStream {
+        managed: &no_managed,
+        batch: Vec::new(),
+        batch_root: 0,
+        read: Vec::new(),
+    };
+    let parsed = parse::parse_streaming(
+        text,
+        origin,
+        &documents,
+        Some(parse::Stream {
+            key: "RoleDetailList",
+            item: &mut |root, node| roles.push(root, node),
+        }),
+    );
+    roles.flush();
     source.diagnostics.extend(parsed.diagnostics);
-    for root in &parsed.values {
-        load_dump(root, source, known);
+    let mut read = roles.read.into_iter();
+    for root in parsed.values {
+        let (roles, reader) = read
+            .next()
+            .unwrap_or_else(|| (Vec::new(), Reader::new(&no_managed)));
+        load_dump(root, roles, reader.diags, source, known);
+    }
+}
+
+/// How many roles are read at a time while a dump is parsed.
+const ROLE_BATCH: usize = 2048;
+
+/// The roles of a dump, read as the parser hands them over, a batch at a time: the value
+/// tree of a whole dump is never in memory. The dump's managed policies (listed after the
+/// roles) are attached after the parse, by [`attach_listed`].
+struct RoleStream<'m> {
+    managed: &'m HashMap<String, Managed>,
+    batch: Vec<Node>,
+    /// The top-level value the batch's roles belong to.
+    batch_root: usize,
+    /// Per top-level value: its roles and what reading them noticed.
+    read: Vec<(Vec<Role>, Reader<'m>)>,
+}
+
+impl RoleStream<'_> {
+    fn push(&mut self, root: usize, node: Node) {
+        if root != self.batch_root || self.batch.len() >= ROLE_BATCH {
+            self.flush();
+            self.batch_root = root;
+        }
+        self.batch.push(node);
+    }
+
+    /// Reads the batch's roles (on every core) and drops their value trees.
+    fn flush(&mut self) {
+        while self.read.len() <= self.batch_root {
+            self.read.push((Vec::new(), Reader::new(self.managed)));
+        }
+        let (roles, reader) = &mut self.read[self.batch_root];
+        let batch = std::mem::take(&mut self.batch);
+        roles.extend(read_all(batch, self.managed, reader, |r, node| {
+            r.role(&node)
+        }));
     }
 }
 
@@ -84,30 +141,43 @@ fn items<'n>(node: &'n Node, key: &str) -> &'n [Node] {
     node.get(key).and_then(Node::as_array).unwrap_or(&[])
 }
 
+/// The items of the list `key`, to be read by [`read_all`].
+fn all<'n>(node: &'n Node, key: &str) -> Vec<&'n Node> {
+    items(node, key).iter().collect()
+}
+
 /// Below this many items a list is read on the calling thread.
 const PARALLEL_CHUNK: usize = 512;
 
 /// Maps `items` with `f` on the machine's cores, in order, and merges what the readers
-/// noticed (diagnostics in item order, attached managed policies).
-fn read_all<'n, 'm, T: Send>(
-    items: &'n [Node],
+/// noticed (diagnostics in item order, attached managed policies). Items given by value
+/// are dropped as they are read, so a dump's value tree shrinks while its holders are built.
+fn read_all<'m, I: Send, T: Send>(
+    items: Vec<I>,
     managed: &'m HashMap<String, Managed>,
     reader: &mut Reader<'m>,
-    f: impl Fn(&mut Reader<'m>, &'n Node) -> T + Sync,
+    f: impl Fn(&mut Reader<'m>, I) -> T + Sync,
 ) -> Vec<T> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let chunk = items.len().div_ceil(threads).max(PARALLEL_CHUNK);
-    if items.len() <= chunk {
-        return items.iter().map(|n| f(reader, n)).collect();
+    let len = items.len();
+    if len <= chunk {
+        return items.into_iter().map(|n| f(reader, n)).collect();
     }
+    let mut rest = items.into_iter();
+    let parts: Vec<Vec<I>> = std::iter::from_fn(|| {
+        let part: Vec<I> = rest.by_ref().take(chunk).collect();
+        (!part.is_empty()).then_some(part)
+    })
+    .collect();
     let parts: Vec<(Vec<T>, Reader<'m>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
+        let workers: Vec<_> = parts
+            .into_iter()
             .map(|part| {
                 let f = &f;
                 scope.spawn(move || {
                     let mut r = Reader::new(managed);
-                    let out: Vec<T> = part.iter().map(|n| f(&mut r, n)).collect();
+                    let out: Vec<T> = part.into_iter().map(|n| f(&mut r, n)).collect();
                     (out, r)
                 })
             })
@@ -117,7 +187,7 @@ fn read_all<'n, 'm, T: Send>(
             .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    let mut out = Vec::with_capacity(items.len());
+    let mut out = Vec::with_capacity(len);
     for (values, r) in parts {
         out.extend(values);
         reader.merge(r);
@@ -125,11 +195,19 @@ fn read_all<'n, 'm, T: Send>(
     out
 }
 
-/// Adds the holders of one dump to `source`.
-pub fn load_dump(root: &Node, source: &mut Source, known: &dyn KnownManaged) {
+/// Adds the holders of one dump to `source`: `root` with its roles already read (`roles`,
+/// with the diagnostics reading them gave).
+fn load_dump(
+    root: Node,
+    mut streamed: Vec<Role>,
+    role_diags: Vec<Diagnostic>,
+    source: &mut Source,
+    known: &dyn KnownManaged,
+) {
+    let root = &root;
     let no_managed = HashMap::new();
     let mut first = Reader::new(&no_managed);
-    let policies = read_all(items(root, "Policies"), &no_managed, &mut first, |r, p| {
+    let policies = read_all(all(root, "Policies"), &no_managed, &mut first, |r, p| {
         r.managed_policy(p, known)
     });
     let managed: HashMap<String, Managed> = policies.into_iter().flatten().collect();
@@ -145,20 +223,15 @@ pub fn load_dump(root: &Node, source: &mut Source, known: &dyn KnownManaged) {
                 .push(text(user, "UserName").unwrap_or_default());
         }
     }
-    let mut roles = read_all(
-        items(root, "UserDetailList"),
-        &managed,
-        &mut r,
-        |r, user| {
-            let mut role = r.holder(user, "UserName", RoleKind::User, "UserPolicyList");
-            role.groups = items(user, "GroupList")
-                .iter()
-                .filter_map(Node::as_str)
-                .map(str::to_string)
-                .collect();
-            role
-        },
-    );
+    let mut roles = read_all(all(root, "UserDetailList"), &managed, &mut r, |r, user| {
+        let mut role = r.holder(user, "UserName", RoleKind::User, "UserPolicyList");
+        role.groups = items(user, "GroupList")
+            .iter()
+            .filter_map(Node::as_str)
+            .map(str::to_string)
+            .collect();
+        role
+    });
     for group in items(root, "GroupDetailList") {
         let mut role = r.holder(group, "GroupName", RoleKind::Group, "GroupPolicyList");
         if let Some(names) = members.get(role.name.as_str()) {
@@ -166,12 +239,15 @@ pub fn load_dump(root: &Node, source: &mut Source, known: &dyn KnownManaged) {
         }
         roles.push(role);
     }
-    roles.extend(read_all(
-        items(root, "RoleDetailList"),
-        &managed,
-        &mut r,
-        |r, node| r.role(node),
-    ));
+    for policy in streamed.iter_mut().flat_map(|role| &mut role.policies) {
+        r.attach_listed(policy);
+    }
+    // The roles follow the users and groups; they are most of a large dump, so they are
+    // moved, not copied into a new list.
+    streamed.splice(0..0, roles);
+    streamed.shrink_to_fit();
+    let mut roles = streamed;
+    r.merge_diags(role_diags);
     // Customer managed policies left over, and AWS managed ones when the dump was taken
     // with the AWS-managed filter: exactly what a reviewer cleans up.
     // AWS managed policies every account can attach are listed only when the dump holds
@@ -201,7 +277,11 @@ pub fn load_dump(root: &Node, source: &mut Source, known: &dyn KnownManaged) {
         roles.push(role);
     }
     source.diagnostics.append(&mut r.diags);
-    source.roles.extend(roles);
+    if source.roles.is_empty() {
+        source.roles = roles;
+    } else {
+        source.roles.append(&mut roles);
+    }
 }
 
 /// A policy holding a managed policy's default version (or a reference when its document
@@ -260,13 +340,30 @@ impl<'m> Reader<'m> {
 
     /// Takes in what another reader (of later items) noticed.
     fn merge(&mut self, other: Reader<'m>) {
-        for d in other.diags {
+        self.merge_diags(other.diags);
+        self.used.extend(other.used);
+    }
+
+    /// Takes in diagnostics of later items; the URL encoding is reported once.
+    fn merge_diags(&mut self, diags: Vec<Diagnostic>) {
+        for d in diags {
             if d.code != codes::URL_ENCODED_POLICY.code || !self.reported_encoding {
                 self.reported_encoding |= d.code == codes::URL_ENCODED_POLICY.code;
                 self.diags.push(d);
             }
         }
-        self.used.extend(other.used);
+    }
+
+    /// Gives a managed-policy reference read before the dump's `Policies` list the
+    /// document the list holds for it.
+    fn attach_listed(&mut self, policy: &mut Policy) {
+        let Some(reference) = &policy.managed else {
+            return;
+        };
+        if let Some((key, m)) = self.managed.get_key_value(&reference.arn) {
+            self.used.insert(key.as_str());
+            *policy = attached(key, m, policy.kind, policy.loc);
+        }
     }
 
     /// A role with its trust policy first, and the instance profiles that use it.
@@ -289,6 +386,7 @@ impl<'m> Reader<'m> {
                 profiles.join(", ")
             ));
         }
+        role.policies.shrink_to_fit();
         role
     }
 
@@ -345,6 +443,11 @@ impl<'m> Reader<'m> {
     fn holder(&mut self, node: &Node, name_key: &str, kind: RoleKind, inline_key: &str) -> Role {
         let name = text(node, name_key).unwrap_or("(unnamed)");
         let mut role = Role::new(name, kind);
+        // Room for every policy (a role's trust policy and a boundary included), so that
+        // the list of each of a dump's many holders is allocated once.
+        role.policies = Vec::with_capacity(
+            items(node, inline_key).len() + items(node, "AttachedManagedPolicies").len() + 2,
+        );
         role.loc = node.loc;
         role.arn = text(node, "Arn").map(str::to_string);
         let holder = crate::text::escape(name);

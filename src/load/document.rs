@@ -59,7 +59,40 @@ pub fn build(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
             },
         }
     }
+    compact(&mut doc);
     doc
+}
+
+/// Gives back the room the document's lists grew beyond their items: an account dump holds
+/// a document per holder, so this is most of its memory.
+fn compact(doc: &mut PolicyDocument) {
+    doc.keys.shrink_to_fit();
+    doc.statements.shrink_to_fit();
+    for s in &mut doc.statements {
+        s.keys.shrink_to_fit();
+        for p in [&mut s.principal, &mut s.not_principal]
+            .into_iter()
+            .flatten()
+        {
+            if let Principal::Map { entries, .. } = p {
+                entries.shrink_to_fit();
+                entries
+                    .iter_mut()
+                    .for_each(|e| e.values.items.shrink_to_fit());
+            }
+        }
+        for v in [
+            &mut s.action,
+            &mut s.not_action,
+            &mut s.resource,
+            &mut s.not_resource,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            v.items.shrink_to_fit();
+        }
+    }
 }
 
 /// The canonical name of the element `key` names, reporting a spelling that differs only in

@@ -29,13 +29,13 @@ const WALKED_EXTENSIONS: [&str; 11] = [
 /// Reads a file (or anything that reads like one: a pipe named on the command line), at
 /// most [`MAX_FILE_BYTES`].
 pub fn read(path: &Path) -> Result<Vec<u8>, String> {
-    if let Ok(m) = std::fs::metadata(path)
-        && m.len() > MAX_FILE_BYTES
-    {
-        return Err(too_large(m.len()));
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
     }
     let file = std::fs::File::open(path).map_err(|e| open_error(path, &e))?;
-    read_at_most(file)
+    // Sized to the file, so a large one is not read into a buffer grown to twice its size.
+    read_limited(file, MAX_FILE_BYTES, len as usize)
 }
 
 /// Why a file could not be opened; for a missing one, where a relative path was looked for.
@@ -51,11 +51,11 @@ fn open_error(path: &Path, e: &std::io::Error) -> String {
 
 /// Reads a stream to its end, at most [`MAX_FILE_BYTES`].
 pub fn read_at_most(stream: impl Read) -> Result<Vec<u8>, String> {
-    read_limited(stream, MAX_FILE_BYTES)
+    read_limited(stream, MAX_FILE_BYTES, 0)
 }
 
-fn read_limited(stream: impl Read, limit: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
+fn read_limited(stream: impl Read, limit: u64, expected: usize) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(expected);
     stream
         .take(limit + 1)
         .read_to_end(&mut bytes)
@@ -354,10 +354,10 @@ mod tests {
 
     #[test]
     fn reads_stop_past_the_limit() {
-        assert_eq!(read_limited(&b"{}"[..], 2).unwrap(), b"{}");
+        assert_eq!(read_limited(&b"{}"[..], 2, 0).unwrap(), b"{}");
         let endless = std::io::repeat(b' ');
         assert_eq!(
-            read_limited(endless, 2).unwrap_err(),
+            read_limited(endless, 2, 0).unwrap_err(),
             "more than the 2 bytes iamscope reads"
         );
     }

@@ -79,7 +79,7 @@ pub fn paths(paths: &[String], format: Option<Format>, known: &dyn KnownManaged)
     for path in paths {
         if path == "-" {
             match files::read_at_most(std::io::stdin()) {
-                Ok(read) => loaded.sources.push(bytes("-", &read, format, known)),
+                Ok(read) => loaded.sources.push(owned_bytes("-", read, format, known)),
                 Err(e) => loaded.errors.push(ReadError {
                     path: "-".into(),
                     message: format!("cannot read standard input: {e}"),
@@ -109,7 +109,7 @@ fn load_file(
     loaded: &mut Loaded,
 ) {
     match files::read(path) {
-        Ok(read) => loaded.sources.push(bytes(shown, &read, format, known)),
+        Ok(read) => loaded.sources.push(owned_bytes(shown, read, format, known)),
         Err(message) => loaded.errors.push(ReadError {
             path: shown.to_string(),
             message,
@@ -121,6 +121,17 @@ fn load_file(
 /// mark), detects the format unless `format` forces one, runs its loader, then the common
 /// steps.
 pub fn bytes(path: &str, bytes: &[u8], format: Option<Format>, known: &dyn KnownManaged) -> Source {
+    owned_bytes(path, bytes.to_vec(), format, known)
+}
+
+/// Like [`bytes`], taking the bytes: UTF-8 text becomes the text without a copy, so a
+/// large file is in memory once while it loads.
+pub fn owned_bytes(
+    path: &str,
+    bytes: Vec<u8>,
+    format: Option<Format>,
+    known: &dyn KnownManaged,
+) -> Source {
     let (decoded, decode_problem) = decode(bytes);
     let mut source = text(path, &decoded, format, known);
     if let Some(message) = decode_problem {
@@ -177,26 +188,28 @@ pub fn text(path: &str, text: &str, format: Option<Format>, known: &dyn KnownMan
 
 /// The text of the bytes, and what was wrong with them (said in an `invalid-utf8`
 /// diagnostic): UTF-8, or UTF-16 after its byte-order mark.
-fn decode(bytes: &[u8]) -> (String, Option<String>) {
-    match bytes {
-        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes),
-        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes),
-        _ => match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_string(), None),
-            Err(e) => {
-                let line = bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
-                (
-                    String::from_utf8_lossy(bytes).into_owned(),
-                    Some(format!(
-                        "not valid UTF-8 (first bad byte on line {line}); bad bytes read as U+FFFD"
-                    )),
-                )
-            }
-        },
+fn decode(bytes: Vec<u8>) -> (String, Option<String>) {
+    if let [0xFF, 0xFE, rest @ ..] = bytes.as_slice() {
+        return decode_utf16(rest, u16::from_le_bytes);
+    }
+    if let [0xFE, 0xFF, rest @ ..] = bytes.as_slice() {
+        return decode_utf16(rest, u16::from_be_bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(format!(
+                    "not valid UTF-8 (first bad byte on line {line}); bad bytes read as U+FFFD"
+                )),
+            )
+        }
     }
 }
 
@@ -352,12 +365,12 @@ mod tests {
     #[test]
     fn utf16_reads_with_either_byte_order() {
         assert_eq!(
-            decode(&utf16le("{\"a\": \"é\"}")),
+            decode(utf16le("{\"a\": \"é\"}")),
             ("{\"a\": \"é\"}".into(), None)
         );
         let mut be = vec![0xFE, 0xFF];
         be.extend("[1]".encode_utf16().flat_map(u16::to_be_bytes));
-        assert_eq!(decode(&be), ("[1]".into(), None));
+        assert_eq!(decode(be), ("[1]".into(), None));
     }
 
     #[test]
@@ -367,7 +380,7 @@ mod tests {
         bytes.extend([0x00, 0xDC, 0x7D, 0x00]); // a lone low surrogate, then `}`
         bytes.push(0x0A); // half a unit
         assert_eq!(
-            decode(&bytes),
+            decode(bytes),
             (
                 "{\n\"a\":\n\"\u{FFFD}\"\u{FFFD}}".into(),
                 Some(
@@ -380,7 +393,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_its_line() {
-        let (text, problem) = decode(b"{\n\"a\": \"\xFF\"}");
+        let (text, problem) = decode(b"{\n\"a\": \"\xFF\"}".to_vec());
         assert_eq!(text, "{\n\"a\": \"\u{FFFD}\"}");
         assert_eq!(
             problem.unwrap(),

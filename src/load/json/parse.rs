@@ -41,7 +41,31 @@ pub fn parse(text: &str, origin: Loc) -> Parsed {
 /// account dump is read this way: its policy documents never join one tree of the whole
 /// file, which keeps a 100 MB dump's memory and time small.
 pub fn parse_keeping_raw(text: &str, origin: Loc, raw_keys: &[&str]) -> Parsed {
+    parse_streaming(text, origin, raw_keys, None)
+}
+
+/// Where [`parse_streaming`] hands the items of one list as they are read.
+pub struct Stream<'s> {
+    /// The list: the member of a top-level object with this name.
+    pub key: &'s str,
+    /// Called with the index of the top-level value and each item of the list, in order;
+    /// the list itself is left empty in the tree.
+    pub item: &'s mut dyn FnMut(usize, Node),
+}
+
+/// Like [`parse_keeping_raw`], handing the items of the list `stream` names to it instead
+/// of keeping them in the tree: an account dump's roles are read one at a time and never
+/// make up one tree of the whole file.
+pub fn parse_streaming(
+    text: &str,
+    origin: Loc,
+    raw_keys: &[&str],
+    stream: Option<Stream<'_>>,
+) -> Parsed {
     let mut p = Parser {
+        stream,
+        streaming_next: false,
+        top: 0,
         raw_keys,
         text,
         b: text.as_bytes(),
@@ -75,6 +99,7 @@ pub fn parse_keeping_raw(text: &str, origin: Loc, raw_keys: &[&str]) -> Parsed {
                 break;
             }
         }
+        p.top = values.len();
         match p.value(Container::Top) {
             Some(v) => values.push(v),
             None => break,
@@ -97,7 +122,12 @@ enum Container {
     Array,
 }
 
-struct Parser<'a> {
+struct Parser<'a, 's> {
+    stream: Option<Stream<'s>>,
+    /// The next value is the list to stream (the streamed member's value).
+    streaming_next: bool,
+    /// The index of the top-level value being read.
+    top: usize,
     raw_keys: &'a [&'a str],
     text: &'a str,
     b: &'a [u8],
@@ -121,7 +151,7 @@ fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
 }
 
-impl Parser<'_> {
+impl Parser<'_, '_> {
     fn loc(&self) -> Loc {
         Loc::new(self.line, self.col)
     }
@@ -228,6 +258,7 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, parent: Container) -> Option<Node> {
+        let streamed = std::mem::take(&mut self.streaming_next);
         self.skip_trivia();
         let at = self.loc();
         let Some(c) = self.peek() else {
@@ -243,7 +274,7 @@ impl Parser<'_> {
                 Value::String(s)
             }
             b'{' => return self.object(parent),
-            b'[' => return self.array(parent),
+            b'[' => return self.array(parent, streamed),
             b'"' => Value::String(self.string(b"\"", 1)),
             b'\'' => {
                 self.repaired(at, "single-quoted string; read as a string");
@@ -559,6 +590,9 @@ impl Parser<'_> {
                 return;
             }
             let raw = self.raw_object(&key.value);
+            self.streaming_next = raw.is_none()
+                && self.depth == 1
+                && self.stream.as_ref().is_some_and(|s| s.key == key.value);
             let Some(value) = raw.or_else(|| self.value(Container::Object)) else {
                 return;
             };
@@ -677,13 +711,15 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, parent: Container) -> Option<Node> {
+    /// A list; a `streamed` one hands its items to the stream.
+    fn array(&mut self, parent: Container, streamed: bool) -> Option<Node> {
         let at = self.loc();
         if !self.enter(at) {
             return None;
         }
         self.advance(1);
         let mut items = Vec::new();
+        let mut count = 0usize;
         let mut expect_item = true;
         let mut comma: Option<Loc> = None;
         let mut after_last = self.loc();
@@ -696,7 +732,7 @@ impl Parser<'_> {
                     break;
                 }
                 Some(b']') => {
-                    if let (Some(c), true) = (comma, expect_item && !items.is_empty()) {
+                    if let (Some(c), true) = (comma, expect_item && count > 0) {
                         self.repaired(c, "trailing comma before `]`; removed");
                     }
                     self.advance(1);
@@ -737,7 +773,11 @@ impl Parser<'_> {
                 }
                 Err(item) => item,
             };
-            items.push(item);
+            count += 1;
+            match self.stream.as_mut() {
+                Some(stream) if streamed => (stream.item)(self.top, item),
+                _ => items.push(item),
+            }
             expect_item = false;
             comma = None;
             if self.failed {

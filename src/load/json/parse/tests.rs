@@ -175,3 +175,41 @@ fn deep_nesting_is_bounded() {
             .contains("nested more than 128 levels")
     );
 }
+
+#[test]
+fn a_streamed_list_hands_over_its_items_in_order_and_is_left_empty() {
+    // The second value's list streams too; a nested list of the same name does not; the
+    // list's repairs are reported as in a whole parse.
+    let text = "{\"L\": [{\"a\": 1}, 2,], \"M\": {\"L\": [3]}}\n{\"L\": [\"x\"]}";
+    let mut seen = Vec::new();
+    let p = parse_streaming(
+        text,
+        Loc::new(1, 1),
+        &[],
+        Some(Stream {
+            key: "L",
+            item: &mut |root, node| seen.push((root, node.to_json(), node.loc)),
+        }),
+    );
+    assert_eq!(
+        seen,
+        [
+            (0, serde_json::json!({"a": 1}), Loc::new(1, 8)),
+            (0, serde_json::json!(2), Loc::new(1, 18)),
+            (1, serde_json::json!("x"), Loc::new(2, 8)),
+        ]
+    );
+    assert_eq!(json(&p), serde_json::json!({"L": [], "M": {"L": [3]}}));
+    assert_eq!(p.values[1].to_json(), serde_json::json!({"L": []}));
+    assert_eq!(
+        diags(&p),
+        [
+            (1, 19, "trailing comma before `]`; removed".to_string()),
+            (
+                2,
+                1,
+                "another JSON value follows the first; read as a separate document".to_string()
+            )
+        ]
+    );
+}
