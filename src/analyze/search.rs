@@ -487,6 +487,20 @@ impl Index {
             .iter()
             .map(|&(t, _)| self.owners[t as usize].len())
             .sum();
+        let candidates = self.candidates(scan);
+        Matches {
+            query: scan.query.clone(),
+            texts: scan.found.clone(),
+            hits: self.hits(&ranked),
+            total,
+            pending: (scan.next < candidates).then_some((scan.next, candidates)),
+        }
+    }
+
+    /// The results of the texts `ranked` (best first), at most [`MAX_HITS`]: texts that
+    /// rank alike (same score and length) are listed together, by kind then input order.
+    fn hits(&self, ranked: &[(u32, i64)]) -> Vec<Hit> {
+        let len = |t: u32| self.texts[t as usize].len();
         let mut hits = Vec::new();
         for same in ranked.chunk_by(|a, b| a.1 == b.1 && len(a.0) == len(b.0)) {
             if hits.len() >= MAX_HITS {
@@ -504,14 +518,7 @@ impl Index {
             hits[start..].sort_by_key(|h| (h.kind, target_order(h.target)));
         }
         hits.truncate(MAX_HITS);
-        let candidates = self.candidates(scan);
-        Matches {
-            query: scan.query.clone(),
-            texts: scan.found.clone(),
-            hits,
-            total,
-            pending: (scan.next < candidates).then_some((scan.next, candidates)),
-        }
+        hits
     }
 }
 
@@ -690,21 +697,7 @@ mod tests {
             let len = |t: u32| index.texts[t as usize].len();
             let mut sorted = m.texts.clone();
             sorted.sort_by_key(|&(t, s)| (std::cmp::Reverse(s), len(t), t));
-            let mut hits = Vec::new();
-            for same in sorted.chunk_by(|a, b| a.1 == b.1 && len(a.0) == len(b.0)) {
-                let start = hits.len();
-                for &(t, score) in same {
-                    hits.extend(index.owners[t as usize].iter().map(|&(kind, target)| Hit {
-                        kind,
-                        target,
-                        text: t,
-                        score,
-                    }));
-                }
-                hits[start..].sort_by_key(|h| (h.kind, target_order(h.target)));
-            }
-            hits.truncate(MAX_HITS);
-            assert_eq!(m.hits, hits, "{query}");
+            assert_eq!(m.hits, index.hits(&sorted), "{query}");
         }
     }
 
