@@ -117,21 +117,31 @@ fn open_templates(s: &str) -> Cow<'_, str> {
 /// A resource type's ARN pattern (from the catalog, so `'static`) opened as
 /// [`open_templates`] does, each pattern once: rules compare the same patterns with every
 /// Resource value. The opened patterns are kept for the rest of the program, like the
-/// catalog they come from. Each thread keeps its own (no lock on this hot path when files
-/// are checked on every core).
+/// catalog they come from, once for the whole program; each thread looks them up in its
+/// own copy of the index first (no lock on this hot path when files are checked on every
+/// core).
 fn open_template(template: &'static str) -> &'static str {
+    /// Keyed by where the pattern is and its length: text kept for the program's life is
+    /// never moved, and hashing two numbers is cheaper than hashing the text.
+    type Opened = HashMap<(usize, usize), &'static str>;
+    static KEPT: std::sync::Mutex<Option<Opened>> = std::sync::Mutex::new(None);
     thread_local! {
-        /// Keyed by where the pattern is and its length: text kept for the program's life
-        /// is never moved, and hashing two numbers is cheaper than hashing the text.
-        static OPENED: RefCell<HashMap<(usize, usize), &'static str>> = RefCell::default();
+        static OPENED: RefCell<Opened> = RefCell::default();
     }
+    let key = (template.as_ptr() as usize, template.len());
     OPENED.with_borrow_mut(|opened| {
-        *opened
-            .entry((template.as_ptr() as usize, template.len()))
-            .or_insert_with(|| match open_templates(template) {
-                Cow::Borrowed(same) => same,
-                Cow::Owned(text) => text.leak(),
-            })
+        *opened.entry(key).or_insert_with(|| {
+            let mut kept = KEPT
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *kept
+                .get_or_insert_with(HashMap::new)
+                .entry(key)
+                .or_insert_with(|| match open_templates(template) {
+                    Cow::Borrowed(same) => same,
+                    Cow::Owned(text) => text.leak(),
+                })
+        })
     })
 }
 
