@@ -108,7 +108,8 @@ pub struct Index {
     /// For each text, the characters it holds ([`char_mask`]): a text that lacks one of a
     /// query's characters cannot match it, and is passed over without scoring.
     masks: Vec<u64>,
-    /// For each text, what carries it, in input order.
+    /// For each text, what carries it: by kind, then in input order (as results that rank
+    /// alike are listed).
     owners: Vec<Vec<(Kind, Target)>>,
     /// For each catalog action: the Action (or NotAction) value node of the first Allow
     /// statement that grants it, in an identity or resource policy.
@@ -269,6 +270,11 @@ impl Index {
             ));
         }
         index.catalog = catalog;
+        // Each text's results in the order they are listed among equals, so a text
+        // that a large input repeats thousands of times gives only the ones listed.
+        for owners in &mut index.owners {
+            owners.sort_by_key(|&(kind, target)| (kind, target_order(target)));
+        }
         index.find_grants(sources, outline);
         index
     }
@@ -507,8 +513,10 @@ impl Index {
                 break;
             }
             let start = hits.len();
+            let room = MAX_HITS - start;
             for &(t, score) in same {
-                hits.extend(self.owners[t as usize].iter().map(|&(kind, target)| Hit {
+                let owners = self.owners[t as usize].iter().take(room);
+                hits.extend(owners.map(|&(kind, target)| Hit {
                     kind,
                     target,
                     text: t,
