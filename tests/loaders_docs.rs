@@ -554,11 +554,11 @@ fn input_format_overrides_detection() {
 fn tree_marks_policies_built_from_tables() {
     let (_, out) = iamscope(&["tree", "sample-policies/epsio.md"]);
     assert!(
-        out.contains("Permissions  identity policy, 5 statements, from a table  13:1"),
+        out.contains("Permissions  identity, 5 statements, from a table  13:1"),
         "{out}"
     );
     assert!(out.contains(
-        "inferred (from prose, not evaluated): StringEquals aws:ResourceTag/Owner = Epsio"
+        "aws:ResourceTag/Owner = Epsio  StringEquals, inferred from prose, not evaluated"
     ));
 }
 

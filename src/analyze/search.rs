@@ -79,7 +79,10 @@ impl Kind {
             NodeKind::Placeholder => Kind::Placeholder,
             NodeKind::Diagnostic(_) => Kind::Diagnostic,
             NodeKind::Unknown => Kind::Element,
-            NodeKind::Element(_) | NodeKind::Placeholders | NodeKind::Diagnostics => return None,
+            NodeKind::Element(_)
+            | NodeKind::Placeholders
+            | NodeKind::Diagnostics
+            | NodeKind::SharedDocuments => return None,
         })
     }
 }

@@ -68,7 +68,10 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print the loaded tree: each source's roles, policies and statements, its placeholders
-    /// and what its loader reported.
+    /// and what its loader reported. The text shows the viewer's rows: each action with its
+    /// access level (a wildcard with how many actions it covers), each row with its
+    /// line:column; in an account dump, a managed policy many roles hold is printed once,
+    /// under `shared documents`.
     #[command(after_help = "\
 Examples:
   iamscope tree sample-policies/stackstate.md
@@ -394,8 +397,9 @@ pub struct TreeArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 
-    /// Show the actions each wildcard action covers (in JSON, an `expanded` field per
-    /// statement mapping each pattern to its actions).
+    /// Show the actions each wildcard action covers: in text, listed under it (up to 2,000
+    /// a pattern; `*` shows its count); in JSON, an `expanded` field per statement mapping
+    /// each pattern to all its actions.
     #[arg(long)]
     pub expand: bool,
 

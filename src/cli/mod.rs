@@ -9,7 +9,6 @@ pub mod expand;
 pub mod holders;
 pub mod matrix;
 pub mod minimize;
-pub mod outline;
 pub mod output;
 pub mod review;
 pub mod sarif;

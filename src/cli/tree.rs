@@ -1,27 +1,25 @@
-//! `iamscope tree`: the loaded tree as an indented outline or as JSON (the `tree` shape of
-//! DESIGN.md).
+//! `iamscope tree`: the loaded tree as text, drawn from the viewer's rows
+//! (`model::outline`), or as JSON (the `tree` shape of DESIGN.md).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::process::ExitCode;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::EXIT_USAGE;
 use super::args::{OutputFormat, TreeArgs};
 use super::holders::CHUNK;
-use super::outline::Item;
 use super::output::{JsonArray, Sink, Stdout, nested, to_json};
 use crate::catalog::{Action, Catalog, PatternError};
-use crate::model::glob::has_wildcard;
-use crate::model::{
-    Format, Loc, Policy, PolicyDocument, Principal, Role, Source, Statement, Unread, Values,
-};
+use crate::model::outline::{Node, NodeKind, Outline, Part, Shape};
+use crate::model::shared::SharedDocuments;
+use crate::model::{Loc, Policy, PolicyDocument, Principal, Role, Source, Statement, Values};
 use crate::pool;
 use crate::session::for_each_source;
-use crate::text::{escape, plural};
+use crate::text::escape;
 
 pub fn run(args: &TreeArgs) -> ExitCode {
     let common = &args.common;
@@ -52,8 +50,18 @@ pub fn run(args: &TreeArgs) -> ExitCode {
             all_read
         }
         OutputFormat::Text => {
-            let print = |s: Source| source_outline(&s, &Expansions::new(args.expand)).render();
-            for_each_source(&args.paths, common, print, |text| out.write(&text))
+            let print = |source: Source| {
+                if source.roles.len() > CHUNK {
+                    return Err(Box::new(source));
+                }
+                let mut text = String::new();
+                write_source_text(&mut text, &source, args.expand, 1);
+                Ok(text)
+            };
+            for_each_source(&args.paths, common, print, |printed| match printed {
+                Ok(text) => out.write(&text),
+                Err(source) => write_source_text(&mut out, &source, args.expand, jobs),
+            })
         }
     };
     out.finish();
@@ -78,50 +86,10 @@ pub fn sources_json_with(sources: &[Source], expand: bool) -> Value {
     serde_json::from_str(&text).unwrap_or_default()
 }
 
-/// Documents that more than one policy of an account dump holds (an AWS or customer
-/// managed policy attached to many roles): printed once, in the source's
-/// `shared_documents`, and referred to by index from each policy holding them, as the dump
-/// itself lists a managed policy once and its holders by reference. Other inputs print
-/// every policy's statements where it is held.
-#[derive(Default)]
-struct Shared {
-    index: HashMap<usize, usize>,
-    documents: Vec<Arc<PolicyDocument>>,
-}
-
-impl Shared {
-    fn of(source: &Source) -> Shared {
-        if source.format != Format::AuthorizationDetails {
-            return Shared::default();
-        }
-        let mut holders: HashMap<usize, usize> = HashMap::new();
-        let documents = || {
-            let policies = source.roles.iter().flat_map(|r| &r.policies);
-            policies.filter_map(|p| p.document.as_ref())
-        };
-        for doc in documents() {
-            *holders.entry(Arc::as_ptr(doc) as usize).or_default() += 1;
-        }
-        let mut shared = Shared::default();
-        for doc in documents() {
-            let at = Arc::as_ptr(doc) as usize;
-            if holders[&at] > 1 && !shared.index.contains_key(&at) {
-                shared.index.insert(at, shared.documents.len());
-                shared.documents.push(Arc::clone(doc));
-            }
-        }
-        shared
-    }
-
-    fn get(&self, doc: &Arc<PolicyDocument>) -> Option<usize> {
-        self.index.get(&(Arc::as_ptr(doc) as usize)).copied()
-    }
-}
-
 /// One source in the `tree` JSON shape, written piece by piece at the depth of an element
 /// of `sources`; its holders printed on up to `jobs` threads, in order.
 fn write_source_json(out: &mut impl Sink, source: &Source, expand: bool, jobs: usize) {
-    let shared = Shared::of(source);
+    let shared = SharedDocuments::of(source);
     let field = |name: &str| format!(",\n      \"{name}\": ");
     out.write("{\n      \"path\": ");
     out.write(&to_json(&source.path));
@@ -146,11 +114,11 @@ fn write_source_json(out: &mut impl Sink, source: &Source, expand: bool, jobs: u
     out.write(&nested(&to_json(&source.diagnostics), 3));
     out.write(&field("partial"));
     out.write(&nested(&to_json(&source.unread), 3));
-    if !shared.documents.is_empty() {
+    if !shared.is_empty() {
         let catalog = Expansions::new(expand);
         let mut documents = JsonArray::open(out, &field("shared_documents"), 3);
-        for (i, doc) in shared.documents.iter().enumerate() {
-            let mut value = document_json(doc, &catalog);
+        for (i, doc) in shared.documents().iter().enumerate() {
+            let mut value = document_json(&doc.document, &catalog);
             if let Value::Object(fields) = &mut value {
                 fields.insert("document".into(), json!(i));
             }
@@ -161,7 +129,7 @@ fn write_source_json(out: &mut impl Sink, source: &Source, expand: bool, jobs: u
     out.write("\n    }");
 }
 
-fn role_json(role: &Role, catalog: &Expansions, shared: &Shared) -> Value {
+fn role_json(role: &Role, catalog: &Expansions, shared: &SharedDocuments) -> Value {
     json!({
         "name": role.name,
         "kind": role.kind,
@@ -176,7 +144,7 @@ fn role_json(role: &Role, catalog: &Expansions, shared: &Shared) -> Value {
 
 /// A policy; one whose document other policies of the source hold too names it by its
 /// index in `shared_documents` (`"document"`) instead of listing its statements.
-fn policy_json(policy: &Policy, catalog: &Expansions, shared: &Shared) -> Value {
+fn policy_json(policy: &Policy, catalog: &Expansions, shared: &SharedDocuments) -> Value {
     let doc = policy.document.as_deref();
     let mut value = json!({
         "name": policy.name,
@@ -330,23 +298,6 @@ fn with_catalog(mut value: Value, s: &Statement, catalog: &Expansions) -> Value 
     value
 }
 
-/// `  [partial: lines 3-5 not read]` after a node that could not be wholly read.
-fn partial_mark(parts: &[Unread]) -> String {
-    if parts.is_empty() {
-        return String::new();
-    }
-    let lines: Vec<String> = parts.iter().map(Unread::lines).collect();
-    format!("  [partial: {} not read]", lines.join(", "))
-}
-
-fn at(loc: Loc) -> String {
-    if loc.is_known() {
-        format!("  {loc}")
-    } else {
-        String::new()
-    }
-}
-
 /// What an action pattern covers: the catalog's actions, or why it names none.
 type Covered = Rc<Result<Vec<&'static Action>, PatternError>>;
 
@@ -376,219 +327,88 @@ impl Expansions {
     }
 }
 
-/// The source as an outline; with `--expand`, each wildcard action lists the actions it
-/// covers.
-fn source_outline(source: &Source, catalog: &Expansions) -> Item {
-    let mut root = Item::new(format!(
-        "{}  ({}){}",
-        escape(&source.path),
-        source.format,
-        partial_mark(&source.unread)
-    ));
-    for role in &source.roles {
-        let mut r = Item::new(format!(
-            "{}  {}{}{}",
-            escape(&role.name),
-            role.kind.as_str(),
-            at(role.loc),
-            partial_mark(&role.partial)
-        ));
-        if let Some(title) = &role.title {
-            r.leaf(format!("title: {}", escape(title)));
-        }
-        if let Some(note) = &role.note {
-            r.leaf(format!("note: {}", escape(note)));
-        }
-        for policy in &role.policies {
-            r.child(policy_outline(policy, catalog));
-        }
-        root.child(r);
-    }
-    if !source.placeholders.is_empty() {
-        let mut p = Item::new("placeholders");
-        for ph in &source.placeholders {
-            p.leaf(format!(
-                "{}  {}  {}  ({})",
-                escape(&ph.name),
-                escape(&ph.syntax.join(" ")),
-                escape(&ph.state()),
-                plural(ph.locations.len(), "place", "places")
-            ));
-        }
-        root.child(p);
-    }
-    if !source.diagnostics.is_empty() {
-        let mut d = Item::new("diagnostics");
-        for diag in &source.diagnostics {
-            d.leaf(format!(
-                "{}:{}  {}  {}  {}",
-                escape(&source.path),
-                diag.loc,
-                diag.severity,
-                diag.code,
-                escape(&diag.message)
-            ));
-        }
-        root.child(d);
-    }
-    root
-}
-
-fn policy_outline(policy: &Policy, catalog: &Expansions) -> Item {
-    let count = policy.statements().len();
-    let from_table = if policy.document.as_ref().is_some_and(|d| d.synthesized) {
-        ", from a table"
-    } else {
-        ""
+/// One source as `tree`'s text: the rows of its [`Outline`], drawn with box-drawing
+/// connectors, built and printed a part of its holders at a time on up to `jobs` threads
+/// (an account dump's 64,000 roles never make one outline), then its placeholders,
+/// diagnostics and shared documents. With `expand`, wildcard actions list the actions they
+/// cover.
+fn write_source_text(out: &mut impl Sink, source: &Source, expand: bool, jobs: usize) {
+    let shared = SharedDocuments::of(source);
+    let shape = || Shape {
+        actions: Some(&crate::catalog::covered),
+        listed: if expand { usize::MAX } else { 0 },
+        shared: Some(&shared),
     };
-    let mut label = format!(
-        "{}  {} policy, {}{from_table}{}",
-        escape(&policy.name),
-        policy.kind.as_str(),
-        plural(count, "statement", "statements"),
-        at(policy.loc)
-    );
-    if let Some(m) = &policy.managed {
-        let state = if m.resolved {
-            "managed"
-        } else {
-            "managed, not resolved"
-        };
-        label.push_str(&format!("  [{state}: {}]", escape(&m.arn)));
-    }
-    label.push_str(&partial_mark(&policy.partial));
-    let mut p = Item::new(label);
-    if let Some(warning) = Unread::warning("policy", &policy.partial) {
-        p.leaf(warning);
-    }
-    if let Some(note) = &policy.note {
-        p.leaf(format!("note: {}", escape(note)));
-    }
-    if let Some(doc) = policy.document.as_deref() {
-        for u in &doc.unknown {
-            p.leaf(format!(
-                "{} (unknown element): {}",
-                escape(&u.key.value),
-                escape(&u.value.to_string())
-            ));
-        }
-    }
-    for (i, s) in policy.statements().iter().enumerate() {
-        p.child(statement_outline(i, s, catalog));
-    }
-    p
+    let groups = Outline::source_part(source, 0, &Part::Groups, &shape());
+    let holders = source.roles.len();
+    let parts: Vec<Range<usize>> = (0..holders)
+        .step_by(CHUNK)
+        .map(|start| start..holders.min(start + CHUNK))
+        .collect();
+    let more = |range: &Range<usize>| range.end < holders || groups.len() > 1;
+    let print = |range: &Range<usize>| {
+        let part = Outline::source_part(source, 0, &Part::Holders(range.clone()), &shape());
+        let mut text = String::new();
+        write_text(&part, range.start == 0, more(range), &mut text);
+        text
+    };
+    pool::ordered(&parts, jobs, print, |text| out.write(&text));
+    let mut text = String::new();
+    write_text(&groups, parts.is_empty(), false, &mut text);
+    out.write(&text);
 }
 
-fn statement_outline(index: usize, s: &Statement, catalog: &Expansions) -> Item {
-    let sid = s
-        .sid
-        .as_ref()
-        .map(|t| format!(" \"{}\"", escape(&t.value)))
-        .unwrap_or_default();
-    let effect = s.effect.as_ref().map_or_else(
-        || "(no Effect)".to_string(),
-        |t| escape(&t.value).into_owned(),
-    );
-    let mut item = Item::new(format!(
-        "Statement {}{sid}  {effect}{}",
-        index + 1,
-        at(s.loc)
-    ));
-    if let Some(note) = &s.note {
-        item.leaf(format!("note: {}", escape(note)));
+/// Writes a part of a source's outline, one row a line under box-drawing connectors: the
+/// source's row when `header`, then the part's rows. `more` says rows of the source follow
+/// this part, so its last holder is not drawn as the last.
+fn write_text(outline: &Outline, header: bool, more: bool, out: &mut String) {
+    let nodes = outline.nodes();
+    let Some(root) = nodes.first() else {
+        return;
+    };
+    if header {
+        out.push_str(&row(root, &root.label, None));
+        out.push('\n');
     }
-    for (name, p) in [
-        ("Principal", &s.principal),
-        ("NotPrincipal", &s.not_principal),
-    ] {
-        match p {
-            Some(Principal::Wildcard(_)) => {
-                item.leaf(format!("{name}: *"));
-            }
-            Some(Principal::Map { entries, .. }) => {
-                let mut node = Item::new(name);
-                for e in entries {
-                    for v in e.values.iter() {
-                        node.leaf(format!("{} {}", escape(&e.key.value), escape(v)));
-                    }
-                }
-                item.child(node);
-            }
-            None => {}
+    // Whether the ancestor at each depth from 1 has rows after it under the same parent.
+    let mut rails: Vec<bool> = Vec::new();
+    for node in &nodes[1..] {
+        let depth = usize::from(node.depth());
+        let end = node.parent().map_or(nodes.len(), |p| nodes[p].end());
+        let later = node.end() < end || (depth == 1 && more);
+        rails.truncate(depth.saturating_sub(1));
+        for &rail in &rails {
+            out.push_str(if rail { "│  " } else { "   " });
         }
+        out.push_str(if later { "├─ " } else { "└─ " });
+        let parent_loc = node.parent().map(|p| nodes[p].loc);
+        out.push_str(&row(node, &root.label, parent_loc));
+        out.push('\n');
+        rails.push(later);
     }
-    for (name, v) in [("Action", &s.action), ("NotAction", &s.not_action)] {
-        if let Some(v) = v {
-            let mut node = Item::new(name);
-            for value in v.iter() {
-                node.child(action_outline(value, catalog));
-            }
-            item.child(node);
-        }
-    }
-    for (name, v) in [("Resource", &s.resource), ("NotResource", &s.not_resource)] {
-        if let Some(v) = v {
-            let mut node = Item::new(name);
-            for value in v.iter() {
-                node.leaf(escape(value));
-            }
-            item.child(node);
-        }
-    }
-    if let Some(c) = &s.condition {
-        let mut node = Item::new("Condition");
-        for block in &c.operators {
-            for e in &block.entries {
-                let values: Vec<_> = e
-                    .values
-                    .iter()
-                    .map(|v| escape(&v.text).into_owned())
-                    .collect();
-                node.leaf(format!(
-                    "{} {} = {}",
-                    escape(&block.operator.value),
-                    escape(&e.key.value),
-                    values.join(" | ")
-                ));
-            }
-        }
-        item.child(node);
-    }
-    for i in &s.inferred {
-        item.leaf(format!(
-            "inferred (from prose, not evaluated): {} {} = {}",
-            escape(&i.operator),
-            escape(&i.key),
-            escape(&i.values.join(" | "))
-        ));
-    }
-    for u in &s.unknown {
-        item.leaf(format!(
-            "{} (unknown element): {}",
-            escape(&u.key.value),
-            escape(&u.value.to_string())
-        ));
-    }
-    item
 }
 
-/// One action pattern: marked when the catalog knows no action it names; with `expand`, a
-/// wildcard lists the actions it covers.
-fn action_outline(pattern: &str, catalog: &Expansions) -> Item {
-    match catalog.of(pattern).as_ref() {
-        Err(e) => Item::new(format!("{}  (invalid: {e})", escape(pattern))),
-        Ok(actions) if actions.is_empty() => {
-            Item::new(format!("{}  (unknown action)", escape(pattern)))
-        }
-        Ok(actions) => {
-            let mut item = Item::new(escape(pattern));
-            if catalog.expand && has_wildcard(pattern) {
-                for a in actions {
-                    item.leaf(format!("{}  {}", a.full_name(), a.access_level));
-                }
-            }
-            item
-        }
+/// A row's text, escaped: its label, summary and position (left out when its parent's row
+/// shows the same, as for `"Resource": "*"`); a diagnostic as
+/// `path:line:column  severity  code  message`.
+fn row(node: &Node, path: &str, parent_loc: Option<Loc>) -> String {
+    let label = escape(&node.label);
+    let summary = escape(&node.summary);
+    let at = if node.loc.is_known() && parent_loc != Some(node.loc) {
+        format!("  {}", node.loc)
+    } else {
+        String::new()
+    };
+    match node.kind {
+        NodeKind::Diagnostic(severity) => format!(
+            "{}:{}  {severity}  {summary}  {label}",
+            escape(path),
+            node.loc
+        ),
+        NodeKind::Note => format!("note: {label}"),
+        NodeKind::Unknown => format!("{label} (unknown element): {summary}{at}"),
+        _ if summary.is_empty() => format!("{label}{at}"),
+        _ => format!("{label}  {summary}{at}"),
     }
 }
 
@@ -634,27 +454,131 @@ mod tests {
         );
     }
 
+    fn text(source: &Source, expand: bool, jobs: usize) -> String {
+        let mut text = String::new();
+        write_source_text(&mut text, source, expand, jobs);
+        text
+    }
+
     #[test]
     fn text_marks_unknown_and_invalid_actions_and_lists_expansions() {
         let source = load_text("p.json", POLICY, &Options::default());
-        let text = source_outline(&source, &Expansions::new(true)).render();
-        let action_lines: Vec<&str> = text
-            .lines()
-            .skip_while(|l| !l.ends_with("Action"))
-            .skip(1)
-            .take(7)
-            .collect();
+        let rows = |expand: bool| -> Vec<String> {
+            let text = text(&source, expand, 1);
+            let rows = text.lines().skip_while(|l| !l.contains("├─ Action"));
+            rows.skip(1).take(7).map(str::to_string).collect()
+        };
         assert_eq!(
-            action_lines,
+            rows(true),
             [
-                "      │  │  ├─ kms:Create*",
-                "      │  │  │  ├─ kms:CreateAlias  Write",
-                "      │  │  │  ├─ kms:CreateCustomKeyStore  Write",
-                "      │  │  │  ├─ kms:CreateGrant  Permissions management",
-                "      │  │  │  └─ kms:CreateKey  Write",
-                "      │  │  ├─ s3:GetObjekt  (unknown action)",
-                "      │  │  └─ *:GetObject  (invalid: its service prefix has a wildcard, which IAM does not expand)",
+                "   │  │  ├─ kms:Create*  4 actions  2:40",
+                "   │  │  │  ├─ kms:CreateAlias  Write",
+                "   │  │  │  ├─ kms:CreateCustomKeyStore  Write",
+                "   │  │  │  ├─ kms:CreateGrant  Permissions management",
+                "   │  │  │  └─ kms:CreateKey  Write",
+                "   │  │  ├─ s3:GetObjekt  unknown action  2:55",
+                "   │  │  └─ *:GetObject  invalid: its service prefix has a wildcard, which IAM does not expand  2:71",
             ]
         );
+        assert_eq!(
+            rows(false)[..3],
+            [
+                "   │  │  ├─ kms:Create*  4 actions  2:40",
+                "   │  │  ├─ s3:GetObjekt  unknown action  2:55",
+                "   │  │  └─ *:GetObject  invalid: its service prefix has a wildcard, which IAM does not expand  2:71",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dump_shows_a_document_many_policies_hold_once() {
+        let path = "tests/fixtures/authorization-details/account.json";
+        let input = std::fs::read_to_string(path).unwrap();
+        let source = load_text(path, &input, &Options::default());
+        let text = text(&source, false, 1);
+        let lines: Vec<&str> = text.lines().collect();
+        let held: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].contains("deploy  identity, 1 statement"))
+            .collect();
+        assert_eq!(held.len(), 2, "{text}");
+        for i in held {
+            assert!(
+                lines[i].ends_with(", shared document 1  24:17")
+                    || lines[i].ends_with(", shared document 1  76:17"),
+                "{}",
+                lines[i]
+            );
+            // The holder's row has nothing under it: the next row is no deeper.
+            let depth = |l: &str| l.find("─ ").unwrap();
+            assert!(depth(lines[i + 1]) <= depth(lines[i]), "{}", lines[i + 1]);
+        }
+        let group = lines
+            .iter()
+            .position(|l| l.starts_with("└─ shared documents"))
+            .unwrap();
+        assert_eq!(
+            lines[group..],
+            [
+                "└─ shared documents  1 document",
+                "   └─ deploy  shared document 1, held by 2 policies, 1 statement  24:17",
+                "      └─ #1  Allow  94:73",
+                "         ├─ Action  94:103",
+                "         │  ├─ s3:PutObject  Write  94:104",
+                "         │  └─ cloudformation:*  102 actions  94:120",
+                "         └─ Resource  94:153",
+                "            └─ *",
+            ]
+        );
+    }
+
+    #[test]
+    fn holders_printed_in_parts_join_as_one_tree() {
+        let mut source = load_text("p.json", POLICY, &Options::default());
+        let role = source.roles[0].clone();
+        source.roles = (0..2 * CHUNK + 3)
+            .map(|i| {
+                let mut role = role.clone();
+                role.kind = crate::model::RoleKind::Role;
+                role.name = format!("role-{i}");
+                role
+            })
+            .collect();
+        let whole = |source: &Source| {
+            let shape = Shape {
+                actions: Some(&crate::catalog::covered),
+                listed: 0,
+                shared: None,
+            };
+            let all = Part::Holders(0..source.roles.len());
+            let groups = Outline::source_part(source, 0, &Part::Groups, &shape);
+            let mut text = String::new();
+            let holders = Outline::source_part(source, 0, &all, &shape);
+            write_text(&holders, true, groups.len() > 1, &mut text);
+            write_text(&groups, false, false, &mut text);
+            text
+        };
+        let parted = text(&source, false, 2);
+        assert_eq!(parted, whole(&source));
+        let last = parted.lines().rev().find(|l| l.contains("role-")).unwrap();
+        assert_eq!(
+            last,
+            format!("└─ role-{}  role, 1 policy  1:1", 2 * CHUNK + 2)
+        );
+        let boundary = format!("├─ role-{}  role, 1 policy  1:1", CHUNK - 1);
+        assert!(parted.lines().any(|l| l == boundary), "{parted}");
+        assert!(!parted.lines().skip(1).any(|l| l.starts_with("p.json")));
+        // With diagnostics after them, the last holder is not drawn as the last row.
+        source.diagnostics.push(crate::model::Diagnostic::new(
+            crate::model::codes::MALFORMED_JSON,
+            crate::model::Loc::new(1, 1),
+            "broken",
+        ));
+        let parted = text(&source, false, 2);
+        assert_eq!(parted, whole(&source));
+        let last = format!("├─ role-{}  role, 1 policy  1:1", 2 * CHUNK + 2);
+        assert!(parted.lines().any(|l| l == last), "{parted}");
+        assert!(parted.contains(
+            "└─ diagnostics  1 error\n   └─ p.json:1:1  error  malformed-json  broken\n"
+        ));
     }
 }

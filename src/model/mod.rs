@@ -3,7 +3,8 @@
 //! `policy` is the IAM JSON grammar (documents, statements, elements); `source` is what the
 //! loaders build from input files (Source > Role > Policy); `loc` carries positions;
 //! `placeholder` finds and fills template placeholders; `outline` flattens the tree into rows
-//! for viewers and search; `glob` matches IAM's `*` and `?` wildcards; `codes` is the one table
+//! for viewers, search and `tree`'s text; `shared` finds the documents many policies hold;
+//! `glob` matches IAM's `*` and `?` wildcards; `codes` is the one table
 //! of finding codes, whose severities every diagnostic and finding takes.
 
 pub mod codes;
@@ -14,6 +15,7 @@ pub mod loc;
 pub mod outline;
 pub mod placeholder;
 pub mod policy;
+pub mod shared;
 pub mod source;
 
 pub use loc::{Loc, Text};

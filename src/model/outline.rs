@@ -6,14 +6,20 @@
 //! A role that is only the document itself (`RoleKind::Document`, no note) gets no row of its
 //! own: its policies sit directly under their source, one level less to read.
 //!
+//! `tree`'s text is drawn from the same rows. It builds a source a part at a time
+//! ([`Outline::source_part`]) and shows a document that many policies of an account dump
+//! hold once, under `shared documents`.
+//!
 //! Labels are the input's own text, unescaped: escape them (`crate::text::escape`) before
 //! they reach a terminal.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::rc::Rc;
 
 use super::Loc;
-use super::policy::{Principal, Statement, Values};
+use super::policy::{PolicyDocument, Principal, Statement, Values};
+use super::shared::SharedDocuments;
 use super::source::{Policy, Role, RoleKind, Severity, Source, Unread};
 use crate::text::plural;
 
@@ -44,6 +50,9 @@ pub enum NodeKind {
     /// What the loader reported about a source.
     Diagnostics,
     Diagnostic(Severity),
+    /// The documents several policies of an account dump hold, each shown once (as a
+    /// `Policy` row) instead of under every policy holding it.
+    SharedDocuments,
     /// One action that a wildcard action pattern covers (from the catalog).
     Covered,
 }
@@ -195,8 +204,34 @@ struct Builder<'a> {
     /// What each action pattern covers, by its lower-cased spelling: a policy repeating a
     /// pattern looks it up once.
     covered: HashMap<String, Rc<Covered>>,
-    /// How many covered actions are listed so far, against [`MAX_LISTED_ACTIONS`].
+    /// How many covered actions are listed so far, against `budget`.
     listed: usize,
+    budget: usize,
+    shared: Option<&'a SharedDocuments>,
+}
+
+/// How an outline built by [`Outline::source_part`] shows a source.
+#[derive(Clone, Copy)]
+pub struct Shape<'a> {
+    /// Looks up what each action pattern covers: a pattern's row then says its access level,
+    /// how many actions it covers, or why it names none.
+    pub actions: Option<&'a ActionLookup>,
+    /// How many covered actions are listed under wildcard rows at most (0: none; later
+    /// wildcards show their count only).
+    pub listed: usize,
+    /// Documents several policies of the source hold: each such policy says which one, and
+    /// its statements are shown once, in the [`Part::Groups`] part.
+    pub shared: Option<&'a SharedDocuments>,
+}
+
+/// Which rows of one source an outline part holds. Every part starts with the source's row;
+/// the parts `Holders(0..n)` (in pieces, in order) and then `Groups` make the whole source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// These holders (roles, users, groups, documents), with their policies.
+    Holders(Range<usize>),
+    /// The source's placeholders, diagnostics and shared documents.
+    Groups,
 }
 
 /// At most this many covered actions are listed under wildcard rows in one outline; later
@@ -260,10 +295,31 @@ impl Outline {
     pub fn build_with(sources: &[Source], actions: Option<&ActionLookup>) -> Outline {
         let mut b = Builder {
             actions,
+            budget: MAX_LISTED_ACTIONS,
             ..Builder::default()
         };
         for (i, source) in sources.iter().enumerate() {
-            add_source(&mut b, source, i);
+            let at = add_source_row(&mut b, source, i);
+            add_holders(&mut b, source, 0..source.roles.len(), at);
+            add_groups(&mut b, source, at);
+            b.close();
+        }
+        b.finish()
+    }
+
+    /// One part of the outline of `source` (the `index`th source loaded), shaped by `shape`:
+    /// the source's row, then the rows of `part` under it.
+    pub fn source_part(source: &Source, index: usize, part: &Part, shape: &Shape<'_>) -> Outline {
+        let mut b = Builder {
+            actions: shape.actions,
+            budget: shape.listed,
+            shared: shape.shared,
+            ..Builder::default()
+        };
+        let at = add_source_row(&mut b, source, index);
+        match part {
+            Part::Holders(range) => add_holders(&mut b, source, range.clone(), at),
+            Part::Groups => add_groups(&mut b, source, at),
         }
         b.finish()
     }
@@ -348,14 +404,20 @@ impl Outline {
     }
 }
 
-fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
+/// Opens the row of the `index`th source.
+fn add_source_row(b: &mut Builder<'_>, source: &Source, index: usize) -> At {
     let at = At {
         source: index,
         ..At::default()
     };
     let summary = format!("{}{}", partial_prefix(&source.unread), source.format);
     b.open(Node::new(NodeKind::Source, &source.path, at).summary(summary));
-    for (r, role) in source.roles.iter().enumerate() {
+    at
+}
+
+fn add_holders(b: &mut Builder<'_>, source: &Source, range: Range<usize>, at: At) {
+    let roles = source.roles.iter().enumerate();
+    for (r, role) in roles.skip(range.start).take(range.len()) {
         let at = At {
             role: Some(r),
             ..at
@@ -367,6 +429,10 @@ fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
             add_role(b, role, at);
         }
     }
+}
+
+/// The source's placeholders, diagnostics and shared documents, each a group of rows.
+fn add_groups(b: &mut Builder<'_>, source: &Source, at: At) {
     if !source.placeholders.is_empty() {
         let unfilled = source
             .placeholders
@@ -381,11 +447,16 @@ fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
         };
         b.open(Node::new(NodeKind::Placeholders, "placeholders", at).summary(summary));
         for (i, p) in source.placeholders.iter().enumerate() {
-            let state = p.state();
             let loc = p.locations.first().copied().unwrap_or_default();
+            let summary = format!(
+                "{}, {}, {}",
+                p.state(),
+                p.syntax.join(" "),
+                plural(p.locations.len(), "place", "places")
+            );
             b.leaf(
                 Node::new(NodeKind::Placeholder, &p.name, at.with_item(i))
-                    .summary(state)
+                    .summary(summary)
                     .loc(loc),
             );
         }
@@ -408,7 +479,36 @@ fn add_source(b: &mut Builder<'_>, source: &Source, index: usize) {
         }
         b.close();
     }
-    b.close();
+    if let Some(shared) = b.shared.filter(|s| !s.is_empty()) {
+        let documents = shared.documents();
+        let summary = plural(documents.len(), "document", "documents");
+        b.open(Node::new(NodeKind::SharedDocuments, "shared documents", at).summary(summary));
+        for (i, d) in documents.iter().enumerate() {
+            let (role, policy) = d.first;
+            let at = At {
+                role: Some(role),
+                policy: Some(policy),
+                ..at
+            };
+            let Some(first) = source.roles.get(role).and_then(|r| r.policies.get(policy)) else {
+                continue;
+            };
+            let summary = format!(
+                "shared document {}, held by {}, {}",
+                i + 1,
+                plural(d.holders, "policy", "policies"),
+                plural(d.document.statements.len(), "statement", "statements")
+            );
+            b.open(
+                Node::new(NodeKind::Policy, &first.name, at)
+                    .summary(summary)
+                    .loc(first.loc),
+            );
+            add_document(b, &d.document, at);
+            b.close();
+        }
+        b.close();
+    }
 }
 
 /// "1 error, 2 warnings": how many diagnostics of each severity, worst first.
@@ -444,12 +544,15 @@ fn add_note(b: &mut Builder<'_>, note: Option<&String>, at: At) {
 }
 
 fn add_role(b: &mut Builder<'_>, role: &Role, at: At) {
-    let summary = format!(
+    let mut summary = format!(
         "{}{}, {}",
         partial_prefix(&role.partial),
         role.kind.as_str(),
         plural(role.policies.len(), "policy", "policies")
     );
+    if let Some(title) = &role.title {
+        summary.push_str(&format!(", under the heading \"{title}\""));
+    }
     b.open(
         Node::new(NodeKind::Role, &role.name, at)
             .summary(summary)
@@ -476,18 +579,23 @@ fn add_policies(b: &mut Builder<'_>, role: &Role, at: At) {
 fn add_policy(b: &mut Builder<'_>, policy: &Policy, at: At) {
     let count = policy.statements().len();
     let mut summary = format!(
-        "{}, {}",
+        "{}{}, {}",
+        partial_prefix(&policy.partial),
         policy.kind.as_str(),
         plural(count, "statement", "statements")
     );
-    if let Some(m) = &policy.managed {
-        summary.push_str(if m.resolved {
-            ", managed"
-        } else {
-            ", managed, not resolved"
-        });
+    let document = policy.document.as_ref();
+    if document.is_some_and(|d| d.synthesized) {
+        summary.push_str(", from a table");
     }
-    summary.insert_str(0, partial_prefix(&policy.partial));
+    if let Some(m) = &policy.managed {
+        let state = if m.resolved { "" } else { ", not resolved" };
+        summary.push_str(&format!(", managed{state}: {}", m.arn));
+    }
+    let shared = document.and_then(|d| b.shared?.get(d));
+    if let Some(n) = shared {
+        summary.push_str(&format!(", shared document {}", n + 1));
+    }
     b.open(
         Node::new(NodeKind::Policy, &policy.name, at)
             .summary(summary)
@@ -495,14 +603,22 @@ fn add_policy(b: &mut Builder<'_>, policy: &Policy, at: At) {
     );
     add_note(b, Unread::warning("policy", &policy.partial).as_ref(), at);
     add_note(b, policy.note.as_ref(), at);
-    for u in policy.document.iter().flat_map(|d| &d.unknown) {
+    if let (Some(document), None) = (document, shared) {
+        add_document(b, document, at);
+    }
+    b.close();
+}
+
+/// A document's unknown elements and its statements, under the policy row open.
+fn add_document(b: &mut Builder<'_>, document: &PolicyDocument, at: At) {
+    for u in &document.unknown {
         b.leaf(
             Node::new(NodeKind::Unknown, &u.key.value, at)
                 .summary(u.value.to_string())
                 .loc(u.key.loc),
         );
     }
-    for (s, statement) in policy.statements().iter().enumerate() {
+    for (s, statement) in document.statements.iter().enumerate() {
         add_statement(
             b,
             statement,
@@ -513,7 +629,6 @@ fn add_policy(b: &mut Builder<'_>, policy: &Policy, at: At) {
             },
         );
     }
-    b.close();
 }
 
 /// The row label of a statement: its number (from 1) and its Sid.
@@ -579,7 +694,10 @@ fn add_statement(b: &mut Builder<'_>, s: &Statement, index: usize, at: At) {
                 format!("{} = {}", inferred.key, inferred.values.join(" | ")),
                 at.with_item(i),
             )
-            .summary(format!("{}, inferred from prose", inferred.operator)),
+            .summary(format!(
+                "{}, inferred from prose, not evaluated",
+                inferred.operator
+            )),
         );
     }
     for u in &s.unknown {
@@ -645,7 +763,7 @@ fn add_action(b: &mut Builder<'_>, node: Node, pattern: &str, covered: &Covered,
         Covered::Actions(actions) if !super::glob::has_wildcard(pattern) && actions.len() == 1 => {
             b.leaf(node.summary(actions[0].1));
         }
-        Covered::Actions(actions) if b.listed + actions.len() <= MAX_LISTED_ACTIONS => {
+        Covered::Actions(actions) if b.listed + actions.len() <= b.budget => {
             b.listed += actions.len();
             b.open(node.summary(plural(actions.len(), "action", "actions")));
             for (name, level) in actions {
@@ -812,7 +930,7 @@ mod tests {
             tail,
             [
                 "  placeholders [1 unfilled]",
-                "    Bucket [unfilled]",
+                "    Bucket [unfilled, ${Bucket}, 1 place]",
                 "  diagnostics [1 error]",
                 "    trailing comma before `}`; removed [malformed-json]",
             ]

@@ -67,6 +67,7 @@ fn title(app: &App, node: &Node) -> String {
         NodeKind::Placeholder => "Placeholder",
         NodeKind::Diagnostics => "Diagnostics",
         NodeKind::Diagnostic(_) => "Diagnostic",
+        NodeKind::SharedDocuments => "Shared documents",
         NodeKind::Covered => "Action",
     };
     format!(" {name} ")
@@ -126,6 +127,7 @@ fn lines(app: &App, node: &Node, theme: Theme, budget: usize) -> Vec<Line<'stati
         | NodeKind::Note
         | NodeKind::Inferred
         | NodeKind::Unknown
+        | NodeKind::SharedDocuments
         | NodeKind::Covered => part_lines(app, source, node, theme, budget),
     }
 }
