@@ -102,16 +102,22 @@ impl RoleStream<'_> {
         self.batch.push(node);
     }
 
-    /// Reads the batch's roles (on every core) and drops their value trees.
+    /// Reads the batch's roles (on every core), then drops their value trees here, on the
+    /// thread that allocated them. Freed on the workers, every node went back to another
+    /// thread's arena (`check` on the 100 MB dump: 4.5 s, 3.6 s dropped here).
     fn flush(&mut self) {
         while self.read.len() <= self.batch_root {
             self.read.push((Vec::new(), Reader::new(self.managed)));
         }
         let (roles, reader) = &mut self.read[self.batch_root];
         let batch = std::mem::take(&mut self.batch);
-        roles.extend(read_all(batch, self.managed, reader, |r, node| {
-            r.role(&node)
-        }));
+        roles.extend(read_all(
+            batch.iter().collect(),
+            self.managed,
+            reader,
+            |r, node| r.role(node),
+        ));
+        drop(batch);
     }
 }
 
