@@ -168,6 +168,16 @@ enum Input {
     File(String, PathBuf),
 }
 
+impl Input {
+    /// The file's length, to bound how much input is in flight (0 when unknown).
+    fn size(&self) -> u64 {
+        match self {
+            Input::Stdin => 0,
+            Input::File(_, path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+}
+
 /// Loads each file, directory (walked, in name order) and `-` (standard input) of `paths`
 /// on `-j` threads, runs `work` on each source on the thread that loaded it, and hands what
 /// it returns to `consume` on this thread, in input order. Only a few sources are in
@@ -198,9 +208,10 @@ pub fn for_each_source<T: Send>(
         Ok((names, work(source)))
     };
     let jobs = pool::jobs(common.jobs);
-    pool::ordered(
+    pool::ordered_by_size(
         &inputs,
         jobs,
+        Input::size,
         load,
         |loaded: Result<_, ReadError>| match loaded {
             Ok((names, result)) => {

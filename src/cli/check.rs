@@ -32,39 +32,42 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut sarif = Vec::new();
     let mut json =
         (format == CheckFormat::Json).then(|| JsonArray::open(&mut out, "{\n  \"findings\": ", 1));
-    // Each source is checked and printed on the thread that loaded it; this thread writes
-    // what comes back in input order, keeping only the counts (SARIF needs every finding).
+    // Each source is checked, counted and printed on the thread that loaded it; this
+    // thread writes what comes back in input order. Only SARIF needs the findings back;
+    // otherwise they are freed where they were made (freed here, each would go back to
+    // another thread's arena).
     let check = |source: Source| {
         let mut findings = analyze::check(std::slice::from_ref(&source));
         let suppressed = ignore::apply(&mut findings, &args.ignore, &rules);
+        let counted = Tally::of(&findings, suppressed);
         let printed = match format {
             CheckFormat::Text => vec![source_text(&findings, style)],
             CheckFormat::Json => findings.iter().map(to_json).collect(),
             CheckFormat::Sarif => Vec::new(),
         };
-        (findings, suppressed, printed)
+        let kept = if format == CheckFormat::Sarif {
+            findings
+        } else {
+            Vec::new()
+        };
+        (counted, printed, kept)
     };
-    let all_read = for_each_source(
-        &args.paths,
-        common,
-        check,
-        |(findings, suppressed, printed)| {
-            tally.add(&findings, suppressed);
-            match &mut json {
-                Some(array) => printed.iter().for_each(|f| array.item(&mut out, f)),
-                None if format == CheckFormat::Text => {
-                    for text in printed.iter().filter(|t| !t.is_empty()) {
-                        if tally.sources_printed > 0 {
-                            out.write("\n");
-                        }
-                        tally.sources_printed += 1;
-                        out.write(text);
+    let all_read = for_each_source(&args.paths, common, check, |(counted, printed, kept)| {
+        tally.merge(&counted);
+        match &mut json {
+            Some(array) => printed.iter().for_each(|f| array.item(&mut out, f)),
+            None if format == CheckFormat::Text => {
+                for text in printed.iter().filter(|t| !t.is_empty()) {
+                    if tally.sources_printed > 0 {
+                        out.write("\n");
                     }
+                    tally.sources_printed += 1;
+                    out.write(text);
                 }
-                None => sarif.extend(findings),
             }
-        },
-    );
+            None => sarif.extend(kept),
+        }
+    });
     match (format, json) {
         (CheckFormat::Text, _) => {
             if tally.total() > 0 {
@@ -134,12 +137,25 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, findings: &[Finding], suppressed: Suppressed) {
+    /// The counts of one source's findings, and what was suppressed from them.
+    fn of(findings: &[Finding], suppressed: Suppressed) -> Tally {
+        let mut tally = Tally {
+            suppressed,
+            ..Tally::default()
+        };
         for f in findings {
-            self.counts[Self::slot(f.severity)] += 1;
+            tally.counts[Self::slot(f.severity)] += 1;
         }
-        self.suppressed.ignore_option += suppressed.ignore_option;
-        self.suppressed.ignore_file += suppressed.ignore_file;
+        tally
+    }
+
+    /// Adds the counts of another run's tally (one source's, counted where it was checked).
+    fn merge(&mut self, other: &Tally) {
+        for (count, more) in self.counts.iter_mut().zip(other.counts) {
+            *count += more;
+        }
+        self.suppressed.ignore_option += other.suppressed.ignore_option;
+        self.suppressed.ignore_file += other.suppressed.ignore_file;
     }
 
     fn slot(severity: Severity) -> usize {
