@@ -1104,6 +1104,7 @@ impl App {
                         node: None,
                         holder: None,
                         actions: vec![self.index().text(hit).to_string()],
+                        cell: None,
                     }),
                 }
             }

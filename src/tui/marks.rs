@@ -3,6 +3,7 @@
 //! stands for and the holder they were marked on, if any; `y` keeps those actions of those
 //! holders, as `iamscope minimize --keep` does.
 
+use crate::catalog::AccessLevel;
 use crate::model::Effect;
 use crate::model::Source;
 use crate::model::outline::{Element, Node, NodeId, NodeKind, Outline};
@@ -20,6 +21,9 @@ pub struct Mark {
     pub holder: Option<HolderAt>,
     /// The action patterns, as written.
     pub actions: Vec<String>,
+    /// The matrix cell marked (service prefix and access level), which the matrix shows
+    /// marked.
+    pub cell: Option<(&'static str, AccessLevel)>,
 }
 
 /// Every mark, in the order made.
@@ -58,6 +62,13 @@ impl Marks {
 
     pub fn is_marked(&self, id: NodeId) -> bool {
         self.marks.iter().any(|m| m.node == Some(id))
+    }
+
+    /// Whether the matrix cell of `holder`, `service` and `level` is marked.
+    pub fn is_cell_marked(&self, holder: HolderAt, service: &str, level: AccessLevel) -> bool {
+        self.marks
+            .iter()
+            .any(|m| m.holder == Some(holder) && m.cell == Some((service, level)))
     }
 
     /// Whether the catalog action `name` is marked alone (from a search result).
@@ -125,6 +136,7 @@ pub fn of_node(sources: &[Source], outline: &Outline, id: NodeId) -> Option<Mark
         node: Some(id),
         holder,
         actions,
+        cell: None,
     })
 }
 
@@ -137,6 +149,7 @@ mod tests {
             node,
             holder,
             actions: actions.iter().map(|a| a.to_string()).collect(),
+            cell: None,
         }
     }
 

@@ -151,17 +151,21 @@ impl Matrix {
     /// access level (those the drill-down lists, when it is open).
     pub fn cell_mark(&self, sources: &[Source]) -> Option<Mark> {
         let &(s, r) = self.holders.get(self.holder)?;
-        let actions: Vec<String> = match (self.part, &self.drill) {
-            (Part::Drill, Some(d)) => d.rows.iter().map(|(a, _)| a.action.clone()).collect(),
+        let (cell, actions): (_, Vec<String>) = match (self.part, &self.drill) {
+            (Part::Drill, Some(d)) => (
+                (d.service, d.level),
+                d.rows.iter().map(|(a, _)| a.action.clone()).collect(),
+            ),
             (Part::Table, _) => {
                 let (source, m) = (sources.get(s)?, self.matrix.as_ref()?);
                 let (role, row) = (source.roles.get(r)?, m.services.get(self.row)?);
                 let level = AccessLevel::ALL[self.column.min(4)];
-                service_actions(source, role, row.service)
+                let actions = service_actions(source, role, row.service)
                     .into_iter()
                     .filter(|a| a.access_level == level.as_str())
                     .map(|a| a.action)
-                    .collect()
+                    .collect();
+                ((row.service, level), actions)
             }
             _ => return None,
         };
@@ -170,6 +174,7 @@ impl Matrix {
             node: None,
             holder: Some((s, r)),
             actions,
+            cell: Some(cell),
         })
     }
 

@@ -5,6 +5,7 @@
 //! The cells are `iamscope matrix`'s (`LevelCount::describe`). With `--used`, a granted cell
 //! reads used/granted (`2/7`: 2 of the 7 actions granted at that level were used, as
 //! `minimize --used` reports them), and the drill-down marks each action used or unused.
+//! A cell marked for copying (`space`) shows ●, as do its drill-down's actions.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,6 +14,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::plain;
 use super::theme::Theme;
+use super::tree::MARKED;
 use super::widgets::list;
 use crate::analyze::usage::is_used;
 use crate::catalog::AccessLevel;
@@ -112,6 +114,10 @@ fn table(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme:
     frame.render_widget(Paragraph::new(Line::from(head)), head_area);
     let height = usize::from(rows_area.height);
     let first = super::widgets::first_row(m.row, height);
+    let holder = m.selected_holder();
+    let marked = |service: &str, level: AccessLevel| {
+        holder.is_some_and(|h| app.marked().is_cell_marked(h, service, level))
+    };
     let lines: Vec<Line> = matrix
         .services
         .iter()
@@ -132,7 +138,13 @@ fn table(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme:
                     Some(u) if count.granted > 0 => format!("{}/{}", u[c], count.granted),
                     _ => count.describe(),
                 };
-                spans.push(Span::styled(format!("{text:>CELL$}"), style));
+                let text = if marked(row.service, level) {
+                    // ● in the cell's padding, so the columns stay aligned.
+                    format!("{:>CELL$}", format!("{MARKED} {text}"))
+                } else {
+                    format!("{text:>CELL$}")
+                };
+                spans.push(Span::styled(text, style));
             }
             Line::from(spans)
         })
@@ -163,6 +175,10 @@ fn drill(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme:
     ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let marked = app
+        .matrix()
+        .selected_holder()
+        .is_some_and(|h| app.marked().is_cell_marked(h, d.service, d.level));
     if d.rows.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled("Nothing granted at this level.", theme.dim())),
@@ -185,6 +201,9 @@ fn drill(frame: &mut Frame, app: &App, block: Block<'static>, area: Rect, theme:
             g.resources.join(", ")
         };
         let mut spans = Vec::new();
+        if marked {
+            spans.push(Span::styled(format!("{MARKED} "), theme.key()));
+        }
         if let Some(u) = usage {
             let used = is_used(u, &a.action);
             let tag = format!("[{}]", super::tree::use_tag(usize::from(used), 1));
