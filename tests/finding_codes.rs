@@ -63,6 +63,7 @@ const INPUTS: &[(&str, &str, Severity, u64, u64)] = &[
     ("incomplete-dump-entry", "tests/fixtures/codes/incomplete-dump-entry.json", Warning, 6, 5),
     ("unfilled-placeholder", "sample-policies/dstack.md", Warning, 15, 7),
     ("missing-version", "tests/fixtures/codes/missing-version.json", Warning, 1, 1),
+    ("variable-in-version-2008", "tests/fixtures/codes/variable-in-version-2008.json", Warning, 4, 63),
     ("unknown-condition-key", "tests/fixtures/codes/unknown-condition-key.json", Warning, 5, 37),
     ("condition-type-mismatch", "tests/fixtures/codes/condition-type-mismatch.json", Warning, 5, 38),
     ("for-all-values-single-valued", "tests/fixtures/codes/for-all-values-single-valued.json", Warning, 5, 20),

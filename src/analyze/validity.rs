@@ -9,12 +9,14 @@ use super::codes::{
     INVALID_EFFECT, INVALID_SID, INVALID_VERSION, MISSING_ACTION, MISSING_EFFECT,
     MISSING_PRINCIPAL, MISSING_RESOURCE, MISSING_VERSION, NULL_WITH_IF_EXISTS,
     PRINCIPAL_AND_NOT_PRINCIPAL, RESOURCE_AND_NOT_RESOURCE, UNKNOWN_ACTION,
-    UNKNOWN_CONDITION_OPERATOR,
+    UNKNOWN_CONDITION_OPERATOR, VARIABLE_IN_VERSION_2008,
 };
 use super::finding::{Finding, Place};
 use super::{arn, esc};
 use crate::catalog::{ActionPattern, PatternError};
+use crate::eval::pattern::{Pattern, Syntax};
 use crate::eval::{BaseOperator, parse_operator};
+use crate::model::placeholder;
 use crate::model::policy::{VERSION_2008, VERSION_2012};
 use crate::model::{PolicyDocument, PolicyKind, Principal, PrincipalType, Statement};
 
@@ -31,6 +33,7 @@ pub fn document(place: Place, doc: &PolicyDocument, out: &mut Vec<Finding>) {
             v.loc,
             format!("Version \"{}\" is neither {VERSION_2012} nor {VERSION_2008}", esc(&v.value)),
         )),
+        Some(v) if v.value == VERSION_2008 => variables_in_version_2008(place, doc, out),
         Some(_) => {}
     }
     let mut first_with: HashMap<&str, usize> = HashMap::new();
@@ -48,6 +51,55 @@ pub fn document(place: Place, doc: &PolicyDocument, out: &mut Vec<Finding>) {
                 ),
             ));
         }
+    }
+}
+
+/// In a policy of Version 2008-10-17, one finding per statement whose Resource, NotResource
+/// or condition values hold a policy variable (`${aws:username}`; a template's placeholder
+/// is not one): that language matches `${...}` as text.
+fn variables_in_version_2008(place: Place, doc: &PolicyDocument, out: &mut Vec<Finding>) {
+    let syntax = Syntax {
+        wildcards: false,
+        variables: true,
+    };
+    for (i, s) in doc.statements.iter().enumerate() {
+        let resources = [&s.resource, &s.not_resource]
+            .into_iter()
+            .flatten()
+            .flat_map(|v| &v.items)
+            .map(|t| (t.value.as_str(), t.loc));
+        let conditions = s
+            .condition
+            .iter()
+            .flat_map(|c| &c.operators)
+            .flat_map(|b| &b.entries)
+            .flat_map(|e| &e.values)
+            .map(|v| (v.text.as_str(), v.loc));
+        let mut written = resources.chain(conditions).filter_map(|(text, loc)| {
+            // `${AccountId}` and `${AWS::Region}` are a template's placeholders, not IAM's.
+            let pattern = Pattern::parse(text, syntax);
+            let first = pattern
+                .variables()
+                .find(|v| placeholder::find(&v.written, false).is_empty())?;
+            Some((first.written.clone(), loc))
+        });
+        let Some((first, loc)) = written.next() else {
+            continue;
+        };
+        let more = written.count();
+        let more = if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        };
+        out.push(place.with_statement(i, s).finding(
+            VARIABLE_IN_VERSION_2008,
+            loc,
+            format!(
+                "`{}`{more} is a policy variable, but the policy's Version is {VERSION_2008}, where IAM matches it as the literal text; set Version {VERSION_2012}",
+                esc(&first)
+            ),
+        ));
     }
 }
 

@@ -216,6 +216,9 @@ codes! {
     MISSING_VERSION "missing-version", Warning, Validity,
     "A policy without Version.",
     "Without `\"Version\": \"2012-10-17\"`, IAM uses the 2008-10-17 language, where policy variables such as `${aws:username}` are plain text.";
+    VARIABLE_IN_VERSION_2008 "variable-in-version-2008", Warning, Validity,
+    "A policy variable in a policy of Version 2008-10-17.",
+    "Policy variables such as `${aws:username}` exist only in the 2012-10-17 policy language; under `\"Version\": \"2008-10-17\"` IAM matches them as the literal text, so the Resource or condition does not name what it seems to. Set `\"Version\": \"2012-10-17\"`.";
     UNKNOWN_CONDITION_KEY "unknown-condition-key", Warning, Validity,
     "A condition key that the actions and their resource types do not support.",
     "The key is neither a global `aws:` key nor one the statement's actions or their resource types support, so it is probably misspelled or never present; the condition may never (or always) match.";
