@@ -30,14 +30,7 @@ pub fn run(args: &TreeArgs) -> ExitCode {
     let all_read = match args.format {
         OutputFormat::Json => {
             let mut sources = JsonArray::open(&mut out, "{\n  \"sources\": ", 1);
-            let print = |source: Source| {
-                if source.roles.len() > CHUNK {
-                    return Err(Box::new(source));
-                }
-                let mut text = String::new();
-                write_source_json(&mut text, &source, args.expand, 1);
-                Ok(text)
-            };
+            let print = |source| printed_here(source, args.expand, write_source_json);
             let all_read = for_each_source(&args.paths, common, print, |printed| {
                 sources.begin_item(&mut out);
                 match printed {
@@ -50,14 +43,7 @@ pub fn run(args: &TreeArgs) -> ExitCode {
             all_read
         }
         OutputFormat::Text => {
-            let print = |source: Source| {
-                if source.roles.len() > CHUNK {
-                    return Err(Box::new(source));
-                }
-                let mut text = String::new();
-                write_source_text(&mut text, &source, args.expand, 1);
-                Ok(text)
-            };
+            let print = |source| printed_here(source, args.expand, write_source_text);
             for_each_source(&args.paths, common, print, |printed| match printed {
                 Ok(text) => out.write(&text),
                 Err(source) => write_source_text(&mut out, &source, args.expand, jobs),
@@ -70,6 +56,21 @@ pub fn run(args: &TreeArgs) -> ExitCode {
     } else {
         ExitCode::from(EXIT_USAGE)
     }
+}
+
+/// A source printed by `write` on the thread that loaded it, or, when it has more holders
+/// than one piece, handed back whole to be printed in pieces on every core.
+fn printed_here(
+    source: Source,
+    expand: bool,
+    write: fn(&mut String, &Source, bool, usize),
+) -> Result<String, Box<Source>> {
+    if source.roles.len() > CHUNK {
+        return Err(Box::new(source));
+    }
+    let mut text = String::new();
+    write(&mut text, &source, expand, 1);
+    Ok(text)
 }
 
 /// The `tree` JSON; with `expand`, each statement maps its action patterns to the actions
