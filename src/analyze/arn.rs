@@ -120,10 +120,10 @@ fn open_templates(s: &str) -> Cow<'_, str> {
 /// catalog they come from, once for the whole program; each thread looks them up in its
 /// own copy of the index first (no lock on this hot path when files are checked on every
 /// core).
-fn open_template(template: &'static str) -> &'static str {
+fn open_template(template: &'static str) -> OpenedTemplate {
     /// Keyed by where the pattern is and its length: text kept for the program's life is
     /// never moved, and hashing two numbers is cheaper than hashing the text.
-    type Opened = HashMap<(usize, usize), &'static str>;
+    type Opened = HashMap<(usize, usize), OpenedTemplate>;
     static KEPT: std::sync::Mutex<Option<Opened>> = std::sync::Mutex::new(None);
     thread_local! {
         static OPENED: RefCell<Opened> = RefCell::default();
@@ -137,12 +137,65 @@ fn open_template(template: &'static str) -> &'static str {
             *kept
                 .get_or_insert_with(HashMap::new)
                 .entry(key)
-                .or_insert_with(|| match open_templates(template) {
-                    Cow::Borrowed(same) => same,
-                    Cow::Owned(text) => text.leak(),
+                .or_insert_with(|| {
+                    let text: &'static str = match open_templates(template) {
+                        Cow::Borrowed(same) => same,
+                        Cow::Owned(text) => text.leak(),
+                    };
+                    OpenedTemplate {
+                        text,
+                        parts: parts(text),
+                    }
                 })
         })
     })
+}
+
+/// A resource type's ARN pattern opened ([`open_template`]), with its six parts.
+#[derive(Clone, Copy)]
+struct OpenedTemplate {
+    text: &'static str,
+    parts: Option<[&'static str; ARN_PARTS]>,
+}
+
+/// A Resource value opened as [`open_templates`] does, its six parts found once, to be
+/// compared with the patterns of many resource types ([`OpenedResource::may_name`]).
+pub struct OpenedResource<'s> {
+    text: Cow<'s, str>,
+    /// Where each of the six parts of an ARN lies in `text`; `None` with fewer parts.
+    parts: Option<[std::ops::Range<usize>; ARN_PARTS]>,
+}
+
+impl<'s> OpenedResource<'s> {
+    pub fn new(resource: &'s str) -> OpenedResource<'s> {
+        let text = open_templates(resource);
+        let start = text.as_ptr() as usize;
+        let parts = parts(&text).map(|p| {
+            p.map(|part| {
+                let at = part.as_ptr() as usize - start;
+                at..at + part.len()
+            })
+        });
+        OpenedResource { text, parts }
+    }
+
+    /// Whether the value, opened, is `*`: it may be any resource.
+    pub fn is_any(&self) -> bool {
+        self.text == "*"
+    }
+
+    /// Whether the value may match some ARN of the resource type whose pattern is
+    /// `template` (see [`may_name`]).
+    pub fn may_name(&self, template: &'static str) -> bool {
+        let t = open_template(template);
+        match (&self.parts, t.parts) {
+            (Some(rp), Some(tp)) => rp
+                .iter()
+                .zip(&tp)
+                .all(|(r, t)| glob::overlaps(&self.text[r.clone()], t, true)),
+            _ => glob::overlaps(&self.text, t.text, true),
+        }
+    }
 }
 
 /// Whether every resource the Resource pattern `specific` names, `general` names too: part
@@ -215,11 +268,7 @@ fn fill_templates<'s>(s: &'s str, with: &str) -> Cow<'s, str> {
 /// pattern is `template`. Placeholders, policy variables and wildcards count as anything,
 /// and letter case is ignored, so `false` is certain: the resource can never be one.
 pub fn may_name(resource: &str, template: &'static str) -> bool {
-    let (r, t) = (open_templates(resource), open_template(template));
-    match (parts(&r), parts(t)) {
-        (Some(rp), Some(tp)) => rp.iter().zip(&tp).all(|(r, t)| glob::overlaps(r, t, true)),
-        _ => glob::overlaps(&r, t, true),
-    }
+    OpenedResource::new(resource).may_name(template)
 }
 
 /// The catalog's resource types whose ARNs are in the service named `arn_service` (the
@@ -253,9 +302,10 @@ pub fn resource_type_of(resource: &str) -> Option<&'static str> {
     if glob::has_wildcard(service) || service.contains(['$', '{', '<']) {
         return None;
     }
+    let opened = OpenedResource::new(resource);
     resource_types_of(service)
         .iter()
-        .find(|(_, template)| may_name(resource, template))
+        .find(|(_, template)| opened.may_name(template))
         .map(|(name, _)| *name)
 }
 
@@ -276,11 +326,11 @@ pub fn names_every(resource: &str, template: &'static str) -> bool {
         return true;
     }
     let t = open_template(template);
-    match (parts(resource), parts(t)) {
+    match (parts(resource), t.parts) {
         (Some(rp), Some(tp)) => {
             glob::covers(rp[2], tp[2], true) && glob::covers(rp[5], tp[5], false)
         }
-        _ => glob::covers(resource, t, false),
+        _ => glob::covers(resource, t.text, false),
     }
 }
 
@@ -289,7 +339,7 @@ pub fn names_every(resource: &str, template: &'static str) -> bool {
 /// region part covers any region (`arn:aws:sqs:us-east-1:*:*` leaves other regions' queues).
 pub fn names_every_region(resource: &str, template: &'static str) -> bool {
     names_every(resource, template)
-        && match (parts(resource), parts(open_template(template))) {
+        && match (parts(resource), open_template(template).parts) {
             (Some(rp), Some(tp)) => glob::covers(rp[3], tp[3], false),
             _ => true,
         }

@@ -5,13 +5,14 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
+use super::arn::{self, OpenedResource};
 use super::codes::{
     COULD_BE_SCOPED, Code, PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE,
 };
 use super::finding::{Finding, Place};
 use super::grants::{denied_everywhere, is_catalog_pattern, may_apply, statement_actions};
 use super::suggest::{self, Hints};
-use super::{arn, esc, list};
+use super::{esc, list};
 use crate::catalog::operations::{self, Authorization};
 use crate::catalog::{AccessLevel, Action, ActionPattern, Catalog};
 use crate::model::glob::has_wildcard;
@@ -319,6 +320,10 @@ fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
         return;
     }
     let catalog = Catalog::get();
+    // The resource type each value is, worked out for the first action that needs it and
+    // kept for the rest: a statement lists many actions on the same few resources.
+    let mut resource_types: Option<Option<Vec<&'static str>>> = None;
+    let opened: Vec<OpenedResource> = resources.iter().map(OpenedResource::new).collect();
     for written in &actions.items {
         if has_wildcard(&written.value) || !is_catalog_pattern(&written.value) {
             continue;
@@ -326,7 +331,7 @@ fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
         let Some(action) = catalog.action(&written.value) else {
             continue;
         };
-        if resources.iter().any(|r| may_apply(r, action)) {
+        if opened.iter().any(|r| may_apply(r, action)) {
             continue;
         }
         let own_service = |arn: &str| {
@@ -339,11 +344,13 @@ fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let Some(kinds) = resources
-            .iter()
-            .map(arn::resource_type_of)
-            .collect::<Option<Vec<_>>>()
-        else {
+        let kinds = resource_types.get_or_insert_with(|| {
+            resources
+                .iter()
+                .map(arn::resource_type_of)
+                .collect::<Option<Vec<_>>>()
+        });
+        let Some(kinds) = kinds else {
             continue;
         };
         let types: Vec<String> = action

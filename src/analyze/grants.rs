@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::arn;
+use super::arn::{self, OpenedResource};
 use crate::catalog::{Action, Catalog};
 use crate::model::{Policy, PolicyKind, Role, Source, Statement, Text, Values};
 
@@ -72,14 +72,14 @@ fn readable(template: &str) -> bool {
 /// resource: the Service Authorization Reference says it takes only `"Resource": "*"`, but
 /// AWS's own managed policies scope such actions often enough that the silence of the
 /// reference is no proof.
-pub fn may_apply(resource: &str, action: &Action) -> bool {
-    if resource == "*" || action.resource_types.is_empty() {
+pub fn may_apply(resource: &OpenedResource, action: &Action) -> bool {
+    if resource.is_any() || action.resource_types.is_empty() {
         return true;
     }
     action
         .resource_types
         .iter()
-        .any(|rt| !readable(rt.arn) || arn::may_name(resource, rt.arn))
+        .any(|rt| !readable(rt.arn) || resource.may_name(rt.arn))
 }
 
 /// Whether the Resource values name every resource `action` can act on: `*`, or patterns
@@ -208,11 +208,13 @@ mod tests {
     fn resources_apply_to_actions_through_their_resource_types() {
         let catalog = Catalog::get();
         let create_policy = catalog.action("iam:CreatePolicy").unwrap();
+        let may_apply = |resource, action| may_apply(&OpenedResource::new(resource), action);
         assert!(!may_apply("arn:aws:iam::*:role/x*", create_policy));
         assert!(may_apply("arn:aws:iam::*:policy/x*", create_policy));
         let get = catalog.action("s3:GetObject").unwrap();
         assert!(may_apply("arn:aws:s3:::b/*", get));
         assert!(!may_apply("arn:aws:s3:::b", get));
+        assert!(may_apply("*", get));
         assert!(may_apply(
             "arn:aws:ec2:*:*:instance/*",
             catalog.action("ec2:DescribeInstances").unwrap()
