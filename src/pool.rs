@@ -63,7 +63,7 @@ pub fn ordered<I, T>(
 
 /// Like [`ordered`], for items of the given sizes (a file's length): up to `64 × jobs`
 /// items in flight while their sizes add up to at most [`BYTES_IN_FLIGHT`], and always one
-/// per thread whatever its size. One slow file no longer holds the other threads idle.
+/// per thread whatever its size, so one slow file among small ones leaves no thread idle.
 pub fn ordered_by_size<I, T>(
     items: &[I],
     jobs: usize,

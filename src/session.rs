@@ -164,16 +164,17 @@ pub fn load_unfilled(paths: &[String], common: &Common) -> (Vec<Source>, bool) {
 enum Input {
     /// `-`.
     Stdin,
-    /// A file as named on the command line or found by a walk: how it is shown, where it is.
-    File(String, PathBuf),
+    /// A file as named on the command line or found by a walk: how it is shown, where it
+    /// is, and its length when it was looked at (0 when it could not be; reading it then
+    /// says why), which bounds how much input is in flight.
+    File(String, PathBuf, u64),
 }
 
 impl Input {
-    /// The file's length, to bound how much input is in flight (0 when unknown).
-    fn size(&self) -> u64 {
+    fn len(&self) -> u64 {
         match self {
             Input::Stdin => 0,
-            Input::File(_, path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Input::File(_, _, len) => *len,
         }
     }
 }
@@ -211,7 +212,7 @@ pub fn for_each_source<T: Send>(
     pool::ordered_by_size(
         &inputs,
         jobs,
-        Input::size,
+        Input::len,
         load,
         |loaded: Result<_, ReadError>| match loaded {
             Ok((names, result)) => {
@@ -236,13 +237,19 @@ fn inputs(paths: &[String]) -> (Vec<Input>, Vec<ReadError>) {
         let p = Path::new(path);
         if path == "-" {
             inputs.push(Input::Stdin);
-        } else if p.is_dir() {
+            continue;
+        }
+        let metadata = std::fs::metadata(p);
+        if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
             let walk = files::walk(p);
             let found = walk.files.into_iter();
-            inputs.extend(found.map(|f| Input::File(f.to_string_lossy().into_owned(), f)));
+            inputs.extend(
+                found.map(|f| Input::File(f.path.to_string_lossy().into_owned(), f.path, f.len)),
+            );
             errors.extend(walk.errors);
         } else {
-            inputs.push(Input::File(path.clone(), p.to_path_buf()));
+            let len = metadata.map_or(0, |m| m.len());
+            inputs.push(Input::File(path.clone(), p.to_path_buf(), len));
         }
     }
     (inputs, errors)
@@ -258,7 +265,7 @@ fn load_input(input: &Input, options: &Options) -> Result<Source, ReadError> {
             })?;
             ("-", bytes)
         }
-        Input::File(shown, path) => {
+        Input::File(shown, path, _) => {
             let bytes = files::read(path).map_err(|message| ReadError {
                 path: shown.clone(),
                 message,

@@ -5,8 +5,8 @@
 //!
 //! And how a Resource value relates to a resource type's ARN pattern from the catalog
 //! (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`): whether it may name one
-//! ([`may_name`]), which type it is ([`resource_type_of`]) and whether it names every one
-//! ([`names_every`]).
+//! ([`may_name`]), which type it is ([`OpenedResource::resource_type`]) and whether it
+//! names every one ([`names_every`]).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -161,6 +161,8 @@ struct OpenedTemplate {
 /// A Resource value opened as [`open_templates`] does, its six parts found once, to be
 /// compared with the patterns of many resource types ([`OpenedResource::may_name`]).
 pub struct OpenedResource<'s> {
+    /// The value as written.
+    written: &'s str,
     text: Cow<'s, str>,
     /// Where each of the six parts of an ARN lies in `text`; `None` with fewer parts.
     parts: Option<[std::ops::Range<usize>; ARN_PARTS]>,
@@ -176,7 +178,25 @@ impl<'s> OpenedResource<'s> {
                 at..at + part.len()
             })
         });
-        OpenedResource { text, parts }
+        OpenedResource {
+            written: resource,
+            text,
+            parts,
+        }
+    }
+
+    /// The name of a catalog resource type the value may be, when its service part is
+    /// written out: `role` for `arn:aws:iam::*:role/app-*`. `None` when it fits no type the
+    /// catalog knows (or names no service), so nothing certain can be said about it.
+    pub fn resource_type(&self) -> Option<&'static str> {
+        let service = self.written.split(':').nth(2)?;
+        if glob::has_wildcard(service) || service.contains(['$', '{', '<']) {
+            return None;
+        }
+        resource_types_of(service)
+            .iter()
+            .find(|(_, template)| self.may_name(template))
+            .map(|(name, _)| *name)
     }
 
     /// Whether the value, opened, is `*`: it may be any resource.
@@ -292,21 +312,6 @@ fn resource_types_of(arn_service: &str) -> &'static [(&'static str, &'static str
     });
     all.get(&arn_service.to_ascii_lowercase())
         .map_or(&[], Vec::as_slice)
-}
-
-/// The name of a catalog resource type `resource` may be, when its service part is
-/// written out: `role` for `arn:aws:iam::*:role/app-*`. `None` when it fits no type the
-/// catalog knows (or names no service), so nothing certain can be said about it.
-pub fn resource_type_of(resource: &str) -> Option<&'static str> {
-    let service = resource.split(':').nth(2)?;
-    if glob::has_wildcard(service) || service.contains(['$', '{', '<']) {
-        return None;
-    }
-    let opened = OpenedResource::new(resource);
-    resource_types_of(service)
-        .iter()
-        .find(|(_, template)| opened.may_name(template))
-        .map(|(name, _)| *name)
 }
 
 /// Whether `resource` most likely names resources of the type whose pattern is

@@ -320,10 +320,10 @@ fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
         return;
     }
     let catalog = Catalog::get();
+    let opened: Vec<OpenedResource> = resources.iter().map(OpenedResource::new).collect();
     // The resource type each value is, worked out for the first action that needs it and
     // kept for the rest: a statement lists many actions on the same few resources.
-    let mut resource_types: Option<Option<Vec<&'static str>>> = None;
-    let opened: Vec<OpenedResource> = resources.iter().map(OpenedResource::new).collect();
+    let resource_types = std::cell::OnceCell::new();
     for written in &actions.items {
         if has_wildcard(&written.value) || !is_catalog_pattern(&written.value) {
             continue;
@@ -344,10 +344,10 @@ fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let kinds = resource_types.get_or_insert_with(|| {
-            resources
+        let kinds = resource_types.get_or_init(|| {
+            opened
                 .iter()
-                .map(arn::resource_type_of)
+                .map(OpenedResource::resource_type)
                 .collect::<Option<Vec<_>>>()
         });
         let Some(kinds) = kinds else {

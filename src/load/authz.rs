@@ -110,14 +110,8 @@ impl RoleStream<'_> {
             self.read.push((Vec::new(), Reader::new(self.managed)));
         }
         let (roles, reader) = &mut self.read[self.batch_root];
-        let batch = std::mem::take(&mut self.batch);
-        roles.extend(read_all(
-            batch.iter().collect(),
-            self.managed,
-            reader,
-            |r, node| r.role(node),
-        ));
-        drop(batch);
+        roles.extend(read_all(&self.batch, self.managed, reader, Reader::role));
+        self.batch.clear();
     }
 }
 
@@ -147,43 +141,32 @@ fn items<'n>(node: &'n Node, key: &str) -> &'n [Node] {
     node.get(key).and_then(Node::as_array).unwrap_or(&[])
 }
 
-/// The items of the list `key`, to be read by [`read_all`].
-fn all<'n>(node: &'n Node, key: &str) -> Vec<&'n Node> {
-    items(node, key).iter().collect()
-}
-
 /// Below this many items a list is read on the calling thread.
 const PARALLEL_CHUNK: usize = 512;
 
 /// Maps `items` with `f` on the machine's cores, in order, and merges what the readers
-/// noticed (diagnostics in item order, attached managed policies). Items given by value
-/// are dropped as they are read, so a dump's value tree shrinks while its holders are built.
-fn read_all<'m, I: Send, T: Send>(
-    items: Vec<I>,
+/// noticed (diagnostics in item order, attached managed policies). The items stay with the
+/// caller, so they are freed on the thread that parsed them.
+fn read_all<'m, I: Sync, T: Send>(
+    items: &[I],
     managed: &'m HashMap<String, Managed>,
     reader: &mut Reader<'m>,
-    f: impl Fn(&mut Reader<'m>, I) -> T + Sync,
+    f: impl Fn(&mut Reader<'m>, &I) -> T + Sync,
 ) -> Vec<T> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let chunk = items.len().div_ceil(threads).max(PARALLEL_CHUNK);
     let len = items.len();
     if len <= chunk {
-        return items.into_iter().map(|n| f(reader, n)).collect();
+        return items.iter().map(|n| f(reader, n)).collect();
     }
-    let mut rest = items.into_iter();
-    let parts: Vec<Vec<I>> = std::iter::from_fn(|| {
-        let part: Vec<I> = rest.by_ref().take(chunk).collect();
-        (!part.is_empty()).then_some(part)
-    })
-    .collect();
     let parts: Vec<(Vec<T>, Reader<'m>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = parts
-            .into_iter()
+        let workers: Vec<_> = items
+            .chunks(chunk)
             .map(|part| {
                 let f = &f;
                 scope.spawn(move || {
                     let mut r = Reader::new(managed);
-                    let out: Vec<T> = part.into_iter().map(|n| f(&mut r, n)).collect();
+                    let out: Vec<T> = part.iter().map(|n| f(&mut r, n)).collect();
                     (out, r)
                 })
             })
@@ -213,7 +196,7 @@ fn load_dump(
     let root = &root;
     let no_managed = HashMap::new();
     let mut first = Reader::new(&no_managed);
-    let policies = read_all(all(root, "Policies"), &no_managed, &mut first, |r, p| {
+    let policies = read_all(items(root, "Policies"), &no_managed, &mut first, |r, p| {
         r.managed_policy(p, known)
     });
     let managed: HashMap<String, Managed> = policies.into_iter().flatten().collect();
@@ -229,15 +212,20 @@ fn load_dump(
                 .push(text(user, "UserName").unwrap_or_default());
         }
     }
-    let mut roles = read_all(all(root, "UserDetailList"), &managed, &mut r, |r, user| {
-        let mut role = r.holder(user, "UserName", RoleKind::User, "UserPolicyList");
-        role.groups = items(user, "GroupList")
-            .iter()
-            .filter_map(Node::as_str)
-            .map(str::to_string)
-            .collect();
-        role
-    });
+    let mut roles = read_all(
+        items(root, "UserDetailList"),
+        &managed,
+        &mut r,
+        |r, user| {
+            let mut role = r.holder(user, "UserName", RoleKind::User, "UserPolicyList");
+            role.groups = items(user, "GroupList")
+                .iter()
+                .filter_map(Node::as_str)
+                .map(str::to_string)
+                .collect();
+            role
+        },
+    );
     for group in items(root, "GroupDetailList") {
         let mut role = r.holder(group, "GroupName", RoleKind::Group, "GroupPolicyList");
         if let Some(names) = members.get(role.name.as_str()) {

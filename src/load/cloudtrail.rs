@@ -52,7 +52,7 @@ pub fn read_paths(paths: &[String], each: &mut dyn FnMut(Value)) -> Reading {
         if p.is_dir() {
             let walk = files::walk_reading(p, EXTENSIONS);
             for file in walk.files {
-                read_file(&file.to_string_lossy(), &file, each, &mut reading);
+                read_file(&file.path.to_string_lossy(), &file.path, each, &mut reading);
             }
             reading.problems.extend(walk.errors);
         } else {

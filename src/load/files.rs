@@ -75,7 +75,7 @@ pub struct Walk {
     /// The file name endings it reads.
     extensions: &'static [&'static str],
     /// The files to load, in name order.
-    pub files: Vec<PathBuf>,
+    pub files: Vec<WalkedFile>,
     /// Entries that could not be read, links that lead nowhere, files that are not regular.
     pub errors: Vec<ReadError>,
     /// How many files were passed over for their name, by ending (`.policy`, or "no
@@ -85,6 +85,13 @@ pub struct Walk {
     hidden: usize,
     /// Links to directories, not followed.
     directory_links: usize,
+}
+
+/// A file a walk found to load, with its length as the walk saw it (which bounds how much
+/// input is read at once, without looking at the file again).
+pub struct WalkedFile {
+    pub path: PathBuf,
+    pub len: u64,
 }
 
 /// Walks `dir`. A directory that yields no file to load adds an error saying what it
@@ -210,8 +217,8 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
             .is_some_and(|e| out.extensions.contains(&e.as_str()));
         // A link is followed to a file, never to a directory (a walk could loop). A link
         // that leads nowhere matters only when its name is one a walk reads.
-        let kind = match std::fs::metadata(&path) {
-            Ok(m) => m.file_type(),
+        let (kind, len) = match std::fs::metadata(&path) {
+            Ok(m) => (m.file_type(), m.len()),
             Err(e) if walked => {
                 out.error(&path, format!("cannot follow the link: {e}"));
                 continue;
@@ -232,7 +239,7 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
         match extension {
             Some(_) if walked => {
                 if kind.is_file() {
-                    out.files.push(path);
+                    out.files.push(WalkedFile { path, len });
                 } else {
                     out.error(
                         &path,
@@ -323,7 +330,10 @@ mod tests {
         let names: Vec<String> = walk
             .files
             .iter()
-            .map(|f| f.strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
+            .map(|f| {
+                let name = f.path.strip_prefix(&dir).unwrap();
+                name.to_string_lossy().into_owned()
+            })
             .collect();
         #[cfg(unix)]
         {

@@ -91,7 +91,8 @@ pub fn paths(paths: &[String], format: Option<Format>, known: &dyn KnownManaged)
         if p.is_dir() {
             let walk = files::walk(p);
             for file in walk.files {
-                load_file(&file.to_string_lossy(), &file, format, known, &mut loaded);
+                let path = &file.path;
+                load_file(&path.to_string_lossy(), path, format, known, &mut loaded);
             }
             loaded.errors.extend(walk.errors);
         } else {
