@@ -36,6 +36,14 @@ pub fn load_bytes(path: &str, bytes: &[u8], options: &Options) -> Source {
     source
 }
 
+/// Loads one file, shown as `shown` (see [`load::file`]), assembled; says why it could not
+/// be read.
+pub fn load_file(shown: &str, path: &std::path::Path, options: &Options) -> Result<Source, String> {
+    let mut source = load::file(shown, path, options.format, &BuiltIn)?;
+    after_loading(&mut source, &options.vars);
+    Ok(source)
+}
+
 /// Loads one input from its bytes, taken (see [`load::owned_bytes`]), assembled.
 pub fn load_owned_bytes(path: &str, bytes: Vec<u8>, options: &Options) -> Source {
     let mut source = load::owned_bytes(path, bytes, options.format, &BuiltIn);

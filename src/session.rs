@@ -257,23 +257,21 @@ fn inputs(paths: &[String]) -> (Vec<Input>, Vec<ReadError>) {
 
 /// Reads and loads one input.
 fn load_input(input: &Input, options: &Options) -> Result<Source, ReadError> {
-    let (shown, bytes) = match input {
+    match input {
         Input::Stdin => {
             let bytes = files::read_at_most(std::io::stdin()).map_err(|e| ReadError {
                 path: "-".into(),
                 message: format!("cannot read standard input: {e}"),
             })?;
-            ("-", bytes)
+            Ok(assemble::load_owned_bytes("-", bytes, options))
         }
         Input::File(shown, path, _) => {
-            let bytes = files::read(path).map_err(|message| ReadError {
+            assemble::load_file(shown, path, options).map_err(|message| ReadError {
                 path: shown.clone(),
                 message,
-            })?;
-            (shown.as_str(), bytes)
+            })
         }
-    };
-    Ok(assemble::load_owned_bytes(shown, bytes, options))
+    }
 }
 
 /// Whether a placeholder of the sources has this name.

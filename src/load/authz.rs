@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::load::KnownManaged;
 use crate::load::document;
 use crate::load::holders::managed_ref;
-use crate::load::json::parse;
+use crate::load::json::{parse, window};
 use crate::load::node::{Node, Value};
 use crate::model::json;
 use crate::model::{
@@ -50,23 +50,74 @@ pub fn load(text: &str, source: &mut Source, known: &dyn KnownManaged) {
 /// Like [`load`], for a dump whose first character stands at `origin` in its file (a dump
 /// shown in a documentation page).
 pub fn load_at(text: &str, origin: Loc, source: &mut Source, known: &dyn KnownManaged) {
-    let documents = ["PolicyDocument", "Document", "AssumeRolePolicyDocument"];
     let no_managed = HashMap::new();
-    let mut roles = RoleStream {
-        managed: &no_managed,
-        batch: Vec::new(),
-        batch_root: 0,
-        read: Vec::new(),
-    };
+    let mut roles = RoleStream::new(&no_managed);
     let parsed = parse::parse_streaming(
         text,
         origin,
-        &documents,
+        &DOCUMENTS,
         Some(parse::Stream {
-            key: "RoleDetailList",
+            key: ROLES,
             item: &mut |root, node| roles.push(root, node),
         }),
     );
+    add(parsed, roles, source, known);
+}
+
+/// Like [`load`], for a dump read from `input` a window at a time ([`window`]): its roles
+/// are parsed as they are read, so the dump's text is never whole in memory. Gives up
+/// (`GaveUp::NotPlain`, `source` untouched) on anything but plain JSON, for the caller to
+/// read the dump whole, which reads and reports whatever is wrong in it as usual.
+pub fn load_windowed(
+    input: impl std::io::Read,
+    source: &mut Source,
+    known: &dyn KnownManaged,
+) -> Result<(), window::GaveUp> {
+    let no_managed = HashMap::new();
+    let mut roles = RoleStream::new(&no_managed);
+    let rest = window::cut(input, ROLES, &mut |text, at| {
+        let parsed = parse::parse_keeping_raw(text, at, &DOCUMENTS);
+        let clean = parsed.complete && parsed.diagnostics.is_empty();
+        match <[Node; 1]>::try_from(parsed.values) {
+            Ok([role]) if clean => {
+                roles.push(0, role);
+                true
+            }
+            _ => false,
+        }
+    })?;
+    // The rest, with the role list left empty (a list `cut` did not recognise, such as a
+    // key written with escapes, is streamed here as usual).
+    let parsed = parse::parse_streaming(
+        &rest,
+        Loc::new(1, 1),
+        &DOCUMENTS,
+        Some(parse::Stream {
+            key: ROLES,
+            item: &mut |root, node| roles.push(root, node),
+        }),
+    );
+    if !parsed.complete || !parsed.diagnostics.is_empty() {
+        return Err(window::GaveUp::NotPlain);
+    }
+    add(parsed, roles, source, known);
+    Ok(())
+}
+
+/// The keys whose policy documents are kept as text by the parse, to be read one at a time.
+const DOCUMENTS: [&str; 3] = ["PolicyDocument", "Document", "AssumeRolePolicyDocument"];
+
+/// The list of a dump's roles, read as the parser hands its items over.
+const ROLES: &str = "RoleDetailList";
+
+/// Adds the dumps of a parse to `source`, with the roles `roles` was handed.
+fn add(
+    parsed: parse::Parsed,
+    mut roles: RoleStream,
+    source: &mut Source,
+    known: &dyn KnownManaged,
+) {
+    let no_managed = HashMap::new();
     roles.flush();
     source.diagnostics.extend(parsed.diagnostics);
     let mut read = roles.read.into_iter();
@@ -93,7 +144,16 @@ struct RoleStream<'m> {
     read: Vec<(Vec<Role>, Reader<'m>)>,
 }
 
-impl RoleStream<'_> {
+impl<'m> RoleStream<'m> {
+    fn new(managed: &'m HashMap<String, Managed>) -> Self {
+        RoleStream {
+            managed,
+            batch: Vec::new(),
+            batch_root: 0,
+            read: Vec::new(),
+        }
+    }
+
     fn push(&mut self, root: usize, node: Node) {
         if root != self.batch_root || self.batch.len() >= ROLE_BATCH {
             self.flush();
@@ -574,6 +634,82 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A dump read a window at a time, or why not.
+    fn windowed(text: &str) -> Result<Source, window::GaveUp> {
+        let mut source = Source::new("dump.json", crate::model::Format::AuthorizationDetails);
+        load_windowed(
+            text.as_bytes(),
+            &mut source,
+            &crate::catalog::managed::BuiltIn,
+        )?;
+        Ok(source)
+    }
+
+    #[test]
+    fn a_dump_read_a_window_at_a_time_is_the_dump_read_whole() {
+        let dumps = [
+            include_str!("../../tests/fixtures/authorization-details/account.json"),
+            include_str!("../../tests/fixtures/why/users-and-trust.json"),
+            include_str!("../../tests/fixtures/why/pass-role.json"),
+            include_str!("../../tests/fixtures/codes/incomplete-dump-entry.json"),
+            include_str!("../../tests/fixtures/codes/no-default-version.json"),
+        ];
+        for text in dumps {
+            let mut whole = Source::new("dump.json", crate::model::Format::AuthorizationDetails);
+            load(text, &mut whole, &crate::catalog::managed::BuiltIn);
+            let windowed = windowed(text).expect("a plain dump is read a window at a time");
+            assert_eq!(format!("{windowed:?}"), format!("{whole:?}"));
+        }
+    }
+
+    #[test]
+    fn a_corrupted_dump_the_window_reads_loads_as_read_whole() {
+        // Every byte of a dump deleted, or replaced by a character that matters to JSON.
+        let dump = include_str!("../../tests/fixtures/why/users-and-trust.json").as_bytes();
+        let (mut read, mut given_up) = (0, 0);
+        for at in 0..dump.len() {
+            for with in [
+                None,
+                Some(b'{'),
+                Some(b'}'),
+                Some(b']'),
+                Some(b','),
+                Some(b'"'),
+            ] {
+                let mut bytes = dump[..at].to_vec();
+                bytes.extend(with);
+                bytes.extend(&dump[at + 1..]);
+                let mut source =
+                    Source::new("dump.json", crate::model::Format::AuthorizationDetails);
+                let known = &crate::catalog::managed::BuiltIn;
+                if load_windowed(bytes.as_slice(), &mut source, known).is_err() {
+                    given_up += 1;
+                    continue;
+                }
+                read += 1;
+                let text = std::str::from_utf8(&bytes).unwrap();
+                let mut whole =
+                    Source::new("dump.json", crate::model::Format::AuthorizationDetails);
+                load(text, &mut whole, known);
+                assert_eq!(format!("{source:?}"), format!("{whole:?}"), "{text}");
+            }
+        }
+        assert!(read > 0 && given_up > 0, "{read} read, {given_up} given up");
+    }
+
+    #[test]
+    fn a_dump_the_parser_repairs_is_left_to_the_whole_read() {
+        let dump = include_str!("../../tests/fixtures/why/pass-role.json");
+        // Plain to the window, but reported by the parse: a role item, then the rest.
+        let repaired = [
+            dump.replacen("\"RoleName\":", "\"RoleName\": ,", 1),
+            dump.replacen("\"UserName\":", "\"UserName\": ,", 1),
+        ];
+        for text in repaired {
+            assert!(matches!(windowed(&text), Err(window::GaveUp::NotPlain)));
+        }
+    }
 
     #[test]
     fn large_lists_are_read_in_parallel_in_order() {

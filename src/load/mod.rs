@@ -109,12 +109,81 @@ fn load_file(
     known: &dyn KnownManaged,
     loaded: &mut Loaded,
 ) {
-    match files::read(path) {
-        Ok(read) => loaded.sources.push(owned_bytes(shown, read, format, known)),
+    match file(shown, path, format, known) {
+        Ok(source) => loaded.sources.push(source),
         Err(message) => loaded.errors.push(ReadError {
             path: shown.to_string(),
             message,
         }),
+    }
+}
+
+/// A file at least this large that an account dump starts is read a window at a time
+/// (see [`authz::load_windowed`]); a smaller one is read whole.
+pub const WINDOWED_FROM: u64 = 16 << 20;
+
+/// Loads one file, shown as `shown`, as [`owned_bytes`] loads its bytes. A large account
+/// dump is read a window at a time, so its text is never whole in memory; one the window
+/// gives up on (it is not plain JSON) is read again, whole. Says why a file could not be
+/// read.
+pub fn file(
+    shown: &str,
+    path: &Path,
+    format: Option<Format>,
+    known: &dyn KnownManaged,
+) -> Result<Source, String> {
+    if let Some(source) = windowed(shown, path, format, known, WINDOWED_FROM)? {
+        return Ok(source);
+    }
+    files::read(path).map(|bytes| owned_bytes(shown, bytes, format, known))
+}
+
+/// The dump at `path` read a window at a time, or `None` when it is to be read whole: it is
+/// smaller than `from` bytes, it is no dump, or it is not plain JSON.
+fn windowed(
+    shown: &str,
+    path: &Path,
+    format: Option<Format>,
+    known: &dyn KnownManaged,
+    from: u64,
+) -> Result<Option<Source>, String> {
+    use std::io::Read;
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    if !(from..=MAX_FILE_BYTES).contains(&len) {
+        return Ok(None);
+    }
+    // What the file is, told from its start as for a whole text.
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Ok(None);
+    };
+    let mut head = Vec::with_capacity(detect::SNIFF_BYTES);
+    if (&mut file)
+        .take(detect::SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .is_err()
+    {
+        return Ok(None);
+    }
+    let head_text = match std::str::from_utf8(&head) {
+        Ok(text) => text,
+        // A character cut at the end of the head, as detection cuts it.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return Ok(None),
+    };
+    let format = format.unwrap_or_else(|| detect(head_text));
+    if format != Format::AuthorizationDetails {
+        return Ok(None);
+    }
+    let mut source = Source::new(shown, format);
+    match authz::load_windowed(head.chain(file), &mut source, known) {
+        Ok(()) => {
+            finish(&mut source, &[]);
+            Ok(Some(source))
+        }
+        Err(json::window::GaveUp::NotPlain) => Ok(None),
+        Err(json::window::GaveUp::Read(e)) => Err(e.to_string()),
     }
 }
 
@@ -175,16 +244,22 @@ pub fn text(path: &str, text: &str, format: Option<Format>, known: &dyn KnownMan
         // Page text; any other shape read as text still yields the policies written in it.
         _ => page_text::load(text, &mut source, known),
     }
-    directives::note(&mut source, &regions);
-    partial::mark(&mut source);
+    finish(&mut source, &regions);
+    source
+}
+
+/// The steps after any loader: template directives noted, partial reads marked, and an
+/// input with no policy said to have none.
+fn finish(source: &mut Source, regions: &[directives::Region]) {
+    directives::note(source, regions);
+    partial::mark(source);
     if source.roles.is_empty() {
         source.diagnostics.push(Diagnostic::new(
             codes::NO_POLICIES,
             Loc::new(1, 1),
-            format!("no IAM policy found in this {format} input"),
+            format!("no IAM policy found in this {} input", source.format),
         ));
     }
-    source
 }
 
 /// The text of the bytes, and what was wrong with them (said in an `invalid-utf8`
@@ -356,6 +431,28 @@ pub fn kind_of(doc: &PolicyDocument) -> PolicyKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dump_file_read_a_window_at_a_time_loads_as_read_whole() {
+        let known = &crate::catalog::managed::BuiltIn;
+        let dump = Path::new("tests/fixtures/authorization-details/account.json");
+        let shown = "account.json";
+        let read = windowed(shown, dump, None, known, 0).unwrap();
+        let read = read.expect("the plain dump is read a window at a time");
+        let whole = owned_bytes(shown, files::read(dump).unwrap(), None, known);
+        assert_eq!(format!("{read:?}"), format!("{whole:?}"));
+        // A policy, a page, a dump that is not plain JSON: read whole.
+        for other in [
+            "sample-policies/identity-with-conditions.json",
+            "tests/fixtures/shapes/dump-in-page.md",
+            "tests/fixtures/why/users-and-trust.json",
+        ] {
+            let path = Path::new(other);
+            let read = windowed(other, path, None, known, 0).unwrap();
+            let plain_dump = other.ends_with("users-and-trust.json");
+            assert_eq!(read.is_some(), plain_dump, "{other}");
+        }
+    }
 
     fn utf16le(text: &str) -> Vec<u8> {
         let mut bytes = vec![0xFF, 0xFE];

@@ -5,6 +5,7 @@
 //! reported as not a policy, never forced into one.
 
 pub mod parse;
+pub mod window;
 
 use crate::load::document;
 use crate::load::node::{Member, Node, Value};
