@@ -68,7 +68,7 @@ fn probes(docs: &[&PolicyDocument], caller: Caller) -> Probes {
             }
             for block in s.condition.iter().flat_map(|c| &c.operators) {
                 for e in &block.entries {
-                    let v = values.entry(e.key.value.clone()).or_default();
+                    let v = values.entry(e.key.value.to_string()).or_default();
                     v.extend(e.values.iter().map(|v| instance(&v.text)));
                 }
             }
@@ -157,7 +157,7 @@ fn actions_meant(doc: &PolicyDocument) -> PolicyDocument {
     for s in &mut doc.statements {
         for t in s.action.iter_mut().flat_map(|v| &mut v.items) {
             if let Some(action) = operations::action_meant(&t.value) {
-                t.value = action.to_string();
+                t.value = action.into();
             }
         }
     }

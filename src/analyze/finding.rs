@@ -86,11 +86,11 @@ impl<'a> Place<'a> {
             message,
             path: self.source.path.clone(),
             role: self.role.map(|r| r.name.clone()),
-            policy: self.policy.map(|p| p.name.clone()),
+            policy: self.policy.map(|p| p.name.to_string()),
             statement: self.statement.map(|(i, _)| i + 1),
             sid: self
                 .statement
-                .and_then(|(_, s)| s.sid.as_ref().map(|t| t.value.clone())),
+                .and_then(|(_, s)| s.sid.as_ref().map(|t| t.value.to_string())),
             line: loc.line,
             column: loc.column,
             action: None,

@@ -276,7 +276,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
             if grants::is_catalog_pattern(&pattern.value)
                 && catalog.expand(&pattern.value).is_ok_and(|a| a.is_empty())
             {
-                unknown.insert(pattern.value.clone());
+                unknown.insert(pattern.value.to_string());
             }
         }
     }
@@ -343,7 +343,7 @@ pub fn role_matrix(source: &Source, role: &Role) -> RoleMatrix {
         kind: role.kind,
         path: source.path.clone(),
         basis,
-        policies: policies.iter().map(|(_, p)| p.name.clone()).collect(),
+        policies: policies.iter().map(|(_, p)| p.name.to_string()).collect(),
         services,
         denied_only,
         unknown_actions: unknown.into_iter().collect(),
@@ -536,7 +536,7 @@ pub fn service_actions(source: &Source, role: &Role, service: &str) -> Vec<Actio
                         (
                             applying
                                 .iter()
-                                .map(|&k| values.items[k].value.clone())
+                                .map(|&k| values.items[k].value.to_string())
                                 .collect(),
                             false,
                         )
@@ -544,9 +544,9 @@ pub fn service_actions(source: &Source, role: &Role, service: &str) -> Vec<Actio
                 };
                 let granting = Granting {
                     holder: holder.name.clone(),
-                    policy: policy.name.clone(),
+                    policy: policy.name.to_string(),
                     statement: i + 1,
-                    sid: s.sid.as_ref().map(|t| t.value.clone()),
+                    sid: s.sid.as_ref().map(|t| t.value.to_string()),
                     resources,
                     not_resource,
                     conditions: conditions(s).collect(),
@@ -586,8 +586,8 @@ fn conditions(s: &Statement) -> impl Iterator<Item = ConditionSummary> + '_ {
         .flat_map(|c| &c.operators)
         .flat_map(|block| {
             block.entries.iter().map(|e| ConditionSummary {
-                operator: block.operator.value.clone(),
-                key: e.key.value.clone(),
+                operator: block.operator.value.to_string(),
+                key: e.key.value.to_string(),
                 values: e.values.iter().map(|v| v.text.clone()).collect(),
             })
         })

@@ -198,7 +198,7 @@ pub fn minimize(selection: &Selection, options: &Options) -> Minimized {
     };
     let mut forms = Vec::new();
     for policy in &selection.policies {
-        report.policies.push(policy.name.clone());
+        report.policies.push(policy.name.to_string());
         let Some(doc) = policy.document.as_deref() else {
             report.skipped.push(format!(
                 "{}: a managed policy whose document is not known",

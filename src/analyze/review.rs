@@ -239,9 +239,9 @@ fn step(
         at,
         path: source.path.clone(),
         holder: role.name.clone(),
-        policy: policy.name.clone(),
+        policy: policy.name.to_string(),
         kind: policy.kind,
-        sid: s.sid.as_ref().map(|t| t.value.clone()),
+        sid: s.sid.as_ref().map(|t| t.value.to_string()),
         line: s.loc.line,
         column: s.loc.column,
         rank,
@@ -281,7 +281,7 @@ fn unknown_patterns(s: &Statement) -> Vec<String> {
         .unwrap_or_default()
         .into_iter()
         .filter(|p| p.value != "*" && catalog.expand(&p.value).is_ok_and(|a| a.is_empty()))
-        .map(|p| p.value.clone())
+        .map(|p| p.value.to_string())
         .collect()
 }
 
@@ -318,7 +318,7 @@ pub fn fingerprint(
             if let Some((values, not)) = s.actions() {
                 let written = distinct_patterns(values)
                     .into_iter()
-                    .map(|t| t.value.clone())
+                    .map(|t| t.value.to_string())
                     .collect();
                 canon.push(format!("patterns {not} {}", sorted_lower(written)));
             }

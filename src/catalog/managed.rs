@@ -7,6 +7,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use smol_str::SmolStr;
+
 use super::asset;
 use super::service::cmp_ignore_case;
 use crate::load::node::{Member, Node, Value};
@@ -25,12 +27,16 @@ pub struct ManagedPolicy {
     /// The document as minified JSON.
     pub json: &'static str,
     document: OnceLock<Arc<PolicyDocument>>,
+    arn: OnceLock<SmolStr>,
 }
 
 impl ManagedPolicy {
-    /// `arn:aws:iam::aws:policy` + path + name.
-    pub fn arn(&self) -> String {
-        format!("arn:aws:iam::aws:policy{}{}", self.path, self.name)
+    /// `arn:aws:iam::aws:policy` + path + name, made once and shared by every reference
+    /// resolved to it.
+    pub fn arn(&self) -> SmolStr {
+        self.arn
+            .get_or_init(|| format!("arn:aws:iam::aws:policy{}{}", self.path, self.name).into())
+            .clone()
     }
 
     /// The document in the policy model, built on first use and shared afterwards. Its
@@ -109,6 +115,7 @@ fn parse_line(line: &'static str) -> Option<ManagedPolicy> {
         updated: f.next()?,
         json: f.next()?,
         document: OnceLock::new(),
+        arn: OnceLock::new(),
     })
 }
 
@@ -149,7 +156,9 @@ pub struct BuiltIn;
 impl crate::load::KnownManaged for BuiltIn {
     fn exact_arn(&self, name: &str) -> Option<String> {
         match lookup(name) {
-            ManagedLookup::Found(found) if found.tolerated.is_empty() => Some(found.policy.arn()),
+            ManagedLookup::Found(found) if found.tolerated.is_empty() => {
+                Some(found.policy.arn().to_string())
+            }
             _ => None,
         }
     }
@@ -250,7 +259,7 @@ mod tests {
 
     fn found(reference: &str) -> (String, Vec<Tolerance>) {
         match lookup(reference) {
-            ManagedLookup::Found(m) => (m.policy.arn(), m.tolerated),
+            ManagedLookup::Found(m) => (m.policy.arn().to_string(), m.tolerated),
             other => panic!("{reference}: {other:?}"),
         }
     }

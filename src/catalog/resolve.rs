@@ -47,7 +47,7 @@ pub fn resolve_managed(source: &mut Source) {
                         format!("managed policy `{shown}` {why}; read as `{arn}`"),
                     ));
                 }
-                reference.name = p.name.to_string();
+                reference.name = smol_str::SmolStr::new_static(p.name);
                 reference.arn = arn;
                 reference.resolved = true;
                 policy.document = Some(p.document());

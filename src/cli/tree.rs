@@ -207,7 +207,7 @@ fn principal_json(p: &Option<Principal>) -> Value {
                 .iter()
                 .map(|e| {
                     (
-                        e.key.value.clone(),
+                        e.key.value.to_string(),
                         json!(e.values.iter().collect::<Vec<_>>()),
                     )
                 })
@@ -220,7 +220,7 @@ fn unknown_json(unknown: &[crate::model::UnknownElement]) -> Value {
     Value::Object(
         unknown
             .iter()
-            .map(|u| (u.key.value.clone(), u.value.clone()))
+            .map(|u| (u.key.value.to_string(), u.value.clone()))
             .collect(),
     )
 }
@@ -239,10 +239,10 @@ pub fn statement_json(s: &Statement) -> Value {
                         .map(|e| {
                             let values: Vec<&str> =
                                 e.values.iter().map(|v| v.text.as_str()).collect();
-                            (e.key.value.clone(), json!(values))
+                            (e.key.value.to_string(), json!(values))
                         })
                         .collect();
-                    (b.operator.value.clone(), Value::Object(keys))
+                    (b.operator.value.to_string(), Value::Object(keys))
                 })
                 .collect(),
         )

@@ -215,8 +215,8 @@ impl CompiledStatement {
             .collect();
         CompiledStatement {
             index,
-            sid: s.sid.as_ref().map(|t| t.value.clone()),
-            effect_written: s.effect.as_ref().map(|t| t.value.clone()),
+            sid: s.sid.as_ref().map(|t| t.value.to_string()),
+            effect_written: s.effect.as_ref().map(|t| t.value.to_string()),
             effect: s.effect(),
             actions,
             resources,

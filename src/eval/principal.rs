@@ -69,7 +69,7 @@ pub struct PrincipalSet {
 impl PrincipalSet {
     pub fn compile(principal: &Principal, not: bool) -> PrincipalSet {
         let values = match principal {
-            Principal::Wildcard(t) => vec![(t.value.clone(), Value::Everyone)],
+            Principal::Wildcard(t) => vec![(t.value.to_string(), Value::Everyone)],
             Principal::Map { entries, .. } => entries
                 .iter()
                 .flat_map(|e| {

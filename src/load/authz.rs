@@ -12,6 +12,8 @@ use crate::model::codes;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use smol_str::SmolStr;
+
 use crate::load::KnownManaged;
 use crate::load::document;
 use crate::load::holders::managed_ref;
@@ -136,7 +138,7 @@ const ROLE_BATCH: usize = 2048;
 /// tree of a whole dump is never in memory. The dump's managed policies (listed after the
 /// roles) are attached after the parse, by [`attach_listed`].
 struct RoleStream<'m> {
-    managed: &'m HashMap<String, Managed>,
+    managed: &'m HashMap<SmolStr, Managed>,
     batch: Vec<Node>,
     /// The top-level value the batch's roles belong to.
     batch_root: usize,
@@ -145,7 +147,7 @@ struct RoleStream<'m> {
 }
 
 impl<'m> RoleStream<'m> {
-    fn new(managed: &'m HashMap<String, Managed>) -> Self {
+    fn new(managed: &'m HashMap<SmolStr, Managed>) -> Self {
         RoleStream {
             managed,
             batch: Vec::new(),
@@ -177,7 +179,7 @@ impl<'m> RoleStream<'m> {
 
 /// A managed policy of the dump at its default version.
 struct Managed {
-    name: String,
+    name: SmolStr,
     document: Option<Arc<PolicyDocument>>,
     /// For an AWS managed policy: how the dump's default version compares with the
     /// built-in catalog's copy, when they differ.
@@ -186,7 +188,7 @@ struct Managed {
 
 /// Reads holders and documents; one per worker thread.
 struct Reader<'m> {
-    managed: &'m HashMap<String, Managed>,
+    managed: &'m HashMap<SmolStr, Managed>,
     diags: Vec<Diagnostic>,
     /// ARNs of the dump's managed policies this reader attached.
     used: HashSet<&'m str>,
@@ -209,7 +211,7 @@ const PARALLEL_CHUNK: usize = 512;
 /// caller, so they are freed on the thread that parsed them.
 fn read_all<'m, I: Sync, T: Send>(
     items: &[I],
-    managed: &'m HashMap<String, Managed>,
+    managed: &'m HashMap<SmolStr, Managed>,
     reader: &mut Reader<'m>,
     f: impl Fn(&mut Reader<'m>, &I) -> T + Sync,
 ) -> Vec<T> {
@@ -259,7 +261,7 @@ fn load_dump(
     let policies = read_all(items(root, "Policies"), &no_managed, &mut first, |r, p| {
         r.managed_policy(p, known)
     });
-    let managed: HashMap<String, Managed> = policies.into_iter().flatten().collect();
+    let managed: HashMap<SmolStr, Managed> = policies.into_iter().flatten().collect();
     let mut r = Reader::new(&managed);
     r.diags = first.diags;
     r.reported_encoding = first.reported_encoding;
@@ -307,7 +309,7 @@ fn load_dump(
     // AWS managed policies every account can attach are listed only when the dump holds
     // nothing else (taken with the AWS-managed filter).
     let only_policies = LISTS[..3].iter().all(|list| root.get(list).is_none());
-    let mut unattached: Vec<(&String, &Managed)> = managed
+    let mut unattached: Vec<(&SmolStr, &Managed)> = managed
         .iter()
         .filter(|(arn, _)| {
             !r.used.contains(arn.as_str()) && (only_policies || !arn.contains(":iam::aws:policy/"))
@@ -340,13 +342,13 @@ fn load_dump(
 
 /// A policy holding a managed policy's default version (or a reference when its document
 /// is not in the dump).
-fn attached(arn: &str, m: &Managed, kind: PolicyKind, loc: Loc) -> Policy {
+fn attached(arn: &SmolStr, m: &Managed, kind: PolicyKind, loc: Loc) -> Policy {
     Policy {
         name: m.name.clone(),
         kind,
         managed: Some(ManagedRef {
             name: m.name.clone(),
-            arn: arn.to_string(),
+            arn: arn.clone(),
             resolved: m.document.is_some(),
         }),
         document: m.document.clone(),
@@ -383,7 +385,7 @@ fn compared_with_catalog(
 }
 
 impl<'m> Reader<'m> {
-    fn new(managed: &'m HashMap<String, Managed>) -> Self {
+    fn new(managed: &'m HashMap<SmolStr, Managed>) -> Self {
         Reader {
             managed,
             diags: Vec::new(),
@@ -445,7 +447,7 @@ impl<'m> Reader<'m> {
     }
 
     /// A managed policy of the dump's `Policies` list, with its ARN, at its default version.
-    fn managed_policy(&mut self, p: &Node, known: &dyn KnownManaged) -> Option<(String, Managed)> {
+    fn managed_policy(&mut self, p: &Node, known: &dyn KnownManaged) -> Option<(SmolStr, Managed)> {
         let Some(arn) = text(p, "Arn") else {
             let name = text(p, "PolicyName").map_or_else(
                 || "a managed policy".to_string(),
@@ -457,7 +459,7 @@ impl<'m> Reader<'m> {
             );
             return None;
         };
-        let name = text(p, "PolicyName").unwrap_or(arn).to_string();
+        let name = SmolStr::from(text(p, "PolicyName").unwrap_or(arn));
         let versions = items(p, "PolicyVersionList");
         let default_id = text(p, "DefaultVersionId");
         let is_default = |v: &Node| match v.get("IsDefaultVersion").map(|d| &d.value) {
@@ -484,7 +486,7 @@ impl<'m> Reader<'m> {
             .as_deref()
             .and_then(|d| compared_with_catalog(arn, d, default_id.unwrap_or("default"), known));
         Some((
-            arn.to_string(),
+            arn.into(),
             Managed {
                 name,
                 document,
@@ -573,11 +575,11 @@ impl<'m> Reader<'m> {
     fn attach(&mut self, arn: &str, name: Option<&str>, kind: PolicyKind, loc: Loc) -> Policy {
         if let Some((key, m)) = self.managed.get_key_value(arn) {
             self.used.insert(key.as_str());
-            return attached(arn, m, kind, loc);
+            return attached(key, m, kind, loc);
         }
-        let mut policy = managed_ref(arn.to_string(), kind, loc, None);
+        let mut policy = managed_ref(arn.into(), kind, loc, None);
         if let Some(name) = name {
-            policy.name = name.to_string();
+            policy.name = name.into();
         }
         policy
     }

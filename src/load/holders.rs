@@ -2,6 +2,7 @@
 //! logical ID, a Terraform address) or by name; a holder named but not defined is created
 //! and noted as defined elsewhere.
 
+use smol_str::SmolStr;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{Loc, ManagedRef, Policy, PolicyKind, Role, RoleKind};
@@ -47,8 +48,8 @@ impl Holders {
 }
 
 /// A reference to a managed policy by ARN, for the catalog (or the user) to resolve.
-pub fn managed_ref(arn: String, kind: PolicyKind, loc: Loc, note: Option<String>) -> Policy {
-    let name = arn.rsplit('/').next().unwrap_or(&arn).to_string();
+pub fn managed_ref(arn: SmolStr, kind: PolicyKind, loc: Loc, note: Option<String>) -> Policy {
+    let name = SmolStr::from(arn.rsplit('/').next().unwrap_or(&arn));
     Policy {
         name: name.clone(),
         kind,

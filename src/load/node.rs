@@ -100,7 +100,7 @@ impl Node {
             Value::Object(members) => J::Object(
                 members
                     .iter()
-                    .map(|m| (m.key.value.clone(), m.value.to_json()))
+                    .map(|m| (m.key.value.to_string(), m.value.to_json()))
                     .collect(),
             ),
         }

@@ -16,6 +16,7 @@ use crate::model::codes;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use smol_str::SmolStr;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use crate::load::node::{Member, Node, Value};
@@ -309,7 +310,7 @@ fn merge(members: &mut Vec<Member>, merged: Vec<Member>) {
     if merged.is_empty() {
         return;
     }
-    let mut have: HashSet<String> = members.iter().map(|m| m.key.value.clone()).collect();
+    let mut have: HashSet<SmolStr> = members.iter().map(|m| m.key.value.clone()).collect();
     members.extend(
         merged
             .into_iter()

@@ -107,7 +107,7 @@ pub fn principal_to_json(p: &Principal) -> Value {
         Principal::Map { entries, .. } => Value::Object(
             entries
                 .iter()
-                .map(|e| (e.key.value.clone(), values_to_json(&e.values)))
+                .map(|e| (e.key.value.to_string(), values_to_json(&e.values)))
                 .collect(),
         ),
     }
@@ -121,9 +121,9 @@ pub fn condition_to_json(c: &Condition) -> Value {
                 let keys = block
                     .entries
                     .iter()
-                    .map(|e| (e.key.value.clone(), condition_values_to_json(e)))
+                    .map(|e| (e.key.value.to_string(), condition_values_to_json(e)))
                     .collect();
-                (block.operator.value.clone(), Value::Object(keys))
+                (block.operator.value.to_string(), Value::Object(keys))
             })
             .collect(),
     )

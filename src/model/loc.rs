@@ -1,6 +1,7 @@
 //! Where things stand in a source file: a line and column, and strings that carry theirs.
 
 use serde::Serialize;
+use smol_str::SmolStr;
 
 /// A position in a source file. Lines and columns are 1-based; a column counts characters
 /// (Unicode scalar values), not bytes. `Loc::default()` (0:0) means "no position known".
@@ -28,15 +29,17 @@ impl std::fmt::Display for Loc {
 }
 
 /// A string as the source wrote it, with the position of its first character
-/// (the opening quote for a JSON string).
+/// (the opening quote for a JSON string). Most strings of a policy (element names,
+/// `Allow`, most actions and condition keys) are short: up to 23 bytes are kept inline,
+/// with no allocation of their own, and a longer one is shared by its clones.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Text {
-    pub value: String,
+    pub value: SmolStr,
     pub loc: Loc,
 }
 
 impl Text {
-    pub fn new(value: impl Into<String>, loc: Loc) -> Self {
+    pub fn new(value: impl Into<SmolStr>, loc: Loc) -> Self {
         Text {
             value: value.into(),
             loc,

@@ -500,7 +500,7 @@ fn add_groups(b: &mut Builder<'_>, source: &Source, at: At) {
                 plural(d.document.statements.len(), "statement", "statements")
             );
             b.open(
-                Node::new(NodeKind::Policy, &first.name, at)
+                Node::new(NodeKind::Policy, first.name.as_str(), at)
                     .summary(summary)
                     .loc(first.loc),
             );
@@ -597,7 +597,7 @@ fn add_policy(b: &mut Builder<'_>, policy: &Policy, at: At) {
         summary.push_str(&format!(", shared document {}", n + 1));
     }
     b.open(
-        Node::new(NodeKind::Policy, &policy.name, at)
+        Node::new(NodeKind::Policy, policy.name.as_str(), at)
             .summary(summary)
             .loc(policy.loc),
     );
@@ -613,7 +613,7 @@ fn add_policy(b: &mut Builder<'_>, policy: &Policy, at: At) {
 fn add_document(b: &mut Builder<'_>, document: &PolicyDocument, at: At) {
     for u in &document.unknown {
         b.leaf(
-            Node::new(NodeKind::Unknown, &u.key.value, at)
+            Node::new(NodeKind::Unknown, u.key.value.as_str(), at)
                 .summary(u.value.to_string())
                 .loc(u.key.loc),
         );
@@ -702,7 +702,7 @@ fn add_statement(b: &mut Builder<'_>, s: &Statement, index: usize, at: At) {
     }
     for u in &s.unknown {
         b.leaf(
-            Node::new(NodeKind::Unknown, &u.key.value, at)
+            Node::new(NodeKind::Unknown, u.key.value.as_str(), at)
                 .summary(u.value.to_string())
                 .loc(u.key.loc),
         );
@@ -715,7 +715,7 @@ fn add_principal(b: &mut Builder<'_>, element: Element, p: &Principal, at: At) {
     match p {
         Principal::Wildcard(t) => {
             b.leaf(
-                Node::new(NodeKind::Value(element), &t.value, at.with_item(0))
+                Node::new(NodeKind::Value(element), t.value.as_str(), at.with_item(0))
                     .summary("everyone")
                     .loc(t.loc),
             );
@@ -726,7 +726,7 @@ fn add_principal(b: &mut Builder<'_>, element: Element, p: &Principal, at: At) {
                 .flat_map(|e| e.values.items.iter().map(move |t| (e, t)));
             for (i, (e, t)) in values.enumerate() {
                 b.leaf(
-                    Node::new(NodeKind::Value(element), &t.value, at.with_item(i))
+                    Node::new(NodeKind::Value(element), t.value.as_str(), at.with_item(i))
                         .summary(e.key.value.as_str())
                         .loc(t.loc),
                 );
@@ -742,7 +742,7 @@ fn add_values(b: &mut Builder<'_>, element: Element, v: &Values, at: At) {
         .actions
         .filter(|_| matches!(element, Element::Action | Element::NotAction));
     for (i, t) in v.items.iter().enumerate() {
-        let node = Node::new(NodeKind::Value(element), &t.value, at.with_item(i)).loc(t.loc);
+        let node = Node::new(NodeKind::Value(element), t.value.as_str(), at.with_item(i)).loc(t.loc);
         match lookup {
             None => {
                 b.leaf(node);
@@ -891,7 +891,7 @@ mod tests {
                 .statement(&sources)
                 .and_then(|s| s.sid.clone())
         };
-        assert_eq!(sid(4).map(|t| t.value), Some("Read".to_string()));
+        assert_eq!(sid(4).map(|t| t.value), Some("Read".into()));
         assert_eq!(sid(11), None);
         assert_eq!(at.policy(&sources).map(|p| p.name.as_str()), Some("p"));
         assert_eq!(at.source(&sources).map(|s| s.path.as_str()), Some("p.json"));

@@ -276,7 +276,11 @@ pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
         fill_str(&mut role.name, false, vars);
         fill_note(&mut role.note);
         for policy in &mut role.policies {
-            fill_str(&mut policy.name, false, vars);
+            let mut name = policy.name.to_string();
+            fill_str(&mut name, false, vars);
+            if name != policy.name {
+                policy.name = name.into();
+            }
             fill_note(&mut policy.note);
             let Some(doc) = policy.document.as_mut() else {
                 continue;
@@ -293,7 +297,11 @@ pub fn fill(source: &mut Source, vars: &BTreeMap<String, String>) {
                 .iter_mut()
                 .for_each(|s| fill_note(&mut s.note));
             copy.texts_mut(|field, s| {
-                fill_str(s, capitals_count_in(field), vars);
+                let mut text = s.to_string();
+                fill_str(&mut text, capitals_count_in(field), vars);
+                if text != *s {
+                    *s = text.into();
+                }
             });
             let statements = copy.statements.iter_mut().flat_map(|s| &mut s.unknown);
             for u in copy.unknown.iter_mut().chain(statements) {

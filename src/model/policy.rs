@@ -5,6 +5,8 @@
 //! string, so a document can be shown, reported on and written back as it was written.
 //! Elements IAM does not define are kept in `unknown`, never dropped.
 
+use smol_str::SmolStr;
+
 use super::loc::{Loc, Text};
 
 /// The two policy language versions AWS defines. Anything else is kept as written and
@@ -323,7 +325,7 @@ impl PolicyDocument {
 
     /// Calls `f` on every string of the document that a template could have filled in
     /// (unknown elements excluded), with the element it belongs to.
-    pub fn texts_mut(&mut self, mut f: impl FnMut(Field, &mut String)) {
+    pub fn texts_mut(&mut self, mut f: impl FnMut(Field, &mut SmolStr)) {
         if let Some(t) = &mut self.version {
             f(Field::Version, &mut t.value);
         }
@@ -389,7 +391,7 @@ impl Statement {
     }
 
     /// Like [`PolicyDocument::texts_mut`], for one statement; condition values included.
-    pub fn texts_mut(&mut self, f: &mut impl FnMut(Field, &mut String)) {
+    pub fn texts_mut(&mut self, f: &mut impl FnMut(Field, &mut SmolStr)) {
         if let Some(t) = &mut self.sid {
             f(Field::Sid, &mut t.value);
         }
@@ -420,7 +422,11 @@ impl Statement {
             for entry in &mut block.entries {
                 f(Field::ConditionKey, &mut entry.key.value);
                 for value in &mut entry.values {
-                    f(Field::ConditionValue, &mut value.text);
+                    let mut text = SmolStr::from(value.text.as_str());
+                    f(Field::ConditionValue, &mut text);
+                    if text != value.text {
+                        value.text = text.into();
+                    }
                 }
             }
         }

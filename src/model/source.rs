@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use smol_str::SmolStr;
 use serde::Serialize;
 
 use super::codes::Code;
@@ -159,7 +160,7 @@ impl RoleKind {
 /// A policy held by a role: a document with a kind, or a reference to a managed policy.
 #[derive(Clone, Debug, Default)]
 pub struct Policy {
-    pub name: String,
+    pub name: SmolStr,
     pub kind: PolicyKind,
     /// Set when this is a reference to a managed policy (an AWS managed policy from the
     /// catalog, or a customer managed policy by ARN).
@@ -176,7 +177,7 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub fn new(name: impl Into<String>, kind: PolicyKind, document: PolicyDocument) -> Self {
+    pub fn new(name: impl Into<SmolStr>, kind: PolicyKind, document: PolicyDocument) -> Self {
         let loc = document.loc;
         Policy {
             name: name.into(),
@@ -235,8 +236,8 @@ impl PolicyKind {
 /// A reference to a managed policy by name or ARN.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ManagedRef {
-    pub name: String,
-    pub arn: String,
+    pub name: SmolStr,
+    pub arn: SmolStr,
     /// Whether the policy's document was found (in the catalog or the source).
     pub resolved: bool,
 }

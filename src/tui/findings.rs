@@ -165,7 +165,7 @@ impl Places {
             let role = at.role(sources).map(|r| r.name.clone()).unwrap_or_default();
             let policy = at
                 .policy(sources)
-                .map(|p| p.name.clone())
+                .map(|p| p.name.to_string())
                 .unwrap_or_default();
             match node.kind {
                 NodeKind::Source => {

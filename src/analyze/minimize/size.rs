@@ -158,7 +158,7 @@ fn cut(s: Statement, room: usize, cost: &impl Fn(&Statement) -> usize) -> Vec<St
             size = base;
         }
         size += c;
-        current.push(item.value);
+        current.push(item.value.into());
     }
     if !current.is_empty() {
         out.push(with_actions(&s, current));

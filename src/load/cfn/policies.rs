@@ -64,7 +64,7 @@ pub fn managed_policies(
             continue;
         }
         let world = seed(&m.value);
-        let logical = &m.key.value;
+        let logical = &m.key.value.to_string();
         let name = first_string(t, prop(&m.value, "ManagedPolicyName"), &world, diags)
             .unwrap_or_else(|| logical.clone());
         let cond = condition_note(&m.value);
@@ -73,8 +73,8 @@ pub fn managed_policies(
             .map(|(doc, note)| {
                 let mut p = Policy::new(name.clone(), PolicyKind::Identity, doc);
                 p.managed = Some(ManagedRef {
-                    name: name.clone(),
-                    arn: format!("${{{logical}}}"),
+                    name: name.as_str().into(),
+                    arn: format!("${{{logical}}}").into(),
                     resolved: true,
                 });
                 p.note = join_notes(&[cond.as_deref(), note.as_deref()]);
@@ -196,11 +196,11 @@ pub fn attached(
                 return attach_all(holders, &targets, &policies);
             }
             if !targets.is_empty() {
-                managed.used.insert(key.value.clone());
+                managed.used.insert(key.value.to_string());
             }
             let policies = managed
                 .by_logical_id
-                .get(&key.value)
+                .get(key.value.as_str())
                 .cloned()
                 .unwrap_or_default();
             (policies, targets)
@@ -250,7 +250,7 @@ fn named_documents(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Policy> {
     let name = first_string(t, prop(resource, name_property), world, diags)
-        .unwrap_or_else(|| key.value.clone());
+        .unwrap_or_else(|| key.value.to_string());
     let cond = condition_note(resource);
     documents(t, prop(resource, "PolicyDocument"), world, diags)
         .into_iter()
@@ -290,7 +290,7 @@ fn resource_policy(
         })
         .collect();
     let name = if names.is_empty() {
-        key.value.clone()
+        key.value.to_string()
     } else {
         names.join(", ")
     };
@@ -428,7 +428,7 @@ fn managed_refs(
             for iv in variants(t, &lv.world, diags, |r| r.string(item)) {
                 if let Some(arn) = iv.value {
                     let note = join_notes(&[lv.note.as_deref(), iv.note.as_deref()]);
-                    out.push(managed_ref(arn, kind, item.loc, note));
+                    out.push(managed_ref(arn.into(), kind, item.loc, note));
                 }
             }
         }

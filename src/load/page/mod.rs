@@ -304,15 +304,15 @@ impl Page {
             if !self.arns.insert((index, arn)) {
                 return;
             }
-            self.names.insert((index, policy.name.clone()));
-        } else if !self.names.insert((index, policy.name.clone())) {
-            let base = std::mem::take(&mut policy.name);
+            self.names.insert((index, policy.name.to_string()));
+        } else if !self.names.insert((index, policy.name.to_string())) {
+            let base = std::mem::take(&mut policy.name).to_string();
             let n = self.numbers.entry((index, base.clone())).or_insert(1);
             loop {
                 *n += 1;
                 let candidate = format!("{base} #{n}");
                 if self.names.insert((index, candidate.clone())) {
-                    policy.name = candidate;
+                    policy.name = candidate.into();
                     break;
                 }
             }
@@ -324,10 +324,10 @@ impl Page {
 /// A reference to a managed policy, unresolved until the catalog fills it in.
 fn managed_policy(m: &prose::ManagedName, note: Option<String>) -> Policy {
     let mut policy =
-        crate::load::holders::managed_ref(m.arn.clone(), PolicyKind::Identity, m.loc, note);
-    policy.name.clone_from(&m.name);
+        crate::load::holders::managed_ref(m.arn.as_str().into(), PolicyKind::Identity, m.loc, note);
+    policy.name = m.name.as_str().into();
     if let Some(managed) = &mut policy.managed {
-        managed.name.clone_from(&m.name);
+        managed.name = m.name.as_str().into();
     }
     policy
 }

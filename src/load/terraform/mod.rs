@@ -369,7 +369,7 @@ impl Config<'_, '_> {
                 Some(policy)
             }
             None if self.diags[before..].iter().any(|d| d.unread_to.is_some()) => Some(Policy {
-                name,
+                name: name.into(),
                 kind,
                 loc: self.hcl.at(expr),
                 ..Policy::default()
@@ -391,8 +391,8 @@ impl Config<'_, '_> {
             {
                 if p.document.is_some() {
                     p.managed = Some(ManagedRef {
-                        name: shown,
-                        arn: format!("${{{address}.arn}}"),
+                        name: shown.into(),
+                        arn: format!("${{{address}.arn}}").into(),
                         resolved: true,
                     });
                 }
@@ -489,7 +489,7 @@ impl Config<'_, '_> {
             p.loc = loc;
             return p;
         }
-        managed_ref(arn.to_string(), kind, loc, None)
+        managed_ref(arn.into(), kind, loc, None)
     }
 
     /// The holder an argument names: a reference to a role, user or group of this file, or
@@ -577,7 +577,7 @@ impl Config<'_, '_> {
                     let mut p = match arn {
                         Some(arn) => self.managed_policy(arn, PolicyKind::Identity, *loc),
                         None => Policy {
-                            name: format!("policy_arn of {}", label(block, 1).unwrap_or(kind)),
+                            name: format!("policy_arn of {}", label(block, 1).unwrap_or(kind)).into(),
                             loc: *loc,
                             ..Policy::default()
                         },
