@@ -2,6 +2,7 @@
 //! key, and where it is (source, role, policy, statement, line and column).
 
 use serde::Serialize;
+use smol_str::SmolStr;
 
 use super::codes::{Category, Code};
 use crate::model::{Loc, Policy, Role, Severity, Source, Statement};
@@ -12,16 +13,16 @@ pub struct Finding {
     pub severity: Severity,
     pub category: Category,
     pub message: String,
-    pub path: String,
-    pub role: Option<String>,
-    pub policy: Option<String>,
+    pub path: SmolStr,
+    pub role: Option<SmolStr>,
+    pub policy: Option<SmolStr>,
     /// The statement's number in its policy, counting from 1 as `tree` and `why` do.
     pub statement: Option<usize>,
-    pub sid: Option<String>,
+    pub sid: Option<SmolStr>,
     pub line: u32,
     pub column: u32,
     /// The action the finding is about, when there is one.
-    pub action: Option<String>,
+    pub action: Option<SmolStr>,
 }
 
 impl Finding {
@@ -84,13 +85,13 @@ impl<'a> Place<'a> {
             severity,
             category,
             message,
-            path: self.source.path.clone(),
-            role: self.role.map(|r| r.name.clone()),
-            policy: self.policy.map(|p| p.name.to_string()),
+            path: self.source.path.as_str().into(),
+            role: self.role.map(|r| r.name.as_str().into()),
+            policy: self.policy.map(|p| p.name.clone()),
             statement: self.statement.map(|(i, _)| i + 1),
             sid: self
                 .statement
-                .and_then(|(_, s)| s.sid.as_ref().map(|t| t.value.to_string())),
+                .and_then(|(_, s)| s.sid.as_ref().map(|t| t.value.clone())),
             line: loc.line,
             column: loc.column,
             action: None,
@@ -101,7 +102,7 @@ impl<'a> Place<'a> {
 impl Finding {
     /// The same finding, about `action`.
     pub fn about_action(mut self, action: &str) -> Self {
-        self.action = Some(action.to_string());
+        self.action = Some(action.into());
         self
     }
 }

@@ -15,6 +15,7 @@ use super::review_file::Verdict;
 use super::{Finding, security};
 use crate::catalog::AccessLevel;
 use crate::model::{PolicyKind, Severity, Source};
+use smol_str::SmolStr;
 
 /// What the report is about besides the review itself.
 pub struct Header<'a> {
@@ -552,11 +553,11 @@ fn severity_title(s: Severity) -> &'static str {
 }
 
 fn finding_place(f: &Finding) -> String {
-    let mut parts = vec![f.path.clone()];
-    parts.extend(f.role.clone());
-    parts.extend(f.policy.clone());
+    let mut parts = vec![f.path.to_string()];
+    parts.extend(f.role.as_ref().map(SmolStr::to_string));
+    parts.extend(f.policy.as_ref().map(SmolStr::to_string));
     if let Some(sid) = &f.sid {
-        parts.push(sid.clone());
+        parts.push(sid.to_string());
     } else if let Some(n) = f.statement {
         parts.push(format!("Statement {n}"));
     }

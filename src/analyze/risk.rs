@@ -39,7 +39,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::codes::{
     CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, INFRASTRUCTURE_MODIFICATION,
@@ -403,14 +403,13 @@ pub fn source(source: &Source, out: &mut Vec<Finding>) {
             .policies
             .iter()
             .filter(|p| p.kind == PolicyKind::Boundary);
+        let judged_policies = policies.iter().map(|(_, p)| *p).chain(boundary);
+        let shareable = judged_policies
+            .clone()
+            .all(|p| p.document.as_ref().is_none_or(|d| Arc::strong_count(d) > 1));
         let signature = (
             role.kind,
-            policies
-                .iter()
-                .map(|(_, p)| *p)
-                .chain(boundary)
-                .map(document_id)
-                .collect::<Vec<usize>>(),
+            judged_policies.map(document_id).collect::<Vec<usize>>(),
         );
         // A document holder's policies (a managed policy attached to nothing) are each
         // judged alone; any other holder's together.
@@ -445,9 +444,12 @@ pub fn source(source: &Source, out: &mut Vec<Finding>) {
         }
         match same {
             Some(same) => same.iter().for_each(|&i| merged[i].1.push(&role.name)),
-            None => {
+            // A holder with a document no other policy holds (its own inline policy) has a
+            // signature no other holder can have: not kept.
+            None if shareable => {
                 judged.insert(signature, indices);
             }
+            None => {}
         }
     }
     for (mut f, holders) in merged {
@@ -642,7 +644,7 @@ fn document_id(policy: &Policy) -> usize {
     policy
         .document
         .as_ref()
-        .map_or(0, |d| std::sync::Arc::as_ptr(d) as usize)
+        .map_or(0, |d| Arc::as_ptr(d) as usize)
 }
 
 /// Whether an action belongs to a category.
@@ -879,6 +881,7 @@ fn report(
 mod tests {
     use super::*;
     use crate::analyze::findings_of;
+    use smol_str::SmolStr;
 
     #[test]
     fn every_listed_action_is_in_the_catalog() {
@@ -1040,7 +1043,11 @@ mod tests {
                     .next()
                     .unwrap_or("")
                     .to_string();
-                (f.code.to_string(), f.role.unwrap_or_default(), holders)
+                (
+                    f.code.to_string(),
+                    f.role.unwrap_or_default().to_string(),
+                    holders,
+                )
             })
             .collect();
         let expected = |code: &str| {
@@ -1109,7 +1116,7 @@ mod tests {
             &text,
             &crate::assemble::Options::default(),
         )];
-        let found: Vec<(Option<String>, Option<usize>, u32, String)> =
+        let found: Vec<(Option<SmolStr>, Option<usize>, u32, String)> =
             crate::analyze::check(&sources)
                 .into_iter()
                 .filter(|f| f.code == "privilege-escalation" && f.role.as_deref() == Some("dev"))
@@ -1118,7 +1125,7 @@ mod tests {
         assert_eq!(
             found,
             [(
-                Some("deploy".to_string()),
+                Some("deploy".into()),
                 Some(1),
                 3,
                 "iam:PassRole on `arn:aws:iam::111122223333:role/app-*` + lambda:CreateFunction lets the holder run code as role `app-admin` of these inputs, with that role's permissions".to_string()

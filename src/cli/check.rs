@@ -38,11 +38,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     // another thread's arena).
     let check = |source: Source| {
         let mut findings = analyze::check(std::slice::from_ref(&source));
+        // The findings own what they say: the source is freed before they are written.
+        drop(source);
         let suppressed = ignore::apply(&mut findings, &args.ignore, &rules);
         let counted = Tally::of(&findings, suppressed);
         let printed = match format {
             CheckFormat::Text => vec![source_text(&findings, style)],
-            CheckFormat::Json => findings.iter().map(to_json).collect(),
+            // Each finding freed as it is written.
+            CheckFormat::Json => findings.drain(..).map(|f| to_json(&f)).collect(),
             CheckFormat::Sarif => Vec::new(),
         };
         let kept = if format == CheckFormat::Sarif {

@@ -3,6 +3,7 @@
 //! location.
 
 use serde_json::{Value, json};
+use smol_str::SmolStr;
 
 use crate::analyze::{CODES, Category, Finding};
 use crate::model::Severity;
@@ -125,13 +126,17 @@ pub fn log(findings: &[Finding]) -> Value {
 fn logical(f: &Finding) -> Vec<Value> {
     let mut name = Vec::new();
     if let Some(r) = &f.role {
-        name.push(r.clone());
+        name.push(r.to_string());
     }
     if let Some(p) = &f.policy {
-        name.push(p.clone());
+        name.push(p.to_string());
     }
     if let Some(i) = f.statement {
-        name.push(f.sid.clone().unwrap_or_else(|| format!("statement {i}")));
+        name.push(
+            f.sid
+                .as_ref()
+                .map_or_else(|| format!("statement {i}"), SmolStr::to_string),
+        );
     }
     if name.is_empty() {
         return Vec::new();

@@ -193,6 +193,8 @@ struct Reader<'m> {
     /// ARNs of the dump's managed policies this reader attached.
     used: HashSet<&'m str>,
     reported_encoding: bool,
+    /// The strings [`Reader::shared`] gave out.
+    strings: HashSet<SmolStr>,
 }
 
 fn text<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
@@ -391,6 +393,7 @@ impl<'m> Reader<'m> {
             diags: Vec::new(),
             used: HashSet::new(),
             reported_encoding: false,
+            strings: HashSet::new(),
         }
     }
 
@@ -500,9 +503,16 @@ impl<'m> Reader<'m> {
         let name = text(node, name_key).unwrap_or("(unnamed)");
         let mut role = Role::new(name, kind);
         // Room for every policy (a role's trust policy and a boundary included), so that
-        // the list of each of a dump's many holders is allocated once.
+        // the list of each of a dump's many holders is allocated once, at its size.
+        let present = |key| node.get(key).is_some_and(|n| n.value != Value::Null);
+        let trust_and_boundary = [
+            kind == RoleKind::Role && present("AssumeRolePolicyDocument"),
+            present("PermissionsBoundary"),
+        ];
         role.policies = Vec::with_capacity(
-            items(node, inline_key).len() + items(node, "AttachedManagedPolicies").len() + 2,
+            items(node, inline_key).len()
+                + items(node, "AttachedManagedPolicies").len()
+                + trust_and_boundary.iter().filter(|&&p| p).count(),
         );
         role.loc = node.loc;
         role.arn = text(node, "Arn").map(str::to_string);
@@ -577,11 +587,23 @@ impl<'m> Reader<'m> {
             self.used.insert(key.as_str());
             return attached(key, m, kind, loc);
         }
-        let mut policy = managed_ref(arn.into(), kind, loc, None);
-        if let Some(name) = name {
-            policy.name = name.into();
+        let mut policy = managed_ref(self.shared(arn), kind, loc, None);
+        policy.name = self.shared(name.unwrap_or(&policy.name));
+        if let Some(reference) = &mut policy.managed {
+            reference.name = self.shared(&reference.name);
         }
         policy
+    }
+
+    /// `s` as a string shared with every other use of it by this reader: the references
+    /// to one managed policy (its ARN and name, held by thousands of roles) are one string.
+    fn shared(&mut self, s: &str) -> SmolStr {
+        if let Some(known) = self.strings.get(s) {
+            return known.clone();
+        }
+        let s = SmolStr::from(s);
+        self.strings.insert(s.clone());
+        s
     }
 
     /// A policy document given as an object, a JSON string or a URL-encoded JSON string.

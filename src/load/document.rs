@@ -25,6 +25,9 @@ pub fn build(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
         return doc;
     };
     let mut seen = Vec::new();
+    // Lists are sized to what they will hold: grown and shrunk, each would leave a hole
+    // behind, and a dump holds a document per holder.
+    doc.keys.reserve_exact(members.len());
     for m in members {
         doc.keys.push(m.key.clone());
         let Some(name) = element_name(&m.key, &DOCUMENT_ELEMENTS[..], "policy", &mut seen, diags)
@@ -42,7 +45,9 @@ pub fn build(node: &Node, diags: &mut Vec<Diagnostic>) -> PolicyDocument {
             _ => match &m.value.value {
                 Value::Array(items) => {
                     doc.statement_is_object = false;
-                    doc.statements = items.iter().filter_map(|s| statement(s, diags)).collect();
+                    doc.statements = Vec::with_capacity(items.len());
+                    let read = items.iter().filter_map(|s| statement(s, diags));
+                    doc.statements.extend(read);
                 }
                 Value::Object(_) => {
                     doc.statement_is_object = true;
@@ -173,6 +178,7 @@ fn statement(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Statement> {
         ..Statement::default()
     };
     let mut seen = Vec::new();
+    s.keys.reserve_exact(members.len());
     for m in members {
         s.keys.push(m.key.clone());
         let known = &STATEMENT_ELEMENTS[..];
@@ -271,7 +277,7 @@ fn account_id_as_number(digits: &str, loc: Loc) -> Diagnostic {
 /// One string or a list of strings (Action, Resource, principal values).
 fn values(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Values> {
     let mut out = Values {
-        items: Vec::new(),
+        items: Vec::with_capacity(node.as_array().map_or(1, <[Node]>::len)),
         single: false,
         loc: node.loc,
     };
@@ -350,7 +356,7 @@ fn principal(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Pri
             })
         }
         Value::Object(members) => {
-            let mut entries = Vec::new();
+            let mut entries = Vec::with_capacity(members.len());
             for m in members {
                 if crate::model::PrincipalType::parse(&m.key.value).is_none() {
                     diags.push(Diagnostic::new(

@@ -16,8 +16,8 @@ use crate::model::codes;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use smol_str::SmolStr;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use smol_str::SmolStr;
 
 use crate::load::node::{Member, Node, Value};
 use crate::model::{Diagnostic, Loc, Text};

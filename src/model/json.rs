@@ -162,6 +162,8 @@ fn serialize(value: &impl Serialize, formatter: impl Formatter) -> String {
     if let Err(e) = value.serialize(&mut serializer) {
         eprintln!("iamscope: cannot write JSON: {e}");
     }
+    // Sized to the text: a command may hold many of them until they are printed in order.
+    bytes.shrink_to_fit();
     String::from_utf8(bytes).unwrap_or_default()
 }
 

@@ -742,7 +742,8 @@ fn add_values(b: &mut Builder<'_>, element: Element, v: &Values, at: At) {
         .actions
         .filter(|_| matches!(element, Element::Action | Element::NotAction));
     for (i, t) in v.items.iter().enumerate() {
-        let node = Node::new(NodeKind::Value(element), t.value.as_str(), at.with_item(i)).loc(t.loc);
+        let node =
+            Node::new(NodeKind::Value(element), t.value.as_str(), at.with_item(i)).loc(t.loc);
         match lookup {
             None => {
                 b.leaf(node);

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use smol_str::SmolStr;
 use serde::Serialize;
+use smol_str::SmolStr;
 
 use super::codes::Code;
 use super::loc::Loc;

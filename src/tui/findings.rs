@@ -3,6 +3,7 @@
 //! with counts; filtered by severity) and the cursor. Also the severity mark each tree
 //! node carries in the gutter: the worst finding in its subtree.
 
+use smol_str::SmolStr;
 use std::collections::HashMap;
 
 use crate::analyze::{Finding, check};
@@ -199,12 +200,15 @@ impl Places {
     }
 
     fn node(&self, f: &Finding) -> Option<NodeId> {
-        let source = *self.sources.get(&f.path)?;
-        let role = f.role.clone().unwrap_or_default();
+        let source = *self.sources.get(f.path.as_str())?;
+        let role = f.role.as_ref().map(SmolStr::to_string).unwrap_or_default();
         if let Some(policy) = &f.policy {
             let statement = f.statement.unwrap_or(0);
             for n in [statement, 0] {
-                if let Some(id) = self.named.get(&(source, role.clone(), policy.clone(), n)) {
+                if let Some(id) = self
+                    .named
+                    .get(&(source, role.clone(), policy.to_string(), n))
+                {
                     return Some(*id);
                 }
             }

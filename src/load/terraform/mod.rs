@@ -577,7 +577,8 @@ impl Config<'_, '_> {
                     let mut p = match arn {
                         Some(arn) => self.managed_policy(arn, PolicyKind::Identity, *loc),
                         None => Policy {
-                            name: format!("policy_arn of {}", label(block, 1).unwrap_or(kind)).into(),
+                            name: format!("policy_arn of {}", label(block, 1).unwrap_or(kind))
+                                .into(),
                             loc: *loc,
                             ..Policy::default()
                         },

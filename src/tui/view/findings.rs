@@ -75,8 +75,8 @@ fn row(app: &App, row: Row, theme: Theme) -> Line<'static> {
             let f = &all[i];
             let place = match (&f.policy, f.statement) {
                 (Some(p), Some(s)) => format!("{p} #{s}"),
-                (Some(p), None) => p.clone(),
-                _ => f.path.clone(),
+                (Some(p), None) => p.to_string(),
+                _ => f.path.to_string(),
             };
             Line::from(vec![
                 Span::styled(format!("    {}:{} ", f.line, f.column), theme.dim()),

@@ -132,9 +132,11 @@ fn place(app: &App, hit: &Hit) -> String {
                 // The statement by its Sid, else by its number in its policy.
                 let s = pattern.at.statement(sources);
                 let name = match (s, pattern.at.statement) {
-                    (Some(s), _) if s.sid.is_some() => {
-                        s.sid.as_ref().map(|t| t.value.to_string()).unwrap_or_default()
-                    }
+                    (Some(s), _) if s.sid.is_some() => s
+                        .sid
+                        .as_ref()
+                        .map(|t| t.value.to_string())
+                        .unwrap_or_default(),
                     (Some(s), Some(i)) => statement_label(i, s),
                     _ => String::new(),
                 };
