@@ -441,7 +441,7 @@ mod tests {
         let read = read.expect("the plain dump is read a window at a time");
         let whole = owned_bytes(shown, files::read(dump).unwrap(), None, known);
         assert_eq!(format!("{read:?}"), format!("{whole:?}"));
-        // A policy, a page, a dump that is not plain JSON: read whole.
+        // A policy and a page are read whole; another plain dump a window at a time.
         for other in [
             "sample-policies/identity-with-conditions.json",
             "tests/fixtures/shapes/dump-in-page.md",
