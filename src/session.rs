@@ -210,23 +210,51 @@ pub fn for_each_source<T: Send>(
     };
     let jobs = pool::jobs(common.jobs);
     pool::ordered_by_size(
-        &inputs,
+        &batches(&inputs),
         jobs,
-        Input::len,
-        load,
-        |loaded: Result<_, ReadError>| match loaded {
-            Ok((names, result)) => {
-                named.extend(names);
-                consume(result);
-            }
-            Err(e) => {
-                all_read = false;
-                eprintln!("iamscope: {e}");
+        |batch| batch.iter().map(Input::len).sum(),
+        |batch| batch.iter().map(load).collect::<Vec<_>>(),
+        |loaded: Vec<Result<_, ReadError>>| {
+            for one in loaded {
+                match one {
+                    Ok((names, result)) => {
+                        named.extend(names);
+                        consume(result);
+                    }
+                    Err(e) => {
+                        all_read = false;
+                        eprintln!("iamscope: {e}");
+                    }
+                }
             }
         },
     );
     warn_unused_vars(common, |name| named.contains(name));
     all_read
+}
+
+/// At most this many inputs are handed to a thread at once, and past the first of them at
+/// most [`BATCH_BYTES`]: handed over one by one, the hand-offs between threads cost more
+/// than checking a small policy (a folder of 1,594 policies: 8% of the CPU time).
+const BATCH_INPUTS: usize = 16;
+const BATCH_BYTES: u64 = 256 << 10;
+
+/// `inputs` in consecutive groups of small files, each handed to a thread at once; a large
+/// file is a group of its own.
+fn batches(inputs: &[Input]) -> Vec<&[Input]> {
+    let mut groups = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, input) in inputs.iter().enumerate() {
+        if i > start && (i - start == BATCH_INPUTS || bytes + input.len() > BATCH_BYTES) {
+            groups.push(&inputs[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += input.len();
+    }
+    if start < inputs.len() {
+        groups.push(&inputs[start..]);
+    }
+    groups
 }
 
 /// The inputs `paths` name, directories walked, and what the walks could not read.
@@ -294,6 +322,29 @@ fn warn_unused_vars(common: &Common, used: impl Fn(&str) -> bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_files_are_handed_over_a_few_at_a_time_and_a_large_one_alone() {
+        let file = |len| Input::File(String::new(), PathBuf::new(), len);
+        let mut inputs: Vec<Input> = (0..BATCH_INPUTS + 3).map(|_| file(1_000)).collect();
+        inputs.push(file(BATCH_BYTES));
+        inputs.push(file(1_000));
+        inputs.push(Input::Stdin);
+        let sizes: Vec<Vec<u64>> = batches(&inputs)
+            .iter()
+            .map(|b| b.iter().map(Input::len).collect())
+            .collect();
+        assert_eq!(
+            sizes,
+            [
+                vec![1_000; BATCH_INPUTS],
+                vec![1_000; 3],
+                vec![BATCH_BYTES],
+                vec![1_000, 0],
+            ]
+        );
+        assert!(batches(&[]).is_empty());
+    }
 
     #[test]
     fn vars_need_a_name_and_an_equals_sign() {
