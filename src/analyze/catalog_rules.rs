@@ -3,14 +3,15 @@
 //! of an action can be, and `iam:PassRole` on every role.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+
+use foldhash::{HashMap, HashSet};
 
 use super::arn::{self, OpenedResource};
 use super::codes::{
     COULD_BE_SCOPED, Code, PASS_ROLE_STAR, RESOURCE_MISMATCH, UNKNOWN_ACTION, UNKNOWN_SERVICE,
 };
 use super::finding::{Finding, Place};
-use super::grants::{denied_everywhere, is_catalog_pattern, may_apply, statement_actions};
+use super::grants::{self, denied_everywhere, is_catalog_pattern, may_apply, statement_actions};
 use super::suggest::{self, Hints};
 use super::{esc, list};
 use crate::catalog::operations::{self, Authorization};
@@ -105,19 +106,21 @@ pub struct Names {
 impl Names {
     /// The code and message for an action the catalog does not know, as written.
     fn judge(&mut self, written: &str) -> Option<(&'static Code, String)> {
-        if let Some(found) = self.judged.get(written) {
-            return found.clone();
-        }
         if KNOWN.with_borrow(|known| known.contains(written)) {
             return None;
         }
+        if let Some(found) = self.judged.get(written) {
+            return found.clone();
+        }
         let found = unknown_action(written, &mut self.hints);
-        if found.is_none() {
-            KNOWN.with_borrow_mut(|known| {
-                if known.len() < REMEMBERED && written.len() <= LONGEST_REMEMBERED {
-                    known.insert(written.to_string());
-                }
-            });
+        if found.is_none()
+            && KNOWN.with_borrow_mut(|known| {
+                known.len() < REMEMBERED
+                    && written.len() <= LONGEST_REMEMBERED
+                    && known.insert(written.to_string())
+            })
+        {
+            return None;
         }
         self.judged.insert(written.to_string(), found.clone());
         found
@@ -232,7 +235,7 @@ fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, St
             )
         }
         Some(service) => {
-            if !catalog.expand(written).unwrap_or_default().is_empty() {
+            if grants::expansion(written).is_some_and(|e| !e.is_empty()) {
                 return None;
             }
             if let Some(authorization) = operations::exception(prefix, name) {

@@ -244,17 +244,16 @@ impl<'k> KeySupport<'k> {
 
     /// Whether `action` supports the key.
     fn by(&self, action: &Action) -> bool {
-        let own = listed_keys(action);
-        if own.iter().any(|k| self.fits(k)) {
+        if listed_keys(action).any(|k| self.fits(k)) {
             return true;
         }
         self.info.source == KeySource::Service(action.service)
-            && (own.is_empty()
+            && (listed_keys(action).next().is_none()
                 || *self.listed_by_none.get_or_init(|| {
                     !Catalog::get().service(action.service).is_some_and(|s| {
                         s.actions()
                             .iter()
-                            .any(|a| listed_keys(a).iter().any(|k| self.fits(k)))
+                            .any(|a| listed_keys(a).any(|k| self.fits(k)))
                     })
                 }))
     }
@@ -262,16 +261,15 @@ impl<'k> KeySupport<'k> {
 
 /// The condition keys the catalog lists for an action: its own, and those of its resource
 /// types (as the action uses them, and in general).
-fn listed_keys(action: &Action) -> Vec<&'static str> {
+fn listed_keys(action: &Action) -> impl Iterator<Item = &'static str> + '_ {
     let service = Catalog::get().service(action.service);
-    let mut keys: Vec<&str> = action.condition_keys().collect();
-    for rt in &action.resource_types {
-        keys.extend(rt.condition_keys());
-        if let Some(t) = service.and_then(|s| s.resource_type(rt.name)) {
-            keys.extend(t.condition_keys());
-        }
-    }
-    keys
+    action
+        .condition_keys()
+        .chain(action.resource_types.iter().flat_map(move |rt| {
+            let general = service.and_then(|s| s.resource_type(rt.name));
+            rt.condition_keys()
+                .chain(general.into_iter().flat_map(|t| t.condition_keys()))
+        }))
 }
 
 fn unsupported_key(

@@ -3,10 +3,12 @@
 //! patterns) or names every resource of it, and which of a holder's policies count for what
 //! it is granted. The risk categories and the permission matrix both read grants this way.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use super::arn::{self, OpenedResource};
-use crate::catalog::{Action, Catalog};
+use crate::catalog::{Action, ActionSet, Catalog, Expansion};
 use crate::model::{Policy, PolicyKind, Role, Source, Statement, Text, Values};
 
 /// The catalog actions a statement's Action (or NotAction) covers, each once, with the
@@ -17,15 +19,20 @@ pub fn statement_actions(s: &Statement) -> Vec<(&'static Action, Option<&Text>)>
     let catalog = Catalog::get();
     if let Some(action) = &s.action {
         let patterns = distinct_patterns(action);
+        let expansion = |pattern: &Text| expansion(&pattern.value);
         if let [pattern] = patterns.as_slice() {
-            let actions = catalog.expand(&pattern.value).unwrap_or_default();
-            return actions.into_iter().map(|a| (a, Some(*pattern))).collect();
+            let actions = expansion(pattern);
+            return actions
+                .iter()
+                .flat_map(Expansion::iter)
+                .map(|a| (a, Some(*pattern)))
+                .collect();
         }
-        let mut seen = vec![false; catalog.action_count()];
+        let mut seen = ActionSet::new();
         let mut out = Vec::new();
         for pattern in patterns {
-            for a in catalog.expand(&pattern.value).unwrap_or_default() {
-                if !std::mem::replace(&mut seen[a.id()], true) {
+            for a in expansion(pattern).iter().flat_map(Expansion::iter) {
+                if seen.insert(a) {
                     out.push((a, Some(pattern)));
                 }
             }
@@ -50,16 +57,57 @@ pub fn statement_actions(s: &Statement) -> Vec<(&'static Action, Option<&Text>)>
         .collect()
 }
 
+/// How many expansions one thread remembers, and of patterns how long: every pattern the
+/// AWS managed policies write, little memory for a folder of strangers' files.
+const REMEMBERED: usize = 50_000;
+const LONGEST_REMEMBERED: usize = 256;
+
+thread_local! {
+    /// The expansions of the patterns this thread has read, as written: a folder of
+    /// policies writes the same patterns over and over, and several rules read each
+    /// statement's actions.
+    static EXPANSIONS: RefCell<HashMap<Box<str>, Option<Expansion<'static>>>> =
+        RefCell::default();
+}
+
+/// What `pattern` covers in the embedded catalog (`None` for a pattern IAM cannot read),
+/// remembered by this thread.
+pub fn expansion(pattern: &str) -> Option<Expansion<'static>> {
+    if let Some(known) = EXPANSIONS.with_borrow(|known| known.get(pattern).cloned()) {
+        return known;
+    }
+    let found = Catalog::get().expansion(pattern).ok();
+    EXPANSIONS.with_borrow_mut(|known| {
+        if known.len() < REMEMBERED && pattern.len() <= LONGEST_REMEMBERED {
+            known.insert(pattern.into(), found.clone());
+        }
+    });
+    found
+}
+
 /// The patterns of an Action or NotAction, each once ignoring letter case (which matching
 /// ignores too), in the order first written.
 pub fn distinct_patterns(values: &Values) -> Vec<&Text> {
+    let items = &values.items;
+    if items.len() <= FEW_PATTERNS {
+        // Compared with the ones kept, as most lists are short: no text is lower-cased.
+        let mut kept: Vec<&Text> = Vec::with_capacity(items.len());
+        for t in items {
+            if !kept.iter().any(|k| k.value.eq_ignore_ascii_case(&t.value)) {
+                kept.push(t);
+            }
+        }
+        return kept;
+    }
     let mut seen = HashSet::new();
-    values
-        .items
+    items
         .iter()
         .filter(|t| seen.insert(t.value.to_ascii_lowercase()))
         .collect()
 }
+
+/// Up to this many patterns, [`distinct_patterns`] compares each with those kept.
+const FEW_PATTERNS: usize = 16;
 
 /// Whether the resource ARN pattern of a catalog resource type is one iamscope can reason
 /// about (every catalog pattern is today; a test keeps it so).

@@ -31,8 +31,9 @@ mod validity;
 pub use catalog_rules::action_problem;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::Arc;
+
+use foldhash::{HashSet, HashSetExt};
 
 pub use codes::{CODES, Category, Code};
 pub use finding::{Finding, Place};

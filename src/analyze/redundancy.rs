@@ -5,7 +5,8 @@
 //! the redundant one lacks.
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::codes::{REDUNDANCY_NOT_CHECKED, REDUNDANT_ACTION, REDUNDANT_STATEMENT};
 use super::esc;
@@ -15,25 +16,32 @@ use crate::eval::parse_operator;
 use crate::model::glob::{covers, has_wildcard};
 use crate::model::{Effect, PolicyDocument, PolicyKind, Principal, Statement};
 
-/// An action pattern read once for comparing: as written, lower-cased, and its service.
+/// An action pattern read once for comparing: as written, lower-cased, its service, and
+/// whether IAM can read it at all.
 struct Key<'a> {
     text: &'a str,
     lower: String,
-    /// The service part, lower-cased; `*` for `*`.
-    service: String,
+    /// Where the service part ends in `lower`; `None` for `*` (and unreadable patterns).
+    colon: Option<usize>,
     wild: bool,
+    valid: bool,
 }
 
 impl<'a> Key<'a> {
     fn new(text: &'a str) -> Self {
         let lower = text.to_ascii_lowercase();
-        let service = lower.split_once(':').map_or("*", |(s, _)| s).to_string();
         Key {
             text,
+            colon: lower.find(':'),
             lower,
-            service,
             wild: has_wildcard(text),
+            valid: action_pattern_problem(text).is_none(),
         }
+    }
+
+    /// The service part, lower-cased; `*` for `*`.
+    fn service(&self) -> &str {
+        self.colon.map_or("*", |c| &self.lower[..c])
     }
 }
 
@@ -41,8 +49,8 @@ impl<'a> Key<'a> {
 /// lower-cased text, wildcards by service (only a pattern of the same service, or `*`, can
 /// cover another).
 struct Patterns<'a> {
-    exact: HashMap<String, usize>,
-    wild: HashMap<String, Vec<(usize, &'a str)>>,
+    exact: HashMap<&'a str, usize>,
+    wild: HashMap<&'a str, Vec<(usize, &'a str)>>,
     /// What wildcard comparisons may still cost (see [`PATTERN_STEPS`]).
     steps: Cell<usize>,
 }
@@ -54,21 +62,22 @@ struct Patterns<'a> {
 const PATTERN_STEPS: usize = 20_000_000;
 
 impl<'a> Patterns<'a> {
-    fn new(items: impl Iterator<Item = &'a str>) -> Self {
+    /// The readable patterns among `keys`, by their position there.
+    fn new(keys: &'a [Key<'a>]) -> Self {
         let mut patterns = Patterns {
-            exact: HashMap::new(),
+            exact: HashMap::with_capacity(keys.len()),
             wild: HashMap::new(),
             steps: Cell::new(PATTERN_STEPS),
         };
-        for (i, p) in items.enumerate() {
-            if action_pattern_problem(p).is_some() {
-                continue;
-            }
-            let key = Key::new(p);
+        for (i, key) in keys.iter().enumerate().filter(|(_, k)| k.valid) {
             if key.wild {
-                patterns.wild.entry(key.service).or_default().push((i, p));
+                patterns
+                    .wild
+                    .entry(key.service())
+                    .or_default()
+                    .push((i, key.text));
             } else {
-                patterns.exact.entry(key.lower).or_insert(i);
+                patterns.exact.entry(&key.lower).or_insert(i);
             }
         }
         patterns
@@ -78,15 +87,16 @@ impl<'a> Patterns<'a> {
     /// it is the same text.
     fn covering(&self, pattern: &Key, skip: Option<usize>) -> Option<(usize, bool)> {
         if !pattern.wild
-            && let Some(&j) = self.exact.get(&pattern.lower)
+            && let Some(&j) = self.exact.get(pattern.lower.as_str())
             && Some(j) != skip
         {
             return Some((j, true));
         }
-        let candidates = self.wild.get(&pattern.service).into_iter().flatten();
+        let service = pattern.service();
+        let candidates = self.wild.get(service).into_iter().flatten();
         let everything = self.wild.get("*").into_iter().flatten();
         candidates
-            .chain(everything.filter(|_| pattern.service != "*"))
+            .chain(everything.filter(|_| service != "*"))
             .find(|&&(j, p)| {
                 Some(j) != skip && self.spend(p, pattern.text) && covers(p, pattern.text, true)
             })
@@ -119,12 +129,13 @@ impl<'a> Patterns<'a> {
 pub fn actions(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     for values in [&s.action, &s.not_action].into_iter().flatten() {
         let items = &values.items;
-        let patterns = Patterns::new(values.iter());
-        for (i, a) in items.iter().enumerate() {
-            if action_pattern_problem(&a.value).is_some() {
+        let keys: Vec<Key> = values.iter().map(Key::new).collect();
+        let patterns = Patterns::new(&keys);
+        for (i, (a, key)) in items.iter().zip(&keys).enumerate() {
+            if !key.valid {
                 continue;
             }
-            let covering = patterns.covering(&Key::new(&a.value), Some(i));
+            let covering = patterns.covering(key, Some(i));
             if patterns.exhausted() {
                 out.push(place.finding(
                     REDUNDANCY_NOT_CHECKED,
@@ -177,9 +188,17 @@ const STEPS: usize = 1_000_000;
 /// Statements of the policy that another statement covers.
 pub fn statements(place: Place, kind: PolicyKind, doc: &PolicyDocument, out: &mut Vec<Finding>) {
     let all = &doc.statements;
+    let keys: Vec<Option<Vec<Key>>> = all
+        .iter()
+        .map(|s| {
+            let actions = s.action.as_ref().filter(|_| comparable(s, kind))?;
+            Some(actions.iter().map(Key::new).collect())
+        })
+        .collect();
     let shapes: Vec<Option<Shape>> = all
         .iter()
-        .map(|s| comparable(s, kind).then(|| Shape::new(s)).flatten())
+        .zip(&keys)
+        .map(|(s, keys)| Shape::new(s, keys.as_deref()?))
         .collect();
     let index = Index::new(&shapes);
     let steps = Cell::new(STEPS);
@@ -257,16 +276,15 @@ fn redundant_statement(
 }
 
 /// Statements simple enough to compare: a valid effect, Action (not NotAction), Resource
-/// (or none, in trust policies), Principal or none, no element IAM does not define.
+/// (or none, in trust policies), Principal or none, no element IAM does not define. Its
+/// action patterns must be readable too, which [`Shape::new`] finds from their keys.
 fn comparable(s: &Statement, kind: PolicyKind) -> bool {
     s.effect().is_some()
         && s.unknown.is_empty()
         && s.not_action.is_none()
         && s.not_resource.is_none()
         && s.not_principal.is_none()
-        && s.action
-            .as_ref()
-            .is_some_and(|a| a.iter().all(|p| action_pattern_problem(p).is_none()))
+        && s.action.is_some()
         && (s.resource.is_some() || kind == PolicyKind::Trust)
 }
 
@@ -277,7 +295,7 @@ type Clause = (String, String, Vec<String>);
 struct Shape<'a> {
     effect: Effect,
     /// Its action patterns, as the covered side.
-    actions: Vec<Key<'a>>,
+    actions: &'a [Key<'a>],
     /// Its action patterns, as the covering side.
     patterns: Patterns<'a>,
     /// Resource values without a wildcard (which only cover themselves) and with one;
@@ -291,9 +309,12 @@ struct Shape<'a> {
 }
 
 impl<'a> Shape<'a> {
-    /// `None` when a condition operator cannot be read (nothing can be said of it).
-    fn new(s: &'a Statement) -> Option<Self> {
-        let actions = s.action.as_ref()?;
+    /// `None` when an action pattern or a condition operator cannot be read (nothing can
+    /// be said of it). `actions` are the keys of its Action, in order.
+    fn new(s: &'a Statement, actions: &'a [Key<'a>]) -> Option<Self> {
+        if !actions.iter().all(|k| k.valid) {
+            return None;
+        }
         let resources = s.resource.as_ref().map(|r| {
             let (wild, exact): (Vec<&str>, Vec<&str>) = r.iter().partition(|v| has_wildcard(v));
             (exact.into_iter().collect(), wild)
@@ -323,8 +344,8 @@ impl<'a> Shape<'a> {
         clauses.sort();
         Some(Shape {
             effect: s.effect()?,
-            actions: actions.iter().map(Key::new).collect(),
-            patterns: Patterns::new(actions.iter()),
+            actions,
+            patterns: Patterns::new(actions),
             resources,
             principals,
             clauses,
@@ -384,16 +405,16 @@ impl<'a> Shape<'a> {
 /// action (lower-cased), a wildcard of its service or `*`; and those holding the same exact
 /// resource or a wildcard one. Each list ascends.
 #[derive(Default)]
-struct Index {
-    by_effect: [Lists; 2],
+struct Index<'a> {
+    by_effect: [Lists<'a>; 2],
 }
 
 #[derive(Default)]
-struct Lists {
+struct Lists<'a> {
     all: Vec<usize>,
-    exact_actions: HashMap<String, Vec<usize>>,
-    wild_actions: HashMap<String, Vec<usize>>,
-    exact_resources: HashMap<String, Vec<usize>>,
+    exact_actions: HashMap<&'a str, Vec<usize>>,
+    wild_actions: HashMap<&'a str, Vec<usize>>,
+    exact_resources: HashMap<&'a str, Vec<usize>>,
     wild_resources: Vec<usize>,
     no_resource: Vec<usize>,
 }
@@ -409,18 +430,18 @@ fn effect_index(effect: Effect) -> usize {
     usize::from(effect == Effect::Deny)
 }
 
-impl Index {
-    fn new(shapes: &[Option<Shape>]) -> Self {
+impl<'a> Index<'a> {
+    fn new(shapes: &[Option<Shape<'a>>]) -> Self {
         let mut index = Index::default();
         for (i, shape) in shapes.iter().enumerate() {
             let Some(shape) = shape else { continue };
             let lists = &mut index.by_effect[effect_index(shape.effect)];
             lists.all.push(i);
-            for a in &shape.actions {
+            for a in shape.actions {
                 let list = if a.wild {
-                    lists.wild_actions.entry(a.service.clone())
+                    lists.wild_actions.entry(a.service())
                 } else {
-                    lists.exact_actions.entry(a.lower.clone())
+                    lists.exact_actions.entry(&a.lower)
                 };
                 push(list.or_default(), i);
             }
@@ -428,7 +449,7 @@ impl Index {
                 None => lists.no_resource.push(i),
                 Some((exact, wild)) => {
                     for r in exact {
-                        push(lists.exact_resources.entry(r.to_string()).or_default(), i);
+                        push(lists.exact_resources.entry(r).or_default(), i);
                     }
                     if !wild.is_empty() {
                         lists.wild_resources.push(i);
@@ -443,7 +464,7 @@ impl Index {
     /// actions or resources selects.
     fn candidates<'s>(&'s self, s: &Shape) -> impl Iterator<Item = usize> + 's {
         let lists = &self.by_effect[effect_index(s.effect)];
-        let get = |map: &'s HashMap<String, Vec<usize>>, key: &str| {
+        let get = |map: &'s HashMap<&'a str, Vec<usize>>, key: &str| {
             map.get(key).map_or(&[][..], Vec::as_slice)
         };
         let by_action = s.actions.iter().map(|a| {
@@ -453,8 +474,8 @@ impl Index {
                 } else {
                     get(&lists.exact_actions, &a.lower)
                 },
-                get(&lists.wild_actions, &a.service),
-                if a.service == "*" {
+                get(&lists.wild_actions, a.service()),
+                if a.service() == "*" {
                     &[][..]
                 } else {
                     get(&lists.wild_actions, "*")

@@ -37,9 +37,12 @@
 //!   access that changes the account's resources): here the Write actions that create,
 //!   change or remove compute, network and storage (see [`modifies_infrastructure`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::codes::{
     CREDENTIALS_EXPOSURE, Code, DATA_EXFILTRATION, INFRASTRUCTURE_MODIFICATION,
@@ -462,14 +465,30 @@ pub fn source(source: &Source, out: &mut Vec<Finding>) {
 }
 
 /// Whether `action` is one the risk categories name: in a list above, or changing who can
-/// access resources. `known` holds the answers given so far, by action id.
-fn in_a_category(action: &Action, known: &mut [Option<bool>]) -> bool {
-    *known[action.id()].get_or_insert_with(|| {
-        listed().contains(&action.id())
-            || changes_access(action)
-            || names_credentials(action)
-            || modifies_infrastructure(action)
-    })
+/// access resources. It depends on the action alone, so each action's answer is worked
+/// out once per process (by id: 0 not yet, 1 no, 2 yes) and shared by every source and
+/// thread.
+fn in_a_category(action: &Action) -> bool {
+    static KNOWN: OnceLock<Vec<AtomicU8>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        (0..Catalog::get().action_count())
+            .map(|_| AtomicU8::new(0))
+            .collect()
+    });
+    let Some(slot) = known.get(action.id()) else {
+        return false;
+    };
+    match slot.load(Ordering::Relaxed) {
+        0 => {
+            let named = listed().contains(&action.id())
+                || changes_access(action)
+                || names_credentials(action)
+                || modifies_infrastructure(action);
+            slot.store(1 + u8::from(named), Ordering::Relaxed);
+            named
+        }
+        answer => answer == 2,
+    }
 }
 
 /// The ids of the actions the lists above name.
@@ -511,8 +530,6 @@ struct DocumentGrants {
 
 /// The risk judgement's memory across the holders of a source.
 struct Judge {
-    /// Whether each catalog action is one a category names, by id, as asked.
-    known: Vec<Option<bool>>,
     /// By document identity ([`document_id`]).
     documents: HashMap<usize, Rc<DocumentGrants>>,
     pass_role: Option<&'static Action>,
@@ -521,7 +538,6 @@ struct Judge {
 impl Judge {
     fn new() -> Judge {
         Judge {
-            known: vec![None; Catalog::get().action_count()],
             documents: HashMap::new(),
             pass_role: Catalog::get().action("iam:PassRole"),
         }
@@ -539,7 +555,7 @@ impl Judge {
                 // lists, so no longer on every resource.
                 Some(Effect::Deny) if s.condition.is_none() => {
                     for (a, _) in statement_actions(s) {
-                        if in_a_category(a, &mut self.known) && unconstrained(s, a) {
+                        if in_a_category(a) && unconstrained(s, a) {
                             grants.denies.push(a);
                         }
                     }
@@ -551,7 +567,7 @@ impl Judge {
                         if written && passes && !unconstrained(s, a) {
                             grants.passes_named_roles.push(index);
                         }
-                        if !in_a_category(a, &mut self.known) || !unconstrained(s, a) {
+                        if !in_a_category(a) || !unconstrained(s, a) {
                             continue;
                         }
                         let loc = pattern

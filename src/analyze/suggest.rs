@@ -3,7 +3,7 @@
 //! (`CancelSpotRequests` → `CancelSpotInstanceRequests`) or fewer (`SourceVpcId` →
 //! `SourceVpc`). Names compare ignoring case.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::text::edit_distance;
 

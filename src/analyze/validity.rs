@@ -2,7 +2,7 @@
 //! element say what it seems to? (Version, Sid, Effect, the element pairs, resources as
 //! ARNs.) Rules that need the AWS catalog live in `catalog_rules`.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::codes::{
     ACTION_AND_NOT_ACTION, DUPLICATE_SID, ELEMENT_SPELLING, INVALID_ACTION_WILDCARD, INVALID_ARN,

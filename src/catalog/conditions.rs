@@ -2,6 +2,8 @@
 //! Guide's "AWS global condition context keys" page, and one lookup for any key a policy
 //! names, global or service-specific, templated (`aws:RequestTag/Owner`) or not.
 
+use std::sync::OnceLock;
+
 use super::Catalog;
 use super::service::{ConditionKey, ConditionKeyType, Service, is_template};
 use crate::model::glob::matches_ignore_ascii_case;
@@ -165,6 +167,19 @@ pub fn template_glob(template: &str) -> String {
     out
 }
 
+/// The templated global keys, each with its wildcard pattern ([`template_glob`]), made
+/// once: every condition key a policy writes is matched against them.
+fn templated_global_keys() -> &'static [(String, &'static str, ConditionKeyType)] {
+    static TEMPLATED: OnceLock<Vec<(String, &'static str, ConditionKeyType)>> = OnceLock::new();
+    TEMPLATED.get_or_init(|| {
+        GLOBAL_KEYS
+            .iter()
+            .filter(|(k, _)| is_template(k))
+            .map(|&(k, t)| (template_glob(k), k, t))
+            .collect()
+    })
+}
+
 impl Catalog {
     /// The condition key `name` names, ignoring case: a global key (from the IAM User
     /// Guide, authoritative for `aws:` keys), else a key of the service its prefix names,
@@ -178,9 +193,9 @@ impl Catalog {
         {
             return Some(global(key, *t));
         }
-        if let Some((key, t)) = GLOBAL_KEYS
+        if let Some((_, key, t)) = templated_global_keys()
             .iter()
-            .find(|(k, _)| is_template(k) && matches_ignore_ascii_case(&template_glob(k), name))
+            .find(|(glob, _, _)| matches_ignore_ascii_case(glob, name))
         {
             return Some(global(key, *t));
         }

@@ -8,6 +8,7 @@
 //! policies (on the first [`managed_policy`] call). Looking up or expanding actions never
 //! decodes prose or policies. No terminal code here.
 
+mod action_set;
 pub mod asset;
 pub mod conditions;
 mod descriptions;
@@ -19,11 +20,12 @@ pub mod service;
 
 use std::sync::OnceLock;
 
+pub use action_set::ActionSet;
 pub use conditions::{ConditionKeyInfo, GLOBAL_KEYS, KeySource};
 pub use managed::{
     ManagedLookup, ManagedMatch, ManagedPolicy, Tolerance, lookup as managed_policy,
 };
-pub use pattern::{ActionPattern, PatternError, covered};
+pub use pattern::{ActionPattern, Expansion, PatternError, covered};
 pub use resolve::resolve_managed;
 pub use service::{
     AccessLevel, Action, ActionResource, ConditionKey, ConditionKeyType, ResourceType, Service,

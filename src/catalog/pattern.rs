@@ -5,9 +5,10 @@
 //! wildcard in the service prefix (`*:GetObject`) is invalid in AWS and never matches.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
-use super::Catalog;
 use super::service::{Action, cmp_ignore_case};
+use super::{ActionSet, Catalog};
 use crate::model::glob::{has_wildcard, matches_ignore_ascii_case};
 
 /// Why a pattern can never match an action: IAM reads it as one string, so it matches no
@@ -51,6 +52,18 @@ impl std::fmt::Display for PatternError {
 
 impl std::error::Error for PatternError {}
 
+/// The bytes [`ActionPattern::parse`] looks at: comma, ASCII white space, `:`, wildcards
+/// and the bytes of non-ASCII characters.
+const NOTABLE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b',' | b' ' | b'\t'..=b'\r' | b':' | b'*' | b'?' | 0x80..);
+        b += 1;
+    }
+    table
+};
+
 /// A parsed action pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ActionPattern<'a> {
@@ -62,6 +75,7 @@ pub struct ActionPattern<'a> {
 
 impl<'a> ActionPattern<'a> {
     /// Reads `text` as IAM does: `*`, or `prefix:action` with wildcards only in the action.
+    /// One pass over the bytes: every rule and finding parses each pattern it reads.
     pub fn parse(text: &'a str) -> Result<ActionPattern<'a>, PatternError> {
         if text == "*" {
             return Ok(ActionPattern {
@@ -72,28 +86,41 @@ impl<'a> ActionPattern<'a> {
         if text.is_empty() {
             return Err(PatternError::Empty);
         }
-        if text.contains(',') {
+        let (mut comma, mut white, mut non_ascii, mut wild_in_prefix) =
+            (false, false, false, false);
+        let mut colon = None;
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        // Most bytes are letters: skip to the next one that matters.
+        while let Some(skip) = bytes[at..].iter().position(|&b| NOTABLE[usize::from(b)]) {
+            at += skip;
+            match bytes[at] {
+                b',' => comma = true,
+                b':' if colon.is_none() => colon = Some(at),
+                b'*' | b'?' if colon.is_none() => wild_in_prefix = true,
+                b':' | b'*' | b'?' => {}
+                0x80.. => non_ascii = true,
+                // What `char::is_whitespace` finds among ASCII.
+                _ => white = true,
+            }
+            at += 1;
+        }
+        if comma {
             return Err(PatternError::Comma);
         }
-        let white = if text.is_ascii() {
-            // What `char::is_whitespace` finds among ASCII, without decoding characters.
-            text.bytes().any(|b| matches!(b, b' ' | b'\t'..=b'\r'))
-        } else {
-            text.chars().any(char::is_whitespace)
-        };
-        if white {
+        if white || (non_ascii && text.chars().any(char::is_whitespace)) {
             return Err(PatternError::WhiteSpace);
         }
-        let (service, action) = text.split_once(':').ok_or(PatternError::NoPrefix)?;
-        if service.is_empty() {
+        let colon = colon.ok_or(PatternError::NoPrefix)?;
+        if colon == 0 {
             return Err(PatternError::EmptyPrefix);
         }
-        if has_wildcard(service) {
+        if wild_in_prefix {
             return Err(PatternError::WildcardInPrefix);
         }
         Ok(ActionPattern {
-            service: Some(service),
-            action,
+            service: Some(&text[..colon]),
+            action: &text[colon + 1..],
         })
     }
 
@@ -109,8 +136,9 @@ impl<'a> ActionPattern<'a> {
     }
 }
 
-/// The actions (sorted by name ignoring case) whose name starts with `start`, ignoring case.
-fn starting_with<'c>(actions: &'c [Action], start: &str) -> Vec<&'c Action> {
+/// The actions (sorted by name ignoring case) whose name starts with `start`, ignoring
+/// case: one run of the sorted list.
+fn starting_with<'c>(actions: &'c [Action], start: &str) -> &'c [Action] {
     let begins = |a: &Action| {
         a.name
             .as_bytes()
@@ -118,33 +146,71 @@ fn starting_with<'c>(actions: &'c [Action], start: &str) -> Vec<&'c Action> {
             .is_some_and(|head| head.eq_ignore_ascii_case(start.as_bytes()))
     };
     let first = actions.partition_point(|a| cmp_ignore_case(a.name, start) == Ordering::Less);
-    actions[first..].iter().take_while(|a| begins(a)).collect()
+    let run = actions[first..].iter().take_while(|a| begins(a)).count();
+    &actions[first..first + run]
+}
+
+/// The actions a pattern covers, as [`Catalog::expansion`] finds them: most patterns name
+/// one action or a run of a service's sorted actions (`Get*`), which are borrowed from the
+/// catalog rather than copied; the others (`*`, `Get*Policy`) are listed. Cheap to clone,
+/// so that an expansion can be remembered.
+#[derive(Clone, Debug)]
+pub enum Expansion<'c> {
+    Run(&'c [Action]),
+    Listed(Arc<[&'c Action]>),
+}
+
+impl<'c> Expansion<'c> {
+    /// The actions, sorted by service prefix then name.
+    pub fn iter(&self) -> impl Iterator<Item = &'c Action> + '_ {
+        let (run, listed): (&'c [Action], &[&'c Action]) = match self {
+            Expansion::Run(run) => (run, &[]),
+            Expansion::Listed(listed) => (&[], listed.as_ref()),
+        };
+        run.iter().chain(listed.iter().copied())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Expansion::Run(run) => run.is_empty(),
+            Expansion::Listed(listed) => listed.is_empty(),
+        }
+    }
 }
 
 impl Catalog {
     /// The actions `pattern` covers, sorted by service prefix then name. An unknown
     /// service or action gives an empty list; an invalid pattern an error.
     pub fn expand(&self, pattern: &str) -> Result<Vec<&Action>, PatternError> {
+        Ok(self.expansion(pattern)?.iter().collect())
+    }
+
+    /// What [`expand`](Catalog::expand) lists, without copying a run of actions.
+    pub fn expansion(&self, pattern: &str) -> Result<Expansion<'_>, PatternError> {
         let pattern = ActionPattern::parse(pattern)?;
-        Ok(match pattern.service {
-            None => self.actions().collect(),
-            Some(prefix) => self.service(prefix).map_or_else(Vec::new, |s| {
-                if let Some(start) = pattern.action.strip_suffix('*')
-                    && !has_wildcard(start)
-                {
-                    // `Get*`, the usual pattern: the names that start so are one run of
-                    // the sorted list.
-                    starting_with(s.actions(), start)
-                } else if has_wildcard(pattern.action) {
+        let Some(prefix) = pattern.service else {
+            return Ok(Expansion::Listed(self.actions().collect()));
+        };
+        let Some(s) = self.service(prefix) else {
+            return Ok(Expansion::Run(&[]));
+        };
+        Ok(
+            if let Some(start) = pattern.action.strip_suffix('*')
+                && !has_wildcard(start)
+            {
+                // `Get*`, the usual pattern.
+                Expansion::Run(starting_with(s.actions(), start))
+            } else if has_wildcard(pattern.action) {
+                Expansion::Listed(
                     s.actions()
                         .iter()
                         .filter(|a| matches_ignore_ascii_case(pattern.action, a.name))
-                        .collect()
-                } else {
-                    s.action(pattern.action).into_iter().collect()
-                }
-            }),
-        })
+                        .collect(),
+                )
+            } else {
+                Expansion::Run(s.action(pattern.action).map_or(&[], std::slice::from_ref))
+            },
+        )
     }
 
     /// The actions a NotAction with these patterns covers: every catalogued action none of
@@ -153,14 +219,16 @@ impl Catalog {
     /// expanded within its service, not matched against every action.
     pub fn not_action(&self, patterns: &[&str]) -> (Vec<&Action>, Option<PatternError>) {
         let mut error = None;
-        let mut named = vec![false; self.action_count()];
+        let mut named = ActionSet::new();
         for p in patterns {
-            match self.expand(p) {
-                Ok(actions) => actions.into_iter().for_each(|a| named[a.id()] = true),
+            match self.expansion(p) {
+                Ok(actions) => actions.iter().for_each(|a| {
+                    named.insert(a);
+                }),
                 Err(e) => error = error.or(Some(e)),
             }
         }
-        let actions = self.actions().filter(|a| !named[a.id()]).collect();
+        let actions = self.actions().filter(|a| !named.contains(a)).collect();
         (actions, error)
     }
 }
@@ -299,6 +367,41 @@ mod tests {
         assert_eq!(catalog.expand(""), Err(PatternError::Empty));
         assert_eq!(catalog.expand("nosuchservice:*"), Ok(vec![]));
         assert_eq!(catalog.expand("s3:NoSuchAction"), Ok(vec![]));
+    }
+
+    /// Each reason a pattern can match nothing, and which one is given when it has several:
+    /// a comma, then white space (ASCII or not), then a missing or empty prefix, then a
+    /// wildcard in it. Non-ASCII letters and a second `:` are part of the action name.
+    #[test]
+    fn what_is_wrong_with_a_pattern_and_in_which_order() {
+        use PatternError::*;
+        let parse = |text| ActionPattern::parse(text).map(|p| (p.service, p.action));
+        assert_eq!(parse("*"), Ok((None, "*")));
+        assert_eq!(parse("s3:Get*"), Ok((Some("s3"), "Get*")));
+        assert_eq!(parse("s3:Get:Object"), Ok((Some("s3"), "Get:Object")));
+        assert_eq!(parse("s3:Gét?"), Ok((Some("s3"), "Gét?")));
+        assert_eq!(parse("é3:Get"), Ok((Some("é3"), "Get")));
+        assert_eq!(parse(""), Err(Empty));
+        assert_eq!(parse("s3:Get,s3:Put"), Err(Comma));
+        assert_eq!(parse("*: Get,"), Err(Comma));
+        for white in [
+            "s3:Get Object",
+            "s3:Get\tObject",
+            "s3:Get\r",
+            "\u{b}s3:Get",
+            " *",
+        ] {
+            assert_eq!(parse(white), Err(WhiteSpace), "{white:?}");
+        }
+        assert_eq!(parse("s3:Get\u{a0}Object"), Err(WhiteSpace));
+        assert_eq!(parse("s3:Get\u{2003}"), Err(WhiteSpace));
+        assert_eq!(parse("s3 GetObject"), Err(WhiteSpace));
+        assert_eq!(parse("s3GetObject*"), Err(NoPrefix));
+        assert_eq!(parse("**"), Err(NoPrefix));
+        assert_eq!(parse(":GetObject"), Err(EmptyPrefix));
+        assert_eq!(parse("*:Get"), Err(WildcardInPrefix));
+        assert_eq!(parse("s3?:Get:*"), Err(WildcardInPrefix));
+        assert_eq!(parse("s3:Get:*?"), Ok((Some("s3"), "Get:*?")));
     }
 
     #[test]

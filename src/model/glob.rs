@@ -120,7 +120,7 @@ fn plain(pattern: &str, text: &str, ignore_ascii_case: bool) -> bool {
 
 /// Whether `s` holds a wildcard character.
 pub fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
+    s.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 /// One item of a pattern, for comparing two patterns with each other.

@@ -7,6 +7,7 @@
 //! 5,120 for a group's; an SCP or RCP 5,120.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::model::{PolicyDocument, PolicyKind, RoleKind, Statement};
 
@@ -100,9 +101,41 @@ pub fn characters(doc: &PolicyDocument) -> usize {
     json_characters(&crate::model::json::document_to_json(doc))
 }
 
-fn json_characters(value: &serde_json::Value) -> usize {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    text.chars().filter(|c| !c.is_whitespace()).count()
+/// The characters of `value` as `serde_json::to_string` writes it (compact), white space
+/// excluded, counted without writing the text: every policy `check` reads is measured.
+fn json_characters(value: &Value) -> usize {
+    // Commas between the items or members, and the brackets or braces.
+    let punctuation = |n: usize| 2 + n.saturating_sub(1);
+    match value {
+        Value::Null | Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        // Digits, signs, `.` and `e`: never white space.
+        Value::Number(n) => n.to_string().len(),
+        Value::String(s) => string_characters(s),
+        Value::Array(items) => {
+            punctuation(items.len()) + items.iter().map(json_characters).sum::<usize>()
+        }
+        Value::Object(members) => {
+            punctuation(members.len())
+                + members
+                    .iter()
+                    .map(|(k, v)| string_characters(k) + 1 + json_characters(v))
+                    .sum::<usize>()
+        }
+    }
+}
+
+/// A JSON string's characters as serde_json escapes it: quotes and backslashes, the
+/// control characters with a short escape (`\n`) and the others as `\u00XX`; white space
+/// left as it is (a space, a non-breaking space) is not counted.
+fn string_characters(s: &str) -> usize {
+    let escaped = |c: char| match c {
+        '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
+        '\0'..='\u{1f}' => 6,
+        c if c.is_whitespace() => 0,
+        _ => 1,
+    };
+    2 + s.chars().map(escaped).sum::<usize>()
 }
 
 /// The statements in groups, each written as a policy under `limit` characters when it can
@@ -198,6 +231,46 @@ mod tests {
             resource: Some(crate::analyze::minimize::form::values(vec!["*".into()])),
             ..Statement::default()
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Counted directly, a value has the size its compact text has without white space.
+        #[test]
+        fn counted_as_written(value in json_value()) {
+            let text = serde_json::to_string(&value).unwrap();
+            proptest::prop_assert_eq!(
+                json_characters(&value),
+                text.chars().filter(|c| !c.is_whitespace()).count()
+            );
+        }
+    }
+
+    /// Any JSON value, with strings of quotes, backslashes, control characters and white
+    /// space of every kind, and numbers of every kind.
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let text = "[\"\\\\\u{0}-\u{1f}\u{7f}\u{85}\u{a0}\u{2028}\u{3000} a-zé€😀]{0,12}";
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            text.prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec((text, inner), 0..6)
+                    .prop_map(|members| Value::Object(members.into_iter().collect())),
+            ]
+        })
     }
 
     #[test]
