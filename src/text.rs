@@ -46,8 +46,17 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// Levenshtein distance, ignoring ASCII case.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    edit_distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// The Levenshtein distance ignoring ASCII case, when it is at most `limit`: the rows stop
+/// as soon as every edit path is longer, so a far name costs a few rows, not all of them.
+pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
     let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
@@ -56,14 +65,33 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
             let replace = previous[j] + usize::from(ca != cb);
             current[j + 1] = replace.min(previous[j + 1] + 1).min(current[j] + 1);
         }
+        // A row's smallest value never shrinks in the rows below it.
+        if current.iter().min().is_some_and(|&m| m > limit) {
+            return None;
+        }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[b.len()]
+    Some(previous[b.len()]).filter(|&d| d <= limit)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_within_a_limit() {
+        assert_eq!(edit_distance("GetObjects", "getobject"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance_within("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance_within("kitten", "sitting", 2), None);
+        assert_eq!(
+            edit_distance_within("DescribeInstances", "PutObject", 3),
+            None
+        );
+        assert_eq!(edit_distance_within("ab", "abcdef", 3), None);
+        assert_eq!(edit_distance_within("same", "SAME", 0), Some(0));
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

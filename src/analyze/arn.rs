@@ -166,6 +166,9 @@ pub struct OpenedResource<'s> {
     text: Cow<'s, str>,
     /// Where each of the six parts of an ARN lies in `text`; `None` with fewer parts.
     parts: Option<[std::ops::Range<usize>; ARN_PARTS]>,
+    /// The resource type patterns asked about so far, with the answers: a statement's
+    /// actions mostly act on the same few types.
+    asked: RefCell<Vec<(&'static str, bool)>>,
 }
 
 impl<'s> OpenedResource<'s> {
@@ -182,6 +185,7 @@ impl<'s> OpenedResource<'s> {
             written: resource,
             text,
             parts,
+            asked: RefCell::default(),
         }
     }
 
@@ -207,14 +211,20 @@ impl<'s> OpenedResource<'s> {
     /// Whether the value may match some ARN of the resource type whose pattern is
     /// `template` (see [`may_name`]).
     pub fn may_name(&self, template: &'static str) -> bool {
+        let same = |&&(asked, _): &&(&str, bool)| std::ptr::eq(asked, template);
+        if let Some(&(_, answer)) = self.asked.borrow().iter().find(same) {
+            return answer;
+        }
         let t = open_template(template);
-        match (&self.parts, t.parts) {
+        let answer = match (&self.parts, t.parts) {
             (Some(rp), Some(tp)) => rp
                 .iter()
                 .zip(&tp)
                 .all(|(r, t)| glob::overlaps(&self.text[r.clone()], t, true)),
             _ => glob::overlaps(&self.text, t.text, true),
-        }
+        };
+        self.asked.borrow_mut().push((template, answer));
+        answer
     }
 }
 

@@ -3,6 +3,7 @@
 //! of an action can be, and `iam:PassRole` on every role.
 
 use std::cell::RefCell;
+use std::sync::{Mutex, PoisonError};
 
 use foldhash::{HashMap, HashSet};
 
@@ -13,7 +14,7 @@ use super::codes::{
 use super::finding::{Finding, Place};
 use super::grants::{self, denied_everywhere, is_catalog_pattern, may_apply, statement_actions};
 use super::suggest::{self, Hints};
-use super::{esc, list};
+use super::{LISTED, esc, list, list_of};
 use crate::catalog::operations::{self, Authorization};
 use crate::catalog::{AccessLevel, Action, ActionPattern, Catalog};
 use crate::model::glob::has_wildcard;
@@ -63,19 +64,20 @@ fn could_be_scoped(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     if s.effect() != Some(Effect::Allow) || action.items.iter().any(|a| a.value == "*") {
         return;
     }
-    let names: Vec<String> = statement_actions(s)
+    let scoped: Vec<&Action> = statement_actions(s)
         .into_iter()
-        .filter(|(a, _)| {
+        .map(|(a, _)| a)
+        .filter(|a| {
             matches!(
                 a.access_level,
                 AccessLevel::Write | AccessLevel::PermissionsManagement
             ) && !a.resource_types.is_empty()
         })
-        .map(|(a, _)| a.full_name())
         .collect();
-    if names.is_empty() {
+    if scoped.is_empty() {
         return;
     }
+    let names: Vec<String> = scoped.iter().take(LISTED).map(|a| a.full_name()).collect();
     out.push(
         place
             .finding(
@@ -83,12 +85,12 @@ fn could_be_scoped(place: Place, s: &Statement, out: &mut Vec<Finding>) {
                 resource.loc,
                 format!(
                     "`\"Resource\": \"*\"` grants {} that can be limited to named resources: {}",
-                    if names.len() == 1 {
+                    if scoped.len() == 1 {
                         "a write action"
                     } else {
                         "write actions"
                     },
-                    list(&names)
+                    list_of(&names, scoped.len())
                 ),
             )
             .about_action(&names[0]),
@@ -127,8 +129,8 @@ impl Names {
     }
 }
 
-/// How many actions (and hints) one thread remembers across sources: enough for every
-/// action the managed policies write, little memory for a folder of strangers' files.
+/// How many actions (and hints) are remembered across sources: enough for every action the
+/// managed policies write, little memory for a folder of strangers' files.
 const REMEMBERED: usize = 50_000;
 
 /// The longest action, as written, that is remembered (AWS's longest are under 100 bytes).
@@ -137,24 +139,28 @@ const LONGEST_REMEMBERED: usize = 256;
 thread_local! {
     /// Actions found to be fine, as written, by any source this thread checked: a folder of
     /// policies writes the same actions over and over, and whether one is known depends on
-    /// nothing else.
+    /// nothing else. Per thread, as every action of every statement is looked up here.
     static KNOWN: RefCell<HashSet<String>> = RefCell::default();
-    /// The "did you mean" hint of an unknown action, as written, by the same reasoning
-    /// (the list of nearest names takes a pass over every service).
-    static HINTS: RefCell<HashMap<String, String>> = RefCell::default();
 }
 
-/// The hint for the unknown action `written`: `compute`'s, worked out once per thread.
+/// The "did you mean" hint of each unknown action, as written, by the same reasoning:
+/// shared by the threads, as the list of nearest names takes a pass over every service and
+/// unknown actions are few.
+static HINTS: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
+
+/// The hint for the unknown action `written`: `compute`'s, worked out once per process
+/// (or once per thread that asks before another has finished it).
 fn remembered_hint(written: &str, compute: impl FnOnce() -> String) -> String {
-    if let Some(hint) = HINTS.with_borrow(|hints| hints.get(written).cloned()) {
+    let hints = || HINTS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(hint) = hints().as_ref().and_then(|h| h.get(written).cloned()) {
         return hint;
     }
     let hint = compute();
-    HINTS.with_borrow_mut(|hints| {
-        if hints.len() < REMEMBERED && written.len() <= LONGEST_REMEMBERED {
-            hints.insert(written.to_string(), hint.clone());
-        }
-    });
+    let mut remembered = hints();
+    let remembered = remembered.get_or_insert_with(HashMap::default);
+    if remembered.len() < REMEMBERED && written.len() <= LONGEST_REMEMBERED {
+        remembered.insert(written.to_string(), hint.clone());
+    }
     hint
 }
 

@@ -109,14 +109,20 @@ pub(crate) fn esc(s: &str) -> Cow<'_, str> {
 }
 
 /// How many names a message lists before it says how many more there are.
-const LISTED: usize = 3;
+pub(crate) const LISTED: usize = 3;
 
 /// `a, b, c and 3 more`, for messages that name actions or types.
 pub(crate) fn list(names: &[String]) -> String {
-    let shown = names.len().min(LISTED);
-    let mut text = names[..shown].join(", ");
-    if names.len() > shown {
-        text.push_str(&format!(" and {} more", names.len() - shown));
+    list_of(names, names.len())
+}
+
+/// [`list`] of `total` names of which only the first (at least [`LISTED`] of them) are
+/// at hand, so that a long list is not written out to be cut.
+pub(crate) fn list_of(first: &[String], total: usize) -> String {
+    let shown = first.len().min(LISTED);
+    let mut text = first[..shown].join(", ");
+    if total > shown {
+        text.push_str(&format!(" and {} more", total - shown));
     }
     text
 }

@@ -5,7 +5,7 @@
 
 use foldhash::HashMap;
 
-use crate::text::edit_distance;
+use crate::text::{edit_distance, edit_distance_within};
 
 /// Longest name compared; longer ones get no suggestion (the distance is quadratic).
 const MAX_LEN: usize = 128;
@@ -58,16 +58,23 @@ pub fn nearest<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>)
         .filter_map(|c| {
             // More characters apart than allowed is more edits apart too.
             let near_in_length = c.chars().count().abs_diff(length) <= allowed;
-            if !near_in_length && !may_share_words(c) {
+            // Without a shared word (in an ASCII name, which every catalog name is) there
+            // are no extra words either.
+            let share = !c.is_ascii() || may_share_words(c);
+            if !near_in_length && !share {
                 return None;
             }
-            let extra = extra_words(&words, &camel_words(c)).filter(|&n| n <= 2);
-            if !near_in_length && extra.is_none() {
-                return None;
-            }
-            let distance = edit_distance(written, c);
+            let extra = share
+                .then(|| extra_words(&words, &camel_words(c)))
+                .flatten()
+                .filter(|&n| n <= 2);
+            let distance = match extra {
+                Some(_) => edit_distance(written, c),
+                None if near_in_length => edit_distance_within(written, c, allowed)?,
+                None => return None,
+            };
             let rank = extra.unwrap_or(usize::MAX).min(distance);
-            (distance <= allowed || extra.is_some()).then_some((rank, distance, c))
+            Some((rank, distance, c))
         })
         .collect();
     near.sort();

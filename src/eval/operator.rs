@@ -290,12 +290,16 @@ impl Operator {
 
     /// The operator as the reference spells it.
     pub fn canonical(&self) -> String {
-        let set = self
-            .set
-            .map(|s| format!("{}:", s.as_str()))
-            .unwrap_or_default();
-        let if_exists = if self.if_exists { "IfExists" } else { "" };
-        format!("{set}{}{if_exists}", self.base.as_str())
+        let mut out = String::with_capacity(48);
+        if let Some(set) = self.set {
+            out.push_str(set.as_str());
+            out.push(':');
+        }
+        out.push_str(self.base.as_str());
+        if self.if_exists {
+            out.push_str("IfExists");
+        }
+        out
     }
 }
 
