@@ -44,6 +44,32 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Text compared and hashed ignoring ASCII case, without lower-casing a copy.
+#[derive(Clone, Copy, Debug)]
+pub struct Caseless<'a>(pub &'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl std::hash::Hash for Caseless<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Lower-cased a piece at a time on the stack: texts equal ignoring case hash alike.
+        for piece in self.0.as_bytes().chunks(32) {
+            let mut lower = [0; 32];
+            for (l, b) in lower.iter_mut().zip(piece) {
+                *l = b.to_ascii_lowercase();
+            }
+            state.write(&lower[..piece.len()]);
+        }
+        state.write_usize(self.0.len());
+    }
+}
+
 /// Levenshtein distance, ignoring ASCII case.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     edit_distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
@@ -52,8 +78,15 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The Levenshtein distance ignoring ASCII case, when it is at most `limit`: the rows stop
 /// as soon as every edit path is longer, so a far name costs a few rows, not all of them.
 pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    if a.is_ascii() && b.is_ascii() {
+        return levenshtein(a.as_bytes(), b.as_bytes(), limit, u8::eq_ignore_ascii_case);
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    levenshtein(&a, &b, limit, char::eq_ignore_ascii_case)
+}
+
+fn levenshtein<T>(a: &[T], b: &[T], limit: usize, same: fn(&T, &T) -> bool) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
@@ -62,7 +95,7 @@ pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
     for (i, ca) in a.iter().enumerate() {
         current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let replace = previous[j] + usize::from(ca != cb);
+            let replace = previous[j] + usize::from(!same(ca, cb));
             current[j + 1] = replace.min(previous[j + 1] + 1).min(current[j] + 1);
         }
         // A row's smallest value never shrinks in the rows below it.
@@ -91,6 +124,8 @@ mod tests {
         );
         assert_eq!(edit_distance_within("ab", "abcdef", 3), None);
         assert_eq!(edit_distance_within("same", "SAME", 0), Some(0));
+        assert_eq!(edit_distance_within("Gét", "GÉT", 3), Some(1));
+        assert_eq!(edit_distance_within("Gét", "get", 3), Some(1));
     }
 
     #[test]

@@ -209,13 +209,12 @@ fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, St
             let hint = hints.get(format!("action {written}"), || {
                 remembered_hint(written, || {
                     // Prefer the services that define an action of that name.
-                    let defining: Vec<&str> = catalog
-                        .services()
-                        .iter()
-                        .filter(|s| !has_wildcard(name) && s.action(name).is_some())
-                        .map(|s| s.prefix)
-                        .collect();
-                    let mut near = suggest::nearest(prefix, defining);
+                    let defining: &[&str] = if has_wildcard(name) {
+                        &[]
+                    } else {
+                        catalog.services_defining(name)
+                    };
+                    let mut near = suggest::nearest(prefix, defining.iter().copied());
                     if near.is_empty() {
                         near =
                             suggest::nearest(prefix, catalog.services().iter().map(|s| s.prefix));
@@ -293,23 +292,14 @@ fn elsewhere(name: &str, except: Option<&str>) -> String {
         return String::new();
     }
     let found: Vec<String> = Catalog::get()
-        .services()
+        .services_defining(name)
         .iter()
-        .filter(|s| Some(s.prefix) != except)
-        .filter_map(|s| s.action(name).map(Action::full_name))
+        .filter(|&&prefix| Some(prefix) != except)
+        .map(|prefix| prefix.to_string())
         .collect();
     match found.as_slice() {
         [] => String::new(),
-        several => format!(
-            "; `{}` is an action of {}",
-            esc(name),
-            list(
-                &several
-                    .iter()
-                    .map(|f| f.split(':').next().unwrap_or(f).to_string())
-                    .collect::<Vec<_>>()
-            )
-        ),
+        several => format!("; `{}` is an action of {}", esc(name), list(several)),
     }
 }
 
@@ -328,7 +318,6 @@ fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     if resources.items.is_empty() || resources.iter().any(|r| arn::problem(r).is_some()) {
         return;
     }
-    let catalog = Catalog::get();
     let opened: Vec<OpenedResource> = resources.iter().map(OpenedResource::new).collect();
     // The resource type each value is, worked out for the first action that needs it and
     // kept for the rest: a statement lists many actions on the same few resources.
@@ -337,7 +326,8 @@ fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
         if has_wildcard(&written.value) || !is_catalog_pattern(&written.value) {
             continue;
         }
-        let Some(action) = catalog.action(&written.value) else {
+        // The exact action, from this thread's remembered expansions.
+        let Some(action) = grants::expansion(&written.value).and_then(|e| e.iter().next()) else {
             continue;
         };
         if opened.iter().any(|r| may_apply(r, action)) {
@@ -406,7 +396,11 @@ fn pass_role_star(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     if s.effect() != Some(Effect::Allow) {
         return;
     }
-    let passes = |p: &str| ActionPattern::parse(p).is_ok_and(|p| p.matches("iam", "PassRole"));
+    // Only `*` and `iam:` patterns can (a prefix has no wildcard): the others are not read.
+    let may_pass = |p: &str| p == "*" || p.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("iam:"));
+    let passes = |p: &str| {
+        may_pass(p) && ActionPattern::parse(p).is_ok_and(|p| p.matches("iam", "PassRole"))
+    };
     let by = match (&s.action, &s.not_action) {
         (Some(a), _) => a
             .items

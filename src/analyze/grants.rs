@@ -10,6 +10,7 @@ use foldhash::{HashMap, HashSet, HashSetExt};
 use super::arn::{self, OpenedResource};
 use crate::catalog::{Action, ActionSet, Catalog, Expansion};
 use crate::model::{Policy, PolicyKind, Role, Source, Statement, Text, Values};
+use crate::text::Caseless;
 
 /// The catalog actions a statement's Action (or NotAction) covers, each once, with the
 /// Action pattern that covers it first (`None` under NotAction, which covers every action
@@ -28,18 +29,21 @@ pub fn statement_actions(s: &Statement) -> Vec<(&'static Action, Option<&Text>)>
                 .map(|a| (a, Some(*pattern)))
                 .collect();
         }
-        let mut seen = ActionSet::new();
         let mut out = Vec::new();
-        for pattern in patterns {
-            for a in expansion(pattern).iter().flat_map(Expansion::iter) {
-                if seen.insert(a) {
-                    out.push((a, Some(pattern)));
+        SEEN.with_borrow_mut(|seen| {
+            for pattern in patterns {
+                for a in expansion(pattern).iter().flat_map(Expansion::iter) {
+                    if seen.insert(a) {
+                        out.push((a, Some(pattern)));
+                    }
+                }
+                if pattern.value == "*" {
+                    break;
                 }
             }
-            if pattern.value == "*" {
-                break;
-            }
-        }
+            // Left empty for the next statement.
+            out.iter().for_each(|(a, _)| seen.remove(a));
+        });
         return out;
     }
     let Some(not) = &s.not_action else {
@@ -63,6 +67,9 @@ const REMEMBERED: usize = 50_000;
 const LONGEST_REMEMBERED: usize = 256;
 
 thread_local! {
+    /// The actions [`statement_actions`] has listed for the statement at hand: made once per
+    /// thread and emptied after each statement.
+    static SEEN: RefCell<ActionSet> = RefCell::default();
     /// The expansions of the patterns this thread has read, as written: a folder of
     /// policies writes the same patterns over and over, and several rules read each
     /// statement's actions.
@@ -90,7 +97,7 @@ pub fn expansion(pattern: &str) -> Option<Expansion<'static>> {
 pub fn distinct_patterns(values: &Values) -> Vec<&Text> {
     let items = &values.items;
     if items.len() <= FEW_PATTERNS {
-        // Compared with the ones kept, as most lists are short: no text is lower-cased.
+        // Compared with the ones kept, as most lists are short.
         let mut kept: Vec<&Text> = Vec::with_capacity(items.len());
         for t in items {
             if !kept.iter().any(|k| k.value.eq_ignore_ascii_case(&t.value)) {
@@ -99,10 +106,10 @@ pub fn distinct_patterns(values: &Values) -> Vec<&Text> {
         }
         return kept;
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(items.len());
     items
         .iter()
-        .filter(|t| seen.insert(t.value.to_ascii_lowercase()))
+        .filter(|t| seen.insert(Caseless(&t.value)))
         .collect()
 }
 

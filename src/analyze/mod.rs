@@ -72,13 +72,12 @@ pub fn check(sources: &[Source]) -> Vec<Finding> {
                 if written {
                     validity::document(place, doc, &mut out);
                     minimize::size::check(place, role.kind, policy, doc, &mut out);
-                    redundancy::statements(place, policy.kind, doc, &mut out);
+                    redundancy::policy(place, policy.kind, doc, &mut out);
                 }
                 for (i, s) in doc.statements.iter().enumerate() {
                     let place = place.with_statement(i, s);
                     if written {
                         validity::statement(place, policy.kind, s, &mut out);
-                        redundancy::actions(place, s, &mut out);
                     }
                     catalog_rules::statement(place, policy.kind, s, &mut names, &mut out);
                     condition_rules::statement(place, s, &mut names.hints, &mut out);

@@ -14,7 +14,7 @@ use super::finding::{Finding, Place};
 use crate::eval::action::action_pattern_problem;
 use crate::eval::parse_operator;
 use crate::model::glob::{covers, has_wildcard};
-use crate::model::{Effect, PolicyDocument, PolicyKind, Principal, Statement};
+use crate::model::{Effect, PolicyDocument, PolicyKind, Principal, Statement, Values};
 
 /// An action pattern read once for comparing: as written, lower-cased, its service, and
 /// whether IAM can read it at all.
@@ -124,58 +124,81 @@ impl<'a> Patterns<'a> {
     }
 }
 
-/// Action (and NotAction) patterns covered by another pattern of the same list. Of two
-/// patterns that cover each other, the later one is reported.
-pub fn actions(place: Place, s: &Statement, out: &mut Vec<Finding>) {
-    for values in [&s.action, &s.not_action].into_iter().flatten() {
-        let items = &values.items;
-        let keys: Vec<Key> = values.iter().map(Key::new).collect();
-        let patterns = Patterns::new(&keys);
-        for (i, (a, key)) in items.iter().zip(&keys).enumerate() {
-            if !key.valid {
-                continue;
+/// What a policy says twice: the patterns of a statement's Action or NotAction that
+/// another pattern of the same list covers, and the statements another statement covers.
+/// Each pattern is read once for both.
+pub fn policy(place: Place, kind: PolicyKind, doc: &PolicyDocument, out: &mut Vec<Finding>) {
+    fn read(values: &Values) -> Vec<Key<'_>> {
+        values.iter().map(Key::new).collect()
+    }
+    let keys: Vec<Option<Vec<Key>>> = doc
+        .statements
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let place = place.with_statement(i, s);
+            let action = s.action.as_ref().map(|values| (values, read(values)));
+            if let Some((values, keys)) = &action {
+                actions(place, values, keys, out);
             }
-            let covering = patterns.covering(key, Some(i));
-            if patterns.exhausted() {
-                out.push(place.finding(
-                    REDUNDANCY_NOT_CHECKED,
-                    a.loc,
-                    format!(
-                        "`{}` and the {} patterns after it were not wholly compared with the others (too many wildcards to compare); a redundant one may not be reported",
-                        esc(&a.value),
-                        items.len() - i - 1
-                    ),
-                ));
-                break;
+            if let Some(values) = &s.not_action {
+                actions(place, values, &read(values), out);
             }
-            let Some((j, same)) = covering else {
-                continue;
-            };
-            let b = &items[j];
-            let mutual = same || covers(&a.value, &b.value, true);
-            if mutual && j > i {
-                continue;
-            }
-            let message = if same {
-                let at = if b.loc.is_known() {
-                    format!(" (also at line {})", b.loc.line)
-                } else {
-                    String::new()
-                };
-                format!("`{}` is listed twice in this statement{at}", esc(&a.value))
-            } else {
-                format!(
-                    "`{}` is already covered by `{}` in this statement",
-                    esc(&a.value),
-                    esc(&b.value)
-                )
-            };
-            out.push(
-                place
-                    .finding(REDUNDANT_ACTION, a.loc, message)
-                    .about_action(&a.value),
-            );
+            action.map(|(_, keys)| keys).filter(|_| comparable(s, kind))
+        })
+        .collect();
+    statements(place, doc, &keys, out);
+}
+
+/// Patterns of one Action or NotAction list (read as `keys`) covered by another pattern of
+/// the list. Of two patterns that cover each other, the later one is reported.
+fn actions(place: Place, values: &Values, keys: &[Key], out: &mut Vec<Finding>) {
+    let items = &values.items;
+    let patterns = Patterns::new(keys);
+    for (i, (a, key)) in items.iter().zip(keys).enumerate() {
+        if !key.valid {
+            continue;
         }
+        let covering = patterns.covering(key, Some(i));
+        if patterns.exhausted() {
+            out.push(place.finding(
+                REDUNDANCY_NOT_CHECKED,
+                a.loc,
+                format!(
+                    "`{}` and the {} patterns after it were not wholly compared with the others (too many wildcards to compare); a redundant one may not be reported",
+                    esc(&a.value),
+                    items.len() - i - 1
+                ),
+            ));
+            break;
+        }
+        let Some((j, same)) = covering else {
+            continue;
+        };
+        let b = &items[j];
+        let mutual = same || covers(&a.value, &b.value, true);
+        if mutual && j > i {
+            continue;
+        }
+        let message = if same {
+            let at = if b.loc.is_known() {
+                format!(" (also at line {})", b.loc.line)
+            } else {
+                String::new()
+            };
+            format!("`{}` is listed twice in this statement{at}", esc(&a.value))
+        } else {
+            format!(
+                "`{}` is already covered by `{}` in this statement",
+                esc(&a.value),
+                esc(&b.value)
+            )
+        };
+        out.push(
+            place
+                .finding(REDUNDANT_ACTION, a.loc, message)
+                .about_action(&a.value),
+        );
     }
 }
 
@@ -185,19 +208,18 @@ pub fn actions(place: Place, s: &Statement, out: &mut Vec<Finding>) {
 /// which one. Real policies stay far below; a generated one cannot make `check` slow.
 const STEPS: usize = 1_000_000;
 
-/// Statements of the policy that another statement covers.
-pub fn statements(place: Place, kind: PolicyKind, doc: &PolicyDocument, out: &mut Vec<Finding>) {
+/// Statements of the policy that another statement covers; `keys` are the Action patterns
+/// of the statements simple enough to compare ([`comparable`]).
+fn statements(
+    place: Place,
+    doc: &PolicyDocument,
+    keys: &[Option<Vec<Key>>],
+    out: &mut Vec<Finding>,
+) {
     let all = &doc.statements;
-    let keys: Vec<Option<Vec<Key>>> = all
-        .iter()
-        .map(|s| {
-            let actions = s.action.as_ref().filter(|_| comparable(s, kind))?;
-            Some(actions.iter().map(Key::new).collect())
-        })
-        .collect();
     let shapes: Vec<Option<Shape>> = all
         .iter()
-        .zip(&keys)
+        .zip(keys)
         .map(|(s, keys)| Shape::new(s, keys.as_deref()?))
         .collect();
     let index = Index::new(&shapes);
@@ -462,7 +484,7 @@ impl<'a> Index<'a> {
 
     /// The statements that could cover `s`, ascending: the shortest of the lists one of its
     /// actions or resources selects.
-    fn candidates<'s>(&'s self, s: &Shape) -> impl Iterator<Item = usize> + 's {
+    fn candidates<'s>(&'s self, s: &Shape<'a>) -> impl Iterator<Item = usize> + 's {
         let lists = &self.by_effect[effect_index(s.effect)];
         let get = |map: &'s HashMap<&'a str, Vec<usize>>, key: &str| {
             map.get(key).map_or(&[][..], Vec::as_slice)

@@ -25,6 +25,13 @@ impl ActionSet {
         }
     }
 
+    /// Takes `action` out of the set.
+    pub fn remove(&mut self, action: &Action) {
+        if let Some(w) = self.0.get_mut(action.id() / 64) {
+            *w &= !(1u64 << (action.id() % 64));
+        }
+    }
+
     /// Whether `action` is in the set.
     pub fn contains(&self, action: &Action) -> bool {
         self.0
@@ -55,5 +62,8 @@ mod tests {
         assert!(set.contains(last) && !set.contains(first));
         assert!(set.insert(first));
         assert!(set.contains(first));
+        set.remove(last);
+        assert!(!set.contains(last) && set.contains(first));
+        assert!(set.insert(last));
     }
 }

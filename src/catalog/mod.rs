@@ -20,6 +20,8 @@ pub mod service;
 
 use std::sync::OnceLock;
 
+use foldhash::HashMap;
+
 pub use action_set::ActionSet;
 pub use conditions::{ConditionKeyInfo, GLOBAL_KEYS, KeySource};
 pub use managed::{
@@ -35,7 +37,12 @@ pub use service::{
 #[derive(Debug)]
 pub struct Catalog {
     services: Vec<Service>,
+    /// The services' prefixes, in the same order: searched without touching the services.
+    prefixes: Vec<&'static str>,
     action_count: usize,
+    /// The services defining each action name (lower-cased), made on first use: it reads
+    /// every service.
+    by_action_name: OnceLock<HashMap<Box<str>, Vec<&'static str>>>,
 }
 
 impl Catalog {
@@ -54,7 +61,9 @@ impl Catalog {
         let services = service::parse(bytes)?;
         Ok(Catalog {
             action_count: services.iter().map(Service::action_count).sum(),
+            prefixes: services.iter().map(|s| s.prefix).collect(),
             services,
+            by_action_name: OnceLock::new(),
         })
     }
 
@@ -75,10 +84,30 @@ impl Catalog {
 
     /// The service with this prefix, ignoring case (`S3`, `s3`).
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        self.services
-            .binary_search_by(|s| service::cmp_ignore_case(s.prefix, prefix))
+        self.prefixes
+            .binary_search_by(|p| service::cmp_ignore_case(p, prefix))
             .ok()
-            .map(|i| &self.services[i])
+            .and_then(|i| self.services.get(i))
+    }
+
+    /// The prefixes of the services that define an action named `name` (without prefix,
+    /// ignoring case), sorted: where a name written under the wrong service belongs.
+    pub fn services_defining(&self, name: &str) -> &[&'static str] {
+        let index = self.by_action_name.get_or_init(|| {
+            let mut index: HashMap<Box<str>, Vec<&'static str>> = HashMap::default();
+            for s in &self.services {
+                for a in s.actions() {
+                    index
+                        .entry(a.name.to_ascii_lowercase().into())
+                        .or_default()
+                        .push(s.prefix);
+                }
+            }
+            index
+        });
+        index
+            .get(name.to_ascii_lowercase().as_str())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The action `service:Name`, ignoring case; its `name` is AWS's spelling.
@@ -145,6 +174,24 @@ mod tests {
         let s3 = catalog.service("S3").unwrap();
         assert_eq!((s3.prefix, s3.name), ("s3", "Amazon S3"));
         assert!(catalog.service("nosuch").is_none());
+        assert_eq!(catalog.service("").map(|s| s.prefix), None);
+        let last = catalog.services().last().unwrap();
+        assert_eq!(
+            catalog.service(last.prefix).map(|s| s.prefix),
+            Some(last.prefix)
+        );
+    }
+
+    #[test]
+    fn the_services_that_define_an_action_name() {
+        let catalog = Catalog::get();
+        assert_eq!(
+            catalog.services_defining("deleteFUNCTION"),
+            ["appsync", "cloudfront", "lambda"]
+        );
+        assert!(catalog.services_defining("GetObject").contains(&"s3"));
+        assert!(catalog.services_defining("NoSuchAction").is_empty());
+        assert!(catalog.services_defining("").is_empty());
     }
 
     #[test]
