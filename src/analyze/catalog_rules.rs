@@ -2,6 +2,7 @@
 //! service does not define (with the nearest real names), Resources that no resource type
 //! of an action can be, and `iam:PassRole` on every role.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::{Mutex, PoisonError};
 
@@ -209,8 +210,8 @@ fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, St
             let hint = hints.get(format!("action {written}"), || {
                 remembered_hint(written, || {
                     // Prefer the services that define an action of that name.
-                    let defining: &[&str] = if has_wildcard(name) {
-                        &[]
+                    let defining = if has_wildcard(name) {
+                        Cow::Borrowed(&[][..])
                     } else {
                         catalog.services_defining(name)
                     };

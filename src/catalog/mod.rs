@@ -18,7 +18,9 @@ pub mod pattern;
 pub mod resolve;
 pub mod service;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use foldhash::HashMap;
 
@@ -43,6 +45,8 @@ pub struct Catalog {
     /// The services defining each action name (lower-cased), made on first use: it reads
     /// every service.
     by_action_name: OnceLock<HashMap<Box<str>, Vec<&'static str>>>,
+    /// Whether a thread has started making `by_action_name`.
+    indexing: AtomicBool,
 }
 
 impl Catalog {
@@ -64,6 +68,7 @@ impl Catalog {
             prefixes: services.iter().map(|s| s.prefix).collect(),
             services,
             by_action_name: OnceLock::new(),
+            indexing: AtomicBool::new(false),
         })
     }
 
@@ -92,7 +97,18 @@ impl Catalog {
 
     /// The prefixes of the services that define an action named `name` (without prefix,
     /// ignoring case), sorted: where a name written under the wrong service belongs.
-    pub fn services_defining(&self, name: &str) -> &[&'static str] {
+    pub fn services_defining(&self, name: &str) -> Cow<'_, [&'static str]> {
+        if self.by_action_name.get().is_none() && self.indexing.swap(true, Ordering::Relaxed) {
+            // Another thread is making the index (reading every service): look through the
+            // services meanwhile rather than wait, which reads some of them for it.
+            return Cow::Owned(
+                self.services
+                    .iter()
+                    .filter(|s| s.action(name).is_some())
+                    .map(|s| s.prefix)
+                    .collect(),
+            );
+        }
         let index = self.by_action_name.get_or_init(|| {
             let mut index: HashMap<Box<str>, Vec<&'static str>> = HashMap::default();
             for s in &self.services {
@@ -105,9 +121,11 @@ impl Catalog {
             }
             index
         });
-        index
-            .get(name.to_ascii_lowercase().as_str())
-            .map_or(&[], Vec::as_slice)
+        Cow::Borrowed(
+            index
+                .get(name.to_ascii_lowercase().as_str())
+                .map_or(&[], Vec::as_slice),
+        )
     }
 
     /// The action `service:Name`, ignoring case; its `name` is AWS's spelling.
@@ -186,10 +204,17 @@ mod tests {
     fn the_services_that_define_an_action_name() {
         let catalog = Catalog::get();
         assert_eq!(
-            catalog.services_defining("deleteFUNCTION"),
+            *catalog.services_defining("deleteFUNCTION"),
             ["appsync", "cloudfront", "lambda"]
         );
         assert!(catalog.services_defining("GetObject").contains(&"s3"));
+        // While another thread makes the index, the services are looked through instead.
+        let fresh = Catalog::from_asset(asset::CORE).unwrap();
+        fresh.indexing.store(true, Ordering::Relaxed);
+        assert_eq!(
+            *fresh.services_defining("DeleteFunction"),
+            ["appsync", "cloudfront", "lambda"]
+        );
         assert!(catalog.services_defining("NoSuchAction").is_empty());
         assert!(catalog.services_defining("").is_empty());
     }

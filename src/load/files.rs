@@ -191,19 +191,20 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
     let mut names = Vec::new();
     for entry in entries {
         match entry {
-            Ok(entry) => names.push(entry.file_name()),
+            // The entry's type comes with the listing on most file systems (no call each).
+            Ok(entry) => names.push((entry.file_name(), entry.file_type())),
             Err(e) => out.error(dir, format!("an entry could not be read: {e}")),
         }
     }
-    names.sort();
-    for name in names {
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, entry_type) in names {
         let path = dir.join(&name);
         if name.to_string_lossy().starts_with('.') {
             out.hidden += 1;
             continue;
         }
-        let link = match std::fs::symlink_metadata(&path) {
-            Ok(m) => m.file_type().is_symlink(),
+        let link = match entry_type {
+            Ok(t) => t.is_symlink(),
             Err(e) => {
                 out.error(&path, e.to_string());
                 continue;
