@@ -4,6 +4,9 @@
 //! would move the cursor, retitle the window or write to the clipboard. Every string from
 //! input passes through [`escape`] before any output, CLI or TUI. Control characters become
 //! visible escapes (`\n`, `\x1b`, `\u{202e}`), so what is shown is what the file holds.
+//!
+//! Also the comparisons of names that ignore ASCII case, as IAM compares actions: the
+//! edit distance behind "did you mean", and [`Caseless`] keys for hash sets.
 
 use std::borrow::Cow;
 

@@ -1,6 +1,6 @@
 //! A set of catalog actions by id, one bit per action: what a statement has already
-//! listed, or what a NotAction names. Made and cleared for each statement, so it is kept
-//! small (2.8 KB for 22,000 actions) rather than a flag per action.
+//! listed, or what a NotAction names. Small (2.8 KB for 22,000 actions) rather than a flag
+//! per action, as one is made or emptied for each statement.
 
 use super::{Action, Catalog};
 

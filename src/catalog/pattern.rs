@@ -170,6 +170,7 @@ impl<'c> Expansion<'c> {
         run.iter().chain(listed.iter().copied())
     }
 
+    /// Whether the pattern covers no action.
     pub fn is_empty(&self) -> bool {
         match self {
             Expansion::Run(run) => run.is_empty(),
