@@ -324,10 +324,11 @@ fn resource_mismatch(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     // kept for the rest: a statement lists many actions on the same few resources.
     let resource_types = std::cell::OnceCell::new();
     for written in &actions.items {
-        if has_wildcard(&written.value) || !is_catalog_pattern(&written.value) {
+        if has_wildcard(&written.value) {
             continue;
         }
-        // The exact action, from this thread's remembered expansions.
+        // The exact action, from this thread's remembered expansions (none for a pattern
+        // that is unreadable or holds a placeholder: no action is named so).
         let Some(action) = grants::expansion(&written.value).and_then(|e| e.iter().next()) else {
             continue;
         };

@@ -208,6 +208,9 @@ fn actions(place: Place, values: &Values, keys: &[Key], out: &mut Vec<Finding>) 
 /// which one. Real policies stay far below; a generated one cannot make `check` slow.
 const STEPS: usize = 1_000_000;
 
+/// Up to this many statements, a policy is compared without an index (see [`statements`]).
+const FEW_STATEMENTS: usize = 8;
+
 /// Statements of the policy that another statement covers; `keys` are the Action patterns
 /// of the statements simple enough to compare ([`comparable`]).
 fn statements(
@@ -222,7 +225,22 @@ fn statements(
         .zip(keys)
         .map(|(s, keys)| Shape::new(s, keys.as_deref()?))
         .collect();
-    let index = Index::new(&shapes);
+    // A policy of a few statements whose comparisons all fit in the budget is compared
+    // statement by statement: the index (a list per action and resource) would cost more
+    // than it saves, and without a budget to run out it finds the same statements.
+    let compared: Vec<&Shape> = shapes.iter().flatten().collect();
+    let few = compared.len() <= FEW_STATEMENTS
+        && compared
+            .iter()
+            .flat_map(|t| compared.iter().map(|s| t.cost_against(s)))
+            .sum::<usize>()
+            <= STEPS;
+    let index = (!few).then(|| Index::new(&shapes));
+    let shapes_ref = &shapes;
+    let same_effect = move |effect: Effect| {
+        (0..shapes_ref.len())
+            .filter(move |&j| shapes_ref[j].as_ref().is_some_and(|t| t.effect == effect))
+    };
     let steps = Cell::new(STEPS);
     let covers_statement = |t: usize, s: usize| match (&shapes[t], &shapes[s]) {
         (Some(t), Some(s)) => {
@@ -240,8 +258,11 @@ fn statements(
     let mut unchecked = None;
     for (i, s) in all.iter().enumerate() {
         let Some(shape) = &shapes[i] else { continue };
-        let by = index
-            .candidates(shape)
+        let candidates: Box<dyn Iterator<Item = usize>> = match &index {
+            Some(index) => Box::new(index.candidates(shape)),
+            None => Box::new(same_effect(shape.effect)),
+        };
+        let by = candidates
             .filter(|&j| j != i)
             .take_while(|_| steps.get() > 0)
             .find(|&j| covers_statement(j, i) && (j < i || !covers_statement(i, j)));
@@ -591,6 +612,24 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// A policy of a few statements is compared without the index; with more it is indexed,
+    /// and the same statements are found either way.
+    #[test]
+    fn few_and_many_statements_find_the_same() {
+        let five = r#"{"Sid": "All", "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"},
+               {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/x/*"},
+               {"Effect": "Deny", "Action": "S3:get*", "Resource": "arn:aws:s3:::b/x/*"},
+               {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/x/y"},
+               {"Effect": "Allow", "Action": "*", "Resource": "*"}"#;
+        let others: Vec<String> = (0..6)
+            .map(|i| format!(r#"{{"Effect": "Deny", "Action": "sqs:Send{i}", "Resource": "arn:aws:sqs:::q{i}"}}"#))
+            .collect();
+        let few = found(five);
+        let many = found(&format!("{five}, {}", others.join(", ")));
+        assert_eq!(few.len(), 3, "{few:?}");
+        assert_eq!(few, many);
     }
 
     /// `Principal: *` is covered only by a statement that also names everyone.

@@ -15,7 +15,17 @@ pub fn action_pattern_problem(pattern: &str) -> Option<&'static str> {
 
 /// Whether `pattern` matches the action name `action` (case-insensitive, `*` and `?`).
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    action_pattern_problem(pattern).is_none() && glob::matches_ignore_ascii_case(pattern, action)
+    // A readable pattern is `*` or writes the action's service out before its first colon
+    // (a prefix has no wildcard): any other cannot match, and is not read.
+    let own_service = action.split_once(':').is_some_and(|(service, _)| {
+        pattern
+            .get(..service.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(service))
+            && pattern.as_bytes().get(service.len()) == Some(&b':')
+    });
+    (pattern == "*" || own_service)
+        && action_pattern_problem(pattern).is_none()
+        && glob::matches_ignore_ascii_case(pattern, action)
 }
 
 /// An action pattern compiled for matching lower-cased action names quickly.
@@ -92,6 +102,22 @@ mod tests {
         assert!(!action_matches("s3:*,", "s3:GetObject"));
         assert!(!action_matches("GetObject", "GetObject"));
         assert!(!action_matches("s3:GetObject ", "s3:GetObject"));
+    }
+
+    /// Only `*` and patterns that write the action's own service out can match it.
+    #[test]
+    fn a_pattern_matches_only_its_own_service() {
+        assert!(action_matches("IAM:Create*", "iam:CreateAccessKey"));
+        assert!(action_matches("iam:*", "iam:CreateAccessKey"));
+        assert!(!action_matches("ia:*", "iam:CreateAccessKey"));
+        assert!(!action_matches("iamx:*", "iam:CreateAccessKey"));
+        assert!(!action_matches("i?m:*", "iam:CreateAccessKey"));
+        assert!(!action_matches("iam", "iam:CreateAccessKey"));
+        assert!(!action_matches("ïam:*", "iam:CreateAccessKey"));
+        assert!(!action_matches("", "iam:CreateAccessKey"));
+        assert!(action_matches("sts:Assume*", "sts:AssumeRole"));
+        assert!(!action_matches("sts:Assume*", "sts"));
+        assert!(action_matches("a:b:*", "a:b:c"));
     }
 
     #[test]
