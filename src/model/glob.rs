@@ -153,6 +153,16 @@ fn same_char(a: char, b: char, ignore_ascii_case: bool) -> bool {
 /// Whether some text matches both `a` and `b` (both with `*` and `?`). Used to tell for
 /// certain that a Resource can never name a resource type: only `false` claims anything.
 pub fn overlaps(a: &str, b: &str, ignore_ascii_case: bool) -> bool {
+    // The usual parts of two ARNs: one side any text, or both the same (a pattern always
+    // matches some text, which the same pattern matches too).
+    let same = if ignore_ascii_case {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    };
+    if same || a == "*" || b == "*" {
+        return true;
+    }
     if !has_wildcard(a) {
         return plain(b, a, ignore_ascii_case);
     }
@@ -307,6 +317,9 @@ mod tests {
         assert!(!overlaps("a?", "a", false));
         assert!(!overlaps("ROLE/*", "role/x", false));
         assert!(overlaps("a*x*b", "a?*b", false));
+        assert!(overlaps("a?", "a?", false) && overlaps("", "", false));
+        assert!(overlaps("ARN", "arn", true) && !overlaps("ARN", "arn", false));
+        assert!(overlaps("", "*", false) && overlaps("*", "x?z", false));
         assert!(overlaps("a*c", "*b*", false));
         assert!(!overlaps("instance/*", "volume/*", false));
         assert!(!overlaps("a*b", "a*c", false));
