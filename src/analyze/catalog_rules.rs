@@ -18,6 +18,7 @@ use super::suggest::{self, Hints};
 use super::{LISTED, esc, list, list_of};
 use crate::catalog::operations::{self, Authorization};
 use crate::catalog::{AccessLevel, Action, ActionPattern, Catalog};
+use crate::eval::action::action_matches;
 use crate::model::glob::has_wildcard;
 use crate::model::{Effect, PolicyKind, Statement};
 
@@ -118,9 +119,7 @@ impl Names {
         let found = unknown_action(written, &mut self.hints);
         if found.is_none()
             && KNOWN.with_borrow_mut(|known| {
-                known.len() < REMEMBERED
-                    && written.len() <= LONGEST_REMEMBERED
-                    && known.insert(written.to_string())
+                grants::may_remember(known.len(), written) && known.insert(written.to_string())
             })
         {
             return None;
@@ -129,13 +128,6 @@ impl Names {
         found
     }
 }
-
-/// How many actions (and hints) are remembered across sources: enough for every action the
-/// managed policies write, little memory for a folder of strangers' files.
-const REMEMBERED: usize = 50_000;
-
-/// The longest action, as written, that is remembered (AWS's longest are under 100 bytes).
-const LONGEST_REMEMBERED: usize = 256;
 
 thread_local! {
     /// Actions found to be fine, as written, by any source this thread checked: a folder of
@@ -159,7 +151,7 @@ fn remembered_hint(written: &str, compute: impl FnOnce() -> String) -> String {
     let hint = compute();
     let mut remembered = hints();
     let remembered = remembered.get_or_insert_with(HashMap::default);
-    if remembered.len() < REMEMBERED && written.len() <= LONGEST_REMEMBERED {
+    if grants::may_remember(remembered.len(), written) {
         remembered.insert(written.to_string(), hint.clone());
     }
     hint
@@ -398,11 +390,7 @@ fn pass_role_star(place: Place, s: &Statement, out: &mut Vec<Finding>) {
     if s.effect() != Some(Effect::Allow) {
         return;
     }
-    // Only `*` and `iam:` patterns can (a prefix has no wildcard): the others are not read.
-    let may_pass = |p: &str| p == "*" || p.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("iam:"));
-    let passes = |p: &str| {
-        may_pass(p) && ActionPattern::parse(p).is_ok_and(|p| p.matches("iam", "PassRole"))
-    };
+    let passes = |p: &str| action_matches(p, "iam:PassRole");
     let by = match (&s.action, &s.not_action) {
         (Some(a), _) => a
             .items

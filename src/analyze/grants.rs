@@ -61,10 +61,16 @@ pub fn statement_actions(s: &Statement) -> Vec<(&'static Action, Option<&Text>)>
         .collect()
 }
 
-/// How many expansions one thread remembers, and of patterns how long: every pattern the
-/// AWS managed policies write, little memory for a folder of strangers' files.
+/// How many answers the rules' memories of actions and patterns (expansions, known
+/// actions, hints) keep, and of texts how long: every action and pattern the AWS managed
+/// policies write, little memory for a folder of strangers' files.
 const REMEMBERED: usize = 50_000;
 const LONGEST_REMEMBERED: usize = 256;
+
+/// Whether a memory already holding `len` answers keeps the one for `text`.
+pub(super) fn may_remember(len: usize, text: &str) -> bool {
+    len < REMEMBERED && text.len() <= LONGEST_REMEMBERED
+}
 
 thread_local! {
     /// The actions [`statement_actions`] has listed for the statement at hand: made once per
@@ -85,7 +91,7 @@ pub fn expansion(pattern: &str) -> Option<Expansion<'static>> {
     }
     let found = Catalog::get().expansion(pattern).ok();
     EXPANSIONS.with_borrow_mut(|known| {
-        if known.len() < REMEMBERED && pattern.len() <= LONGEST_REMEMBERED {
+        if may_remember(known.len(), pattern) {
             known.insert(pattern.into(), found.clone());
         }
     });

@@ -208,7 +208,7 @@ fn actions(place: Place, values: &Values, keys: &[Key], out: &mut Vec<Finding>) 
 /// which one. Real policies stay far below; a generated one cannot make `check` slow.
 const STEPS: usize = 1_000_000;
 
-/// Up to this many statements, a policy is compared without an index (see [`statements`]).
+/// Up to this many statements, a policy is compared without an index (see [`Index`]).
 const FEW_STATEMENTS: usize = 8;
 
 /// Statements of the policy that another statement covers; `keys` are the Action patterns
@@ -225,22 +225,7 @@ fn statements(
         .zip(keys)
         .map(|(s, keys)| Shape::new(s, keys.as_deref()?))
         .collect();
-    // A policy of a few statements whose comparisons all fit in the budget is compared
-    // statement by statement: the index (a list per action and resource) would cost more
-    // than it saves, and without a budget to run out it finds the same statements.
-    let compared: Vec<&Shape> = shapes.iter().flatten().collect();
-    let few = compared.len() <= FEW_STATEMENTS
-        && compared
-            .iter()
-            .flat_map(|t| compared.iter().map(|s| t.cost_against(s)))
-            .sum::<usize>()
-            <= STEPS;
-    let index = (!few).then(|| Index::new(&shapes));
-    let shapes_ref = &shapes;
-    let same_effect = move |effect: Effect| {
-        (0..shapes_ref.len())
-            .filter(move |&j| shapes_ref[j].as_ref().is_some_and(|t| t.effect == effect))
-    };
+    let index = Index::new(&shapes);
     let steps = Cell::new(STEPS);
     let covers_statement = |t: usize, s: usize| match (&shapes[t], &shapes[s]) {
         (Some(t), Some(s)) => {
@@ -258,11 +243,8 @@ fn statements(
     let mut unchecked = None;
     for (i, s) in all.iter().enumerate() {
         let Some(shape) = &shapes[i] else { continue };
-        let candidates: Box<dyn Iterator<Item = usize>> = match &index {
-            Some(index) => Box::new(index.candidates(shape)),
-            None => Box::new(same_effect(shape.effect)),
-        };
-        let by = candidates
+        let by = index
+            .candidates(shape)
             .filter(|&j| j != i)
             .take_while(|_| steps.get() > 0)
             .find(|&j| covers_statement(j, i) && (j < i || !covers_statement(i, j)));
@@ -446,10 +428,13 @@ impl<'a> Shape<'a> {
 
 /// Which statements could cover a given one, by effect: those holding the same exact
 /// action (lower-cased), a wildcard of its service or `*`; and those holding the same exact
-/// resource or a wildcard one. Each list ascends.
+/// resource or a wildcard one. Each list ascends. A policy of a few statements whose
+/// comparisons all fit in the budget is not indexed: its lists would cost more than they
+/// save, and with no budget to run out every statement of the effect finds the same ones.
 #[derive(Default)]
 struct Index<'a> {
     by_effect: [Lists<'a>; 2],
+    indexed: bool,
 }
 
 #[derive(Default)]
@@ -475,11 +460,24 @@ fn effect_index(effect: Effect) -> usize {
 
 impl<'a> Index<'a> {
     fn new(shapes: &[Option<Shape<'a>>]) -> Self {
-        let mut index = Index::default();
+        let compared: Vec<&Shape> = shapes.iter().flatten().collect();
+        let few = compared.len() <= FEW_STATEMENTS
+            && compared
+                .iter()
+                .flat_map(|t| compared.iter().map(|s| t.cost_against(s)))
+                .sum::<usize>()
+                <= STEPS;
+        let mut index = Index {
+            indexed: !few,
+            ..Index::default()
+        };
         for (i, shape) in shapes.iter().enumerate() {
             let Some(shape) = shape else { continue };
             let lists = &mut index.by_effect[effect_index(shape.effect)];
             lists.all.push(i);
+            if few {
+                continue;
+            }
             for a in shape.actions {
                 let list = if a.wild {
                     lists.wild_actions.entry(a.service())
@@ -507,6 +505,9 @@ impl<'a> Index<'a> {
     /// actions or resources selects.
     fn candidates<'s>(&'s self, s: &Shape<'a>) -> impl Iterator<Item = usize> + 's {
         let lists = &self.by_effect[effect_index(s.effect)];
+        if !self.indexed {
+            return Merged([&lists.all, &[], &[]]);
+        }
         let get = |map: &'s HashMap<&'a str, Vec<usize>>, key: &str| {
             map.get(key).map_or(&[][..], Vec::as_slice)
         };

@@ -17,11 +17,10 @@ pub fn action_pattern_problem(pattern: &str) -> Option<&'static str> {
 pub fn action_matches(pattern: &str, action: &str) -> bool {
     // A readable pattern is `*` or writes the action's service out before its first colon
     // (a prefix has no wildcard): any other cannot match, and is not read.
-    let own_service = action.split_once(':').is_some_and(|(service, _)| {
+    let own_service = action.bytes().position(|b| b == b':').is_some_and(|colon| {
         pattern
-            .get(..service.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(service))
-            && pattern.as_bytes().get(service.len()) == Some(&b':')
+            .get(..=colon)
+            .is_some_and(|p| p.eq_ignore_ascii_case(&action[..=colon]))
     });
     (pattern == "*" || own_service)
         && action_pattern_problem(pattern).is_none()

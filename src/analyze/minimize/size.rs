@@ -125,43 +125,37 @@ fn json_characters(value: &Value) -> usize {
     }
 }
 
-/// How many characters serde_json writes for each ASCII byte in a string, as
-/// [`string_characters`] says.
-const ASCII_CHARACTERS: [usize; 128] = {
-    let mut table = [1; 128];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = 6;
-        b += 1;
-    }
-    table[b'"' as usize] = 2;
-    table[b'\\' as usize] = 2;
-    table[8] = 2;
-    table[12] = 2;
-    table[b'\n' as usize] = 2;
-    table[b'\r' as usize] = 2;
-    table[b'\t' as usize] = 2;
-    table[b' ' as usize] = 0;
-    table
-};
-
-/// A JSON string's characters as serde_json escapes it: quotes and backslashes, the
+/// The characters serde_json writes for `c` in a string: quotes and backslashes, the
 /// control characters with a short escape (`\n`) and the others as `\u00XX`; white space
 /// left as it is (a space, a non-breaking space) is not counted.
-fn string_characters(s: &str) -> usize {
-    if s.is_ascii() {
-        return 2 + s
-            .bytes()
-            .map(|b| ASCII_CHARACTERS[usize::from(b)])
-            .sum::<usize>();
-    }
-    let escaped = |c: char| match c {
+const fn characters_of(c: char) -> usize {
+    match c {
         '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
         '\0'..='\u{1f}' => 6,
         c if c.is_whitespace() => 0,
         _ => 1,
+    }
+}
+
+/// [`characters_of`] each ASCII character, looked up by byte.
+const ASCII_CHARACTERS: [usize; 128] = {
+    let mut table = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = characters_of(b as u8 as char);
+        b += 1;
+    }
+    table
+};
+
+/// A JSON string's characters as serde_json writes it, quotes included.
+fn string_characters(s: &str) -> usize {
+    let inside: usize = if s.is_ascii() {
+        s.bytes().map(|b| ASCII_CHARACTERS[usize::from(b)]).sum()
+    } else {
+        s.chars().map(characters_of).sum()
     };
-    2 + s.chars().map(escaped).sum::<usize>()
+    2 + inside
 }
 
 /// The statements in groups, each written as a policy under `limit` characters when it can
