@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::args::{CheckArgs, CheckFormat, FailOn};
-use super::output::{JsonArray, Sink, Stdout, nested, to_json};
+use super::output::{JsonArray, Sink, Stdout, to_json, to_json_at};
 use super::style::Style;
 use super::{EXIT_FINDINGS, EXIT_USAGE};
 use crate::analyze::ignore::{self, Suppressed};
@@ -15,6 +15,9 @@ use crate::model::Severity;
 use crate::model::Source;
 use crate::session::for_each_source;
 use crate::text::{escape, plural};
+
+/// The depth of the `findings` array in the JSON output.
+const FINDINGS_INDENT: usize = 1;
 
 /// The ignore file read from the current directory when `--ignore-file` is not given.
 pub const IGNORE_FILE: &str = ".iamscope-ignore";
@@ -30,8 +33,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut out = Stdout::new();
     let mut tally = Tally::default();
     let mut sarif = Vec::new();
-    let mut json =
-        (format == CheckFormat::Json).then(|| JsonArray::open(&mut out, "{\n  \"findings\": ", 1));
+    let mut json = (format == CheckFormat::Json)
+        .then(|| JsonArray::open(&mut out, "{\n  \"findings\": ", FINDINGS_INDENT));
     // Each source is checked, counted and printed on the thread that loaded it; this
     // thread writes what comes back in input order. Only SARIF needs the findings back;
     // otherwise they are freed where they were made (freed here, each would go back to
@@ -45,7 +48,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         let printed = match format {
             CheckFormat::Text => vec![source_text(&findings, style)],
             // Each finding freed as it is written.
-            CheckFormat::Json => findings.drain(..).map(|f| to_json(&f)).collect(),
+            CheckFormat::Json => findings
+                .drain(..)
+                .map(|f| JsonArray::element(&f, FINDINGS_INDENT))
+                .collect(),
             CheckFormat::Sarif => Vec::new(),
         };
         let kept = if format == CheckFormat::Sarif {
@@ -82,7 +88,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         (_, Some(array)) => {
             array.close(&mut out);
             out.write(",\n  \"summary\": ");
-            out.write(&nested(&to_json(&tally.summary_json()), 1));
+            out.write(&to_json_at(&tally.summary_json(), 1));
             out.write("\n}\n");
         }
         _ => out.write(&(to_json(&super::sarif::log(&sarif)) + "\n")),

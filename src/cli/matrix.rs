@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use super::EXIT_USAGE;
 use super::args::{MatrixArgs, OutputFormat};
 use super::holders::Memo;
-use super::output::{JsonArray, Sink, Stdout, emit, emit_json, to_json};
+use super::output::{JsonArray, Sink, Stdout, emit, emit_json};
 use super::style::Style;
 use crate::analyze::matrix::{
     ActionGrant, RoleMatrix, ServiceRow, matrix, role_matrix, service_actions,
@@ -157,10 +157,13 @@ struct Shared {
     body: String,
 }
 
-/// One role's matrix as text (its table) or as pretty JSON.
+/// The depth of the `roles` array in the JSON output.
+const ROLES_INDENT: usize = 1;
+
+/// One role's matrix as text (its table) or as pretty JSON, an element of `roles`.
 pub fn print(role: &RoleMatrix, format: OutputFormat, style: Style) -> String {
     match format {
-        OutputFormat::Json => to_json(role),
+        OutputFormat::Json => JsonArray::element(role, ROLES_INDENT),
         OutputFormat::Text => {
             let mut text = String::new();
             role_header(&role.name, role.kind, style, &mut text);
@@ -180,7 +183,9 @@ enum Printed {
 impl Printed {
     fn new(format: OutputFormat, out: &mut Stdout) -> Printed {
         match format {
-            OutputFormat::Json => Printed::Json(JsonArray::open(out, "{\n  \"roles\": ", 1)),
+            OutputFormat::Json => {
+                Printed::Json(JsonArray::open(out, "{\n  \"roles\": ", ROLES_INDENT))
+            }
             OutputFormat::Text => Printed::Text { roles: 0 },
         }
     }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-pub use crate::model::json::{to_json, to_json_line};
+pub use crate::model::json::{to_json, to_json_at, to_json_line};
 
 /// Writes `text` to standard output.
 pub fn emit(text: &str) {
@@ -87,8 +87,9 @@ impl Sink for String {
 }
 
 /// A JSON array written one element at a time, laid out as [`to_json`] lays out the
-/// whole value: `open` writes up to `[`, each `item` an element already rendered with
-/// [`to_json`], `close` the `]`. `indent` is the depth of the array's own line.
+/// whole value: `open` writes up to `[`, each `item` an element already rendered by
+/// [`JsonArray::element`] (or `push` a value), `close` the `]`. `indent` is the depth of
+/// the array's own line.
 pub struct JsonArray {
     indent: usize,
     items: usize,
@@ -103,10 +104,21 @@ impl JsonArray {
         JsonArray { indent, items: 0 }
     }
 
-    /// Adds one element, given as pretty JSON from [`to_json`].
-    pub fn item(&mut self, out: &mut impl Sink, json: &str) {
-        let indent = self.begin_item(out);
-        out.write(&nested(json, indent));
+    /// An element of an array opened at `indent`, rendered for [`item`](Self::item): on the
+    /// thread that made the value, so the thread writing the array only copies it.
+    pub fn element(value: &impl Serialize, indent: usize) -> String {
+        to_json_at(value, indent + 1)
+    }
+
+    /// Adds one element rendered by [`element`](Self::element) for this array's `indent`.
+    pub fn item(&mut self, out: &mut impl Sink, element: &str) {
+        self.begin_item(out);
+        out.write(element);
+    }
+
+    /// Adds `value` as one element.
+    pub fn push(&mut self, out: &mut impl Sink, value: &impl Serialize) {
+        self.item(out, &Self::element(value, self.indent));
     }
 
     /// Starts an element the caller writes itself, its lines after the first indented by
@@ -126,12 +138,6 @@ impl JsonArray {
         }
         out.write("]");
     }
-}
-
-/// Pretty JSON from [`to_json`], its lines after the first indented `indent` levels, to
-/// place it inside a value written piece by piece.
-pub fn nested(json: &str, indent: usize) -> String {
-    json.replace('\n', &format!("\n{}", "  ".repeat(indent)))
 }
 
 #[cfg(test)]
@@ -155,16 +161,21 @@ mod tests {
 
     #[test]
     fn an_array_written_piece_by_piece_reads_as_the_whole_value() {
-        let items = [json!({"a": [1, 2], "b": {}}), json!("x"), json!([])];
+        let items = [
+            json!({"a": [1, {"s": "x\ny"}], "b": {}}),
+            json!("x"),
+            json!([]),
+        ];
         let whole = json!({"items": items, "n": {"c": 3}});
         let mut out = String::from("{\n  \"items\": ");
         let mut array = JsonArray::open(&mut out, "", 1);
-        for item in &items {
-            array.item(&mut out, &to_json(item));
+        array.push(&mut out, &items[0]);
+        for item in &items[1..] {
+            array.item(&mut out, &JsonArray::element(item, 1));
         }
         array.close(&mut out);
         out.push_str(",\n  \"n\": ");
-        out.push_str(&nested(&to_json(&json!({"c": 3})), 1));
+        out.push_str(&to_json_at(&json!({"c": 3}), 1));
         out.push_str("\n}");
         assert_eq!(out, to_json(&whole));
         let mut empty = String::new();

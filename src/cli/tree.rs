@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::EXIT_USAGE;
 use super::args::{OutputFormat, TreeArgs};
 use super::holders::CHUNK;
-use super::output::{JsonArray, Sink, Stdout, nested, to_json};
+use super::output::{JsonArray, Sink, Stdout, to_json, to_json_at};
 use crate::catalog::{Action, Catalog, PatternError};
 use crate::model::outline::{Node, NodeKind, Outline, Part, Shape};
 use crate::model::shared::SharedDocuments;
@@ -102,7 +102,7 @@ fn write_source_json(out: &mut impl Sink, source: &Source, expand: bool, jobs: u
         let catalog = Expansions::new(expand);
         let roles = chunk.iter();
         roles
-            .map(|r| to_json(&role_json(r, &catalog, &shared)))
+            .map(|r| JsonArray::element(&role_json(r, &catalog, &shared), 3))
             .collect()
     };
     pool::ordered(&chunks, jobs, print, |printed| {
@@ -110,11 +110,11 @@ fn write_source_json(out: &mut impl Sink, source: &Source, expand: bool, jobs: u
     });
     roles.close(out);
     out.write(&field("placeholders"));
-    out.write(&nested(&to_json(&source.placeholders), 3));
+    out.write(&to_json_at(&source.placeholders, 3));
     out.write(&field("diagnostics"));
-    out.write(&nested(&to_json(&source.diagnostics), 3));
+    out.write(&to_json_at(&source.diagnostics, 3));
     out.write(&field("partial"));
-    out.write(&nested(&to_json(&source.unread), 3));
+    out.write(&to_json_at(&source.unread, 3));
     if !shared.is_empty() {
         let catalog = Expansions::new(expand);
         let mut documents = JsonArray::open(out, &field("shared_documents"), 3);
@@ -123,7 +123,7 @@ fn write_source_json(out: &mut impl Sink, source: &Source, expand: bool, jobs: u
             if let Value::Object(fields) = &mut value {
                 fields.insert("document".into(), json!(i));
             }
-            documents.item(out, &to_json(&value));
+            documents.push(out, &value);
         }
         documents.close(out);
     }

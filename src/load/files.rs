@@ -8,6 +8,7 @@
 //! is an error that says what it skipped, so `iamscope check dir/` never passes on nothing.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -29,11 +30,22 @@ const WALKED_EXTENSIONS: [&str; 11] = [
 /// Reads a file (or anything that reads like one: a pipe named on the command line), at
 /// most [`MAX_FILE_BYTES`].
 pub fn read(path: &Path) -> Result<Vec<u8>, String> {
-    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    let (file, len) = open(path)?;
+    read_opened(file, len)
+}
+
+/// Opens a file to read, with its length (0 for what has none, such as a pipe).
+pub fn open(path: &Path) -> Result<(File, u64), String> {
+    let file = File::open(path).map_err(|e| open_error(path, &e))?;
+    let len = file.metadata().map_or(0, |m| m.len());
+    Ok((file, len))
+}
+
+/// Reads a file opened by [`open`] to its end, at most [`MAX_FILE_BYTES`].
+pub fn read_opened(file: File, len: u64) -> Result<Vec<u8>, String> {
     if len > MAX_FILE_BYTES {
         return Err(too_large(len));
     }
-    let file = std::fs::File::open(path).map_err(|e| open_error(path, &e))?;
     // Sized to the file, so a large one is not read into a buffer grown to twice its size.
     read_limited(file, MAX_FILE_BYTES, len as usize)
 }
@@ -192,12 +204,13 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
     for entry in entries {
         match entry {
             // The entry's type comes with the listing on most file systems (no call each).
-            Ok(entry) => names.push((entry.file_name(), entry.file_type())),
+            Ok(entry) => names.push((entry.file_name(), entry)),
             Err(e) => out.error(dir, format!("an entry could not be read: {e}")),
         }
     }
     names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, entry_type) in names {
+    for (name, entry) in names {
+        let entry_type = entry.file_type();
         let path = dir.join(&name);
         if name.to_string_lossy().starts_with('.') {
             out.hidden += 1;
@@ -218,7 +231,14 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
             .is_some_and(|e| out.extensions.contains(&e.as_str()));
         // A link is followed to a file, never to a directory (a walk could loop). A link
         // that leads nowhere matters only when its name is one a walk reads.
-        let (kind, len) = match std::fs::metadata(&path) {
+        // An entry that is no link is looked at within its directory, without walking the
+        // whole path again.
+        let metadata = if link {
+            std::fs::metadata(&path)
+        } else {
+            entry.metadata()
+        };
+        let (kind, len) = match metadata {
             Ok(m) => (m.file_type(), m.len()),
             Err(e) if walked => {
                 out.error(&path, format!("cannot follow the link: {e}"));

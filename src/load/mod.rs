@@ -132,32 +132,29 @@ pub fn file(
     format: Option<Format>,
     known: &dyn KnownManaged,
 ) -> Result<Source, String> {
-    if let Some(source) = windowed(shown, path, format, known, WINDOWED_FROM)? {
-        return Ok(source);
+    use std::io::Seek;
+    let (mut opened, len) = files::open(path)?;
+    if (WINDOWED_FROM..=MAX_FILE_BYTES).contains(&len) {
+        if let Some(source) = windowed(shown, &mut opened, format, known)? {
+            return Ok(source);
+        }
+        opened.rewind().map_err(|e| e.to_string())?;
     }
-    files::read(path).map(|bytes| owned_bytes(shown, bytes, format, known))
+    files::read_opened(opened, len).map(|bytes| owned_bytes(shown, bytes, format, known))
 }
 
-/// The dump at `path` read a window at a time, or `None` when it is to be read whole: it is
-/// smaller than `from` bytes, it is no dump, or it is not plain JSON.
+/// The dump `file` read a window at a time, or `None` when it is to be read whole, from
+/// its start again: it is no dump, or it is not plain JSON.
 fn windowed(
     shown: &str,
-    path: &Path,
+    file: &mut std::fs::File,
     format: Option<Format>,
     known: &dyn KnownManaged,
-    from: u64,
 ) -> Result<Option<Source>, String> {
     use std::io::Read;
-    let len = std::fs::metadata(path).map_or(0, |m| m.len());
-    if !(from..=MAX_FILE_BYTES).contains(&len) {
-        return Ok(None);
-    }
     // What the file is, told from its start as for a whole text.
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return Ok(None);
-    };
     let mut head = Vec::with_capacity(detect::SNIFF_BYTES);
-    if (&mut file)
+    if (&mut *file)
         .take(detect::SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .is_err()
@@ -437,7 +434,7 @@ mod tests {
         let known = &crate::catalog::managed::BuiltIn;
         let dump = Path::new("tests/fixtures/authorization-details/account.json");
         let shown = "account.json";
-        let read = windowed(shown, dump, None, known, 0).unwrap();
+        let read = windowed(shown, &mut std::fs::File::open(dump).unwrap(), None, known).unwrap();
         let read = read.expect("the plain dump is read a window at a time");
         let whole = owned_bytes(shown, files::read(dump).unwrap(), None, known);
         assert_eq!(format!("{read:?}"), format!("{whole:?}"));
@@ -448,7 +445,8 @@ mod tests {
             "tests/fixtures/why/users-and-trust.json",
         ] {
             let path = Path::new(other);
-            let read = windowed(other, path, None, known, 0).unwrap();
+            let read = windowed(other, &mut std::fs::File::open(path).unwrap(), None, known);
+            let read = read.unwrap();
             let plain_dump = other.ends_with("users-and-trust.json");
             assert_eq!(read.is_some(), plain_dump, "{other}");
         }

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
+use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::{Map, Value};
 
 use super::policy::{
@@ -147,24 +147,122 @@ fn condition_values_to_json(e: &ConditionEntry) -> Value {
 
 /// `value` as pretty JSON with every unsafe character escaped as `\uXXXX`.
 pub fn to_json(value: &impl Serialize) -> String {
-    serialize(value, SafeFormatter(PrettyFormatter::new()))
+    to_json_at(value, 0)
+}
+
+/// `value` as [`to_json`] writes it, its lines after the first indented `depth` levels (of
+/// two spaces): to be placed inside a value written piece by piece, at that depth.
+pub fn to_json_at(value: &impl Serialize, depth: usize) -> String {
+    let mut bytes = Vec::new();
+    serialize(&mut bytes, value, SafeFormatter(Pretty::at(depth)));
+    text_of(bytes)
 }
 
 /// `value` as JSON on one line (for JSON Lines), unsafe characters escaped as in
 /// [`to_json`].
 pub fn to_json_line(value: &impl Serialize) -> String {
-    serialize(value, SafeFormatter(CompactFormatter))
+    let mut bytes = Vec::new();
+    serialize(&mut bytes, value, SafeFormatter(CompactFormatter));
+    text_of(bytes)
 }
 
-fn serialize(value: &impl Serialize, formatter: impl Formatter) -> String {
-    let mut bytes = Vec::new();
-    let mut serializer = serde_json::Serializer::with_formatter(&mut bytes, formatter);
+fn serialize(out: impl Write, value: &impl Serialize, formatter: impl Formatter) {
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
     if let Err(e) = value.serialize(&mut serializer) {
         eprintln!("iamscope: cannot write JSON: {e}");
     }
+}
+
+fn text_of(mut bytes: Vec<u8>) -> String {
     // Sized to the text: a command may hold many of them until they are printed in order.
     bytes.shrink_to_fit();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// serde_json's pretty layout (two spaces a level), starting `base` levels in: each line
+/// after the first is indented as if the value were written inside others.
+struct Pretty {
+    base: usize,
+    /// How many arrays and objects are open.
+    open: usize,
+    /// Whether the innermost open array or object has an element yet.
+    has_value: bool,
+}
+
+impl Pretty {
+    fn at(base: usize) -> Pretty {
+        Pretty {
+            base,
+            open: 0,
+            has_value: false,
+        }
+    }
+
+    fn line_break<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        w.write_all(b"\n")?;
+        (0..self.base + self.open).try_for_each(|_| w.write_all(b"  "))
+    }
+
+    fn begin<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.open += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn end<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.open -= 1;
+        if self.has_value {
+            self.line_break(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn element<W: ?Sized + Write>(&self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.line_break(w)
+    }
+}
+
+impl Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.begin(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.end(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.element(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.begin(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.end(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.element(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// serde_json's layout (pretty or compact), escaping what a terminal would act on.
