@@ -20,10 +20,16 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// Whether `s` holds no [unsafe](is_unsafe) character: printable ASCII, the usual text,
+/// is told a byte at a time.
+pub fn is_safe(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(is_unsafe)
+}
+
 /// `s` with every unsafe character replaced by a visible escape. Borrows when nothing needs
 /// escaping, which is almost always.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if is_safe(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

@@ -36,10 +36,12 @@ const LISTS: [&str; 4] = [
 pub fn looks_like_authorization_details(text: &str) -> bool {
     // A dump of managed policies only (`--filter LocalManagedPolicy`) has just `Policies`,
     // whose entries carry their versions.
+    // One search for what the three lists' names end with before any for each of them.
     super::looks_like_json(text)
-        && (LISTS[..3]
-            .iter()
-            .any(|list| text.contains(&format!("\"{list}\"")))
+        && (text.contains("DetailList\"")
+            && LISTS[..3]
+                .iter()
+                .any(|list| text.contains(&format!("\"{list}\"")))
             || text.contains("\"Policies\"") && text.contains("\"PolicyVersionList\""))
 }
 

@@ -41,38 +41,28 @@ pub const RULES: &[Rule] = &[
     Rule {
         format: Format::Json,
         looks_for: "a `{` or `[` first (after white space, a byte-order mark and comments)",
-        test: |s| s.starts_json,
+        test: |s| s.starts_json(),
     },
     Rule {
         format: Format::Html,
         looks_for: "an HTML tag first (`<!doctype html>`, `<html>`, `<table>`, `<h1>`…) and no Markdown headings or fences",
-        test: |s| s.starts_html && !s.markdown_structure,
+        test: |s| s.starts_html() && !s.markdown_structure(),
     },
     Rule {
         format: Format::Markdown,
         looks_for: "a `#` heading, a ``` or ~~~ fence, front matter, a table row starting with `|`, `**bold**` or a `[link](url)`, in text that is not YAML or HCL (whose `#` comments look like headings)",
-        test: |s| (s.markdown_structure || s.markdown_inline) && !s.yaml_like && !s.hcl_like,
+        test: |s| {
+            (s.markdown_structure() || s.markdown_inline()) && !s.yaml_like() && !s.hcl_like()
+        },
     },
 ];
 
-/// What the rules look at, computed once per input.
+/// What the rules look at: the start of the input, and what is found in it, each worked
+/// out only when a rule asks (a JSON policy is told without looking for Markdown or YAML).
 pub struct Sniff<'a> {
     /// The start of the input (up to [`SNIFF_BYTES`], cut at a character boundary), with a
     /// byte-order mark and leading white space removed.
     pub head: &'a str,
-    /// The first character, after comments, is `{` or `[`.
-    pub starts_json: bool,
-    /// The first thing is an HTML tag, doctype or comment.
-    pub starts_html: bool,
-    /// A line is an ATX heading (`# Title`), a fence, or the input starts with front matter,
-    /// or a line starts with `|`.
-    pub markdown_structure: bool,
-    /// `**bold**` or `[text](url)` appears.
-    pub markdown_inline: bool,
-    /// No fence, and most lines that are not comments are YAML (`key: value`, `- item`).
-    pub yaml_like: bool,
-    /// No fence, and a line opens a Terraform block (`resource "aws_iam_role" "x" {`).
-    pub hcl_like: bool,
 }
 
 impl<'a> Sniff<'a> {
@@ -81,26 +71,53 @@ impl<'a> Sniff<'a> {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let head = text[..end].trim_start_matches('\u{feff}').trim_start();
-        let markdown_structure = head.starts_with("---\n")
+        Sniff {
+            head: text[..end].trim_start_matches('\u{feff}').trim_start(),
+        }
+    }
+
+    /// The first character, after comments, is `{` or `[`.
+    pub fn starts_json(&self) -> bool {
+        super::looks_like_json(self.head)
+    }
+
+    /// The first thing is an HTML tag, doctype or comment.
+    pub fn starts_html(&self) -> bool {
+        starts_html(self.head)
+    }
+
+    /// A line is an ATX heading (`# Title`), a fence, or the input starts with front
+    /// matter, or a line starts with `|`.
+    pub fn markdown_structure(&self) -> bool {
+        let head = self.head;
+        head.starts_with("---\n")
             || head.starts_with("---\r\n")
             || head.starts_with("+++")
             || head.lines().any(|l| {
                 let l = l.trim_start();
                 l.starts_with("```") || l.starts_with("~~~") || l.starts_with('|') || is_atx(l)
-            });
-        let fenced = head
+            })
+    }
+
+    /// `**bold**` or `[text](url)` appears.
+    pub fn markdown_inline(&self) -> bool {
+        has_bold(self.head) || self.head.contains("](")
+    }
+
+    /// No fence, and most lines that are not comments are YAML (`key: value`, `- item`).
+    pub fn yaml_like(&self) -> bool {
+        !self.fenced() && mostly_yaml(self.head)
+    }
+
+    /// No fence, and a line opens a Terraform block (`resource "aws_iam_role" "x" {`).
+    pub fn hcl_like(&self) -> bool {
+        !self.fenced() && self.head.lines().any(opens_hcl_block)
+    }
+
+    fn fenced(&self) -> bool {
+        self.head
             .lines()
-            .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"));
-        Sniff {
-            head,
-            starts_json: super::looks_like_json(head),
-            starts_html: starts_html(head),
-            markdown_structure,
-            markdown_inline: has_bold(head) || head.contains("]("),
-            yaml_like: !fenced && mostly_yaml(head),
-            hcl_like: !fenced && head.lines().any(opens_hcl_block),
-        }
+            .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"))
     }
 }
 

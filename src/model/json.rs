@@ -6,8 +6,8 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
+use serde_json::Value;
 use serde_json::ser::{CompactFormatter, Formatter};
-use serde_json::{Map, Value};
 
 use super::policy::{
     Condition, ConditionEntry, DOCUMENT_ELEMENTS, PolicyDocument, Principal, STATEMENT_ELEMENTS,
@@ -37,112 +37,206 @@ fn canonical<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
 
 /// The document as IAM JSON.
 pub fn document_to_json(doc: &PolicyDocument) -> Value {
-    let mut out = Map::new();
-    for key in key_order(&doc.keys, &DOCUMENT_ELEMENTS, &doc.unknown) {
-        let value = match canonical(key, &DOCUMENT_ELEMENTS) {
-            Some("Version") => doc.version.as_ref().map(|t| Value::from(t.value.as_str())),
-            Some("Id") => doc.id.as_ref().map(|t| Value::from(t.value.as_str())),
-            Some(_) if doc.statement_is_object && doc.statements.len() == 1 => {
-                Some(statement_to_json(&doc.statements[0]))
-            }
-            Some(_) => Some(Value::Array(
-                doc.statements.iter().map(statement_to_json).collect(),
-            )),
-            None => unknown_value(key, &doc.unknown),
-        };
-        if let Some(v) = value {
-            out.insert(key.to_string(), v);
-        }
-    }
-    Value::Object(out)
-}
-
-fn unknown_value(key: &str, unknown: &[super::UnknownElement]) -> Option<Value> {
-    unknown
-        .iter()
-        .rev()
-        .find(|u| u.key.value == key)
-        .map(|u| u.value.clone())
+    value_of(&DocumentJson(doc))
 }
 
 /// One statement as IAM JSON.
 pub fn statement_to_json(s: &Statement) -> Value {
-    let mut out = Map::new();
-    for key in key_order(&s.keys, &STATEMENT_ELEMENTS, &s.unknown) {
-        let value = match canonical(key, &STATEMENT_ELEMENTS) {
-            Some("Sid") => s.sid.as_ref().map(|t| Value::from(t.value.as_str())),
-            Some("Effect") => s.effect.as_ref().map(|t| Value::from(t.value.as_str())),
-            Some("Principal") => s.principal.as_ref().map(principal_to_json),
-            Some("NotPrincipal") => s.not_principal.as_ref().map(principal_to_json),
-            Some("Action") => s.action.as_ref().map(values_to_json),
-            Some("NotAction") => s.not_action.as_ref().map(values_to_json),
-            Some("Resource") => s.resource.as_ref().map(values_to_json),
-            Some("NotResource") => s.not_resource.as_ref().map(values_to_json),
-            Some(_) => s.condition.as_ref().map(condition_to_json),
-            None => unknown_value(key, &s.unknown),
-        };
-        if let Some(v) = value {
-            out.insert(key.to_string(), v);
-        }
-    }
-    Value::Object(out)
-}
-
-fn values_to_json(v: &Values) -> Value {
-    if v.single && v.items.len() == 1 {
-        Value::from(v.items[0].value.as_str())
-    } else {
-        Value::Array(
-            v.items
-                .iter()
-                .map(|t| Value::from(t.value.as_str()))
-                .collect(),
-        )
-    }
+    value_of(&StatementJson(s))
 }
 
 pub fn principal_to_json(p: &Principal) -> Value {
-    match p {
-        Principal::Wildcard(t) => Value::from(t.value.as_str()),
-        Principal::Map { entries, .. } => Value::Object(
-            entries
-                .iter()
-                .map(|e| (e.key.value.to_string(), values_to_json(&e.values)))
-                .collect(),
-        ),
-    }
+    value_of(&Element::Principal(p))
 }
 
 pub fn condition_to_json(c: &Condition) -> Value {
-    Value::Object(
-        c.operators
-            .iter()
-            .map(|block| {
-                let keys = block
-                    .entries
-                    .iter()
-                    .map(|e| (e.key.value.to_string(), condition_values_to_json(e)))
-                    .collect();
-                (block.operator.value.to_string(), Value::Object(keys))
-            })
-            .collect(),
-    )
+    value_of(&Element::Condition(c))
 }
 
-fn condition_values_to_json(e: &ConditionEntry) -> Value {
-    let scalar = |v: &super::ConditionValue| match v.kind {
-        ScalarKind::String => Value::from(v.text.as_str()),
-        ScalarKind::Bool => Value::Bool(v.text == "true"),
-        ScalarKind::Number => v
-            .text
-            .parse::<serde_json::Number>()
-            .map_or_else(|_| Value::from(v.text.as_str()), Value::Number),
-    };
-    if e.single && e.values.len() == 1 {
-        scalar(&e.values[0])
-    } else {
-        Value::Array(e.values.iter().map(scalar).collect())
+fn value_of(json: &impl Serialize) -> Value {
+    // Keys are strings and numbers were parsed by serde_json: nothing here can fail.
+    serde_json::to_value(json).unwrap_or(Value::Null)
+}
+
+/// A policy document as IAM JSON, serialised from the model without building a `Value`
+/// (the size quota counts every policy `check` reads this way).
+pub struct DocumentJson<'a>(pub &'a PolicyDocument);
+
+/// One statement as IAM JSON, as [`DocumentJson`] writes it.
+pub struct StatementJson<'a>(pub &'a Statement);
+
+/// A member's value.
+enum Element<'a> {
+    Text(&'a str),
+    Statements(&'a [Statement]),
+    Statement(&'a Statement),
+    Values(&'a Values),
+    Principal(&'a Principal),
+    Condition(&'a Condition),
+    ConditionKeys(&'a [ConditionEntry]),
+    ConditionValues(&'a ConditionEntry),
+    Unknown(&'a Value),
+}
+
+impl Serialize for DocumentJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let doc = self.0;
+        let keys = key_order(&doc.keys, &DOCUMENT_ELEMENTS, &doc.unknown);
+        let members = keys.into_iter().filter_map(|key| {
+            let value = match canonical(key, &DOCUMENT_ELEMENTS) {
+                Some("Version") => doc.version.as_ref().map(|t| Element::Text(&t.value)),
+                Some("Id") => doc.id.as_ref().map(|t| Element::Text(&t.value)),
+                Some(_) if doc.statement_is_object && doc.statements.len() == 1 => {
+                    Some(Element::Statement(&doc.statements[0]))
+                }
+                Some(_) => Some(Element::Statements(&doc.statements)),
+                None => unknown_value(key, &doc.unknown),
+            };
+            value.map(|v| (key, v))
+        });
+        object(serializer, members.collect())
     }
+}
+
+impl Serialize for StatementJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s = self.0;
+        let keys = key_order(&s.keys, &STATEMENT_ELEMENTS, &s.unknown);
+        let members = keys.into_iter().filter_map(|key| {
+            let value = match canonical(key, &STATEMENT_ELEMENTS) {
+                Some("Sid") => s.sid.as_ref().map(|t| Element::Text(&t.value)),
+                Some("Effect") => s.effect.as_ref().map(|t| Element::Text(&t.value)),
+                Some("Principal") => s.principal.as_ref().map(Element::Principal),
+                Some("NotPrincipal") => s.not_principal.as_ref().map(Element::Principal),
+                Some("Action") => s.action.as_ref().map(Element::Values),
+                Some("NotAction") => s.not_action.as_ref().map(Element::Values),
+                Some("Resource") => s.resource.as_ref().map(Element::Values),
+                Some("NotResource") => s.not_resource.as_ref().map(Element::Values),
+                Some(_) => s.condition.as_ref().map(Element::Condition),
+                None => unknown_value(key, &s.unknown),
+            };
+            value.map(|v| (key, v))
+        });
+        object(serializer, members.collect())
+    }
+}
+
+fn unknown_value<'a>(key: &str, unknown: &'a [super::UnknownElement]) -> Option<Element<'a>> {
+    unknown
+        .iter()
+        .rev()
+        .find(|u| u.key.value == key)
+        .map(|u| Element::Unknown(&u.value))
+}
+
+impl Serialize for Element<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Element::Text(t) => serializer.serialize_str(t),
+            Element::Statements(statements) => {
+                serializer.collect_seq(statements.iter().map(StatementJson))
+            }
+            Element::Statement(s) => StatementJson(s).serialize(serializer),
+            Element::Values(v) if v.single && v.items.len() == 1 => {
+                serializer.serialize_str(&v.items[0].value)
+            }
+            Element::Values(v) => serializer.collect_seq(v.iter()),
+            Element::Principal(Principal::Wildcard(t)) => serializer.serialize_str(&t.value),
+            Element::Principal(Principal::Map { entries, .. }) => object(
+                serializer,
+                entries
+                    .iter()
+                    .map(|e| (e.key.value.as_str(), Element::Values(&e.values)))
+                    .collect(),
+            ),
+            Element::Condition(c) => object(
+                serializer,
+                c.operators
+                    .iter()
+                    .map(|b| {
+                        (
+                            b.operator.value.as_str(),
+                            Element::ConditionKeys(&b.entries),
+                        )
+                    })
+                    .collect(),
+            ),
+            Element::ConditionKeys(entries) => object(
+                serializer,
+                entries
+                    .iter()
+                    .map(|e| (e.key.value.as_str(), Element::ConditionValues(e)))
+                    .collect(),
+            ),
+            Element::ConditionValues(e) if e.single && e.values.len() == 1 => {
+                ConditionScalar(&e.values[0]).serialize(serializer)
+            }
+            Element::ConditionValues(e) => {
+                serializer.collect_seq(e.values.iter().map(ConditionScalar))
+            }
+            Element::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+
+/// A condition value as the JSON kind it was written as.
+struct ConditionScalar<'a>(&'a super::ConditionValue);
+
+impl Serialize for ConditionScalar<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        match v.kind {
+            ScalarKind::String => serializer.serialize_str(&v.text),
+            ScalarKind::Bool => serializer.serialize_bool(v.text == "true"),
+            ScalarKind::Number => match v.text.parse::<serde_json::Number>() {
+                Ok(n) => n.serialize(serializer),
+                Err(_) => serializer.serialize_str(&v.text),
+            },
+        }
+    }
+}
+
+/// An object of these members.
+fn object<S: serde::Serializer>(
+    serializer: S,
+    members: Vec<(&str, Element)>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let members = first_places(members);
+    let mut map = serializer.serialize_map(Some(members.len()))?;
+    for (key, value) in &members {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
+/// The members as a JSON object keeps them: a key written again takes its first place and
+/// its last value.
+fn first_places<V>(members: Vec<(&str, V)>) -> Vec<(&str, V)> {
+    let repeated = if members.len() <= 16 {
+        let keys = || members.iter().map(|(k, _)| k);
+        keys()
+            .enumerate()
+            .any(|(i, k)| keys().take(i).any(|e| e == k))
+    } else {
+        let mut seen = std::collections::HashSet::new();
+        !members.iter().all(|(k, _)| seen.insert(*k))
+    };
+    if !repeated {
+        return members;
+    }
+    let mut place: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut kept: Vec<(&str, V)> = Vec::with_capacity(members.len());
+    for (key, value) in members {
+        match place.get(key) {
+            Some(&i) => kept[i].1 = value,
+            None => {
+                place.insert(key, kept.len());
+                kept.push((key, value));
+            }
+        }
+    }
+    kept
 }
 
 /// `value` as pretty JSON with every unsafe character escaped as `\uXXXX`.
@@ -274,6 +368,9 @@ impl<F: Formatter> Formatter for SafeFormatter<F> {
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        if crate::text::is_safe(fragment) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if crate::text::is_unsafe(c) {
@@ -325,7 +422,7 @@ impl<F: Formatter> Formatter for SafeFormatter<F> {
 /// A policy document as the JSON text a copy or a file takes: pretty, two spaces, a line
 /// break at the end, every character a terminal would act on escaped.
 pub fn document_text(doc: &PolicyDocument) -> String {
-    let mut text = to_json(&document_to_json(doc));
+    let mut text = to_json(&DocumentJson(doc));
     text.push('\n');
     text
 }
@@ -348,6 +445,11 @@ mod tests {
             serde_json::to_string(&original).unwrap(),
             "element order differs"
         );
+        assert_eq!(
+            serde_json::to_string(&DocumentJson(&doc)).unwrap(),
+            serde_json::to_string(&original).unwrap(),
+            "written from the model, not a Value"
+        );
     }
 
     #[test]
@@ -360,6 +462,11 @@ mod tests {
         );
         round_trip(
             r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resources": ["s3://b"], "Extra": {"nested": [1, null]}}]}"#,
+        );
+        // A key written twice keeps its first place and its last value, as in any JSON
+        // object: a document's, a statement's, a Principal's, a Condition's and its keys'.
+        round_trip(
+            r#"{"Version": "2012-10-17", "X": 1, "Statement": [{"Effect": "Allow", "Principal": {"AWS": "a", "Service": "s", "AWS": ["b"]}, "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"k": "1", "j": 2, "k": ["3"]}, "Bool": {"b": true}, "StringEquals": {"k": "4"}}, "Y": 2, "Y": 3}], "X": [2]}"#,
         );
     }
 }

@@ -7,7 +7,6 @@
 //! 5,120 for a group's; an SCP or RCP 5,120.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::model::{PolicyDocument, PolicyKind, RoleKind, Statement};
 
@@ -98,64 +97,21 @@ pub fn thousands(n: usize) -> String {
 
 /// The size AWS counts: characters of the JSON, white space outside strings excluded.
 pub fn characters(doc: &PolicyDocument) -> usize {
-    json_characters(&crate::model::json::document_to_json(doc))
+    compact_characters(&crate::model::json::DocumentJson(doc))
 }
 
 /// The characters of `value` as `serde_json::to_string` writes it (compact), white space
-/// excluded, counted without writing the text: every policy `check` reads is measured.
-fn json_characters(value: &Value) -> usize {
-    // Commas between the items or members, and the brackets or braces.
-    let punctuation = |n: usize| 2 + n.saturating_sub(1);
-    match value {
-        Value::Null | Value::Bool(true) => 4,
-        Value::Bool(false) => 5,
-        // Digits, signs, `.` and `e`: never white space.
-        Value::Number(n) => n.to_string().len(),
-        Value::String(s) => string_characters(s),
-        Value::Array(items) => {
-            punctuation(items.len()) + items.iter().map(json_characters).sum::<usize>()
-        }
-        Value::Object(members) => {
-            punctuation(members.len())
-                + members
-                    .iter()
-                    .map(|(k, v)| string_characters(k) + 1 + json_characters(v))
-                    .sum::<usize>()
-        }
-    }
-}
-
-/// The characters serde_json writes for `c` in a string: quotes and backslashes, the
-/// control characters with a short escape (`\n`) and the others as `\u00XX`; white space
-/// left as it is (a space, a non-breaking space) is not counted.
-const fn characters_of(c: char) -> usize {
-    match c {
-        '"' | '\\' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
-        '\0'..='\u{1f}' => 6,
-        c if c.is_whitespace() => 0,
-        _ => 1,
-    }
-}
-
-/// [`characters_of`] each ASCII character, looked up by byte.
-const ASCII_CHARACTERS: [usize; 128] = {
-    let mut table = [0; 128];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = characters_of(b as u8 as char);
-        b += 1;
-    }
-    table
-};
-
-/// A JSON string's characters as serde_json writes it, quotes included.
-fn string_characters(s: &str) -> usize {
-    let inside: usize = if s.is_ascii() {
-        s.bytes().map(|b| ASCII_CHARACTERS[usize::from(b)]).sum()
+/// excluded: every policy `check` reads is measured.
+fn compact_characters(value: &impl Serialize) -> usize {
+    // Writing a model's JSON cannot fail; nor can the text be other than UTF-8.
+    let text = serde_json::to_vec(value).unwrap_or_default();
+    if text.is_ascii() {
+        // The compact layout has no line breaks or tabs: they are escaped in strings.
+        text.len() - text.iter().filter(|&&b| b == b' ').count()
     } else {
-        s.chars().map(characters_of).sum()
-    };
-    2 + inside
+        let text = String::from_utf8_lossy(&text);
+        text.chars().filter(|c| !c.is_whitespace()).count()
+    }
 }
 
 /// The statements in groups, each written as a policy under `limit` characters when it can
@@ -164,7 +120,7 @@ fn string_characters(s: &str) -> usize {
 /// NotAction cannot be cut without granting more).
 pub fn split(statements: Vec<Statement>, limit: usize) -> Vec<Vec<Statement>> {
     let envelope = characters(&document(Vec::new()));
-    let cost = |s: &Statement| json_characters(&crate::model::json::statement_to_json(s)) + 1;
+    let cost = |s: &Statement| compact_characters(&crate::model::json::StatementJson(s)) + 1;
     let mut pieces = Vec::new();
     for s in statements {
         if envelope + cost(&s) <= limit {
@@ -242,6 +198,7 @@ pub fn document(statements: Vec<Statement>) -> PolicyDocument {
 mod tests {
     use super::*;
     use crate::model::{Loc, Text};
+    use serde_json::Value;
 
     fn statement(actions: usize) -> Statement {
         let names = (0..actions).map(|i| format!("s3:Action{i:05}")).collect();
@@ -265,7 +222,7 @@ mod tests {
         fn counted_as_written(value in json_value()) {
             let text = serde_json::to_string(&value).unwrap();
             proptest::prop_assert_eq!(
-                json_characters(&value),
+                compact_characters(&value),
                 text.chars().filter(|c| !c.is_whitespace()).count()
             );
         }
