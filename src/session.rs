@@ -210,7 +210,7 @@ pub fn for_each_source<T: Send>(
     };
     let jobs = pool::jobs(common.jobs);
     pool::ordered_by_size(
-        &batches(&inputs),
+        &batches(&inputs, jobs),
         jobs,
         |batch| batch.iter().map(Input::len).sum(),
         |batch| batch.iter().map(load).collect::<Vec<_>>(),
@@ -239,13 +239,19 @@ pub fn for_each_source<T: Send>(
 const BATCH_INPUTS: usize = 16;
 const BATCH_BYTES: u64 = 256 << 10;
 
-/// `inputs` in consecutive groups of small files, each handed to a thread at once; a large
-/// file is a group of its own.
-fn batches(inputs: &[Input]) -> Vec<&[Input]> {
+/// Near the end a group holds at most this share of the inputs left per thread, so the
+/// last groups are small and the threads finish together rather than one waiting on
+/// another's last sixteen files.
+const TAIL_SHARE: usize = 4;
+
+/// `inputs` in consecutive groups of small files, each handed to one of `jobs` threads at
+/// once; a large file is a group of its own.
+fn batches(inputs: &[Input], jobs: usize) -> Vec<&[Input]> {
+    let most = |start: usize| ((inputs.len() - start) / (TAIL_SHARE * jobs)).clamp(1, BATCH_INPUTS);
     let mut groups = Vec::new();
     let (mut start, mut bytes) = (0, 0);
     for (i, input) in inputs.iter().enumerate() {
-        if i > start && (i - start == BATCH_INPUTS || bytes + input.len() > BATCH_BYTES) {
+        if i > start && (i - start == most(start) || bytes + input.len() > BATCH_BYTES) {
             groups.push(&inputs[start..i]);
             (start, bytes) = (i, 0);
         }
@@ -323,27 +329,46 @@ fn warn_unused_vars(common: &Common, used: impl Fn(&str) -> bool) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn small_files_are_handed_over_a_few_at_a_time_and_a_large_one_alone() {
-        let file = |len| Input::File(String::new(), PathBuf::new(), len);
-        let mut inputs: Vec<Input> = (0..BATCH_INPUTS + 3).map(|_| file(1_000)).collect();
-        inputs.push(file(BATCH_BYTES));
-        inputs.push(file(1_000));
-        inputs.push(Input::Stdin);
-        let sizes: Vec<Vec<u64>> = batches(&inputs)
+    fn sizes(inputs: &[Input], jobs: usize) -> Vec<Vec<u64>> {
+        batches(inputs, jobs)
             .iter()
             .map(|b| b.iter().map(Input::len).collect())
-            .collect();
+            .collect()
+    }
+
+    fn file(len: u64) -> Input {
+        Input::File(String::new(), PathBuf::new(), len)
+    }
+
+    #[test]
+    fn small_files_are_handed_over_a_few_at_a_time_and_a_large_one_alone() {
+        let mut inputs: Vec<Input> = (0..200).map(|_| file(1_000)).collect();
+        inputs.push(file(BATCH_BYTES));
+        inputs.extend((0..200).map(|_| file(1_000)));
+        inputs.push(Input::Stdin);
+        let groups = sizes(&inputs, 1);
         assert_eq!(
-            sizes,
-            [
-                vec![1_000; BATCH_INPUTS],
-                vec![1_000; 3],
-                vec![BATCH_BYTES],
-                vec![1_000, 0],
-            ]
+            groups[..2],
+            [vec![1_000; BATCH_INPUTS], vec![1_000; BATCH_INPUTS]]
         );
-        assert!(batches(&[]).is_empty());
+        let large = groups
+            .iter()
+            .position(|g| g.contains(&BATCH_BYTES))
+            .unwrap();
+        assert_eq!(groups[large], [BATCH_BYTES]);
+        assert_eq!(groups.iter().map(Vec::len).sum::<usize>(), inputs.len());
+        assert_eq!(groups.last().unwrap(), &[0]);
+        assert!(batches(&[], 1).is_empty());
+    }
+
+    #[test]
+    fn the_last_groups_get_smaller_so_the_threads_finish_together() {
+        let inputs: Vec<Input> = (0..1_594).map(|_| file(2_000)).collect();
+        let lengths: Vec<usize> = sizes(&inputs, 2).iter().map(Vec::len).collect();
+        assert_eq!(lengths.iter().sum::<usize>(), 1_594);
+        assert!(lengths.windows(2).all(|w| w[0] >= w[1]), "{lengths:?}");
+        assert_eq!(lengths[0], BATCH_INPUTS);
+        assert_eq!(lengths[lengths.len() - 4..], [1, 1, 1, 1]);
     }
 
     #[test]

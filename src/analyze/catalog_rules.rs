@@ -2,7 +2,6 @@
 //! service does not define (with the nearest real names), Resources that no resource type
 //! of an action can be, and `iam:PassRole` on every role.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::{Mutex, PoisonError};
 
@@ -203,7 +202,7 @@ fn unknown_action(written: &str, hints: &mut Hints) -> Option<(&'static Code, St
                 remembered_hint(written, || {
                     // Prefer the services that define an action of that name.
                     let defining = if has_wildcard(name) {
-                        Cow::Borrowed(&[][..])
+                        Vec::new()
                     } else {
                         catalog.services_defining(name)
                     };

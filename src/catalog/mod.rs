@@ -18,11 +18,7 @@ pub mod pattern;
 pub mod resolve;
 pub mod service;
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use foldhash::HashMap;
 
 pub use action_set::ActionSet;
 pub use conditions::{ConditionKeyInfo, GLOBAL_KEYS, KeySource};
@@ -42,11 +38,6 @@ pub struct Catalog {
     /// The services' prefixes, in the same order: searched without touching the services.
     prefixes: Vec<&'static str>,
     action_count: usize,
-    /// The services defining each action name (lower-cased), made on first use: it reads
-    /// every service.
-    by_action_name: OnceLock<HashMap<Box<str>, Vec<&'static str>>>,
-    /// Whether a thread has started making `by_action_name`.
-    indexing: AtomicBool,
 }
 
 impl Catalog {
@@ -67,8 +58,6 @@ impl Catalog {
             action_count: services.iter().map(Service::action_count).sum(),
             prefixes: services.iter().map(|s| s.prefix).collect(),
             services,
-            by_action_name: OnceLock::new(),
-            indexing: AtomicBool::new(false),
         })
     }
 
@@ -96,36 +85,16 @@ impl Catalog {
     }
 
     /// The prefixes of the services that define an action named `name` (without prefix,
-    /// ignoring case), sorted: where a name written under the wrong service belongs.
-    pub fn services_defining(&self, name: &str) -> Cow<'_, [&'static str]> {
-        if self.by_action_name.get().is_none() && self.indexing.swap(true, Ordering::Relaxed) {
-            // Another thread is making the index (reading every service): look through the
-            // services meanwhile rather than wait, which reads some of them for it.
-            return Cow::Owned(
-                self.services
-                    .iter()
-                    .filter(|s| s.action(name).is_some())
-                    .map(|s| s.prefix)
-                    .collect(),
-            );
-        }
-        let index = self.by_action_name.get_or_init(|| {
-            let mut index: HashMap<Box<str>, Vec<&'static str>> = HashMap::default();
-            for s in &self.services {
-                for a in s.actions() {
-                    index
-                        .entry(a.name.to_ascii_lowercase().into())
-                        .or_default()
-                        .push(s.prefix);
-                }
-            }
-            index
-        });
-        Cow::Borrowed(
-            index
-                .get(name.to_ascii_lowercase().as_str())
-                .map_or(&[], Vec::as_slice),
-        )
+    /// ignoring case), sorted: where a name written under the wrong service belongs. Each
+    /// service is asked (a hash lookup once it is read), which for the few names asked
+    /// costs less than an index of every action name would to make.
+    pub fn services_defining(&self, name: &str) -> Vec<&'static str> {
+        self.parse_all();
+        self.services
+            .iter()
+            .filter(|s| s.action(name).is_some())
+            .map(|s| s.prefix)
+            .collect()
     }
 
     /// The action `service:Name`, ignoring case; its `name` is AWS's spelling.
@@ -136,7 +105,14 @@ impl Catalog {
 
     /// Every action, sorted by service prefix then name.
     pub fn actions(&self) -> impl Iterator<Item = &Action> {
+        self.parse_all();
         self.services.iter().flat_map(|s| s.actions())
+    }
+
+    /// Parses every service not yet parsed, leaving those another thread is parsing to
+    /// it: what reads every service waits only for those, not for each in turn.
+    fn parse_all(&self) {
+        self.services.iter().for_each(Service::parse_unless_claimed);
     }
 
     pub fn action_count(&self) -> usize {
@@ -204,17 +180,10 @@ mod tests {
     fn the_services_that_define_an_action_name() {
         let catalog = Catalog::get();
         assert_eq!(
-            *catalog.services_defining("deleteFUNCTION"),
+            catalog.services_defining("deleteFUNCTION"),
             ["appsync", "cloudfront", "lambda"]
         );
         assert!(catalog.services_defining("GetObject").contains(&"s3"));
-        // While another thread makes the index, the services are looked through instead.
-        let fresh = Catalog::from_asset(asset::CORE).unwrap();
-        fresh.indexing.store(true, Ordering::Relaxed);
-        assert_eq!(
-            *fresh.services_defining("DeleteFunction"),
-            ["appsync", "cloudfront", "lambda"]
-        );
         assert!(catalog.services_defining("NoSuchAction").is_empty());
         assert!(catalog.services_defining("").is_empty());
     }

@@ -7,6 +7,7 @@
 
 use std::cmp::Ordering;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 use crate::model::glob::matches_ignore_ascii_case;
 
@@ -157,6 +158,8 @@ pub struct Service {
     first_action: u32,
     first_key: u32,
     parsed: OnceLock<Records>,
+    /// Whether a thread has started parsing the records.
+    claimed: AtomicBool,
 }
 
 /// A service's records, once parsed.
@@ -176,8 +179,19 @@ impl Service {
     fn records(&self) -> &Records {
         // The embedded asset is checked by tests (`Catalog::check`); a service whose
         // records could not be read would show none.
-        self.parsed
-            .get_or_init(|| self.parse_records().unwrap_or_default())
+        self.parsed.get_or_init(|| {
+            self.claimed.store(true, AtomicOrdering::Relaxed);
+            self.parse_records().unwrap_or_default()
+        })
+    }
+
+    /// Parses the records unless they are parsed or a thread has started on them: threads
+    /// that all need every service each take the ones no other has, rather than wait in
+    /// turn on the same one.
+    pub fn parse_unless_claimed(&self) {
+        if self.parsed.get().is_none() && !self.claimed.swap(true, AtomicOrdering::Relaxed) {
+            self.records();
+        }
     }
 
     /// The service's actions, sorted by name ignoring case.
@@ -533,6 +547,7 @@ pub fn parse(asset: &'static [u8]) -> Result<Vec<Service>, String> {
             first_action,
             first_key,
             parsed: OnceLock::new(),
+            claimed: AtomicBool::new(false),
         });
         first_key += counts[1] as u32;
         first_action += counts[2] as u32;

@@ -212,11 +212,12 @@ fn statement_element(s: &mut Statement, name: &str, m: &Member, diags: &mut Vec<
 }
 
 /// A scalar as text: strings as they are, numbers and booleans as written.
-fn scalar(node: &Node) -> Option<(String, ScalarKind)> {
+fn scalar(node: &Node) -> Option<(&str, ScalarKind)> {
     match &node.value {
-        Value::String(s) => Some((s.clone(), ScalarKind::String)),
-        Value::Number(n) => Some((n.clone(), ScalarKind::Number)),
-        Value::Bool(b) => Some((b.to_string(), ScalarKind::Bool)),
+        Value::String(s) => Some((s, ScalarKind::String)),
+        Value::Number(n) => Some((n, ScalarKind::Number)),
+        Value::Bool(true) => Some(("true", ScalarKind::Bool)),
+        Value::Bool(false) => Some(("false", ScalarKind::Bool)),
         _ => None,
     }
 }
@@ -286,7 +287,7 @@ fn values(node: &Node, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Values
         Some((s, ScalarKind::Number))
             if name.ends_with("Principal") && s.bytes().all(|b| b.is_ascii_digit()) =>
         {
-            diags.push(account_id_as_number(&s, item.loc));
+            diags.push(account_id_as_number(s, item.loc));
             out.items.push(Text::new(s, item.loc));
         }
         Some((s, _)) => {
@@ -440,7 +441,7 @@ fn condition_entry(m: &Member, diags: &mut Vec<Diagnostic>) -> ConditionEntry {
     };
     let mut push = |item: &Node, diags: &mut Vec<Diagnostic>| match scalar(item) {
         Some((text, kind)) => entry.values.push(ConditionValue {
-            text,
+            text: text.to_string(),
             kind,
             loc: item.loc,
         }),

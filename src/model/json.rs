@@ -247,7 +247,8 @@ pub fn to_json(value: &impl Serialize) -> String {
 /// `value` as [`to_json`] writes it, its lines after the first indented `depth` levels (of
 /// two spaces): to be placed inside a value written piece by piece, at that depth.
 pub fn to_json_at(value: &impl Serialize, depth: usize) -> String {
-    let mut bytes = Vec::new();
+    // Room for a finding or a small policy without growing the text again and again.
+    let mut bytes = Vec::with_capacity(1 << 10);
     serialize(&mut bytes, value, SafeFormatter(Pretty::at(depth)));
     text_of(bytes)
 }

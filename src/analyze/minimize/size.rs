@@ -103,8 +103,10 @@ pub fn characters(doc: &PolicyDocument) -> usize {
 /// The characters of `value` as `serde_json::to_string` writes it (compact), white space
 /// excluded: every policy `check` reads is measured.
 fn compact_characters(value: &impl Serialize) -> usize {
-    // Writing a model's JSON cannot fail; nor can the text be other than UTF-8.
-    let text = serde_json::to_vec(value).unwrap_or_default();
+    // Room for most policies' text, so it is not grown again and again. Writing a model's
+    // JSON cannot fail; nor can the text be other than UTF-8.
+    let mut text = Vec::with_capacity(MANAGED.characters + (2 << 10));
+    let _ = serde_json::to_writer(&mut text, value);
     if text.is_ascii() {
         // The compact layout has no line breaks or tabs: they are escaped in strings.
         text.len() - text.iter().filter(|&&b| b == b' ').count()
