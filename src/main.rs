@@ -6,6 +6,15 @@ use std::process::ExitCode;
 use iamscope::cli;
 use iamscope::tui;
 
+/// mimalloc 2 rather than the system's allocator: loading and checking allocate many small
+/// strings and lists on every thread, and glibc's malloc and free were a sixth of the CPU
+/// time of `check` on a folder of policies (with mimalloc: a sixth less CPU there, a
+/// quarter to a third less on large account dumps, a seventeenth of the page faults).
+/// Built without transparent huge pages (`no_thp`): with them a large account dump's
+/// peak was 4-10% higher, over 3× the input; without, it is what it was with glibc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut args = cli::args::parse();
     if let Some(common) = args.common_mut()
