@@ -247,7 +247,9 @@ const TAIL_SHARE: usize = 4;
 /// `inputs` in consecutive groups of small files, each handed to one of `jobs` threads at
 /// once; a large file is a group of its own.
 fn batches(inputs: &[Input], jobs: usize) -> Vec<&[Input]> {
-    let most = |start: usize| ((inputs.len() - start) / (TAIL_SHARE * jobs)).clamp(1, BATCH_INPUTS);
+    let most = |start: usize| {
+        ((inputs.len() - start) / TAIL_SHARE.saturating_mul(jobs)).clamp(1, BATCH_INPUTS)
+    };
     let mut groups = Vec::new();
     let (mut start, mut bytes) = (0, 0);
     for (i, input) in inputs.iter().enumerate() {
@@ -369,6 +371,8 @@ mod tests {
         assert!(lengths.windows(2).all(|w| w[0] >= w[1]), "{lengths:?}");
         assert_eq!(lengths[0], BATCH_INPUTS);
         assert_eq!(lengths[lengths.len() - 4..], [1, 1, 1, 1]);
+        // However many threads are asked for (`-j`, `IAMSCOPE_JOBS`).
+        assert_eq!(sizes(&inputs[..3], usize::MAX), [[2_000]; 3]);
     }
 
     #[test]

@@ -34,9 +34,9 @@ const LISTS: [&str; 4] = [
 
 /// Whether a text is an account dump: JSON with one of the dump's lists.
 pub fn looks_like_authorization_details(text: &str) -> bool {
-    // A dump of managed policies only (`--filter LocalManagedPolicy`) has just `Policies`,
+    // One search for what the three lists' names end with before any for each of them. A
+    // dump of managed policies only (`--filter LocalManagedPolicy`) has just `Policies`,
     // whose entries carry their versions.
-    // One search for what the three lists' names end with before any for each of them.
     super::looks_like_json(text)
         && (text.contains("DetailList\"")
             && LISTS[..3]
