@@ -97,9 +97,10 @@ impl Catalog {
             return Vec::new();
         }
         self.parse_all();
+        let name = service::ActionName::new(name);
         self.services
             .iter()
-            .filter(|s| s.action(name).is_some())
+            .filter(|s| s.action_named(&name).is_some())
             .map(|s| s.prefix)
             .collect()
     }

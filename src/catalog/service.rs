@@ -188,7 +188,7 @@ impl Service {
     /// Parses the records unless they are parsed or a thread has started on them: threads
     /// that all need every service each take the ones no other has, rather than wait in
     /// turn on the same one.
-    pub fn parse_unless_claimed(&self) {
+    pub(super) fn parse_unless_claimed(&self) {
         if self.parsed.get().is_none() && !self.claimed.swap(true, AtomicOrdering::Relaxed) {
             self.records();
         }
@@ -217,6 +217,11 @@ impl Service {
 
     /// The action named `name` (without prefix), ignoring case.
     pub fn action(&self, name: &str) -> Option<&Action> {
+        self.action_named(&ActionName::new(name))
+    }
+
+    /// [`action`](Self::action) for a name hashed once, to ask many services.
+    pub fn action_named(&self, name: &ActionName) -> Option<&Action> {
         let records = self.records();
         records.action_names.find(&records.actions, name)
     }
@@ -362,18 +367,34 @@ impl NameTable {
         NameTable { slots }
     }
 
-    fn find<'a>(&self, actions: &'a [Action], name: &str) -> Option<&'a Action> {
+    fn find<'a>(&self, actions: &'a [Action], name: &ActionName) -> Option<&'a Action> {
         let size = self.slots.len();
         if size == 0 {
             return None;
         }
-        let mut at = caseless_hash(name) as usize & (size - 1);
+        let mut at = name.hash as usize & (size - 1);
         loop {
             let action = actions.get((self.slots[at] as usize).checked_sub(1)?)?;
-            if action.name.eq_ignore_ascii_case(name) {
+            if action.name.eq_ignore_ascii_case(name.text) {
                 return Some(action);
             }
             at = (at + 1) & (size - 1);
+        }
+    }
+}
+
+/// An action name (without prefix) with its hash ignoring case, worked out once however
+/// many services it is looked up in.
+pub struct ActionName<'a> {
+    text: &'a str,
+    hash: u64,
+}
+
+impl<'a> ActionName<'a> {
+    pub fn new(text: &'a str) -> Self {
+        ActionName {
+            text,
+            hash: caseless_hash(text),
         }
     }
 }

@@ -63,6 +63,8 @@ pub struct Sniff<'a> {
     /// The start of the input (up to [`SNIFF_BYTES`], cut at a character boundary), with a
     /// byte-order mark and leading white space removed.
     pub head: &'a str,
+    /// Whether a line opens a fence, worked out for the first rule that asks.
+    fenced: std::cell::OnceCell<bool>,
 }
 
 impl<'a> Sniff<'a> {
@@ -73,6 +75,7 @@ impl<'a> Sniff<'a> {
         }
         Sniff {
             head: text[..end].trim_start_matches('\u{feff}').trim_start(),
+            fenced: std::cell::OnceCell::new(),
         }
     }
 
@@ -115,9 +118,11 @@ impl<'a> Sniff<'a> {
     }
 
     fn fenced(&self) -> bool {
-        self.head
-            .lines()
-            .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"))
+        *self.fenced.get_or_init(|| {
+            self.head
+                .lines()
+                .any(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"))
+        })
     }
 }
 

@@ -200,16 +200,16 @@ fn descend(dir: &Path, depth: usize, out: &mut Walk) {
         Ok(entries) => entries,
         Err(e) => return out.error(dir, e.to_string()),
     };
-    let mut names = Vec::new();
+    let mut listed = Vec::new();
     for entry in entries {
         match entry {
             // The entry's type comes with the listing on most file systems (no call each).
-            Ok(entry) => names.push((entry.file_name(), entry)),
+            Ok(entry) => listed.push((entry.file_name(), entry)),
             Err(e) => out.error(dir, format!("an entry could not be read: {e}")),
         }
     }
-    names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, entry) in names {
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, entry) in listed {
         let entry_type = entry.file_type();
         let path = dir.join(&name);
         if name.to_string_lossy().starts_with('.') {

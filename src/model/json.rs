@@ -213,16 +213,14 @@ fn object<S: serde::Serializer>(
 /// The members as a JSON object keeps them: a key written again takes its first place and
 /// its last value.
 fn first_places<V>(members: Vec<(&str, V)>) -> Vec<(&str, V)> {
-    let repeated = if members.len() <= 16 {
-        let keys = || members.iter().map(|(k, _)| k);
-        keys()
+    // Most objects have a few keys, each once: told without a hash map, and kept as they are.
+    let keys = || members.iter().map(|(k, _)| k);
+    let few = members.len() <= 16;
+    if few
+        && !keys()
             .enumerate()
             .any(|(i, k)| keys().take(i).any(|e| e == k))
-    } else {
-        let mut seen = std::collections::HashSet::new();
-        !members.iter().all(|(k, _)| seen.insert(*k))
-    };
-    if !repeated {
+    {
         return members;
     }
     let mut place: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
